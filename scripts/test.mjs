@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// The whole test suite: type check, then every tap test, then one closing line `N passed, N failed`.
+// Runs under whichever node starts it (CI also starts it with Node 24), and tap's workers inherit it.
+import { spawn, spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const require = createRequire(join(root, 'package.json'))
+const tsc = require.resolve('typescript/bin/tsc')
+const tap = join(dirname(require.resolve('tap/package.json')), 'dist/esm/run.mjs')
+
+let passed = 0
+let failed = 0
+
+process.stdout.write(`# node ${process.version}\n# type check (tsc --noEmit)\n`)
+const typecheck = spawnSync(process.execPath, [tsc, '--noEmit', '-p', 'test/tsconfig.json'], { cwd: root, stdio: 'inherit' })
+if (typecheck.status === 0) passed++
+else failed++
+
+const args = ['--reporter=tap', ...process.argv.slice(2)]
+const child = spawn(process.execPath, [tap, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+let tail = ''
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk)
+  tail = (tail + chunk).slice(-4096)
+})
+child.on('close', (code) => {
+  const summary = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(tail)
+  if (summary) {
+    passed += Number(summary[2])
+    failed += Number(summary[3] ?? 0)
+  } else {
+    failed++
+  }
+  // tap exits non-zero on any failure; a missing summary also counts as a failure.
+  if (code !== 0 && failed === 0) failed++
+  process.stdout.write(`\n${passed} passed, ${failed} failed\n`)
+  process.exit(failed === 0 ? 0 : 1)
+})

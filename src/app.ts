@@ -1,0 +1,99 @@
+/** `buildApp(config)`: the whole server as an un-listened Fastify instance, for tests and the CLI alike. */
+import { randomBytes } from 'node:crypto'
+import type { Socket } from 'node:net'
+import formbody from '@fastify/formbody'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { SystemClock, type Clock } from './clock.js'
+import type { Config } from './config/types.js'
+import type { AppContext } from './context.js'
+import { mocktaError } from './errors/oauth-error.js'
+import { errorHandler, sendOAuthError } from './http/error-handler.js'
+import { registerHooks } from './http/hooks.js'
+import { randomIds, type Ids } from './ids.js'
+import { KeySet } from './keys/key-set.js'
+import { AuthServers } from './registry/auth-servers.js'
+import { Clients } from './registry/clients.js'
+import { Users } from './registry/users.js'
+import { discoveryRoutes } from './routes/discovery.js'
+import { healthRoutes } from './routes/health.js'
+import { introspectRoutes } from './routes/introspect.js'
+import { keysRoutes } from './routes/keys.js'
+import { revokeRoutes } from './routes/revoke.js'
+import { tokenRoutes } from './routes/token.js'
+import { MemoryStore } from './store/memory-store.js'
+import type { Store } from './store/store.js'
+
+export interface AppDeps {
+  clock: Clock
+  ids: Ids
+  store: Store
+  /** A pino-compatible logger to use instead of Fastify's own (tests capture logs with it). */
+  logger: FastifyBaseLogger
+}
+
+export interface MocktaApp {
+  app: FastifyInstance
+  ctx: AppContext
+}
+
+export async function buildApp(config: Config, deps: Partial<AppDeps> = {}): Promise<FastifyInstance> {
+  return (await buildMockta(config, deps)).app
+}
+
+export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): Promise<MocktaApp> {
+  const keys = new KeySet(config.keys)
+  const ctx: AppContext = {
+    config,
+    clock: deps.clock ?? new SystemClock(),
+    ids: deps.ids ?? randomIds,
+    store: deps.store ?? new MemoryStore(config.store.maxFamilies),
+    servers: new AuthServers(config, keys),
+    clients: new Clients(config.clients),
+    users: new Users(config.users),
+    tokenSecret: randomBytes(32),
+  }
+
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
+    // One line per request is written by our own hook, without query strings (SP-2).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.limits.bodyLimitBytes,
+    requestTimeout: config.limits.requestTimeoutSeconds * 1000,
+    connectionTimeout: config.limits.requestTimeoutSeconds * 1000,
+    keepAliveTimeout: config.limits.keepAliveTimeoutSeconds * 1000,
+    return503OnClosing: true,
+    clientErrorHandler: rejectMalformedRequest,
+  })
+
+  // Form bodies only (RFC 6749 §3.2); without JSON or text parsers no other shape reaches a handler.
+  app.removeAllContentTypeParsers()
+  await app.register(formbody, { bodyLimit: config.limits.bodyLimitBytes })
+  app.setErrorHandler(errorHandler(ctx.ids))
+  app.setNotFoundHandler((_req, reply) => sendOAuthError(reply, mocktaError('not_found')))
+  registerHooks(app)
+
+  discoveryRoutes(app, ctx)
+  keysRoutes(app, ctx)
+  tokenRoutes(app, ctx)
+  introspectRoutes(app, ctx)
+  revokeRoutes(app, ctx)
+  healthRoutes(app)
+
+  // Expired records are swept so a demo running for weeks keeps bounded memory.
+  const sweeper = setInterval(() => void ctx.store.sweep(ctx.clock.nowMs()), config.store.sweepIntervalSeconds * 1000)
+  sweeper.unref()
+  app.addHook('onClose', async () => clearInterval(sweeper))
+  return { app, ctx }
+}
+
+/** Node's HTTP parser rejects malformed framing before Fastify sees it; answer in the OAuth shape and close. */
+function rejectMalformedRequest(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  const [status, reason] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request']
+  const body = JSON.stringify({ error: 'invalid_request', error_description: 'The request could not be parsed.' })
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+}

@@ -1,0 +1,304 @@
+/** Reads, validates and completes the configuration file: every problem is reported at once, with its path. */
+import { createHash, createPrivateKey, type JsonWebKey } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { JWK } from 'jose'
+import type { AuthServerConfig, ClaimConfig, ClientConfig, Config, LimitsConfig } from './types.js'
+import type { OrgAuthServerConfig, RefreshTokenLifetimeConfig, StoreConfig, UserConfig } from './types.js'
+
+// Both src/config/load.ts and dist/config/load.js sit two levels below the package root.
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
+export const schemaPath = resolve(packageRoot, 'schema/mockta.config.schema.json')
+export const defaultConfigPath = resolve(packageRoot, 'fixtures/config.json')
+export const defaultKeyFile = resolve(packageRoot, 'fixtures/keys/rs256.test-only.jwks.json')
+
+const STANDARD_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'groups']
+
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[], heading = 'Invalid mockta configuration') {
+    super(`${heading}:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+type RawRefresh = Partial<RefreshTokenLifetimeConfig>
+type RawClaim = Partial<ClaimConfig> & { name: string }
+type RawAuthServer = Partial<Omit<AuthServerConfig, 'refreshToken' | 'claims'>> & { id: string; refreshToken?: RawRefresh; claims?: RawClaim[] }
+type RawClient = Partial<Omit<ClientConfig, 'refreshToken'>> & Pick<ClientConfig, 'id' | 'type'> & { refreshToken?: Partial<ClientConfig['refreshToken']> }
+/** The file after schema validation: the shape of schema/mockta.config.schema.json. */
+interface RawConfig {
+  baseUrl?: string
+  orgAuthorizationServer?: Partial<Omit<OrgAuthServerConfig, 'refreshToken'>> & { refreshToken?: RawRefresh }
+  authorizationServers?: RawAuthServer[]
+  clients?: RawClient[]
+  users?: Array<Partial<UserConfig> & Pick<UserConfig, 'login' | 'password'>>
+  store?: Partial<StoreConfig>
+  limits?: Partial<LimitsConfig>
+  logLevel?: Config['logLevel']
+}
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+
+let validator: ValidateFunction | undefined
+function validate(raw: unknown): string[] {
+  validator ??= new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object)
+  if (validator(raw)) return []
+  return [...new Set((validator.errors ?? []).flatMap(formatSchemaError))]
+}
+
+function formatSchemaError(e: ErrorObject): string[] {
+  // The only oneOf (a claim's value/userAttribute) is reported by the semantic check, which says which case it is.
+  if (e.schemaPath.includes('/oneOf')) return []
+  const at = e.instancePath
+  // resolveConfig explains a bad baseUrl better than its pattern does.
+  if (at === '/baseUrl' && e.keyword === 'pattern') return []
+  const params = e.params as Record<string, unknown>
+  switch (e.keyword) {
+    case 'required':
+      return [`${at}/${String(params.missingProperty)}: is required`]
+    case 'additionalProperties':
+      return [`${at}/${String(params.additionalProperty)}: is not a known property`]
+    case 'enum':
+      return [`${at || '/'}: must be one of ${list(params.allowedValues).map((v) => JSON.stringify(v)).join(', ')}`]
+    case 'not': // only on authorization-server ids
+      return [`${at}: "v1" is reserved for the org authorization server`]
+    default:
+      return [`${at || '/'}: ${e.message ?? e.keyword}`]
+  }
+}
+
+const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
+/** A stable Okta-style user id for a login, so `sub` survives restarts without listing ids in the file. */
+export function deriveUserId(login: string): string {
+  let n = BigInt(`0x${createHash('sha256').update(login.toLowerCase()).digest('hex')}`)
+  let suffix = ''
+  while (suffix.length < 17) {
+    suffix += BASE62[Number(n % 62n)]
+    n /= 62n
+  }
+  return `00u${suffix}`
+}
+
+/** Why `url` cannot be a base URL, or undefined when it can (after stripping one trailing slash). */
+export function baseUrlProblem(url: string): string | undefined {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined
+  if (!parsed) return `must be an absolute http(s) URL (got ${JSON.stringify(url)})`
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `must use http or https (got ${JSON.stringify(url)})`
+  if (parsed.pathname !== '/' || /[?#@]/.test(url)) return `must be an origin, without path, query, fragment or credentials (got ${JSON.stringify(url)})`
+  return undefined
+}
+
+function loadKeys(file: string, label: string): { keys: JWK[]; problems: string[] } {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    return { keys: [], problems: [`${label}: cannot load key file ${file}: ${errorText(err)}`] }
+  }
+  if (!isObj(parsed) || !Array.isArray(parsed.keys) || parsed.keys.length === 0) {
+    return { keys: [], problems: [`${label}: ${file} must be a JWKS, {"keys": [...]}, with at least one key`] }
+  }
+  const problems: string[] = []
+  const seen = new Set<string>()
+  for (const [i, key] of (parsed.keys as unknown[]).entries()) {
+    const at = `${file}#/keys/${i}`
+    const kid = isObj(key) ? text(key.kid) : undefined
+    if (!isObj(key) || key.kty !== 'RSA' || key.d === undefined) {
+      problems.push(`${at}: must be a private RSA key (kty "RSA" with "d")`)
+      continue
+    }
+    if (!kid) {
+      problems.push(`${at}: has no "kid"`)
+      continue
+    }
+    if (seen.has(kid)) problems.push(`${at}: duplicate kid "${kid}"`)
+    seen.add(kid)
+    if (key.alg !== undefined && key.alg !== 'RS256') problems.push(`${at}: alg must be RS256 (Okta signs with RS256 only)`)
+    try {
+      const bits = createPrivateKey({ key: key as JsonWebKey, format: 'jwk' }).asymmetricKeyDetails?.modulusLength ?? 0
+      if (bits < 2048) problems.push(`${at}: key "${kid}" has ${bits} bits, at least 2048 are needed`)
+    } catch (err) {
+      problems.push(`${at}: key "${kid}" cannot be imported: ${errorText(err)}`)
+    }
+  }
+  return { keys: parsed.keys as JWK[], problems }
+}
+
+function duplicates(entries: Array<[path: string, value: string | undefined]>, what: string): string[] {
+  const firstAt = new Map<string, string>()
+  const problems: string[] = []
+  for (const [path, value] of entries) {
+    if (value === undefined) continue
+    const first = firstAt.get(value)
+    if (first === undefined) firstAt.set(value, path)
+    else problems.push(`${path}: duplicate ${what} ${JSON.stringify(value)} (also at ${first})`)
+  }
+  return problems
+}
+
+/** Checks the schema cannot express. `raw` may be schema-invalid, so every access is guarded. */
+function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: string): string[] {
+  const servers = list(raw.authorizationServers)
+  const clients = list(raw.clients)
+  const users = list(raw.users)
+  const field = (item: unknown, key: string): string | undefined => (isObj(item) ? text(item[key]) : undefined)
+  const seenLogins = new Set<string | undefined>()
+  const problems = [
+    ...duplicates(servers.map((s, i) => [`/authorizationServers/${i}/id`, field(s, 'id')]), 'authorization server id'),
+    ...duplicates(clients.map((c, i) => [`/clients/${i}/id`, field(c, 'id')]), 'client id'),
+    ...duplicates(users.map((u, i) => [`/users/${i}/login`, field(u, 'login')?.toLowerCase()]), 'login'),
+    ...duplicates(
+      users.map((u, i) => {
+        const login = field(u, 'login')?.toLowerCase()
+        // A repeated login repeats its derived id too; the login duplicate already says so.
+        const derived = login !== undefined && !seenLogins.has(login) ? deriveUserId(login) : undefined
+        seenLogins.add(login)
+        return [`/users/${i}/id`, field(u, 'id') ?? derived]
+      }),
+      'user id',
+    ),
+  ]
+  clients.forEach((c, i) => {
+    if (!isObj(c)) return
+    const methods = list(c.authMethods)
+    const needsSecret = methods.some((m) => m === 'client_secret_basic' || m === 'client_secret_post')
+    if (c.secret === undefined && needsSecret) problems.push(`/clients/${i}/authMethods: client_secret_basic and client_secret_post need a "secret"`)
+    if (c.secret !== undefined && methods.includes('none')) problems.push(`/clients/${i}/authMethods: "none" is for public clients, but this client has a "secret"`)
+  })
+  const checkKid = (path: string, kid: unknown): void => {
+    if (kids && typeof kid === 'string' && !kids.has(kid)) problems.push(`${path}: unknown kid "${kid}" (not in ${keySource})`)
+  }
+  const org = raw.orgAuthorizationServer
+  if (isObj(org)) {
+    list(org.signingKeys).forEach((kid, j) => checkKid(`/orgAuthorizationServer/signingKeys/${j}`, kid))
+    checkKid('/orgAuthorizationServer/accessTokenSigningKey', org.accessTokenSigningKey)
+  }
+  servers.forEach((s, i) => {
+    if (!isObj(s)) return
+    list(s.signingKeys).forEach((kid, j) => checkKid(`/authorizationServers/${i}/signingKeys/${j}`, kid))
+    list(s.claims).forEach((c, j) => {
+      if (!isObj(c)) return
+      const count = Number('value' in c) + Number('userAttribute' in c)
+      const which = count ? 'both' : 'neither'
+      if (count !== 1) problems.push(`/authorizationServers/${i}/claims/${j}: needs exactly one of "value" and "userAttribute" (${which} set)`)
+    })
+  })
+  return problems
+}
+
+function resolveClaim(c: RawClaim): ClaimConfig {
+  const claim: ClaimConfig = { name: c.name, tokens: [...(c.tokens ?? ['access_token'])], scopes: [...(c.scopes ?? [])] }
+  if ('value' in c) claim.value = c.value
+  else if (c.userAttribute !== undefined) claim.userAttribute = c.userAttribute
+  return claim
+}
+
+function resolveClient(c: RawClient): ClientConfig {
+  const client: ClientConfig = {
+    id: c.id, name: c.name ?? c.id, type: c.type,
+    authMethods: c.authMethods ?? (c.secret === undefined ? ['none'] : ['client_secret_basic', 'client_secret_post']),
+    grantTypes: c.grantTypes ?? (c.type === 'service' ? ['client_credentials'] : ['authorization_code', 'refresh_token']),
+    redirectUris: c.redirectUris ?? [], postLogoutRedirectUris: c.postLogoutRedirectUris ?? [], scopes: c.scopes ?? [],
+    pkceRequired: c.pkceRequired ?? (c.type === 'browser' || c.type === 'native'),
+    refreshToken: { rotation: c.refreshToken?.rotation ?? 'rotate', graceSeconds: c.refreshToken?.graceSeconds ?? 30 },
+  }
+  if (c.secret !== undefined) client.secret = c.secret
+  return client
+}
+
+function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: string): Config {
+  const kids = keys.map((k) => k.kid as string)
+  const org = raw.orgAuthorizationServer ?? {}
+  return {
+    baseUrl,
+    org: {
+      enabled: org.enabled ?? true,
+      scopes: org.scopes ?? [...STANDARD_SCOPES],
+      accessTokenLifetimeSeconds: org.accessTokenLifetimeSeconds ?? 3600, idTokenLifetimeSeconds: org.idTokenLifetimeSeconds ?? 3600,
+      refreshToken: { lifetimeSeconds: org.refreshToken?.lifetimeSeconds ?? 90 * 86400, idleSeconds: org.refreshToken?.idleSeconds ?? 0 },
+      signingKeys: org.signingKeys ?? [(kids[1] ?? kids[0]) as string],
+      accessTokenSigningKey: org.accessTokenSigningKey ?? ((kids[2] ?? kids[kids.length - 1]) as string),
+    },
+    authorizationServers: (raw.authorizationServers ?? []).map((s) => ({
+      id: s.id, name: s.name ?? s.id, audience: s.audience ?? `api://${s.id}`,
+      scopes: s.scopes ?? [...STANDARD_SCOPES],
+      claims: (s.claims ?? []).map(resolveClaim),
+      accessTokenLifetimeSeconds: s.accessTokenLifetimeSeconds ?? 3600, idTokenLifetimeSeconds: s.idTokenLifetimeSeconds ?? 3600,
+      refreshToken: { lifetimeSeconds: s.refreshToken?.lifetimeSeconds ?? 0, idleSeconds: s.refreshToken?.idleSeconds ?? 7 * 86400 },
+      signingKeys: s.signingKeys ?? [kids[0] as string],
+    })),
+    clients: (raw.clients ?? []).map(resolveClient),
+    users: (raw.users ?? []).map((u) => ({
+      id: u.id ?? deriveUserId(u.login), login: u.login, password: u.password,
+      profile: u.profile ?? {}, groups: u.groups ?? ['Everyone'],
+    })),
+    keys, keySource,
+    store: { type: 'memory', maxFamilies: raw.store?.maxFamilies ?? 1_000_000, sweepIntervalSeconds: raw.store?.sweepIntervalSeconds ?? 60 },
+    limits: {
+      bodyLimitBytes: raw.limits?.bodyLimitBytes ?? 65536,
+      requestTimeoutSeconds: raw.limits?.requestTimeoutSeconds ?? 10,
+      keepAliveTimeoutSeconds: raw.limits?.keepAliveTimeoutSeconds ?? 5,
+    },
+    logLevel: raw.logLevel ?? 'info',
+  }
+}
+
+export interface ResolveOptions {
+  /** Directory that relative paths in the file (keys.file) are resolved against. */
+  baseDir: string
+  /** From --base-url / MOCKTA_BASE_URL; wins over the file. */
+  baseUrl?: string | undefined
+  /** Used when neither the option nor the file sets a base URL, e.g. http://127.0.0.1:8080. */
+  defaultBaseUrl: string
+}
+
+export function resolveConfig(raw: unknown, options: ResolveOptions): Config {
+  const problems = validate(raw)
+  const obj = isObj(raw) ? raw : {}
+  const keysFile = isObj(obj.keys) ? text(obj.keys.file) : undefined
+  const keySource = keysFile === undefined ? defaultKeyFile : resolve(options.baseDir, keysFile)
+  const loaded = isObj(obj.keys) && keysFile === undefined ? undefined : loadKeys(keySource, keysFile === undefined ? keySource : '/keys/file')
+  if (loaded) problems.push(...loaded.problems)
+  const kids = loaded?.keys.length ? new Set(loaded.keys.flatMap((k) => (typeof k.kid === 'string' ? [k.kid] : []))) : undefined
+  problems.push(...semanticProblems(obj, kids, keySource))
+
+  const fileUrl = text(obj.baseUrl)
+  const urlSources: Array<[string, string | undefined]> = [
+    ['/baseUrl', fileUrl],
+    ['baseUrl (--base-url / MOCKTA_BASE_URL)', options.baseUrl],
+    ['baseUrl (default)', (options.baseUrl ?? fileUrl) === undefined ? options.defaultBaseUrl : undefined],
+  ]
+  for (const [path, url] of urlSources) {
+    const problem = url === undefined ? undefined : baseUrlProblem(url.replace(/\/$/, ''))
+    if (problem !== undefined) problems.push(`${path}: ${problem}`)
+  }
+  const baseUrl = (options.baseUrl ?? fileUrl ?? options.defaultBaseUrl).replace(/\/$/, '')
+
+  if (problems.length > 0 || !loaded) throw new ConfigError(problems)
+  return complete(obj as RawConfig, baseUrl, loaded.keys, keySource)
+}
+
+export function loadConfigFile(path: string | undefined, options: Omit<ResolveOptions, 'baseDir'>): Config {
+  const file = resolve(path ?? defaultConfigPath)
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    const why = err instanceof SyntaxError ? `is not valid JSON: ${err.message}` : `cannot be read: ${errorText(err)}`
+    throw new ConfigError([`${file}: ${why}`], 'Cannot load the mockta configuration')
+  }
+  try {
+    return resolveConfig(raw, { ...options, baseDir: dirname(file) })
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(err.problems, `Invalid mockta configuration in ${file}`)
+    throw err
+  }
+}

@@ -1,0 +1,107 @@
+/** The configuration model: what the JSON file holds (after defaults) and what `buildApp` consumes. */
+import type { JWK } from 'jose'
+
+export type ClientType = 'web' | 'browser' | 'native' | 'service'
+export type GrantType = 'authorization_code' | 'refresh_token' | 'password' | 'client_credentials' | 'implicit'
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+export type RotationPolicy = 'rotate' | 'static'
+
+/** A claim added to tokens, like Okta's custom-AS claims (`groups`, department, …). */
+export interface ClaimConfig {
+  name: string
+  /** A constant value. Exactly one of `value` and `userAttribute` is set. */
+  value?: unknown
+  /** A path into the user record, e.g. `groups` or `profile.department`. */
+  userAttribute?: string
+  /** Which tokens carry it. */
+  tokens: Array<'access_token' | 'id_token'>
+  /** Only when one of these scopes is granted; empty means always. */
+  scopes: string[]
+}
+
+export interface RefreshTokenLifetimeConfig {
+  /** Absolute lifetime of a family from sign-in; 0 = unlimited (Okta's `refreshTokenLifetimeMinutes` 0). */
+  lifetimeSeconds: number
+  /** Expires when unused this long; restarts on each use (Okta's `refreshTokenWindowMinutes`, default 7 days). */
+  idleSeconds: number
+}
+
+export interface AuthServerConfig {
+  /** Path id: issuer is `{base}/oauth2/{id}`. */
+  id: string
+  name: string
+  audience: string
+  scopes: string[]
+  claims: ClaimConfig[]
+  accessTokenLifetimeSeconds: number
+  idTokenLifetimeSeconds: number
+  refreshToken: RefreshTokenLifetimeConfig
+  /** kids from the key file; the first signs, all are published. */
+  signingKeys: string[]
+}
+
+export interface OrgAuthServerConfig {
+  enabled: boolean
+  scopes: string[]
+  accessTokenLifetimeSeconds: number
+  idTokenLifetimeSeconds: number
+  refreshToken: RefreshTokenLifetimeConfig
+  /** Published keys; the first signs ID tokens. */
+  signingKeys: string[]
+  /** Okta does not publish the org AS access-token key (wire spec §5.1): tokens are checked by introspection. */
+  accessTokenSigningKey: string
+}
+
+export interface ClientConfig {
+  id: string
+  name: string
+  type: ClientType
+  /** Absent for public clients. */
+  secret?: string
+  authMethods: ClientAuthMethod[]
+  grantTypes: GrantType[]
+  redirectUris: string[]
+  postLogoutRedirectUris: string[]
+  /** Scopes this client may be granted; empty = any scope of the authorization server. */
+  scopes: string[]
+  pkceRequired: boolean
+  refreshToken: { rotation: RotationPolicy; graceSeconds: number }
+}
+
+export interface UserConfig {
+  /** Okta user id, `00u…`. */
+  id: string
+  login: string
+  password: string
+  profile: Record<string, unknown>
+  groups: string[]
+}
+
+export interface StoreConfig {
+  type: 'memory'
+  /** Live refresh families at most; new grants are refused beyond it, existing ones keep working. */
+  maxFamilies: number
+  sweepIntervalSeconds: number
+}
+
+export interface LimitsConfig {
+  bodyLimitBytes: number
+  requestTimeoutSeconds: number
+  keepAliveTimeoutSeconds: number
+}
+
+export interface Config {
+  /** Public origin without trailing slash; the issuers derive from it. */
+  baseUrl: string
+  org: OrgAuthServerConfig
+  authorizationServers: AuthServerConfig[]
+  clients: ClientConfig[]
+  users: UserConfig[]
+  /** Private RSA JWKs with `kid`. */
+  keys: JWK[]
+  /** Where the keys came from, for the start-up banner. */
+  keySource: string
+  store: StoreConfig
+  limits: LimitsConfig
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+}

@@ -1,0 +1,20 @@
+/** What routes and grants depend on, built once by `buildApp` and passed explicitly. */
+import type { Clock } from './clock.js'
+import type { Config } from './config/types.js'
+import type { Ids } from './ids.js'
+import type { AuthServers } from './registry/auth-servers.js'
+import type { Clients } from './registry/clients.js'
+import type { Users } from './registry/users.js'
+import type { Store } from './store/store.js'
+
+export interface AppContext {
+  config: Config
+  clock: Clock
+  ids: Ids
+  store: Store
+  servers: AuthServers
+  clients: Clients
+  users: Users
+  /** Keys the derivation of rotated refresh tokens (see oauth/refresh-token.ts). */
+  tokenSecret: Buffer
+}

@@ -1,0 +1,11 @@
+/** The grant registry: the token route looks grants up here and never names one. */
+import { clientCredentialsGrant } from './client-credentials.js'
+import { passwordGrant } from './password.js'
+import { refreshTokenGrant } from './refresh-token.js'
+import type { GrantHandler } from './types.js'
+
+export const grants: ReadonlyMap<string, GrantHandler> = new Map(
+  [refreshTokenGrant, passwordGrant, clientCredentialsGrant].map((g) => [g.grantType, g]),
+)
+
+export const supportedGrantTypes = [...grants.keys()]

@@ -1,0 +1,46 @@
+/** Tokens for a fresh sign-in (password now, authorization_code later): a new refresh family if asked. */
+import { nowSeconds } from '../clock.js'
+import type { AppContext } from '../context.js'
+import { mocktaError } from '../errors/oauth-error.js'
+import type { GrantSubject } from '../oauth/claims.js'
+import { hashToken } from '../oauth/refresh-token.js'
+import { issueTokens } from './issue-tokens.js'
+import type { TokenResponse } from './types.js'
+
+export async function issueForSignIn(subject: GrantSubject, ctx: AppContext, nonce?: string): Promise<TokenResponse> {
+  const { client, server, user } = subject
+  const wantsRefresh = subject.scopes.includes('offline_access')
+  // Okta issues a refresh token only for `offline_access`, and only to clients allowed the refresh
+  // grant; for other clients the scope is not granted rather than the request failed.
+  if (!wantsRefresh || !client.grantTypes.includes('refresh_token') || !user) {
+    const scopes = subject.scopes.filter((s) => s !== 'offline_access')
+    return issueTokens({ ...subject, scopes }, nonce === undefined ? {} : { nonce }, ctx)
+  }
+  const nowMs = ctx.clock.nowMs()
+  const refreshToken = ctx.ids.refreshToken()
+  const familyId = ctx.ids.familyId()
+  const lifetime = server.refreshToken.lifetimeSeconds
+  const created = await ctx.store.createFamily({
+    id: familyId,
+    clientId: client.id,
+    authServerId: server.id,
+    userId: user.id,
+    scopes: [...subject.scopes],
+    authTime: nowSeconds(ctx.clock),
+    createdAtMs: nowMs,
+    expiresAtMs: lifetime > 0 ? nowMs + lifetime * 1000 : null,
+    idleSeconds: server.refreshToken.idleSeconds,
+    rotation: client.refreshToken.rotation,
+    graceSeconds: client.refreshToken.graceSeconds,
+    currentHash: hashToken(refreshToken),
+    generation: 0,
+    lastUsedMs: nowMs,
+    currentUsed: false,
+    previousHash: null,
+    rotatedAtMs: null,
+    revokedAtMs: null,
+  })
+  if (!created) throw mocktaError('store_full').withHeaders({ 'retry-after': '60' })
+  const options = nonce === undefined ? { familyId, refreshToken } : { familyId, refreshToken, nonce }
+  return issueTokens(subject, options, ctx)
+}

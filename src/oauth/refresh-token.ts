@@ -1,0 +1,16 @@
+/** Refresh-token values: how they are stored (hashes) and how a rotation's successor is derived. */
+import { createHash, createHmac } from 'node:crypto'
+
+/** Stores key tokens by SHA-256, so a dump of the store holds no usable refresh token (SP-6). */
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url')
+
+/**
+ * The successor of a rotated token is HMAC(secret, token): 256 bits, 43 base64url characters. A replay
+ * within the grace period recomputes the same successor from the presented token, so it gets the same
+ * refresh token back (no second live branch) while the store still keeps only hashes.
+ */
+export const successorToken = (token: string, secret: Buffer): string =>
+  createHmac('sha256', secret).update(token).digest('base64url')
+
+/** Refresh tokens are 43 base64url characters; anything else cannot be one (cheap early reject). */
+export const looksLikeRefreshToken = (token: string): boolean => token.length === 43 && /^[A-Za-z0-9_-]+$/.test(token)

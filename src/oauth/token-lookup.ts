@@ -1,0 +1,48 @@
+/** Finds out what a presented token is and whether it is live, for /introspect and /revoke. */
+import type { JWTPayload } from 'jose'
+import { nowSeconds } from '../clock.js'
+import type { AppContext } from '../context.js'
+import type { AuthServer } from '../registry/auth-servers.js'
+import { isFamilyLive, isInGrace, type FoundToken } from '../store/store.js'
+import { hashToken, looksLikeRefreshToken } from './refresh-token.js'
+import { verifyJwt } from './token-signer.js'
+
+export type LookedUp =
+  | { kind: 'access_token'; payload: JWTPayload & { jti: string; exp: number }; familyId: string | undefined; active: boolean }
+  | { kind: 'id_token'; payload: JWTPayload & { jti: string; exp: number }; active: true }
+  | { kind: 'refresh_token'; found: FoundToken; active: boolean }
+
+/**
+ * The token type hint is only a hint (RFC 7662 §2.1): the shape of the token decides where to look.
+ * Tokens of another server, forged, expired or unknown are `undefined`.
+ */
+export async function lookUpToken(token: string, server: AuthServer, ctx: AppContext): Promise<LookedUp | undefined> {
+  if (looksLikeRefreshToken(token)) {
+    const found = await ctx.store.findRefreshToken(hashToken(token))
+    if (!found || found.family.authServerId !== server.id) return undefined
+    return { kind: 'refresh_token', found, active: refreshTokenUsable(found, ctx.clock.nowMs()) }
+  }
+  if (token.split('.').length !== 3) return undefined
+  const payload = await verifyJwt(token, server, nowSeconds(ctx.clock))
+  if (!payload || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return undefined
+  const claims = payload as JWTPayload & { jti: string; exp: number }
+  const [prefix, , familyId] = claims.jti.split('.')
+  if (prefix === 'ID') return { kind: 'id_token', payload: claims, active: true }
+  if (prefix !== 'AT') return undefined
+  return { kind: 'access_token', payload: claims, familyId, active: await accessTokenLive(claims.jti, familyId, ctx) }
+}
+
+/** An access token dies with its family's revocation, or its own; a family mockta no longer knows is gone. */
+async function accessTokenLive(jti: string, familyId: string | undefined, ctx: AppContext): Promise<boolean> {
+  if (await ctx.store.isAccessTokenRevoked(jti)) return false
+  if (familyId === undefined) return true
+  const family = await ctx.store.getFamily(familyId)
+  return family !== undefined && family.revokedAtMs === null
+}
+
+/** The current token of a live family, or the previous one while its grace lasts. */
+export function refreshTokenUsable({ family, position }: FoundToken, nowMs: number): boolean {
+  if (!isFamilyLive(family, nowMs)) return false
+  if (position === 'current') return true
+  return position === 'previous' && isInGrace(family, nowMs)
+}

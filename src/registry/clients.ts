@@ -1,0 +1,16 @@
+/** Registered OAuth clients, looked up by id. */
+import type { ClientConfig } from '../config/types.js'
+
+export type Client = Readonly<ClientConfig>
+
+export const isConfidential = (client: Client): boolean => client.secret !== undefined
+
+export class Clients {
+  private readonly byId: Map<string, Client>
+  constructor(clients: readonly ClientConfig[]) {
+    this.byId = new Map(clients.map((c) => [c.id, c]))
+  }
+  get(id: string): Client | undefined {
+    return this.byId.get(id)
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * OpenID and OAuth (RFC 8414) metadata for every authorization server (wire spec §1.3). Only
+ * endpoints mockta serves are advertised; `issuer` is byte-equal to the tokens' `iss`.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../context.js'
+import { supportedGrantTypes } from '../grants/index.js'
+import type { AuthServer } from '../registry/auth-servers.js'
+import { serverOf } from './paths.js'
+
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none']
+const ID_TOKEN_CLAIMS = ['iss', 'ver', 'sub', 'aud', 'iat', 'exp', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'name', 'nickname', 'preferred_username', 'given_name', 'middle_name', 'family_name', 'email', 'email_verified', 'profile', 'zoneinfo', 'locale', 'address', 'phone_number', 'picture', 'website', 'gender', 'birthdate', 'updated_at', 'at_hash']
+const ACCESS_TOKEN_CLAIMS = ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'uid', 'scp', 'sub']
+
+function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, unknown> {
+  const e = server.endpointBase
+  const grants = supportedGrantTypes.filter((g) => kind === 'oauth' || g !== 'client_credentials')
+  return {
+    issuer: server.issuer,
+    token_endpoint: `${e}/token`,
+    jwks_uri: `${e}/keys`,
+    grant_types_supported: server.id === null ? grants.filter((g) => g !== 'client_credentials') : grants,
+    subject_types_supported: ['public'],
+    ...(kind === 'openid' && { id_token_signing_alg_values_supported: ['RS256'] }),
+    scopes_supported: [...server.scopes],
+    token_endpoint_auth_methods_supported: AUTH_METHODS,
+    claims_supported: kind === 'openid' ? ID_TOKEN_CLAIMS : ACCESS_TOKEN_CLAIMS,
+    introspection_endpoint: `${e}/introspect`,
+    introspection_endpoint_auth_methods_supported: AUTH_METHODS,
+    revocation_endpoint: `${e}/revoke`,
+    revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+  }
+}
+
+export function discoveryRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const documents = new Map<AuthServer, Record<'openid' | 'oauth', string>>()
+  const documentOf = (server: AuthServer, kind: 'openid' | 'oauth'): string => {
+    let docs = documents.get(server)
+    if (!docs) {
+      docs = { openid: JSON.stringify(metadata(server, 'openid')), oauth: JSON.stringify(metadata(server, 'oauth')) }
+      documents.set(server, docs)
+    }
+    return docs[kind]
+  }
+  const routes: Array<[string, 'openid' | 'oauth']> = [
+    ['/.well-known/openid-configuration', 'openid'],
+    ['/oauth2/:authServerId/.well-known/openid-configuration', 'openid'],
+    ['/.well-known/oauth-authorization-server', 'oauth'],
+    ['/oauth2/:authServerId/.well-known/oauth-authorization-server', 'oauth'],
+    // RFC 8414 §3 form, served by Okta since 2026 (wire spec §1.1).
+    ['/.well-known/oauth-authorization-server/oauth2/:authServerId', 'oauth'],
+  ]
+  for (const [url, kind] of routes) {
+    app.get(url, async (req, reply) => reply.type('application/json').send(documentOf(serverOf(req, ctx), kind)))
+  }
+}

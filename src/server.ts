@@ -1,0 +1,43 @@
+/** Listening and process lifecycle: the only place that touches sockets and signals. */
+import type { FastifyInstance } from 'fastify'
+import { buildMockta } from './app.js'
+import type { Config } from './config/types.js'
+
+export interface ListenOptions {
+  host: string
+  port: number
+}
+
+/** Seconds a shutdown may take before the process gives up waiting for in-flight requests. */
+const SHUTDOWN_GRACE_SECONDS = 10
+
+export async function startServer(config: Config, options: ListenOptions): Promise<FastifyInstance> {
+  const { app, ctx } = await buildMockta(config)
+  await app.listen({ host: options.host, port: options.port })
+  const issuers = [...(ctx.servers.org ? [ctx.servers.org] : []), ...config.authorizationServers.map((as) => ctx.servers.resolve(as.id))]
+  app.log.info({ issuers: issuers.map((s) => s.issuer), keys: config.keySource }, `mockta listening on ${options.host}:${addressPort(app)}`)
+  return app
+}
+
+/** SIGTERM/SIGINT: stop accepting (new requests get 503), let in-flight ones finish, exit 0. */
+export function closeOnSignals(app: FastifyInstance): void {
+  let closing = false
+  const close = (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_SECONDS * 1000)
+    force.unref()
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGTERM', () => close('SIGTERM'))
+  process.once('SIGINT', () => close('SIGINT'))
+}
+
+function addressPort(app: FastifyInstance): number | undefined {
+  const address = app.server.address()
+  return typeof address === 'object' && address !== null ? address.port : undefined
+}

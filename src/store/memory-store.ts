@@ -1,0 +1,119 @@
+/** The in-process Store: Maps, with every decision made synchronously so no request can interleave. */
+import { decideRefresh, familyDeadlineMs, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreStats } from './store.js'
+
+/**
+ * Families stay after they end for as long as one of their access tokens may still be unexpired (Okta
+ * caps access-token lifetimes at 24 h), so introspection keeps answering for those tokens.
+ */
+export const RETENTION_MS = 24 * 3600 * 1000
+
+export class MemoryStore implements Store {
+  private readonly families = new Map<string, FamilyRecord>()
+  /** Every refresh-token hash a family ever had, so a replay of any generation is recognised. */
+  private readonly tokens = new Map<string, string>()
+  private readonly revokedAccessTokens = new Map<string, number>()
+
+  constructor(private readonly maxFamilies: number) {}
+
+  async createFamily(family: FamilyRecord): Promise<boolean> {
+    if (this.families.size >= this.maxFamilies) {
+      // Under pressure, ended families go at once instead of after the retention window.
+      this.sweepNow(family.createdAtMs, 0)
+      if (this.families.size >= this.maxFamilies) return false
+    }
+    this.families.set(family.id, { ...family })
+    this.tokens.set(family.currentHash, family.id)
+    return true
+  }
+
+  async findRefreshToken(hash: string): Promise<FoundToken | undefined> {
+    const found = this.locate(hash)
+    return found && { family: { ...found.family }, position: found.position }
+  }
+
+  async getFamily(id: string): Promise<FamilyRecord | undefined> {
+    const f = this.families.get(id)
+    return f && { ...f }
+  }
+
+  async redeemRefreshToken(r: RefreshRequest): Promise<RefreshOutcome> {
+    // Lookup, decision and write happen in this one synchronous section (reliability bar I2).
+    const found = this.locate(r.hash)
+    if (!found) return { kind: 'invalid' }
+    const f = found.family
+    const kind = decideRefresh(f, found.position, r)
+    switch (kind) {
+      case 'invalid':
+        return { kind }
+      case 'reuse-detected':
+        f.revokedAtMs = r.nowMs
+        return { kind, family: { ...f } }
+      case 'rotated':
+        f.previousHash = f.currentHash
+        f.rotatedAtMs = r.nowMs
+        f.currentHash = r.successorHash!
+        f.generation += 1
+        f.currentUsed = false
+        this.tokens.set(f.currentHash, f.id)
+        break
+      case 'kept':
+        f.currentUsed = true
+        break
+      case 'reused-successor':
+        break
+    }
+    // The idle window restarts on each use (Okta KB "Refresh Token Idle Lifetime").
+    f.lastUsedMs = r.nowMs
+    return { kind, family: { ...f } }
+  }
+
+  async revokeFamily(id: string, nowMs: number): Promise<void> {
+    const f = this.families.get(id)
+    if (f && f.revokedAtMs === null) f.revokedAtMs = nowMs
+  }
+
+  async revokeAccessToken(jti: string, expiresAtMs: number): Promise<void> {
+    this.revokedAccessTokens.set(jti, expiresAtMs)
+  }
+
+  async isAccessTokenRevoked(jti: string): Promise<boolean> {
+    return this.revokedAccessTokens.has(jti)
+  }
+
+  async sweep(nowMs: number): Promise<number> {
+    return this.sweepNow(nowMs)
+  }
+
+  async stats(): Promise<StoreStats> {
+    return { families: this.families.size, tokens: this.tokens.size, revokedAccessTokens: this.revokedAccessTokens.size }
+  }
+
+  private locate(hash: string): { family: FamilyRecord; position: FoundToken['position'] } | undefined {
+    const id = this.tokens.get(hash)
+    const family = id === undefined ? undefined : this.families.get(id)
+    if (!family) return undefined
+    const position = hash === family.currentHash ? 'current' : hash === family.previousHash ? 'previous' : 'retired'
+    return { family, position }
+  }
+
+  private sweepNow(nowMs: number, retentionMs = RETENTION_MS): number {
+    let removed = 0
+    const dead = new Set<string>()
+    for (const [id, f] of this.families) {
+      const endedAt = f.revokedAtMs ?? familyDeadlineMs(f)
+      if (nowMs - endedAt > retentionMs || (retentionMs === 0 && nowMs >= endedAt)) {
+        this.families.delete(id)
+        dead.add(id)
+        removed++
+      }
+    }
+    if (dead.size > 0) for (const [hash, id] of this.tokens) if (dead.has(id)) this.tokens.delete(hash)
+    for (const [jti, exp] of this.revokedAccessTokens) {
+      if (exp <= nowMs) {
+        this.revokedAccessTokens.delete(jti)
+        removed++
+      }
+    }
+    return removed
+  }
+}

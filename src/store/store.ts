@@ -1,0 +1,108 @@
+/**
+ * Storage for what mockta hands out and must remember: refresh-token families and revoked access
+ * tokens. Operations are domain-level so each implementation can make them atomic (RFC 9700 §4.14.2:
+ * rotation with reuse detection needs a compare-and-set, not a get followed by a set).
+ */
+import type { RotationPolicy } from '../config/types.js'
+
+/** One sign-in's chain of refresh tokens (Okta: the tokens "issued since the user authenticated"). */
+export interface FamilyRecord {
+  /** `oar…`; also the suffix of the family's access-token `jti`s. */
+  id: string
+  clientId: string
+  /** `null` for the org authorization server. */
+  authServerId: string | null
+  userId: string | null
+  /** Scopes granted at sign-in; never changes (OAuth 2.1: a new refresh token keeps the scope). */
+  scopes: string[]
+  /** Seconds. */
+  authTime: number
+  createdAtMs: number
+  /** Absolute expiry, inherited by every rotated token; `null` = unlimited. */
+  expiresAtMs: number | null
+  idleSeconds: number
+  rotation: RotationPolicy
+  graceSeconds: number
+  /** The live token. */
+  currentHash: string
+  generation: number
+  lastUsedMs: number
+  /** Whether the live token was itself presented; ends the previous token's grace (I4). */
+  currentUsed: boolean
+  /** The token rotated away most recently, still good during the grace period. */
+  previousHash: string | null
+  rotatedAtMs: number | null
+  revokedAtMs: number | null
+}
+
+export interface RefreshRequest {
+  hash: string
+  /** `null`: do not rotate (static policy, or a refresh that returns no refresh token). */
+  successorHash: string | null
+  clientId: string
+  authServerId: string | null
+  nowMs: number
+}
+
+export type RefreshOutcome =
+  | { kind: 'rotated' | 'reused-successor' | 'kept'; family: FamilyRecord }
+  /** The token was rotated out earlier and is past its grace: the family is now revoked. */
+  | { kind: 'reuse-detected'; family: FamilyRecord }
+  | { kind: 'invalid' }
+
+export interface FoundToken {
+  family: FamilyRecord
+  /** 'current', the grace-eligible 'previous', or a 'retired' generation. */
+  position: 'current' | 'previous' | 'retired'
+}
+
+export interface StoreStats {
+  families: number
+  tokens: number
+  revokedAccessTokens: number
+}
+
+export interface Store {
+  /** Adds a new family; `false` when the store is at capacity (new grants are refused). */
+  createFamily(family: FamilyRecord): Promise<boolean>
+  /** A snapshot of the family a token hash belongs to, whatever its state. */
+  findRefreshToken(hash: string): Promise<FoundToken | undefined>
+  getFamily(id: string): Promise<FamilyRecord | undefined>
+  /** Decides and applies a refresh atomically: rotate, keep, grace replay, reuse detection or nothing. */
+  redeemRefreshToken(request: RefreshRequest): Promise<RefreshOutcome>
+  /** Revokes a family (its current refresh token and all its access tokens). Idempotent. */
+  revokeFamily(id: string, nowMs: number): Promise<void>
+  /** Remembers a revoked access token until it would have expired anyway. */
+  revokeAccessToken(jti: string, expiresAtMs: number): Promise<void>
+  isAccessTokenRevoked(jti: string): Promise<boolean>
+  /** Drops records nothing can use any more; returns how many. */
+  sweep(nowMs: number): Promise<number>
+  stats(): Promise<StoreStats>
+}
+
+/** When a family's refresh tokens stop working, whatever their generation. */
+export function familyDeadlineMs(f: FamilyRecord): number {
+  const idle = f.idleSeconds > 0 ? f.lastUsedMs + f.idleSeconds * 1000 : Infinity
+  return Math.min(idle, f.expiresAtMs ?? Infinity)
+}
+
+export const isFamilyLive = (f: FamilyRecord, nowMs: number): boolean => f.revokedAtMs === null && nowMs < familyDeadlineMs(f)
+
+/**
+ * The refresh decision, shared by every store so they cannot drift. `position` is where the hash sits
+ * in the family. Returns what to do; the store applies it atomically.
+ */
+export function decideRefresh(f: FamilyRecord, position: FoundToken['position'], r: RefreshRequest): RefreshOutcome['kind'] {
+  // A token only works for the client and server it was issued to; a foreign one changes nothing (SP-5).
+  if (f.clientId !== r.clientId || f.authServerId !== r.authServerId) return 'invalid'
+  if (!isFamilyLive(f, r.nowMs)) return 'invalid'
+  if (position === 'current') return r.successorHash === null ? 'kept' : 'rotated'
+  return position === 'previous' && isInGrace(f, r.nowMs) ? 'reused-successor' : 'reuse-detected'
+}
+
+/**
+ * Whether the previous token is still good: grace is one generation deep, lasts `graceSeconds` from the
+ * rotation and ends once the successor itself was used (reliability bar I4).
+ */
+export const isInGrace = (f: FamilyRecord, nowMs: number): boolean =>
+  !f.currentUsed && f.rotatedAtMs !== null && nowMs - f.rotatedAtMs < f.graceSeconds * 1000
