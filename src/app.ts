@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import formbody from '@fastify/formbody'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { SystemClock, type Clock } from './clock.js'
+import { SystemClock, nowSeconds, type Clock } from './clock.js'
 import type { Config } from './config/types.js'
 import type { AppContext } from './context.js'
 import { mocktaError } from './errors/oauth-error.js'
@@ -42,15 +42,17 @@ export async function buildApp(config: Config, deps: Partial<AppDeps> = {}): Pro
 
 export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): Promise<MocktaApp> {
   const keys = new KeySet(config.keys)
+  const clock = deps.clock ?? new SystemClock()
   const ctx: AppContext = {
     config,
-    clock: deps.clock ?? new SystemClock(),
+    clock,
     ids: deps.ids ?? randomIds,
     store: deps.store ?? new MemoryStore(config.store.maxFamilies),
     servers: new AuthServers(config, keys),
     clients: new Clients(config.clients),
     users: new Users(config.users),
     tokenSecret: randomBytes(32),
+    epochSeconds: nowSeconds(clock),
   }
 
   const app = Fastify({

@@ -17,4 +17,9 @@ export interface AppContext {
   users: Users
   /** Keys the derivation of rotated refresh tokens (see oauth/refresh-token.ts). */
   tokenSecret: Buffer
+  /**
+   * When this store's memory began. Tokens issued before it are unknown to it, so introspection
+   * reports them inactive: a token revoked before a restart never comes back to life (bar F-1).
+   */
+  epochSeconds: number
 }

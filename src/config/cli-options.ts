@@ -34,6 +34,7 @@ type Key = 'config' | 'port' | 'host' | 'base-url'
 const ENV: Record<Key, string> = { config: 'MOCKTA_CONFIG', port: 'PORT', host: 'HOST', 'base-url': 'MOCKTA_BASE_URL' }
 const isKey = (name: string): name is Key => Object.hasOwn(ENV, name)
 
+/** `argv` without the node and script paths (process.argv.slice(2)). Throws ConfigError listing every bad flag or variable. */
 export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | { help: true } {
   if (argv.some((arg) => arg === '--help' || arg === '-h')) return { help: true }
   const problems: string[] = []
