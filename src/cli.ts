@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `mockta` command: flags and environment → configuration → a listening server. */
+import { createServer } from 'node:net'
 import { parseCliOptions, usage } from './config/cli-options.js'
 import { ConfigError, loadConfigFile } from './config/load.js'
 import { closeOnSignals, startServer } from './server.js'
@@ -10,10 +11,23 @@ async function main(): Promise<void> {
     process.stdout.write(usage)
     return
   }
-  const defaultBaseUrl = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`
+  // Port 0 ("any free port") would put :0 in the default issuers: take the port before building them.
+  const port = options.port === 0 ? await anyFreePort(options.host) : options.port
+  const defaultBaseUrl = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`
   const config = loadConfigFile(options.configPath, { baseUrl: options.baseUrl, defaultBaseUrl })
-  const app = await startServer(config, { host: options.host, port: options.port })
+  const app = await startServer(config, { host: options.host, port })
   closeOnSignals(app)
+}
+
+function anyFreePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen({ host, port: 0 }, () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port assigned'))))
+    })
+  })
 }
 
 main().catch((err: unknown) => {

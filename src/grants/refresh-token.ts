@@ -53,8 +53,10 @@ export const refreshTokenGrant: GrantHandler = {
       nowMs: ctx.clock.nowMs(),
     })
     if (outcome.kind === 'reuse-detected') {
-      // Okta's System Log event for this is app.oauth2.as.token.detect_reuse; never log the token.
-      log.warn({ event: 'app.oauth2.as.token.detect_reuse', familyId: family.id, clientId: client.id }, 'refresh token reuse detected: family revoked')
+      // Okta's System Log event: app.oauth2.as.token.detect_reuse (custom AS), app.oauth2.token.detect_reuse
+      // (org AS) (wire spec §2.4); never log the token.
+      const event = server.id === null ? 'app.oauth2.token.detect_reuse' : 'app.oauth2.as.token.detect_reuse'
+      log.warn({ event, familyId: family.id, clientId: client.id }, 'refresh token reuse detected: family revoked')
     }
     if (outcome.kind === 'invalid' || outcome.kind === 'reuse-detected') throw invalid()
     return response

@@ -8,11 +8,16 @@ export function signJwt(claims: Record<string, unknown>, key: SigningKey): Promi
   return new SignJWT(claims).setProtectedHeader({ kid: key.kid, alg: 'RS256' }).sign(key.privateKey)
 }
 
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+
 /**
  * Verifies a token against one of our servers' keys only (never keys named by the token), with RS256
  * pinned, the issuer fixed and no clock tolerance. Anything wrong, whatever jose throws, is `undefined`.
  */
 export async function verifyJwt(token: string, server: AuthServer, nowSeconds: number): Promise<JWTPayload | undefined> {
+  // jose's base64url decoding skips whitespace (atob), so a valid token plus a trailing newline would
+  // verify; only the exact compact form (RFC 7515 §7.1) is a token (reliability bar #104).
+  if (!COMPACT_JWS.test(token)) return undefined
   try {
     const { kid } = decodeProtectedHeader(token)
     const key = typeof kid === 'string' ? server.verificationKeys.get(kid) : undefined

@@ -58,7 +58,8 @@ async function describe(found: LookedUp, ctx: AppContext): Promise<Record<string
     return {
       active: true,
       scope: Array.isArray(p['scp']) ? formatScope(p['scp'] as string[]) : undefined,
-      username: p.sub,
+      // A user token's `sub` is the login; client_credentials tokens have no user to name.
+      username: p['uid'] === undefined ? undefined : p.sub,
       exp: p.exp,
       iat: p.iat,
       sub: p.sub,

@@ -7,6 +7,9 @@ import { decideRefresh, familyDeadlineMs, type FamilyRecord, type FoundToken, ty
  */
 export const RETENTION_MS = 24 * 3600 * 1000
 
+/** Records cross the Store boundary as copies, arrays included, so no caller can change the store. */
+const copy = (f: FamilyRecord): FamilyRecord => ({ ...f, scopes: [...f.scopes] })
+
 export class MemoryStore implements Store {
   private readonly families = new Map<string, FamilyRecord>()
   /** Every refresh-token hash a family ever had, so a replay of any generation is recognised. */
@@ -21,19 +24,19 @@ export class MemoryStore implements Store {
       this.sweepNow(family.createdAtMs, 0)
       if (this.families.size >= this.maxFamilies) return false
     }
-    this.families.set(family.id, { ...family })
+    this.families.set(family.id, copy(family))
     this.tokens.set(family.currentHash, family.id)
     return true
   }
 
   async findRefreshToken(hash: string): Promise<FoundToken | undefined> {
     const found = this.locate(hash)
-    return found && { family: { ...found.family }, position: found.position }
+    return found && { family: copy(found.family), position: found.position }
   }
 
   async getFamily(id: string): Promise<FamilyRecord | undefined> {
     const f = this.families.get(id)
-    return f && { ...f }
+    return f && copy(f)
   }
 
   async redeemRefreshToken(r: RefreshRequest): Promise<RefreshOutcome> {
@@ -47,7 +50,7 @@ export class MemoryStore implements Store {
         return { kind }
       case 'reuse-detected':
         f.revokedAtMs = r.nowMs
-        return { kind, family: { ...f } }
+        return { kind, family: copy(f) }
       case 'rotated':
         f.previousHash = f.currentHash
         f.rotatedAtMs = r.nowMs
@@ -64,7 +67,7 @@ export class MemoryStore implements Store {
     }
     // The idle window restarts on each use (Okta KB "Refresh Token Idle Lifetime").
     f.lastUsedMs = r.nowMs
-    return { kind, family: { ...f } }
+    return { kind, family: copy(f) }
   }
 
   async revokeFamily(id: string, nowMs: number): Promise<void> {

@@ -55,7 +55,7 @@ export const basic = (id: string, secret: string): string =>
 
 export const WEB = { id: 'web-app', secret: 'web-app-secret' }
 export const SERVICE = { id: 'service-app', secret: 'service-app-secret' }
-export const ALICE = { username: 'alice@example.com', password: 'alice-password' }
+export const ALICE = { username: 'alice@example.com', password: 'alice-password', id: '00ualice000000000001' }
 export const BOB = { username: 'bob@example.com', password: 'bob-password' }
 
 /** POSTs a form to an endpoint of the default server (or `server`: `''` for the org server). */
@@ -74,7 +74,7 @@ export function post(
 /** Password grant for a public native client: the quickest way to a refresh token. */
 export async function signIn(
   app: FastifyInstance,
-  options: { scope?: string; client?: 'native-app' | 'web-app'; user?: typeof ALICE; server?: string } = {},
+  options: { scope?: string; client?: 'native-app' | 'web-app'; user?: { username: string; password: string }; server?: string } = {},
 ): Promise<{ access_token: string; refresh_token: string; id_token?: string; scope: string; expires_in: number }> {
   const user = options.user ?? ALICE
   const scope = options.scope ?? 'openid profile email offline_access'
@@ -87,12 +87,21 @@ export async function signIn(
   return res.json()
 }
 
-/** Refreshes as the native client. */
-export function refresh(app: FastifyInstance, refreshToken: string, extra: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-  return post(app, 'token', { grant_type: 'refresh_token', client_id: 'native-app', refresh_token: refreshToken, ...extra })
+/** Refreshes as the native client (public), or as `web-app` with client_secret_basic; `server` as in `post`. */
+export function refresh(
+  app: FastifyInstance,
+  refreshToken: string,
+  extra: Record<string, string> = {},
+  options: { client?: 'native-app' | 'web-app'; server?: string } = {},
+): Promise<LightMyRequestResponse> {
+  const server = options.server === undefined ? {} : { server: options.server }
+  if (options.client === 'web-app') {
+    return post(app, 'token', { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, { authorization: basic(WEB.id, WEB.secret), ...server })
+  }
+  return post(app, 'token', { grant_type: 'refresh_token', client_id: 'native-app', refresh_token: refreshToken, ...extra }, server)
 }
 
-export async function introspect(app: FastifyInstance, token: string, client = 'native-app'): Promise<Record<string, unknown>> {
-  const res = await post(app, 'introspect', { client_id: client, token })
+export async function introspect(app: FastifyInstance, token: string, client = 'native-app', server?: string): Promise<Record<string, unknown>> {
+  const res = await post(app, 'introspect', { client_id: client, token }, server === undefined ? {} : { server })
   return res.json()
 }

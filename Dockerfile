@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+
+# ---- build: compile TypeScript to dist/ ----
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Scripts are skipped here because `prepare` runs tsc, and src/ is not copied yet; copying the sources
+# after this step keeps the dependency layer cached across source changes.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+RUN npm run build
+COPY fixtures ./fixtures
+COPY schema ./schema
+
+# ---- runtime: production dependencies and the compiled output only ----
+FROM node:24-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/fixtures ./fixtures
+COPY --from=build /app/schema ./schema
+
+# Issuers derive from HOST:PORT unless MOCKTA_BASE_URL is set, and http://0.0.0.0:8080 is no issuer a
+# client can match: run with e.g. -e MOCKTA_BASE_URL=http://localhost:8080.
+ENV HOST=0.0.0.0 PORT=8080 NODE_ENV=production
+USER node
+EXPOSE 8080
+# The slim image has no curl; Node's own fetch does the check.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# mockta handles SIGTERM itself (graceful close), so it can run as PID 1 without an init.
+ENTRYPOINT ["node", "dist/cli.js"]

@@ -1,0 +1,284 @@
+/**
+ * The Store contract (src/store/store.ts), run against every implementation: MemoryStore now, a Redis
+ * store later. It speaks only through the Store interface; hashes are opaque strings and time is the
+ * `nowMs` each call passes, so no implementation detail leaks in.
+ */
+import type { Test } from 'tap'
+import type { FamilyRecord, RefreshRequest, Store } from '../../src/store/store.js'
+
+export interface StoreOptions {
+  /** Live families at most (config `store.maxFamilies`). */
+  maxFamilies: number
+}
+
+export type MakeStore = (options: StoreOptions) => Store | Promise<Store>
+
+export interface ContractOptions {
+  /**
+   * How long an ended family is kept: as long as one of its access tokens may be unexpired, so
+   * introspection keeps answering `active:false` for them (Okta caps access tokens at 24 h).
+   */
+  retentionMs?: number
+}
+
+const T0 = Date.UTC(2026, 0, 1)
+const SECOND = 1000
+const DAY = 86_400 * SECOND
+const ROOMY: StoreOptions = { maxFamilies: 1000 }
+
+export function familyRecord(overrides: Partial<FamilyRecord> = {}): FamilyRecord {
+  return {
+    id: 'oarfamilyA0000000001',
+    clientId: 'native-app',
+    authServerId: 'default',
+    userId: '00ualice000000000001',
+    scopes: ['openid', 'offline_access'],
+    authTime: T0 / 1000,
+    createdAtMs: T0,
+    expiresAtMs: null,
+    idleSeconds: 7 * 86_400,
+    rotation: 'rotate',
+    graceSeconds: 30,
+    currentHash: 'hash-A1',
+    generation: 0,
+    lastUsedMs: T0,
+    currentUsed: false,
+    previousHash: null,
+    rotatedAtMs: null,
+    revokedAtMs: null,
+    ...overrides,
+  }
+}
+
+/** A refresh as the family's own client at its own server, rotating to `successorHash` unless null. */
+function redeem(store: Store, hash: string, nowMs: number, successorHash: string | null, other: Partial<RefreshRequest> = {}) {
+  return store.redeemRefreshToken({ hash, successorHash, clientId: 'native-app', authServerId: 'default', nowMs, ...other })
+}
+
+export function storeContract(t: Test, makeStore: MakeStore, options: ContractOptions = {}): void {
+  const retentionMs = options.retentionMs ?? DAY
+  /** A store holding family A (`hash-A1` current) created at T0. */
+  const withFamily = async (t: Test, overrides: Partial<FamilyRecord> = {}, storeOptions = ROOMY) => {
+    const store = await makeStore(storeOptions)
+    t.equal(await store.createFamily(familyRecord(overrides)), true, 'family created')
+    return store
+  }
+
+  t.test('createFamily, then findRefreshToken and getFamily return it', async (t) => {
+    const store = await withFamily(t)
+    t.strictSame(await store.findRefreshToken('hash-A1'), { family: familyRecord(), position: 'current' })
+    t.strictSame(await store.getFamily('oarfamilyA0000000001'), familyRecord())
+    t.equal(await store.findRefreshToken('hash-unknown'), undefined)
+    t.equal(await store.getFamily('oarunknown0000000000'), undefined)
+  })
+
+  t.test('positions: current, previous (just rotated away), retired (older)', async (t) => {
+    const store = await withFamily(t)
+    t.equal((await redeem(store, 'hash-A1', T0 + SECOND, 'hash-A2')).kind, 'rotated')
+    t.equal((await redeem(store, 'hash-A2', T0 + 2 * SECOND, 'hash-A3')).kind, 'rotated')
+    t.equal((await store.findRefreshToken('hash-A3'))?.position, 'current')
+    t.equal((await store.findRefreshToken('hash-A2'))?.position, 'previous')
+    t.equal((await store.findRefreshToken('hash-A1'))?.position, 'retired')
+    const family = (await store.findRefreshToken('hash-A1'))?.family
+    t.match(family, { currentHash: 'hash-A3', previousHash: 'hash-A2', generation: 2, rotatedAtMs: T0 + 2 * SECOND })
+  })
+
+  t.test('rotated: the successor becomes current, the presented token previous', async (t) => {
+    const store = await withFamily(t)
+    const outcome = await redeem(store, 'hash-A1', T0 + SECOND, 'hash-A2')
+    const expected = familyRecord({ currentHash: 'hash-A2', previousHash: 'hash-A1', generation: 1, rotatedAtMs: T0 + SECOND, lastUsedMs: T0 + SECOND })
+    t.strictSame(outcome, { kind: 'rotated', family: expected })
+    t.strictSame(await store.getFamily(expected.id), expected)
+  })
+
+  t.test('kept: no successor, the token stays current and is marked used', async (t) => {
+    const store = await withFamily(t)
+    const expected = familyRecord({ currentUsed: true, lastUsedMs: T0 + SECOND })
+    t.strictSame(await redeem(store, 'hash-A1', T0 + SECOND, null), { kind: 'kept', family: expected })
+    t.equal((await redeem(store, 'hash-A1', T0 + 2 * SECOND, null)).kind, 'kept', 'a kept token can be used again')
+    t.equal((await store.findRefreshToken('hash-A1'))?.position, 'current')
+  })
+
+  t.test('reused-successor: the previous token within grace changes nothing and adds no token', async (t) => {
+    const store = await withFamily(t)
+    await redeem(store, 'hash-A1', T0, 'hash-A2')
+    const before = await store.getFamily('oarfamilyA0000000001')
+    const outcome = await redeem(store, 'hash-A1', T0 + 29 * SECOND, 'hash-other')
+    t.equal(outcome.kind, 'reused-successor')
+    t.match(outcome, { family: { currentHash: 'hash-A2', previousHash: 'hash-A1', generation: 1, revokedAtMs: null } })
+    t.match(await store.getFamily('oarfamilyA0000000001'), { ...before, lastUsedMs: T0 + 29 * SECOND })
+    t.equal(await store.findRefreshToken('hash-other'), undefined, 'the request successor is ignored (I1, I5)')
+    t.equal((await redeem(store, 'hash-A2', T0 + 29 * SECOND, 'hash-A3')).kind, 'rotated', 'the successor is still live')
+  })
+
+  t.test('grace boundary: graceSeconds − 1 ms is grace, exactly graceSeconds is reuse', async (t) => {
+    const inside = await withFamily(t)
+    await redeem(inside, 'hash-A1', T0, 'hash-A2')
+    t.equal((await redeem(inside, 'hash-A1', T0 + 30 * SECOND - 1, 'hash-x')).kind, 'reused-successor')
+    const at = await withFamily(t)
+    await redeem(at, 'hash-A1', T0, 'hash-A2')
+    const outcome = await redeem(at, 'hash-A1', T0 + 30 * SECOND, 'hash-x')
+    t.equal(outcome.kind, 'reuse-detected')
+    t.match(outcome, { family: { revokedAtMs: T0 + 30 * SECOND } })
+  })
+
+  t.test('grace 0: a replay in the same millisecond is already reuse', async (t) => {
+    const store = await withFamily(t, { graceSeconds: 0 })
+    await redeem(store, 'hash-A1', T0, 'hash-A2')
+    t.equal((await redeem(store, 'hash-A1', T0, 'hash-x')).kind, 'reuse-detected')
+  })
+
+  t.test('reuse-detected revokes the family: every generation is then invalid', async (t) => {
+    const store = await withFamily(t)
+    await redeem(store, 'hash-A1', T0, 'hash-A2')
+    await redeem(store, 'hash-A2', T0 + SECOND, 'hash-A3')
+    const outcome = await redeem(store, 'hash-A1', T0 + 2 * SECOND, 'hash-x')
+    t.equal(outcome.kind, 'reuse-detected', 'grace is one generation deep (I4)')
+    t.match(await store.getFamily('oarfamilyA0000000001'), { revokedAtMs: T0 + 2 * SECOND, currentHash: 'hash-A3' })
+    for (const hash of ['hash-A3', 'hash-A2', 'hash-A1']) {
+      t.strictSame(await redeem(store, hash, T0 + 3 * SECOND, 'hash-y'), { kind: 'invalid' }, `${hash} after revocation`)
+    }
+    t.match(await store.getFamily('oarfamilyA0000000001'), { revokedAtMs: T0 + 2 * SECOND }, 'revocation time kept')
+  })
+
+  t.test('grace ends once the successor was used, rotating or not (I4)', async (t) => {
+    const kept = await withFamily(t)
+    await redeem(kept, 'hash-A1', T0, 'hash-A2')
+    await redeem(kept, 'hash-A2', T0 + SECOND, null)
+    t.equal((await redeem(kept, 'hash-A1', T0 + 2 * SECOND, 'hash-x')).kind, 'reuse-detected')
+    const rotated = await withFamily(t)
+    await redeem(rotated, 'hash-A1', T0, 'hash-A2')
+    await redeem(rotated, 'hash-A2', T0, 'hash-A3')
+    t.equal((await redeem(rotated, 'hash-A1', T0, 'hash-x')).kind, 'reuse-detected', 'same millisecond')
+  })
+
+  t.test('invalid: unknown, foreign client or server, ended family; nothing changes', async (t) => {
+    const store = await withFamily(t)
+    await redeem(store, 'hash-A1', T0, 'hash-A2')
+    const before = await store.getFamily('oarfamilyA0000000001')
+    const later = T0 + 60 * SECOND
+    const foreign: Array<[string, string, Partial<RefreshRequest>]> = [
+      ['unknown hash', 'hash-unknown', {}],
+      ['current, other client', 'hash-A2', { clientId: 'web-app' }],
+      ['current, org server', 'hash-A2', { authServerId: null }],
+      ['current, other server', 'hash-A2', { authServerId: 'other' }],
+      // Outside grace this would be reuse for the owner; for anyone else it is nothing (SP-5, bar #71).
+      ['previous, other client', 'hash-A1', { clientId: 'web-app' }],
+      ['previous, other server', 'hash-A1', { authServerId: null }],
+    ]
+    for (const [name, hash, other] of foreign) {
+      t.strictSame(await redeem(store, hash, later, 'hash-x', other), { kind: 'invalid' }, name)
+    }
+    t.strictSame(await store.getFamily('oarfamilyA0000000001'), before, 'family untouched')
+    t.equal(await store.findRefreshToken('hash-x'), undefined)
+    t.equal((await redeem(store, 'hash-A2', later, 'hash-A3')).kind, 'rotated', 'owner still refreshes')
+  })
+
+  t.test('absolute expiry is inherited by rotated tokens; the deadline itself is expired', async (t) => {
+    const store = await withFamily(t, { expiresAtMs: T0 + 3600 * SECOND })
+    await redeem(store, 'hash-A1', T0 + 1000 * SECOND, 'hash-A2')
+    await redeem(store, 'hash-A2', T0 + 2000 * SECOND, 'hash-A3')
+    t.match(await store.getFamily('oarfamilyA0000000001'), { expiresAtMs: T0 + 3600 * SECOND })
+    t.equal((await redeem(store, 'hash-A3', T0 + 3600 * SECOND - 1, null)).kind, 'kept')
+    t.strictSame(await redeem(store, 'hash-A3', T0 + 3600 * SECOND, null), { kind: 'invalid' })
+  })
+
+  t.test('idle expiry restarts on each use', async (t) => {
+    const store = await withFamily(t, { idleSeconds: 100 })
+    t.equal((await redeem(store, 'hash-A1', T0 + 99 * SECOND, 'hash-A2')).kind, 'rotated')
+    t.equal((await redeem(store, 'hash-A2', T0 + 198 * SECOND, null)).kind, 'kept')
+    t.strictSame(await redeem(store, 'hash-A2', T0 + 298 * SECOND, null), { kind: 'invalid' }, 'idle 100 s since last use')
+    t.match(await store.getFamily('oarfamilyA0000000001'), { revokedAtMs: null, lastUsedMs: T0 + 198 * SECOND })
+  })
+
+  t.test('revokeFamily: ends the family, idempotent, unknown ids ignored', async (t) => {
+    const store = await withFamily(t)
+    await store.revokeFamily('oarfamilyA0000000001', T0 + SECOND)
+    await store.revokeFamily('oarfamilyA0000000001', T0 + 2 * SECOND)
+    await store.revokeFamily('oarunknown0000000000', T0)
+    t.match(await store.getFamily('oarfamilyA0000000001'), { revokedAtMs: T0 + SECOND })
+    t.strictSame(await redeem(store, 'hash-A1', T0 + 3 * SECOND, 'hash-A2'), { kind: 'invalid' })
+    t.equal(await store.getFamily('oarunknown0000000000'), undefined)
+  })
+
+  t.test('revokeAccessToken / isAccessTokenRevoked', async (t) => {
+    const store = await makeStore(ROOMY)
+    t.equal(await store.isAccessTokenRevoked('AT.one'), false)
+    await store.revokeAccessToken('AT.one', T0 + 3600 * SECOND)
+    t.equal(await store.isAccessTokenRevoked('AT.one'), true)
+    t.equal(await store.isAccessTokenRevoked('AT.two'), false)
+  })
+
+  t.test('at capacity: createFamily is refused, existing families keep working', async (t) => {
+    const store = await withFamily(t, {}, { maxFamilies: 2 })
+    t.equal(await store.createFamily(familyRecord({ id: 'oarfamilyB0000000001', currentHash: 'hash-B1' })), true)
+    t.equal(await store.createFamily(familyRecord({ id: 'oarfamilyC0000000001', currentHash: 'hash-C1', createdAtMs: T0 + SECOND })), false)
+    t.equal(await store.findRefreshToken('hash-C1'), undefined)
+    t.equal(await store.getFamily('oarfamilyC0000000001'), undefined)
+    t.equal((await redeem(store, 'hash-A1', T0 + 2 * SECOND, 'hash-A2')).kind, 'rotated')
+    t.equal((await redeem(store, 'hash-B1', T0 + 2 * SECOND, null)).kind, 'kept')
+  })
+
+  t.test('at capacity, ended families make room at once (bar C-16)', async (t) => {
+    const store = await withFamily(t, {}, { maxFamilies: 1 })
+    await store.revokeFamily('oarfamilyA0000000001', T0 + SECOND)
+    t.equal(await store.createFamily(familyRecord({ id: 'oarfamilyB0000000001', currentHash: 'hash-B1', createdAtMs: T0 + 2 * SECOND })), true)
+    t.equal((await redeem(store, 'hash-B1', T0 + 3 * SECOND, 'hash-B2')).kind, 'rotated')
+    t.strictSame(await redeem(store, 'hash-A1', T0 + 3 * SECOND, 'hash-x'), { kind: 'invalid' })
+  })
+
+  t.test('sweep keeps live families and ended ones within the retention window', async (t) => {
+    const store = await withFamily(t, { idleSeconds: 0 })
+    t.equal(await store.createFamily(familyRecord({ id: 'oarfamilyB0000000001', currentHash: 'hash-B1' })), true)
+    await store.revokeFamily('oarfamilyB0000000001', T0 + SECOND)
+    t.equal(await store.sweep(T0 + SECOND + retentionMs - SECOND), 0)
+    t.ok(await store.getFamily('oarfamilyB0000000001'), 'revoked family kept for its access tokens')
+    t.equal(await store.sweep(T0 + 3650 * DAY), 1, 'only the revoked family goes')
+    t.ok(await store.findRefreshToken('hash-A1'), 'a family without deadline is never swept')
+    t.equal(await store.getFamily('oarfamilyB0000000001'), undefined)
+    t.equal(await store.findRefreshToken('hash-B1'), undefined)
+  })
+
+  t.test('sweep drops every generation of an expired family after the retention window', async (t) => {
+    const store = await withFamily(t, { idleSeconds: 100 })
+    await redeem(store, 'hash-A1', T0, 'hash-A2')
+    await redeem(store, 'hash-A2', T0, 'hash-A3')
+    const endedAt = T0 + 100 * SECOND
+    t.equal(await store.sweep(endedAt + retentionMs - SECOND), 0)
+    t.equal((await store.findRefreshToken('hash-A1'))?.position, 'retired', 'replays still recognised')
+    t.equal(await store.sweep(endedAt + retentionMs + SECOND), 1)
+    for (const hash of ['hash-A1', 'hash-A2', 'hash-A3']) t.equal(await store.findRefreshToken(hash), undefined, hash)
+    t.strictSame(await store.stats(), { families: 0, tokens: 0, revokedAccessTokens: 0 })
+  })
+
+  t.test('sweep drops revoked access tokens once they have expired', async (t) => {
+    const store = await makeStore(ROOMY)
+    await store.revokeAccessToken('AT.one', T0 + 3600 * SECOND)
+    await store.revokeAccessToken('AT.two', T0 + 7200 * SECOND)
+    t.equal(await store.sweep(T0 + 3600 * SECOND - SECOND), 0)
+    t.equal(await store.isAccessTokenRevoked('AT.one'), true)
+    t.equal(await store.sweep(T0 + 3600 * SECOND + SECOND), 1)
+    t.equal(await store.isAccessTokenRevoked('AT.one'), false)
+    t.equal(await store.isAccessTokenRevoked('AT.two'), true)
+  })
+
+  t.test('records are copies: mutating what goes in or comes out changes nothing', async (t) => {
+    const store = await makeStore(ROOMY)
+    const input = familyRecord()
+    await store.createFamily(input)
+    input.revokedAtMs = 1
+    input.scopes.push('profile')
+    const found = await store.findRefreshToken('hash-A1')
+    const got = await store.getFamily('oarfamilyA0000000001')
+    const outcome = await redeem(store, 'hash-A1', T0 + SECOND, 'hash-A2')
+    for (const family of [found?.family, got, 'family' in outcome ? outcome.family : undefined]) {
+      if (!family) throw new Error('record missing')
+      family.revokedAtMs = 1
+      family.currentHash = 'hash-mutated'
+      family.scopes.push('email')
+    }
+    const expected = familyRecord({ currentHash: 'hash-A2', previousHash: 'hash-A1', generation: 1, rotatedAtMs: T0 + SECOND, lastUsedMs: T0 + SECOND })
+    t.strictSame(await store.getFamily('oarfamilyA0000000001'), expected)
+    t.equal(await store.findRefreshToken('hash-mutated'), undefined)
+  })
+}
