@@ -22,8 +22,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/fixtures ./fixtures
 COPY --from=build /app/schema ./schema
 
-# Issuers derive from HOST:PORT unless MOCKTA_BASE_URL is set, and http://0.0.0.0:8080 is no issuer a
-# client can match: run with e.g. -e MOCKTA_BASE_URL=http://localhost:8080.
+# Without MOCKTA_BASE_URL the issuers are http://localhost:PORT/…, right for a browser on the host with
+# -p 8080:8080; on a docker network set MOCKTA_BASE_URL to the origin browser and containers share.
 ENV HOST=0.0.0.0 PORT=8080 NODE_ENV=production
 USER node
 EXPOSE 8080

@@ -13,7 +13,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import os from 'node:os'
@@ -206,6 +206,12 @@ async function startMockta(workDir) {
     if (built.status !== 0) throw new Error(`tsc failed (status ${built.status}${built.error ? `, ${built.error.message}` : ''})`)
   }
 
+  const stale = newestMtimeMs(join(root, 'src')) > statSync(cli).mtimeMs
+  if (stale && !warnedStale) {
+    warnedStale = true
+    console.warn('\nwarning: src/ is newer than dist/cli.js; these numbers are for the old build (npm run build first)')
+  }
+
   const config = JSON.parse(readFileSync(join(root, 'fixtures/config.json'), 'utf8'))
   delete config.$schema
   // Request logging at info would make the bench measure pino's output to a pipe.
@@ -220,6 +226,16 @@ async function startMockta(workDir) {
   delete env.MOCKTA_BASE_URL
   delete env.MOCKTA_CONFIG
   return spawnServer(process.execPath, [cli, '--host', HOST, '--port', String(port), '--config', configPath], { cwd: root, env }, `http://${HOST}:${port}`)
+}
+
+let warnedStale = false
+
+function newestMtimeMs(dir) {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs)
+  }
+  return newest
 }
 
 /** Spawns a server, keeps the tail of its output for error messages, and knows how to stop it. */
@@ -528,7 +544,7 @@ async function main() {
   // ISO 8601 basic format: the extended form's colons are not allowed in Windows file names.
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
   const file = join(outDir, `bench-${stamp}.json`)
-  const settings = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, refreshPool: REFRESH_POOL }
+  const settings = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, refreshPool: REFRESH_POOL, distOlderThanSrc: warnedStale }
   writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), commit: gitCommit(), machine, settings, results: rows }, null, 2)}\n`)
   console.log(`results written to ${file}`)
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `mockta` command: flags and environment → configuration → a listening server. */
 import { createServer } from 'node:net'
-import { parseCliOptions, usage } from './config/cli-options.js'
+import { defaultBaseUrl, parseCliOptions, usage } from './config/cli-options.js'
 import { ConfigError, loadConfigFile } from './config/load.js'
 import { closeOnSignals, startServer } from './server.js'
 
@@ -13,8 +13,7 @@ async function main(): Promise<void> {
   }
   // Port 0 ("any free port") would put :0 in the default issuers: take the port before building them.
   const port = options.port === 0 ? await anyFreePort(options.host) : options.port
-  const defaultBaseUrl = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`
-  const config = loadConfigFile(options.configPath, { baseUrl: options.baseUrl, defaultBaseUrl })
+  const config = loadConfigFile(options.configPath, { baseUrl: options.baseUrl, defaultBaseUrl: defaultBaseUrl(options.host, port) })
   const app = await startServer(config, { host: options.host, port })
   closeOnSignals(app)
 }

@@ -91,3 +91,13 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   if (baseUrl) options.baseUrl = baseUrl[1]
   return options
 }
+
+/**
+ * The origin of the default issuers when neither --base-url nor the file names one. A wildcard address
+ * (a container listening on every interface) is no address a client can use, so it becomes
+ * `localhost`; behind docker networks set MOCKTA_BASE_URL to the origin browser and containers share.
+ */
+export function defaultBaseUrl(host: string, port: number): string {
+  const name = host === '0.0.0.0' || host === '::' || host === '[::]' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  return `http://${name}:${port}`
+}

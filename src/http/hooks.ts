@@ -44,6 +44,8 @@ export function registerHooks(app: FastifyInstance): void {
   // One line per request, path without its query string: query strings can carry tokens (SP-2).
   app.addHook('onResponse', async (req, reply) => {
     const path = req.url.split('?', 1)[0]
-    req.log.info({ method: req.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request')
+    // Container health checks poll every few seconds; keep them out of the info log.
+    const level = req.routeOptions.url === '/health' ? 'debug' : 'info'
+    req.log[level]({ method: req.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request')
   })
 }

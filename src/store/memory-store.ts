@@ -7,20 +7,36 @@ import { decideRefresh, familyDeadlineMs, type FamilyRecord, type FoundToken, ty
  */
 export const RETENTION_MS = 24 * 3600 * 1000
 
+/**
+ * Retired generations remembered per family, so replaying any of them is detected as reuse (C-4).
+ * Older ones are forgotten (they then fail as unknown tokens) so a family refreshed for months keeps
+ * bounded memory.
+ */
+export const MAX_RETIRED_GENERATIONS = 1000
+
+/** How often, at most, a full store sweeps to make room (a sweep is O(families)). */
+const PRESSURE_SWEEP_INTERVAL_MS = 1000
+
 /** Records cross the Store boundary as copies, arrays included, so no caller can change the store. */
 const copy = (f: FamilyRecord): FamilyRecord => ({ ...f, scopes: [...f.scopes] })
 
 export class MemoryStore implements Store {
   private readonly families = new Map<string, FamilyRecord>()
-  /** Every refresh-token hash a family ever had, so a replay of any generation is recognised. */
+  /** Refresh-token hash → family id, for every hash a family still remembers. */
   private readonly tokens = new Map<string, string>()
+  /** Family id → hashes older than `previousHash`, oldest first. */
+  private readonly retired = new Map<string, string[]>()
   private readonly revokedAccessTokens = new Map<string, number>()
+  private lastPressureSweepMs = -Infinity
 
   constructor(private readonly maxFamilies: number) {}
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
     if (this.families.size >= this.maxFamilies) {
-      // Under pressure, ended families go at once instead of after the retention window.
+      // Under pressure, ended families go at once instead of after the retention window; throttled so
+      // a flood of refused grants does not turn into a flood of full sweeps.
+      if (family.createdAtMs - this.lastPressureSweepMs < PRESSURE_SWEEP_INTERVAL_MS) return false
+      this.lastPressureSweepMs = family.createdAtMs
       this.sweepNow(family.createdAtMs, 0)
       if (this.families.size >= this.maxFamilies) return false
     }
@@ -52,6 +68,7 @@ export class MemoryStore implements Store {
         f.revokedAtMs = r.nowMs
         return { kind, family: copy(f) }
       case 'rotated':
+        if (f.previousHash !== null) this.retire(f.id, f.previousHash)
         f.previousHash = f.currentHash
         f.rotatedAtMs = r.nowMs
         f.currentHash = r.successorHash!
@@ -99,18 +116,26 @@ export class MemoryStore implements Store {
     return { family, position }
   }
 
+  private retire(familyId: string, hash: string): void {
+    let hashes = this.retired.get(familyId)
+    if (!hashes) this.retired.set(familyId, (hashes = []))
+    hashes.push(hash)
+    if (hashes.length > MAX_RETIRED_GENERATIONS) this.tokens.delete(hashes.shift()!)
+  }
+
   private sweepNow(nowMs: number, retentionMs = RETENTION_MS): number {
     let removed = 0
-    const dead = new Set<string>()
     for (const [id, f] of this.families) {
       const endedAt = f.revokedAtMs ?? familyDeadlineMs(f)
       if (nowMs - endedAt > retentionMs || (retentionMs === 0 && nowMs >= endedAt)) {
         this.families.delete(id)
-        dead.add(id)
+        this.tokens.delete(f.currentHash)
+        if (f.previousHash !== null) this.tokens.delete(f.previousHash)
+        for (const hash of this.retired.get(id) ?? []) this.tokens.delete(hash)
+        this.retired.delete(id)
         removed++
       }
     }
-    if (dead.size > 0) for (const [hash, id] of this.tokens) if (dead.has(id)) this.tokens.delete(hash)
     for (const [jti, exp] of this.revokedAccessTokens) {
       if (exp <= nowMs) {
         this.revokedAccessTokens.delete(jti)

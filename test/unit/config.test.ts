@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { parseCliOptions, usage } from '../../src/config/cli-options.js'
+import { defaultBaseUrl, parseCliOptions, usage } from '../../src/config/cli-options.js'
 import {
   ConfigError,
   defaultConfigPath,
@@ -293,4 +293,11 @@ t.test('usage lists every flag and variable with its default', async (t) => {
   for (const word of ['--config', '--port', '--host', '--base-url', '--help', '-h', 'MOCKTA_CONFIG', 'PORT', 'HOST', 'MOCKTA_BASE_URL', '8080', '127.0.0.1', 'fixtures/config.json']) {
     t.ok(usage.includes(word), word)
   }
+})
+
+t.test('defaultBaseUrl: wildcard listen addresses become localhost, IPv6 is bracketed', async (t) => {
+  t.equal(defaultBaseUrl('127.0.0.1', 8080), 'http://127.0.0.1:8080')
+  t.equal(defaultBaseUrl('0.0.0.0', 8080), 'http://localhost:8080')
+  t.equal(defaultBaseUrl('::', 9000), 'http://localhost:9000')
+  t.equal(defaultBaseUrl('::1', 8080), 'http://[::1]:8080')
 })
