@@ -60,7 +60,7 @@ export class AuthServers {
   /** Resolves the `:authServerId` path parameter; undefined means the org server. Throws Okta's 404. */
   resolve(id: string | undefined): AuthServer {
     const server = id === undefined ? this.org : this.custom.get(id)
-    if (!server) throw authServerNotFound(id === undefined ? 'default' : id.slice(0, 64))
+    if (!server) throw authServerNotFound(id === undefined ? 'org' : id.slice(0, 64))
     return server
   }
 
