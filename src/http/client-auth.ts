@@ -31,6 +31,7 @@ interface Presented {
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 const SCHEME = /^basic +/i
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true })
+const UNKNOWN_CLIENT_SECRET = '\0unknown-client'
 
 export function authenticateClient(req: FastifyRequest, form: Form, clients: Clients, options: ClientAuthOptions): AuthenticatedClient {
   // RFC 6749 §5.2: a 401 after an Authorization-header attempt carries a challenge of that scheme.
@@ -47,9 +48,11 @@ export function authenticateClient(req: FastifyRequest, form: Form, clients: Cli
   if (!presented) return fail(oktaError('missing_client_credentials'))
 
   const client = clients.get(presented.id)
-  // The comparison runs for unknown clients too, so they cost the same as a wrong secret.
-  const secretOk = safeEqual(presented.secret ?? '', client?.secret ?? '\0no-secret')
-  if (!client) return fail(oktaError('invalid_client'))
+  if (!client) {
+    // An unknown client costs the same comparison as a wrong secret (reliability bar SP-11).
+    safeEqual(presented.secret, UNKNOWN_CLIENT_SECRET)
+    return fail(oktaError('invalid_client'))
+  }
 
   if (client.secret === undefined) {
     // A public client that sends a secret is using a method it does not have (wire spec §3).
@@ -57,7 +60,7 @@ export function authenticateClient(req: FastifyRequest, form: Form, clients: Cli
     return { client, method: 'none' }
   }
   const method: ClientAuthMethod = presented.viaHeader ? 'client_secret_basic' : 'client_secret_post'
-  if (presented.secret === undefined || !client.authMethods.includes(method) || !secretOk) return fail(oktaError('invalid_client'))
+  if (!client.authMethods.includes(method) || !safeEqual(presented.secret, client.secret)) return fail(oktaError('invalid_client'))
   return { client, method }
 }
 
