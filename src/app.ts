@@ -6,6 +6,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { SystemClock, nowSeconds, type Clock } from './clock.js'
 import type { Config } from './config/types.js'
 import type { AppContext } from './context.js'
+import { ControlPlane, type ControlPlaneOptions } from './control/control-plane.js'
+import { registerControlHooks } from './control/request-hooks.js'
+import { registerControlApi } from './control/routes.js'
 import { mocktaError } from './errors/oauth-error.js'
 import { errorHandler, sendOAuthError } from './http/error-handler.js'
 import { registerHooks } from './http/hooks.js'
@@ -29,11 +32,15 @@ export interface AppDeps {
   store: Store
   /** A pino-compatible logger to use instead of Fastify's own (tests capture logs with it). */
   logger: FastifyBaseLogger
+  /** Where the control plane keeps fault rules and the journal, and how it rolls dice. */
+  control: ControlPlaneOptions
 }
 
 export interface MocktaApp {
   app: FastifyInstance
   ctx: AppContext
+  /** The test control plane, also served under /__mockta/. */
+  control: ControlPlane
 }
 
 export async function buildApp(config: Config, deps: Partial<AppDeps> = {}): Promise<FastifyInstance> {
@@ -73,6 +80,9 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   app.setErrorHandler(errorHandler(ctx.ids))
   app.setNotFoundHandler((_req, reply) => sendOAuthError(reply, mocktaError('not_found')))
   registerHooks(app)
+  const control = new ControlPlane(ctx, config, deps.control)
+  registerControlHooks(app, ctx, control)
+  await registerControlApi(app, control, config.control, config.limits.bodyLimitBytes)
 
   discoveryRoutes(app, ctx)
   keysRoutes(app, ctx)
@@ -85,7 +95,7 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   const sweeper = setInterval(() => void ctx.store.sweep(ctx.clock.nowMs()), config.store.sweepIntervalSeconds * 1000)
   sweeper.unref()
   app.addHook('onClose', async () => clearInterval(sweeper))
-  return { app, ctx }
+  return { app, ctx, control }
 }
 
 /** Node's HTTP parser rejects malformed framing before Fastify sees it; answer in the OAuth shape and close. */

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /** The `mockta` command: flags and environment → configuration → a listening server. */
-import { createServer } from 'node:net'
 import { defaultBaseUrl, parseCliOptions, usage } from './config/cli-options.js'
 import { ConfigError, loadConfigFile } from './config/load.js'
+import { anyFreePort } from './free-port.js'
 import { closeOnSignals, startServer } from './server.js'
 
 async function main(): Promise<void> {
@@ -14,19 +14,9 @@ async function main(): Promise<void> {
   // Port 0 ("any free port") would put :0 in the default issuers: take the port before building them.
   const port = options.port === 0 ? await anyFreePort(options.host) : options.port
   const config = loadConfigFile(options.configPath, { baseUrl: options.baseUrl, defaultBaseUrl: defaultBaseUrl(options.host, port) })
+  Object.assign(config.control, options.control)
   const app = await startServer(config, { host: options.host, port })
   closeOnSignals(app)
-}
-
-function anyFreePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen({ host, port: 0 }, () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port assigned'))))
-    })
-  })
 }
 
 main().catch((err: unknown) => {

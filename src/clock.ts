@@ -16,11 +16,33 @@ export class SystemClock implements Clock {
   nowMs(): number {
     return Date.now() + this.offsetMs
   }
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000
+  }
+  set(ms: number): void {
+    this.offsetMs = ms - Date.now()
+  }
+  reset(): void {
+    this.offsetMs = 0
+  }
 }
+
+/** A clock the control plane can move: advance, set, and back to where it started. */
+export interface AdjustableClock extends Clock {
+  advance(seconds: number): void
+  set(ms: number): void
+  reset(): void
+}
+
+export const isAdjustable = (clock: Clock): clock is AdjustableClock =>
+  typeof (clock as Partial<AdjustableClock>).advance === 'function' && typeof (clock as Partial<AdjustableClock>).set === 'function' && typeof (clock as Partial<AdjustableClock>).reset === 'function'
 
 /** A clock that only moves when told to; for tests and deterministic runs. */
 export class ManualClock implements Clock {
-  constructor(private currentMs: number = Date.UTC(2026, 0, 1)) {}
+  private readonly startMs: number
+  constructor(private currentMs: number = Date.UTC(2026, 0, 1)) {
+    this.startMs = currentMs
+  }
   nowMs(): number {
     return this.currentMs
   }
@@ -29,5 +51,8 @@ export class ManualClock implements Clock {
   }
   set(ms: number): void {
     this.currentMs = ms
+  }
+  reset(): void {
+    this.currentMs = this.startMs
   }
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { buildMockta } from './app.js'
 import type { Config } from './config/types.js'
+import { assertControlAccess } from './control/routes.js'
 
 export interface ListenOptions {
   host: string
@@ -12,6 +13,7 @@ export interface ListenOptions {
 const SHUTDOWN_GRACE_SECONDS = 10
 
 export async function startServer(config: Config, options: ListenOptions): Promise<FastifyInstance> {
+  assertControlAccess(options.host, config.control)
   const { app, ctx } = await buildMockta(config)
   await app.listen({ host: options.host, port: options.port })
   const issuers = [...(ctx.servers.org ? [ctx.servers.org] : []), ...config.authorizationServers.map((as) => ctx.servers.resolve(as.id))]

@@ -6,6 +6,8 @@ export interface CliOptions {
   port: number
   host: string
   baseUrl?: string
+  /** Overrides of the file's `control` member, and the admin token (never in the file). */
+  control: { adminToken?: string; trustNetwork?: boolean; journalSize?: number }
 }
 
 export const DEFAULT_PORT = 8080
@@ -25,13 +27,27 @@ Options (each flag wins over its environment variable):
   --base-url URL    Public origin used in issuers and endpoint URLs, e.g. https://mockta.test.
                     Env: MOCKTA_BASE_URL. Default: the configuration file's baseUrl,
                     else http://HOST:PORT.
+
+Test control plane (README "Test control plane"; API under /__mockta/, OpenAPI at /__mockta/openapi.json):
+  --admin-token T   Bearer token the control API requires. Needed to start on a non-loopback
+                    address unless --trust-network is given.
+                    Env: MOCKTA_ADMIN_TOKEN. Default: none (control API open on loopback only).
+  --trust-network   Serve the control API without a token on any address (a private network).
+                    Config: control.trustNetwork. Env: MOCKTA_TRUST_NETWORK (true/false). Default: false.
+  --journal-size N  Journal entries kept, 1..1000000 (the oldest go first).
+                    Config: control.journalSize. Env: MOCKTA_JOURNAL_SIZE. Default: 1000.
   -h, --help        Show this help and exit.
 
 Flags also accept the --flag=VALUE form.
 `
 
-type Key = 'config' | 'port' | 'host' | 'base-url'
-const ENV: Record<Key, string> = { config: 'MOCKTA_CONFIG', port: 'PORT', host: 'HOST', 'base-url': 'MOCKTA_BASE_URL' }
+type Key = 'config' | 'port' | 'host' | 'base-url' | 'admin-token' | 'trust-network' | 'journal-size'
+const ENV: Record<Key, string> = {
+  config: 'MOCKTA_CONFIG', port: 'PORT', host: 'HOST', 'base-url': 'MOCKTA_BASE_URL',
+  'admin-token': 'MOCKTA_ADMIN_TOKEN', 'trust-network': 'MOCKTA_TRUST_NETWORK', 'journal-size': 'MOCKTA_JOURNAL_SIZE',
+}
+/** Flags that may stand alone, meaning "true". */
+const SWITCHES = new Set<Key>(['trust-network'])
 const isKey = (name: string): name is Key => Object.hasOwn(ENV, name)
 
 /** `argv` without the node and script paths (process.argv.slice(2)). Throws ConfigError listing every bad flag or variable. */
@@ -52,6 +68,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       continue
     }
     let value = match[2]
+    if (value === undefined && SWITCHES.has(name)) value = 'true'
     if (value === undefined) {
       const next = argv[i + 1]
       if (next !== undefined && !next.startsWith('--')) {
@@ -83,9 +100,25 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     const problem = baseUrlProblem(baseUrl[1].replace(/\/$/, ''))
     if (problem !== undefined) problems.push(`${baseUrl[0]}: ${problem}`)
   }
+  const control: CliOptions['control'] = {}
+  const trust = pick('trust-network')
+  if (trust) {
+    const [source, raw] = trust
+    if (/^(true|1|yes)$/i.test(raw)) control.trustNetwork = true
+    else if (/^(false|0|no)$/i.test(raw)) control.trustNetwork = false
+    else problems.push(`${source}: must be true or false (got ${JSON.stringify(raw)})`)
+  }
+  const journalSize = pick('journal-size')
+  if (journalSize) {
+    const [source, raw] = journalSize
+    if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 1_000_000) control.journalSize = Number(raw)
+    else problems.push(`${source}: must be an integer from 1 to 1000000 (got ${JSON.stringify(raw)})`)
+  }
+  const adminToken = pick('admin-token')
+  if (adminToken) control.adminToken = adminToken[1]
   if (problems.length > 0) throw new ConfigError(problems, 'Invalid command line or environment')
 
-  const options: CliOptions = { port, host: pick('host')?.[1] ?? DEFAULT_HOST }
+  const options: CliOptions = { port, host: pick('host')?.[1] ?? DEFAULT_HOST, control }
   const configPath = pick('config')?.[1]
   if (configPath !== undefined) options.configPath = configPath
   if (baseUrl) options.baseUrl = baseUrl[1]

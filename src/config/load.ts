@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import type { JWK } from 'jose'
-import type { AuthServerConfig, ClaimConfig, ClientConfig, Config, LimitsConfig } from './types.js'
+import type { AuthServerConfig, ClaimConfig, ClientConfig, Config, ControlConfig, LimitsConfig } from './types.js'
 import type { OrgAuthServerConfig, RefreshTokenLifetimeConfig, StoreConfig, UserConfig } from './types.js'
 
 // Both src/config/load.ts and dist/config/load.js sit two levels below the package root.
@@ -26,19 +26,21 @@ export class ConfigError extends Error {
 }
 
 type RawRefresh = Partial<RefreshTokenLifetimeConfig>
-type RawClaim = Partial<ClaimConfig> & { name: string }
-type RawAuthServer = Partial<Omit<AuthServerConfig, 'refreshToken' | 'claims'>> & { id: string; refreshToken?: RawRefresh; claims?: RawClaim[] }
-type RawClient = Partial<Omit<ClientConfig, 'refreshToken'>> & Pick<ClientConfig, 'id' | 'type'> & { refreshToken?: Partial<ClientConfig['refreshToken']> }
+export type RawClaim = Partial<ClaimConfig> & { name: string }
+export type RawUser = Partial<UserConfig> & Pick<UserConfig, 'login' | 'password'>
+export type RawAuthServer = Partial<Omit<AuthServerConfig, 'refreshToken' | 'claims'>> & { id: string; refreshToken?: RawRefresh; claims?: RawClaim[] }
+export type RawClient = Partial<Omit<ClientConfig, 'refreshToken'>> & Pick<ClientConfig, 'id' | 'type'> & { refreshToken?: Partial<ClientConfig['refreshToken']> }
 /** The file after schema validation: the shape of schema/mockta.config.schema.json. */
 interface RawConfig {
   baseUrl?: string
   orgAuthorizationServer?: Partial<Omit<OrgAuthServerConfig, 'refreshToken'>> & { refreshToken?: RawRefresh }
   authorizationServers?: RawAuthServer[]
   clients?: RawClient[]
-  users?: Array<Partial<UserConfig> & Pick<UserConfig, 'login' | 'password'>>
+  users?: RawUser[]
   store?: Partial<StoreConfig>
   limits?: Partial<LimitsConfig>
   logLevel?: Config['logLevel']
+  control?: Partial<ControlConfig>
 }
 
 type Obj = Record<string, unknown>
@@ -47,9 +49,26 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
+let ajv: Ajv | undefined
+function schemaAjv(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true })
+    ajv.addSchema(JSON.parse(readFileSync(schemaPath, 'utf8')) as object, 'mockta-config')
+  }
+  return ajv
+}
+
+/** The problems of one item of the file (`client`, `user`, `authorizationServer`), in the file's own wording. */
+export function itemProblems(definition: 'client' | 'user' | 'authorizationServer', item: unknown): string[] {
+  const check = schemaAjv().getSchema(`mockta-config#/definitions/${definition}`)
+  if (!check) throw new Error(`no schema definition ${definition}`)
+  if (check(item)) return []
+  return [...new Set((check.errors ?? []).flatMap(formatSchemaError))]
+}
+
 let validator: ValidateFunction | undefined
 function validate(raw: unknown): string[] {
-  validator ??= new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object)
+  validator ??= schemaAjv().getSchema('mockta-config') as ValidateFunction
   if (validator(raw)) return []
   return [...new Set((validator.errors ?? []).flatMap(formatSchemaError))]
 }
@@ -144,6 +163,28 @@ function duplicates(entries: Array<[path: string, value: string | undefined]>, w
   return problems
 }
 
+/** A client's secret must agree with its authentication methods. */
+export function clientProblems(c: unknown, at: string): string[] {
+  if (!isObj(c)) return []
+  const methods = list(c.authMethods)
+  const needsSecret = methods.some((m) => m === 'client_secret_basic' || m === 'client_secret_post')
+  const problems: string[] = []
+  if (c.secret === undefined && needsSecret) problems.push(`${at}/authMethods: client_secret_basic and client_secret_post need a "secret"`)
+  if (c.secret !== undefined && methods.includes('none')) problems.push(`${at}/authMethods: "none" is for public clients, but this client has a "secret"`)
+  return problems
+}
+
+/** Each claim of an authorization server takes exactly one of `value` and `userAttribute`. */
+export function claimProblems(s: unknown, at: string): string[] {
+  if (!isObj(s)) return []
+  return list(s.claims).flatMap((c, j) => {
+    if (!isObj(c)) return []
+    const count = Number('value' in c) + Number('userAttribute' in c)
+    const which = count ? 'both' : 'neither'
+    return count === 1 ? [] : [`${at}/claims/${j}: needs exactly one of "value" and "userAttribute" (${which} set)`]
+  })
+}
+
 /** Checks the schema cannot express. `raw` may be schema-invalid, so every access is guarded. */
 function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: string): string[] {
   const servers = list(raw.authorizationServers)
@@ -166,13 +207,7 @@ function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: st
       'user id',
     ),
   ]
-  clients.forEach((c, i) => {
-    if (!isObj(c)) return
-    const methods = list(c.authMethods)
-    const needsSecret = methods.some((m) => m === 'client_secret_basic' || m === 'client_secret_post')
-    if (c.secret === undefined && needsSecret) problems.push(`/clients/${i}/authMethods: client_secret_basic and client_secret_post need a "secret"`)
-    if (c.secret !== undefined && methods.includes('none')) problems.push(`/clients/${i}/authMethods: "none" is for public clients, but this client has a "secret"`)
-  })
+  clients.forEach((c, i) => problems.push(...clientProblems(c, `/clients/${i}`)))
   const checkKid = (path: string, kid: unknown): void => {
     if (kids && typeof kid === 'string' && !kids.has(kid)) problems.push(`${path}: unknown kid "${kid}" (not in ${keySource})`)
   }
@@ -184,24 +219,19 @@ function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: st
   servers.forEach((s, i) => {
     if (!isObj(s)) return
     list(s.signingKeys).forEach((kid, j) => checkKid(`/authorizationServers/${i}/signingKeys/${j}`, kid))
-    list(s.claims).forEach((c, j) => {
-      if (!isObj(c)) return
-      const count = Number('value' in c) + Number('userAttribute' in c)
-      const which = count ? 'both' : 'neither'
-      if (count !== 1) problems.push(`/authorizationServers/${i}/claims/${j}: needs exactly one of "value" and "userAttribute" (${which} set)`)
-    })
+    problems.push(...claimProblems(s, `/authorizationServers/${i}`))
   })
   return problems
 }
 
-function resolveClaim(c: RawClaim): ClaimConfig {
+export function resolveClaim(c: RawClaim): ClaimConfig {
   const claim: ClaimConfig = { name: c.name, tokens: [...(c.tokens ?? ['access_token'])], scopes: [...(c.scopes ?? [])] }
   if ('value' in c) claim.value = c.value
   else if (c.userAttribute !== undefined) claim.userAttribute = c.userAttribute
   return claim
 }
 
-function resolveClient(c: RawClient): ClientConfig {
+export function resolveClient(c: RawClient): ClientConfig {
   const client: ClientConfig = {
     id: c.id, name: c.name ?? c.id, type: c.type,
     authMethods: c.authMethods ?? (c.secret === undefined ? ['none'] : ['client_secret_basic', 'client_secret_post']),
@@ -227,19 +257,9 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
       signingKeys: org.signingKeys ?? [(kids[1] ?? kids[0]) as string],
       accessTokenSigningKey: org.accessTokenSigningKey ?? ((kids[2] ?? kids[kids.length - 1]) as string),
     },
-    authorizationServers: (raw.authorizationServers ?? []).map((s) => ({
-      id: s.id, name: s.name ?? s.id, audience: s.audience ?? `api://${s.id}`,
-      scopes: s.scopes ?? [...STANDARD_SCOPES],
-      claims: (s.claims ?? []).map(resolveClaim),
-      accessTokenLifetimeSeconds: s.accessTokenLifetimeSeconds ?? 3600, idTokenLifetimeSeconds: s.idTokenLifetimeSeconds ?? 3600,
-      refreshToken: { lifetimeSeconds: s.refreshToken?.lifetimeSeconds ?? 0, idleSeconds: s.refreshToken?.idleSeconds ?? 7 * 86400 },
-      signingKeys: s.signingKeys ?? [kids[0] as string],
-    })),
+    authorizationServers: (raw.authorizationServers ?? []).map((s) => resolveAuthServer(s, kids[0] as string)),
     clients: (raw.clients ?? []).map(resolveClient),
-    users: (raw.users ?? []).map((u) => ({
-      id: u.id ?? deriveUserId(u.login), login: u.login, password: u.password,
-      profile: u.profile ?? {}, groups: u.groups ?? ['Everyone'],
-    })),
+    users: (raw.users ?? []).map(resolveUser),
     keys, keySource,
     store: { type: 'memory', maxFamilies: raw.store?.maxFamilies ?? 1_000_000, sweepIntervalSeconds: raw.store?.sweepIntervalSeconds ?? 60 },
     limits: {
@@ -248,7 +268,23 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
       keepAliveTimeoutSeconds: raw.limits?.keepAliveTimeoutSeconds ?? 5,
     },
     logLevel: raw.logLevel ?? 'info',
+    control: { journalSize: raw.control?.journalSize ?? 1000, trustNetwork: raw.control?.trustNetwork ?? false },
   }
+}
+
+export function resolveAuthServer(s: RawAuthServer, defaultKid: string): AuthServerConfig {
+  return {
+    id: s.id, name: s.name ?? s.id, audience: s.audience ?? `api://${s.id}`,
+    scopes: s.scopes ?? [...STANDARD_SCOPES],
+    claims: (s.claims ?? []).map(resolveClaim),
+    accessTokenLifetimeSeconds: s.accessTokenLifetimeSeconds ?? 3600, idTokenLifetimeSeconds: s.idTokenLifetimeSeconds ?? 3600,
+    refreshToken: { lifetimeSeconds: s.refreshToken?.lifetimeSeconds ?? 0, idleSeconds: s.refreshToken?.idleSeconds ?? 7 * 86400 },
+    signingKeys: s.signingKeys ?? [defaultKid],
+  }
+}
+
+export function resolveUser(u: RawUser): UserConfig {
+  return { id: u.id ?? deriveUserId(u.login), login: u.login, password: u.password, profile: u.profile ?? {}, groups: u.groups ?? ['Everyone'] }
 }
 
 export interface ResolveOptions {

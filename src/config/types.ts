@@ -90,6 +90,15 @@ export interface LimitsConfig {
   keepAliveTimeoutSeconds: number
 }
 
+export interface ControlConfig {
+  /** Journal entries kept; the oldest go first. */
+  journalSize: number
+  /** Serve the control API without an admin token on a non-loopback address (a trusted network). */
+  trustNetwork: boolean
+  /** Bearer token the control API requires; from --admin-token / MOCKTA_ADMIN_TOKEN, never from the file. */
+  adminToken?: string
+}
+
 export interface Config {
   /** Public origin without trailing slash; the issuers derive from it. */
   baseUrl: string
@@ -104,4 +113,6 @@ export interface Config {
   store: StoreConfig
   limits: LimitsConfig
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** The test control plane under /__mockta/ (README "Test control plane"). */
+  control: ControlConfig
 }

@@ -84,7 +84,7 @@ function presentedCredentials(req: FastifyRequest, form: Form, options: ClientAu
 }
 
 /** Parses `Authorization: Basic …` strictly; undefined when there is no Authorization header. */
-function basicCredentials(header: string | undefined): Presented | undefined {
+export function basicCredentials(header: string | undefined): Presented | undefined {
   if (header === undefined) return undefined
   const invalid = () => oktaError('invalid_basic_auth_creds')
   const scheme = SCHEME.exec(header)

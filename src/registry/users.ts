@@ -19,6 +19,11 @@ export class Users {
     return this.byId.get(id)
   }
 
+  /** By Okta user id or by login (case-insensitive). */
+  find(idOrLogin: string): User | undefined {
+    return this.byId.get(idOrLogin) ?? this.byLogin.get(idOrLogin.toLowerCase())
+  }
+
   /** The user whose login and password match; the comparison runs for unknown logins too. */
   authenticate(login: string, password: string): User | undefined {
     const user = this.byLogin.get(login.toLowerCase())

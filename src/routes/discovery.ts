@@ -33,7 +33,8 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
 }
 
 export function discoveryRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const documents = new Map<AuthServer, Record<'openid' | 'oauth', string>>()
+  // Weak: runtime changes (control plane) replace the server objects.
+  const documents = new WeakMap<AuthServer, Record<'openid' | 'oauth', string>>()
   const documentOf = (server: AuthServer, kind: 'openid' | 'oauth'): string => {
     let docs = documents.get(server)
     if (!docs) {

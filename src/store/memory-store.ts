@@ -100,6 +100,22 @@ export class MemoryStore implements Store {
     return this.revokedAccessTokens.has(jti)
   }
 
+  async listFamiliesByUser(userId: string): Promise<FamilyRecord[]> {
+    return [...this.families.values()].filter((f) => f.userId === userId).map(copy)
+  }
+
+  async expireFamily(id: string, atMs: number): Promise<void> {
+    const f = this.families.get(id)
+    if (f && (f.expiresAtMs === null || f.expiresAtMs > atMs)) f.expiresAtMs = atMs
+  }
+
+  async clear(): Promise<void> {
+    this.families.clear()
+    this.tokens.clear()
+    this.retired.clear()
+    this.revokedAccessTokens.clear()
+  }
+
   async sweep(nowMs: number): Promise<number> {
     return this.sweepNow(nowMs)
   }

@@ -75,6 +75,12 @@ export interface Store {
   /** Remembers a revoked access token until it would have expired anyway. */
   revokeAccessToken(jti: string, expiresAtMs: number): Promise<void>
   isAccessTokenRevoked(jti: string): Promise<boolean>
+  /** Every family of a user the store still remembers (live or ended), oldest first. */
+  listFamiliesByUser(userId: string): Promise<FamilyRecord[]>
+  /** Ends a family's refresh tokens at `atMs` unless it already ends earlier (its access tokens stay valid). */
+  expireFamily(id: string, atMs: number): Promise<void>
+  /** Forgets everything: the control plane's `reset`. */
+  clear(): Promise<void>
   /** Drops records nothing can use any more; returns how many. */
   sweep(nowMs: number): Promise<number>
   stats(): Promise<StoreStats>

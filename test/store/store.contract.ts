@@ -281,4 +281,39 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.strictSame(await store.getFamily('oarfamilyA0000000001'), expected)
     t.equal(await store.findRefreshToken('hash-mutated'), undefined)
   })
+
+  t.test('listFamiliesByUser: every family of the user, live or ended, as copies', async (t) => {
+    const store = await withFamily(t)
+    t.equal(await store.createFamily(familyRecord({ id: 'oarfamilyB0000000001', currentHash: 'hash-B1', createdAtMs: T0 + SECOND })), true)
+    t.equal(await store.createFamily(familyRecord({ id: 'oarfamilyC0000000001', currentHash: 'hash-C1', userId: '00ubob00000000000002' })), true)
+    await store.revokeFamily('oarfamilyB0000000001', T0 + 2 * SECOND)
+    const alice = await store.listFamiliesByUser('00ualice000000000001')
+    t.same(alice.map((f) => f.id).sort(), ['oarfamilyA0000000001', 'oarfamilyB0000000001'])
+    t.equal(alice.find((f) => f.id === 'oarfamilyB0000000001')?.revokedAtMs, T0 + 2 * SECOND)
+    alice[0]!.scopes.push('mutated')
+    t.notOk((await store.getFamily(alice[0]!.id))?.scopes.includes('mutated'), 'a copy')
+    t.strictSame(await store.listFamiliesByUser('00unobody0000000000'), [])
+  })
+
+  t.test('expireFamily ends the refresh tokens at the given time, never later than they would end', async (t) => {
+    const store = await withFamily(t, { expiresAtMs: T0 + DAY })
+    await store.expireFamily('oarfamilyA0000000001', T0 + 10 * SECOND)
+    t.equal((await store.getFamily('oarfamilyA0000000001'))?.expiresAtMs, T0 + 10 * SECOND)
+    t.equal((await redeem(store, 'hash-A1', T0 + 5 * SECOND, 'hash-A2')).kind, 'rotated', 'still live before')
+    t.strictSame(await redeem(store, 'hash-A2', T0 + 10 * SECOND, 'hash-A3'), { kind: 'invalid' }, 'dead from then on')
+    await store.expireFamily('oarfamilyA0000000001', T0 + DAY)
+    t.equal((await store.getFamily('oarfamilyA0000000001'))?.expiresAtMs, T0 + 10 * SECOND, 'never extended')
+    await store.expireFamily('oarunknown0000000000', T0)
+  })
+
+  t.test('clear forgets families, tokens and revoked access tokens', async (t) => {
+    const store = await withFamily(t)
+    await store.revokeAccessToken('AT.one', T0 + 3600 * SECOND)
+    await store.clear()
+    t.equal(await store.findRefreshToken('hash-A1'), undefined)
+    t.equal(await store.getFamily('oarfamilyA0000000001'), undefined)
+    t.equal(await store.isAccessTokenRevoked('AT.one'), false)
+    t.strictSame(await store.stats(), { families: 0, tokens: 0, revokedAccessTokens: 0 })
+    t.equal(await store.createFamily(familyRecord()), true, 'usable afterwards')
+  })
 }

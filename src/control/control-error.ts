@@ -1,0 +1,43 @@
+/** The control plane's one error: a status and a message, sent as `{"error", "message"}` JSON. */
+import { Ajv, type ErrorObject, type Schema } from 'ajv'
+
+const ERROR_NAMES = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict' } as const
+
+export class ControlError extends Error {
+  constructor(
+    readonly statusCode: 400 | 401 | 403 | 404 | 409,
+    message: string,
+    readonly error: string = ERROR_NAMES[statusCode],
+  ) {
+    super(message)
+    this.name = 'ControlError'
+  }
+}
+
+export const badRequest = (message: string): ControlError => new ControlError(400, message)
+export const notFound = (message: string): ControlError => new ControlError(404, message)
+
+const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true })
+
+const describe = (e: ErrorObject): string => {
+  const at = e.instancePath || '(body)'
+  const params = e.params as Record<string, unknown>
+  if (e.keyword === 'additionalProperties') return `${at}: unknown property ${JSON.stringify(params['additionalProperty'])}`
+  if (e.keyword === 'required') return `${at}: ${String(params['missingProperty'])} is required`
+  if (e.keyword === 'discriminator') {
+    const tag = String(params['tag'])
+    const branches = ((e.parentSchema as { oneOf?: Array<{ properties: Record<string, { const?: unknown }> }> } | undefined)?.oneOf ?? [])
+    return `${at}/${tag}: must be one of ${branches.map((b) => JSON.stringify(b.properties[tag]?.const)).join(', ')}`
+  }
+  if (e.keyword === 'enum') return `${at}: must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+  return `${at}: ${e.message ?? e.keyword}`
+}
+
+/** A checker for one request schema: returns the input typed, or throws a 400 naming every problem. */
+export function validator<T>(schema: Schema, what: string): (input: unknown) => T {
+  const check = ajv.compile(schema)
+  return (input) => {
+    if (check(input)) return input as T
+    throw badRequest(`invalid ${what}: ${[...new Set((check.errors ?? []).map(describe))].join('; ')}`)
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What an OAuth request is about, read without authenticating anyone: faults match on it before the
+ * grant runs, and the journal records it. Nothing here throws or checks a credential.
+ */
+import { createHash } from 'node:crypto'
+import type { FastifyRequest } from 'fastify'
+import type { ClientAuthMethod } from '../config/types.js'
+import { basicCredentials } from '../http/client-auth.js'
+
+export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery'
+export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery']
+
+/** `org` names Okta's org authorization server wherever the control plane takes a server id. */
+export const ORG_SERVER = 'org'
+
+export interface OAuthRequestInfo {
+  endpoint: OAuthEndpoint
+  /** A custom server's id, or `org`. */
+  authServer: string
+  grantType: string | undefined
+  clientId: string | undefined
+  /** The method the request presents credentials with (not whether they are right). */
+  authMethod: ClientAuthMethod | undefined
+  scopesRequested: string[] | undefined
+  username: string | undefined
+  /** First 8 hex digits of SHA-256 of the presented token or refresh token: enough to correlate, useless to replay. */
+  tokenFingerprint: string | undefined
+}
+
+/** The endpoint a route serves, from its URL pattern; undefined for anything that is not an OAuth endpoint. */
+export function endpointOf(routeUrl: string | undefined): OAuthEndpoint | undefined {
+  if (routeUrl === undefined) return undefined
+  if (routeUrl.includes('/.well-known/')) return 'discovery'
+  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys)$/.exec(routeUrl)
+  return match ? (match[1] as OAuthEndpoint) : undefined
+}
+
+export const fingerprint = (secret: string): string => createHash('sha256').update(secret).digest('hex').slice(0, 8)
+
+const field = (body: unknown, name: string): string | undefined => {
+  if (body === null || typeof body !== 'object') return undefined
+  const value = (body as Record<string, unknown>)[name]
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoint): OAuthRequestInfo {
+  const authServer = (req.params as { authServerId?: string } | undefined)?.authServerId ?? ORG_SERVER
+  const body = req.body
+  let header: { id: string; secret: string | undefined } | undefined
+  try {
+    header = basicCredentials(req.headers.authorization)
+  } catch {
+    header = undefined
+  }
+  const bodyId = field(body, 'client_id')
+  const queryId = field(req.query, 'client_id')
+  const clientId = header?.id ?? bodyId ?? queryId
+  const authMethod: ClientAuthMethod | undefined =
+    header ? (header.secret === undefined ? 'none' : 'client_secret_basic')
+    : field(body, 'client_secret') !== undefined ? 'client_secret_post'
+    : clientId !== undefined ? 'none'
+    : undefined
+  const scope = field(body, 'scope')
+  const token = field(body, 'refresh_token') ?? field(body, 'token')
+  return {
+    endpoint,
+    authServer,
+    grantType: endpoint === 'token' ? field(body, 'grant_type') : undefined,
+    clientId,
+    authMethod,
+    scopesRequested: scope === undefined ? undefined : scope.split(' ').filter((s) => s !== ''),
+    username: field(body, 'username'),
+    tokenFingerprint: token === undefined ? undefined : fingerprint(token),
+  }
+}

@@ -1,0 +1,47 @@
+/** The control API's OpenAPI 3.1 document, generated from the route table so it cannot drift. */
+import { readFileSync } from 'node:fs'
+import { schemaPath } from '../config/load.js'
+import { controlRoutes } from './route-table.js'
+
+const errorSchema = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: { error: { type: 'string', enum: ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'server_error'] }, message: { type: 'string' } },
+}
+
+/** JSON Schema `#/definitions/x` references of the configuration schema, re-rooted under components. */
+const rerooted = (value: unknown): unknown => JSON.parse(JSON.stringify(value).replaceAll('"#/definitions/', '"#/components/schemas/'))
+
+export function openApiDocument(prefix: string): Record<string, unknown> {
+  const configSchema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { definitions: Record<string, unknown> }
+  const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const route of controlRoutes) {
+    const params = [...route.url.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }))
+    const query = Object.entries(route.query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
+    const body = route.body === undefined ? undefined : typeof route.body === 'string' ? { $ref: `#/components/schemas/${route.body}` } : route.body
+    const ok = route.status ?? 200
+    paths[`${prefix}${route.url}`] ??= {}
+    paths[`${prefix}${route.url}`]![route.method.toLowerCase()] = {
+      tags: [route.tag],
+      summary: route.summary,
+      ...(params.length + query.length > 0 && { parameters: [...params, ...query] }),
+      ...(body && { requestBody: { required: route.method !== 'POST' || route.url !== '/keys/{authServer}/retire', content: { 'application/json': { schema: body } } } }),
+      responses: {
+        [String(ok)]: { description: 'done', content: { 'application/json': { schema: {} } } },
+        '204': { description: 'done, nothing to return' },
+        default: { description: 'error (400 bad input, 401 missing admin token, 403 not loopback, 404 unknown, 409 conflict)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ControlError' } } } },
+      },
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'mockta control API', version, description: 'Test controls: clock, faults, journal, minting, runtime data, key rotation, reset. See README "Test control plane".' },
+    paths,
+    components: {
+      schemas: { ...(rerooted(configSchema.definitions) as Record<string, unknown>), ControlError: errorSchema },
+      securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'MOCKTA_ADMIN_TOKEN; not needed when mockta listens on loopback only' } },
+    },
+    security: [{}, { adminToken: [] }],
+  }
+}
