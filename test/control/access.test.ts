@@ -1,0 +1,81 @@
+/** Who may call the control API, how bad requests are answered, and its OpenAPI description. */
+import t from 'tap'
+import { buildMockta } from '../../src/app.js'
+import { ConfigError } from '../../src/config/load.js'
+import { controlRoutes } from '../../src/control/route-table.js'
+import { assertControlAccess, isLoopback } from '../../src/control/routes.js'
+import { startMockta } from '../../src/start-mockta.js'
+import { buildTestApp, testConfig } from '../helpers/app.js'
+import { control } from '../helpers/control.js'
+import { failure, httpControls } from '../helpers/control-client.js'
+
+t.test('with an admin token, every control request needs it as a Bearer token', async (t) => {
+  const { app, logs } = await buildTestApp(t, { change: (c) => (c.control.adminToken = 's3cret-admin-token') })
+  const missing = await control(app, 'GET', '/clock')
+  t.equal(missing.statusCode, 401)
+  t.same(missing.json(), { error: 'unauthorized', message: 'the control API needs Authorization: Bearer <MOCKTA_ADMIN_TOKEN>' })
+  t.equal(missing.headers['www-authenticate'], 'Bearer realm="mockta-control"')
+  t.equal((await control(app, 'GET', '/clock', undefined, { authorization: 'Bearer wrong' })).statusCode, 401)
+  t.equal((await control(app, 'GET', '/clock', undefined, { authorization: 'Basic s3cret-admin-token' })).statusCode, 401)
+  t.equal((await control(app, 'POST', '/reset', undefined, { authorization: 'Bearer s3cret-admin-token' })).statusCode, 204)
+  t.equal((await control(app, 'GET', '/nothing', undefined, { authorization: 'Bearer s3cret-admin-token' })).statusCode, 404)
+  t.equal((await control(app, 'GET', '/nothing')).statusCode, 401, 'even unknown paths need it')
+  t.notOk(logs().includes('s3cret-admin-token'), 'the token is never logged')
+})
+
+t.test('the same token works for startMockta over HTTP', async (t) => {
+  const mockta = await startMockta({ adminToken: 'tok' })
+  t.teardown(() => mockta.close())
+  t.match(await failure(httpControls(mockta.baseUrl).clock.now()), { statusCode: 401 })
+  t.match(await httpControls(mockta.baseUrl, 'tok').clock.now(), { nowMs: Number })
+  t.match(mockta.clock.now(), { nowMs: Number }, 'the in-process handle needs no token')
+})
+
+t.test('start-up: off loopback the control API needs a token or an explicit trust declaration', async (t) => {
+  t.throws(() => assertControlAccess('0.0.0.0', { journalSize: 1, trustNetwork: false }), ConfigError)
+  t.throws(() => assertControlAccess('192.168.1.5', { journalSize: 1, trustNetwork: false }), { message: /MOCKTA_ADMIN_TOKEN/ })
+  for (const host of ['127.0.0.1', '::1', 'localhost', '127.0.0.2']) t.doesNotThrow(() => assertControlAccess(host, { journalSize: 1, trustNetwork: false }), host)
+  t.doesNotThrow(() => assertControlAccess('0.0.0.0', { journalSize: 1, trustNetwork: true }))
+  t.doesNotThrow(() => assertControlAccess('0.0.0.0', { journalSize: 1, trustNetwork: false, adminToken: 'x' }))
+  await t.rejects(startMockta({ host: '0.0.0.0' }), ConfigError, 'startMockta applies the same rule')
+  t.equal(isLoopback('::ffff:127.0.0.1'), true)
+  t.equal(isLoopback('10.0.0.1'), false)
+})
+
+t.test('bad requests: 400 with a clear JSON error; unknown paths 404', async (t) => {
+  const { app } = await buildTestApp(t)
+  const notJson = await app.inject({ method: 'POST', url: '/__mockta/clock/advance', headers: { 'content-type': 'application/json' }, payload: '{"seconds":' })
+  t.equal(notJson.statusCode, 400)
+  t.same(notJson.json(), { error: 'bad_request', message: 'the body is not valid JSON' })
+  const wrongType = await app.inject({ method: 'POST', url: '/__mockta/clock/advance', headers: { 'content-type': 'text/plain' }, payload: 'seconds=1' })
+  t.equal(wrongType.statusCode, 400)
+  t.match(wrongType.json(), { error: 'bad_request' })
+  t.match((await control(app, 'POST', '/clock/advance', [1, 2])).json(), { error: 'bad_request', message: /must be object/ })
+  const unknown = await control(app, 'GET', '/time-machine')
+  t.equal(unknown.statusCode, 404)
+  t.same(unknown.json(), { error: 'not_found', message: 'no control endpoint GET /__mockta/time-machine' })
+})
+
+t.test('the OAuth endpoints still take form bodies only', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'POST', url: '/oauth2/default/v1/token', headers: { 'content-type': 'application/json' }, payload: '{"grant_type":"client_credentials"}' })
+  t.equal(res.statusCode, 400)
+  t.match(res.json(), { error: 'invalid_request' })
+})
+
+t.test('OpenAPI: a 3.1 document listing every control route', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await control(app, 'GET', '/openapi.json')
+  t.equal(res.statusCode, 200)
+  const doc = res.json<{ openapi: string; paths: Record<string, Record<string, { summary: string }>>; components: { schemas: Record<string, unknown> } }>()
+  t.equal(doc.openapi, '3.1.0')
+  for (const route of controlRoutes) t.ok(doc.paths[`/__mockta${route.url}`]?.[route.method.toLowerCase()]?.summary, `${route.method} ${route.url}`)
+  for (const name of ['user', 'client', 'authorizationServer', 'ControlError']) t.ok(doc.components.schemas[name], name)
+  t.notOk(JSON.stringify(doc).includes('#/definitions/'), 'every reference resolves inside the document')
+})
+
+t.test('buildMockta exposes the control plane directly', async (t) => {
+  const { app, control: plane } = await buildMockta(testConfig((c) => (c.logLevel = 'silent')))
+  t.teardown(() => app.close())
+  t.match(plane.clock.now(), { nowMs: Number })
+})
