@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
+import { oktaErrors, type OktaErrorCode } from '../errors/okta-errors.js'
 import { hashToken, looksLikeRefreshToken } from '../oauth/refresh-token.js'
 import type { ControlPlane } from './control-plane.js'
 import type { FaultAction } from './faults.js'
@@ -95,7 +96,7 @@ export function registerControlHooks(app: FastifyInstance, ctx: AppContext, cont
 async function answerWithFault(action: FaultAction, req: FastifyRequest, reply: FastifyReply, ctx: AppContext, recordDrop: () => Promise<void>): Promise<FastifyReply | undefined> {
   switch (action.type) {
     case 'error':
-      return reply.code(action.status).type('application/json').send({ error: action.error, error_description: action.errorDescription ?? `Injected fault: ${action.error}.` })
+      return reply.code(action.status).type('application/json').send({ error: action.error, error_description: action.errorDescription ?? defaultDescription(action.error) })
     case 'rate_limit': {
       const limit = action.limit ?? 600
       const resetAt = Math.floor(ctx.clock.nowMs() / 1000) + (action.resetSeconds ?? 60)
@@ -116,6 +117,12 @@ async function answerWithFault(action: FaultAction, req: FastifyRequest, reply: 
     case 'latency':
       return undefined
   }
+}
+
+/** Okta's own text for the codes its catalogue names after themselves (temporarily_unavailable, server_error, …). */
+function defaultDescription(error: string): string {
+  const entry = Object.hasOwn(oktaErrors, error) ? oktaErrors[error as OktaErrorCode] : undefined
+  return entry?.error === error ? entry.description.replace(/\{\d\}/g, '') : `Injected fault: ${error}.`
 }
 
 function parse(payload: string | undefined): Record<string, unknown> | undefined {

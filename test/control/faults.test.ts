@@ -13,7 +13,7 @@ eachDriver('a 503 for the next refresh changes no state; the one after succeeds'
   t.match(rule, { id: /^flt/, remaining: 1, fired: 0 })
   const failed = await refreshOver(base, tokens.refresh_token)
   t.equal(failed.status, 503)
-  t.match(failed.body, { error: 'temporarily_unavailable', error_description: /temporarily_unavailable/ })
+  t.same(failed.body, { error: 'temporarily_unavailable', error_description: 'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.' }, "Okta's text")
   t.equal(failed.headers.get('cache-control'), 'no-cache, no-store')
   t.same(await c.faults.list(), [], 'a used-up rule disappears')
   const ok = await refreshOver(base, tokens.refresh_token)
@@ -38,7 +38,7 @@ eachDriver('a 429 carries X-Rate-Limit-* headers and Okta\'s E0000047 body', asy
 eachDriver('rules match on endpoint, authorization server, client and grant type', async (t, driver) => {
   const { c, base } = await driven(t, driver)
   await c.faults.add({ match: { authServer: 'org' }, action: { type: 'error', status: 500, error: 'server_error' } })
-  await c.faults.add({ match: { clientId: 'other-app' }, action: { type: 'error', status: 500, error: 'server_error' } })
+  await c.faults.add({ match: { clientId: 'other-app' }, action: { type: 'error', status: 418, error: 'teapot', errorDescription: 'short and stout' } })
   await c.faults.add({ match: { endpoint: 'revoke' }, action: { type: 'error', status: 500, error: 'server_error' } })
   await c.faults.add({ match: { grantType: 'password' }, action: { type: 'error', status: 500, error: 'server_error' } })
   t.equal((await clientCredentialsOver(base)).status, 200, 'nothing matches client_credentials at default')
@@ -109,4 +109,14 @@ t.test('a probability rule fires as the injected dice say', async (t) => {
   const statuses = []
   for (let i = 0; i < 3; i++) statuses.push((await post(app, 'token', { grant_type: 'client_credentials', scope: 'api:read' }, { authorization: basic(SERVICE.id, SERVICE.secret) })).statusCode)
   t.same(statuses, [500, 200, 500])
+})
+
+eachDriver('an error of any status: Okta\'s text for its codes, the given or a generic one otherwise', async (t, driver) => {
+  const { c, base } = await driven(t, driver)
+  await c.faults.add({ match: { endpoint: 'token' }, action: { type: 'error', status: 418, error: 'teapot', errorDescription: 'short and stout' }, times: 1 })
+  await c.faults.add({ match: { endpoint: 'token' }, action: { type: 'error', status: 502, error: 'bad_gateway' }, times: 1 })
+  await c.faults.add({ match: { endpoint: 'token' }, action: { type: 'error', status: 500, error: 'server_error' }, times: 1 })
+  t.match(await clientCredentialsOver(base), { status: 418, body: { error: 'teapot', error_description: 'short and stout' } })
+  t.match(await clientCredentialsOver(base), { status: 502, body: { error: 'bad_gateway', error_description: 'Injected fault: bad_gateway.' } })
+  t.match(await clientCredentialsOver(base), { status: 500, body: { error: 'server_error', error_description: 'The authorization server encountered an unexpected condition that prevented it from fulfilling the request.' } })
 })
