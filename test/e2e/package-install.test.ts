@@ -61,22 +61,27 @@ t.test('npm pack → npm install → npx mockta → discovery, a token, a contro
   server.child.kill('SIGTERM')
   t.same(await server.exit(15_000), { code: 0, signal: null }, 'stops on SIGTERM')
 
-  // The library, as a test file imports it.
-  const script = join(work, 'smoke.mjs')
+  // The library, as test files import it: an ESM node:test file, and CommonJS through import().
   writeFileSync(
-    script,
-    `import { startMockta } from 'mockta'
-const m = await startMockta()
-const doc = await (await fetch(m.issuer() + '/.well-known/openid-configuration')).json()
-const minted = await m.mint({ clientId: 'service-app', scopes: 'api:read' })
-console.log(JSON.stringify({ issuer: doc.issuer, base: m.baseUrl, minted: typeof minted.access_token }))
-await m.close()
+    join(work, 'smoke.test.mjs'),
+    `import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { startMockta } from 'mockta'
+test('startMockta from the installed package', async (t) => {
+  const m = await startMockta()
+  t.after(() => m.close())
+  const doc = await (await fetch(m.issuer() + '/.well-known/openid-configuration')).json()
+  assert.equal(doc.issuer, m.baseUrl + '/oauth2/default')
+  const minted = await m.mint({ clientId: 'service-app', scopes: 'api:read' })
+  assert.equal(typeof minted.access_token, 'string')
+})
 `,
   )
-  const lib = run(t, process.execPath, [script], { cwd: work, env: productionEnv() })
-  t.same(await lib.exit(30_000), { code: 0, signal: null }, lib.stderr())
-  const out = JSON.parse(lib.stdout()) as { issuer: string; base: string; minted: string }
-  t.equal(out.issuer, `${out.base}/oauth2/default`)
-  t.equal(out.minted, 'string')
+  const nodeTest = run(t, process.execPath, ['--test', 'smoke.test.mjs'], { cwd: work, env: productionEnv() })
+  t.same(await nodeTest.exit(60_000), { code: 0, signal: null }, `node --test${nodeTest.stdout()}${nodeTest.stderr()}`)
+  writeFileSync(join(work, 'smoke.cjs'), `import('mockta').then(async ({ startMockta }) => { const m = await startMockta(); console.log(m.issuer('org')); await m.close() })\n`)
+  const cjs = run(t, process.execPath, ['smoke.cjs'], { cwd: work, env: productionEnv() })
+  t.same(await cjs.exit(30_000), { code: 0, signal: null }, cjs.stderr())
+  t.match(cjs.stdout(), /^http:\/\/127\.0\.0\.1:\d+\n$/, 'CommonJS loads it with import()')
   t.ok(readdirSync(join(work, 'node_modules/mockta/dist')).includes('start-mockta.d.ts'), 'type declarations shipped')
 })
