@@ -7,7 +7,7 @@ export interface CliOptions {
   host: string
   baseUrl?: string
   /** Overrides of the file's `control` member, and the admin token (never in the file). */
-  control: { adminToken?: string; trustNetwork?: boolean; journalSize?: number }
+  control?: { adminToken?: string; trustNetwork?: boolean; journalSize?: number }
 }
 
 export const DEFAULT_PORT = 8080
@@ -100,7 +100,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     const problem = baseUrlProblem(baseUrl[1].replace(/\/$/, ''))
     if (problem !== undefined) problems.push(`${baseUrl[0]}: ${problem}`)
   }
-  const control: CliOptions['control'] = {}
+  const control: NonNullable<CliOptions['control']> = {}
   const trust = pick('trust-network')
   if (trust) {
     const [source, raw] = trust
@@ -118,7 +118,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   if (adminToken) control.adminToken = adminToken[1]
   if (problems.length > 0) throw new ConfigError(problems, 'Invalid command line or environment')
 
-  const options: CliOptions = { port, host: pick('host')?.[1] ?? DEFAULT_HOST, control }
+  const options: CliOptions = { port, host: pick('host')?.[1] ?? DEFAULT_HOST }
+  if (Object.keys(control).length > 0) options.control = control
   const configPath = pick('config')?.[1]
   if (configPath !== undefined) options.configPath = configPath
   if (baseUrl) options.baseUrl = baseUrl[1]

@@ -26,6 +26,7 @@ t.test('npm pack → npm install → npx mockta → discovery, a token, a contro
   const files = packed!.files.map((f) => f.path)
   t.ok(files.includes('dist/cli.js') && files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'bin, library and its types')
   t.ok(files.includes('fixtures/config.json') && files.includes('schema/mockta.config.schema.json'), 'default configuration and schema')
+  t.ok(files.includes('schema/mockta.control.openapi.json'), "the control API's OpenAPI document")
   const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/.+|fixtures\/.+|schema\/.+)$/.test(f))
   t.same(unexpected, [], 'nothing else: no sources, tests or examples')
 
