@@ -21,6 +21,16 @@ eachDriver('a 503 for the next refresh changes no state; the one after succeeds'
   t.equal((await introspectOver(base, tokens.access_token)).active, true, 'no reuse was detected')
 })
 
+eachDriver('a fault on a sign-in creates no refresh family', async (t, driver) => {
+  const { c, base } = await driven(t, driver)
+  await c.faults.add({ match: { grantType: 'password' }, action: { type: 'error', status: 500, error: 'server_error' }, times: 1 })
+  await t.rejects(passwordGrant(base), /500/)
+  t.same(await c.families.list('alice@example.com'), [], 'nothing was stored')
+  const [entry] = await c.journal.list()
+  t.match(entry, { grantType: 'password', status: 500, error: 'server_error', faultId: /^flt/ })
+  t.notOk(entry!.familyId)
+})
+
 eachDriver('a 429 carries X-Rate-Limit-* headers and Okta\'s E0000047 body', async (t, driver) => {
   const { c, base, clock } = await driven(t, driver)
   await c.faults.add({ match: { endpoint: 'token' }, action: { type: 'rate_limit', limit: 50, resetSeconds: 30 }, times: 2 })
