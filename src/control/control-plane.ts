@@ -3,21 +3,19 @@
  * The HTTP routes (control/routes.ts) and the in-process handle (start-mockta.ts) both call it, so
  * every control is implemented once. Inputs are validated here, since JavaScript callers skip tsc.
  */
-import { isAdjustable, type AdjustableClock } from '../clock.js'
-import type { Config } from '../config/types.js'
-import type { AppContext } from '../context.js'
-import { oktaId } from '../ids.js'
 import { randomBytes } from 'node:crypto'
-import { nowSeconds } from '../clock.js'
+import { isAdjustable, nowSeconds, type AdjustableClock } from '../clock.js'
+import type { RawAuthServer as AuthServerInput, RawClient as ClientInput, RawUser as UserInput } from '../config/load.js'
+import type { AuthServerConfig, Config } from '../config/types.js'
+import type { AppContext } from '../context.js'
+import type { TokenResponse } from '../grants/types.js'
+import { oktaId } from '../ids.js'
 import { ControlError, badRequest, notFound, validator } from './control-error.js'
 import { checkFaultRule, MemoryFaultRules, newFaultRule, type FaultRule, type FaultRuleInput, type FaultRuleStore } from './faults.js'
 import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, type JournalStore } from './journal.js'
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
-import type { TokenResponse } from '../grants/types.js'
 import type { OAuthRequestInfo } from './oauth-request.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
-import type { AuthServerConfig } from '../config/types.js'
-import type { RawAuthServer as AuthServerInput, RawClient as ClientInput, RawUser as UserInput } from '../config/load.js'
 
 export interface ClockState {
   /** mockta's time, ISO 8601. */
