@@ -4,7 +4,7 @@
  * context in one step, so a request sees either the old or the new data, never a mix.
  * TODO(redis): replicas would keep `RuntimeDataState` in a shared store and rebuild on change.
  */
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose'
+import type { JWK } from 'jose'
 import type { AuthServerConfig, ClientConfig, Config, OrgAuthServerConfig, UserConfig } from '../config/types.js'
 import { claimProblems, clientProblems, itemProblems, resolveAuthServer, resolveClient, resolveUser } from '../config/load.js'
 import type { RawAuthServer, RawClient, RawUser } from '../config/load.js'
@@ -14,6 +14,7 @@ import { AuthServers } from '../registry/auth-servers.js'
 import { Clients } from '../registry/clients.js'
 import { Users } from '../registry/users.js'
 import { badRequest, ControlError, notFound } from './control-error.js'
+import { checkCanPromote, checkCanPublish, keysToRetire, keyStateOf, newSigningJwk, promoteNext, publishNext, retire, type KeyState } from './key-rotation.js'
 import { ORG_SERVER } from './oauth-request.js'
 
 /** Everything runtime changes touch, as plain data (what a shared store would hold). */
@@ -30,16 +31,7 @@ export interface RuntimeDataState {
 
 export type PublicUser = Omit<UserConfig, 'password'>
 export type PublicClient = Omit<ClientConfig, 'secret'> & { confidential: boolean }
-
-export interface KeyState {
-  authServer: string
-  /** Signs new tokens. */
-  active: string
-  /** Published ahead of use; `promote` makes it active. */
-  next: string | null
-  /** Every kid in the server's JWKS, active first. */
-  published: string[]
-}
+export type { KeyState }
 
 const snapshot = (config: Config): RuntimeDataState =>
   structuredClone({
@@ -174,70 +166,30 @@ export class RuntimeData {
     })
   }
 
-  /** The published kids of a server, active first, inside `s`. */
-  private publishedKids(s: RuntimeDataState, authServer: string): string[] {
-    if (authServer === ORG_SERVER) {
-      if (!s.org.enabled) throw notFound('the org authorization server is disabled')
-      return s.org.signingKeys
-    }
-    const server = s.authorizationServers.find((a) => a.id === authServer)
-    if (!server) throw notFound(`no authorization server ${authServer}`)
-    return server.signingKeys
-  }
-
   keyState(authServer: string): KeyState {
-    const published = [...this.publishedKids(this.state, authServer)]
-    return { authServer, active: published[0]!, next: this.state.nextKeys[authServer] ?? null, published }
+    return keyStateOf(this.state, authServer)
   }
 
-  /** Okta's NEXT key: generated now, published in the JWKS at once, signing nothing yet. */
   async publishNextKey(authServer: string): Promise<KeyState> {
-    this.publishedKids(this.state, authServer)
-    if (this.state.nextKeys[authServer] !== undefined) throw new ControlError(409, `${authServer} already has a next key; promote it first`)
+    checkCanPublish(this.state, authServer)
     const jwk = await newSigningJwk()
+    // Checked again: another call may have published one while this key was being generated.
     this.change((s) => {
-      s.keys.push(jwk)
-      this.publishedKids(s, authServer).push(jwk.kid as string)
-      s.nextKeys[authServer] = jwk.kid as string
+      checkCanPublish(s, authServer)
+      publishNext(s, authServer, jwk)
     })
     return this.keyState(authServer)
   }
 
-  /** NEXT → ACTIVE: new tokens carry its kid; the previous key stays published until retired. */
   promoteKey(authServer: string): KeyState {
-    const next = this.state.nextKeys[authServer]
-    this.publishedKids(this.state, authServer)
-    if (next === undefined) throw new ControlError(409, `${authServer} has no next key; publish one first`)
-    this.change((s) => {
-      const kids = this.publishedKids(s, authServer)
-      kids.splice(kids.indexOf(next), 1)
-      kids.unshift(next)
-      delete s.nextKeys[authServer]
-    })
+    checkCanPromote(this.state, authServer)
+    this.change((s) => promoteNext(s, authServer))
     return this.keyState(authServer)
   }
 
-  /**
-   * Unpublishes `kid`, or every key that is neither active nor next: tokens signed with them no longer
-   * verify, so they introspect inactive and drop out of the JWKS.
-   */
   retireKeys(authServer: string, kid?: string): KeyState {
-    const { active, next, published } = this.keyState(authServer)
-    if (kid !== undefined && !published.includes(kid)) throw notFound(`${authServer} publishes no key ${kid}`)
-    if (kid === active) throw new ControlError(409, `${kid} is the active key of ${authServer}; promote another key first`)
-    const retiring = kid !== undefined ? [kid] : published.filter((k) => k !== active && k !== next)
-    this.change((s) => {
-      const kids = this.publishedKids(s, authServer)
-      for (const k of retiring) kids.splice(kids.indexOf(k), 1)
-      if (next !== null && retiring.includes(next)) delete s.nextKeys[authServer]
-    })
+    const retiring = keysToRetire(this.state, authServer, kid)
+    this.change((s) => retire(s, authServer, retiring))
     return this.keyState(authServer)
   }
-}
-
-/** A fresh RS256 key (RFC 7638 thumbprint as kid: 43 base64url characters, like Okta's). */
-async function newSigningJwk(): Promise<JWK> {
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 })
-  const jwk = await exportJWK(privateKey)
-  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'RS256', use: 'sig' }
 }

@@ -50,3 +50,12 @@ eachDriver('the org server rotates the keys of its ID tokens', async (t, driver)
   await c.keys.retire('org', { kid: active })
   t.same(await jwksKids(`${base}/oauth2/v1/keys`), [next])
 })
+
+eachDriver('two racing publishNext calls: one next key, one 409', async (t, driver) => {
+  const { c } = await driven(t, driver)
+  const results = await Promise.allSettled([c.keys.publishNext('default'), c.keys.publishNext('default')])
+  t.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
+  const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined
+  t.match(rejected?.reason, { statusCode: 409 })
+  t.equal((await c.keys.get('default')).published.length, 2)
+})
