@@ -14,12 +14,16 @@ import { KeySet } from './keys/key-set.js'
 import { AuthServers } from './registry/auth-servers.js'
 import { Clients } from './registry/clients.js'
 import { Users } from './registry/users.js'
+import { authorizeRoutes } from './routes/authorize.js'
 import { discoveryRoutes } from './routes/discovery.js'
 import { healthRoutes } from './routes/health.js'
 import { introspectRoutes } from './routes/introspect.js'
 import { keysRoutes } from './routes/keys.js'
+import { logoutRoutes } from './routes/logout.js'
 import { revokeRoutes } from './routes/revoke.js'
+import { signInRoutes } from './routes/sign-in.js'
 import { tokenRoutes } from './routes/token.js'
+import { userinfoRoutes } from './routes/userinfo.js'
 import { MemoryStore } from './store/memory-store.js'
 import type { Store } from './store/store.js'
 
@@ -79,6 +83,10 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   tokenRoutes(app, ctx)
   introspectRoutes(app, ctx)
   revokeRoutes(app, ctx)
+  authorizeRoutes(app, ctx)
+  signInRoutes(app, ctx)
+  userinfoRoutes(app, ctx)
+  logoutRoutes(app, ctx)
   healthRoutes(app)
 
   // Expired records are swept so a demo running for weeks keeps bounded memory.

@@ -39,6 +39,8 @@ interface RawConfig {
   store?: Partial<StoreConfig>
   limits?: Partial<LimitsConfig>
   logLevel?: Config['logLevel']
+  signIn?: Partial<Config['signIn']>
+  trustedOrigins?: string[]
 }
 
 type Obj = Record<string, unknown>
@@ -172,6 +174,8 @@ function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: st
     const needsSecret = methods.some((m) => m === 'client_secret_basic' || m === 'client_secret_post')
     if (c.secret === undefined && needsSecret) problems.push(`/clients/${i}/authMethods: client_secret_basic and client_secret_post need a "secret"`)
     if (c.secret !== undefined && methods.includes('none')) problems.push(`/clients/${i}/authMethods: "none" is for public clients, but this client has a "secret"`)
+    const auto = text(c.autoSignIn)?.toLowerCase()
+    if (auto !== undefined && !users.some((u) => field(u, 'login')?.toLowerCase() === auto)) problems.push(`/clients/${i}/autoSignIn: no user has the login ${JSON.stringify(c.autoSignIn)}`)
   })
   const checkKid = (path: string, kid: unknown): void => {
     if (kids && typeof kid === 'string' && !kids.has(kid)) problems.push(`${path}: unknown kid "${kid}" (not in ${keySource})`)
@@ -211,6 +215,7 @@ function resolveClient(c: RawClient): ClientConfig {
     refreshToken: { rotation: c.refreshToken?.rotation ?? 'rotate', graceSeconds: c.refreshToken?.graceSeconds ?? 30 },
   }
   if (c.secret !== undefined) client.secret = c.secret
+  if (c.autoSignIn !== undefined) client.autoSignIn = c.autoSignIn
   return client
 }
 
@@ -248,6 +253,8 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
       keepAliveTimeoutSeconds: raw.limits?.keepAliveTimeoutSeconds ?? 5,
     },
     logLevel: raw.logLevel ?? 'info',
+    signIn: { sessionLifetimeSeconds: raw.signIn?.sessionLifetimeSeconds ?? 7200, listUsers: raw.signIn?.listUsers ?? true },
+    trustedOrigins: (raw.trustedOrigins ?? []).map((o) => o.replace(/\/$/, '')),
   }
 }
 

@@ -66,6 +66,11 @@ export interface ClientConfig {
   scopes: string[]
   pkceRequired: boolean
   refreshToken: { rotation: RotationPolicy; graceSeconds: number }
+  /**
+   * Sign-in without a person: /authorize completes at once as this user (a login), or as the user a
+   * `login_hint` names when that is a configured user. Absent: the sign-in page is shown.
+   */
+  autoSignIn?: string
 }
 
 export interface UserConfig {
@@ -90,6 +95,13 @@ export interface LimitsConfig {
   keepAliveTimeoutSeconds: number
 }
 
+export interface SignInConfig {
+  /** How long a signed-in browser session lasts (Okta's default maximum session: 2 hours). */
+  sessionLifetimeSeconds: number
+  /** Show the configured users on the sign-in page, one click each (demos). */
+  listUsers: boolean
+}
+
 export interface Config {
   /** Public origin without trailing slash; the issuers derive from it. */
   baseUrl: string
@@ -103,5 +115,8 @@ export interface Config {
   keySource: string
   store: StoreConfig
   limits: LimitsConfig
+  signIn: SignInConfig
+  /** Okta's Trusted Origins (CORS): browser origins allowed besides those of the clients' redirect URIs. */
+  trustedOrigins: string[]
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 }

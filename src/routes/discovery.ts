@@ -17,8 +17,12 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
   const grants = supportedGrantTypes.filter((g) => kind === 'oauth' || g !== 'client_credentials')
   return {
     issuer: server.issuer,
+    authorization_endpoint: `${e}/authorize`,
     token_endpoint: `${e}/token`,
+    ...(kind === 'openid' && { userinfo_endpoint: `${e}/userinfo` }),
     jwks_uri: `${e}/keys`,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query', 'fragment', 'form_post'],
     grant_types_supported: server.id === null ? grants.filter((g) => g !== 'client_credentials') : grants,
     subject_types_supported: ['public'],
     ...(kind === 'openid' && { id_token_signing_alg_values_supported: ['RS256'] }),
@@ -29,6 +33,8 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
     introspection_endpoint_auth_methods_supported: AUTH_METHODS,
     revocation_endpoint: `${e}/revoke`,
     revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+    end_session_endpoint: `${e}/logout`,
+    code_challenge_methods_supported: ['S256'],
   }
 }
 
