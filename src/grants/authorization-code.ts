@@ -46,11 +46,9 @@ export const authorizationCodeGrant: GrantHandler = {
     const subject = { server, client: auth.client, user, scopes: record.scopes, authTime: record.authTime }
     const response = await issueForSignIn(subject, ctx, record.nonce ?? undefined)
     const issued = issuedBy(response.access_token)
-    // A replay that raced this redemption may already have been refused: then nothing issued here survives.
-    if (!(await ctx.store.recordCodeGrant(hash, issued))) {
-      await revokeIssued(issued, ctx)
-      throw oktaError('invalid_authorization_code')
-    }
+    // A replay that raced this redemption was refused before these tokens existed, so it could not
+    // revoke them: do it now. The answer still goes out, exactly as if the replay had come after it.
+    if (!(await ctx.store.recordCodeGrant(hash, issued))) await revokeIssued(issued, ctx)
     return response
   },
 }

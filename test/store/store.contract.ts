@@ -5,6 +5,7 @@
  */
 import type { Test } from 'tap'
 import type { FamilyRecord, RefreshRequest, Store } from '../../src/store/store.js'
+import { signInStoreContract } from './sign-in-store.contract.js'
 
 export interface StoreOptions {
   /** Live families at most (config `store.maxFamilies`). */
@@ -281,4 +282,6 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.strictSame(await store.getFamily('oarfamilyA0000000001'), expected)
     t.equal(await store.findRefreshToken('hash-mutated'), undefined)
   })
+
+  signInStoreContract(t, () => makeStore(ROOMY))
 }
