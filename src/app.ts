@@ -8,6 +8,7 @@ import type { Config } from './config/types.js'
 import type { AppContext } from './context.js'
 import { mocktaError } from './errors/oauth-error.js'
 import { errorHandler, sendOAuthError } from './http/error-handler.js'
+import { registerCors } from './http/cors.js'
 import { registerHooks } from './http/hooks.js'
 import { randomIds, type Ids } from './ids.js'
 import { KeySet } from './keys/key-set.js'
@@ -77,6 +78,7 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   app.setErrorHandler(errorHandler(ctx.ids))
   app.setNotFoundHandler((_req, reply) => sendOAuthError(reply, mocktaError('not_found')))
   registerHooks(app)
+  registerCors(app, ctx)
 
   discoveryRoutes(app, ctx)
   keysRoutes(app, ctx)
