@@ -5,7 +5,7 @@
  * revokeRefreshToken, and sign-out through the end-session URL.
  */
 import t from 'tap'
-import { OktaAuth, type Tokens } from '@okta/okta-auth-js'
+import { isAccessToken, OktaAuth, TokenKind, type Tokens } from '@okta/okta-auth-js'
 import { ALICE, startMockta } from '../helpers/listening-app.js'
 import { autoSignIn, SPA } from '../helpers/authorize.js'
 import { authorizeUrl } from '../helpers/okta-authorize-url.js'
@@ -46,15 +46,18 @@ t.test('okta-auth-js: PKCE sign-in by redirect, renew, revokeRefreshToken, sign-
 
   // tokenManager.renew uses the refresh token when there is one (refresh_token grant, rotation).
   const renewed = await authClient.tokenManager.renew('accessToken')
-  t.not(renewed?.accessToken, tokens.accessToken?.accessToken, 'a new access token')
+  t.ok(renewed && isAccessToken(renewed) && renewed.accessToken !== tokens.accessToken?.accessToken, 'a new access token')
   const after = await authClient.tokenManager.getTokens()
   t.not(after.refreshToken?.refreshToken, tokens.refreshToken?.refreshToken, 'the refresh token rotated')
 
   await authClient.revokeRefreshToken()
-  const introspected = await authClient.token.introspect('refreshToken', after.refreshToken)
+  const introspected = await authClient.token.introspect(TokenKind.REFRESH, after.refreshToken)
   t.equal(introspected.active, false, 'the refresh token is revoked')
 
-  const signOutUrl = authClient.getSignOutRedirectUrl({ state: 'bye' })
+  // signOut() revokes, then navigates to this URL (browser only); getSignOutRedirectUrl is its Node half,
+  // present at runtime though missing from the published typings.
+  const sdk = authClient as unknown as { getSignOutRedirectUrl(options: { state: string }): string }
+  const signOutUrl = sdk.getSignOutRedirectUrl({ state: 'bye' })
   const out = await fetch(signOutUrl, { redirect: 'manual' })
   t.equal(out.status, 302)
   t.equal(out.headers.get('location'), `${SPA.logoutUri}?state=bye`)

@@ -20,8 +20,8 @@ t.test('preflight: /token for client origins and trusted origins only; the other
   const refused = await app.inject(preflight(`${DEFAULT_AS}/token`, 'https://evil.example'))
   t.equal(refused.statusCode, 204)
   t.equal(refused.headers['access-control-allow-origin'], undefined, 'an unknown origin gets no CORS headers')
-  for (const [path, method] of [['/keys', 'GET'], ['/introspect', 'POST'], ['/revoke', 'POST'], ['/userinfo', 'GET, POST']]) {
-    const res = await app.inject(preflight(`${DEFAULT_AS}${path}`, 'https://any.example', method.split(',')[0]))
+  for (const [path, method] of [['/keys', 'GET'], ['/introspect', 'POST'], ['/revoke', 'POST'], ['/userinfo', 'GET, POST']] as const) {
+    const res = await app.inject(preflight(`${DEFAULT_AS}${path}`, 'https://any.example', method.split(',')[0]!))
     t.match(res.headers, { 'access-control-allow-origin': 'https://any.example', 'access-control-allow-methods': method }, path)
   }
   for (const url of ['/.well-known/openid-configuration', '/oauth2/default/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server/oauth2/default']) {
