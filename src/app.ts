@@ -1,8 +1,10 @@
 /** `buildApp(config)`: the whole server as an un-listened Fastify instance, for tests and the CLI alike. */
 import { randomBytes } from 'node:crypto'
+import type { Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import formbody from '@fastify/formbody'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify'
 import { SystemClock, nowSeconds, type Clock } from './clock.js'
 import type { Config } from './config/types.js'
 import type { AppContext } from './context.js'
@@ -34,6 +36,8 @@ export interface AppDeps {
   store: Store
   /** A pino-compatible logger to use instead of Fastify's own (tests capture logs with it). */
   logger: FastifyBaseLogger
+  /** PEM key and certificate: serve HTTPS instead of HTTP (see tls/certificate.ts). */
+  tls: { key: string; cert: string }
 }
 
 export interface MocktaApp {
@@ -60,6 +64,9 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     epochSeconds: nowSeconds(clock),
   }
 
+  const tls = deps.tls
+  // HTTPS mode: an https.Server is an http.Server to Fastify (node:https declares it so).
+  const serverFactory: FastifyServerFactory<Server> | undefined = tls && ((handler) => createHttpsServer({ key: tls.key, cert: tls.cert }, handler))
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
     // One line per request is written by our own hook, without query strings (SP-2).
@@ -70,6 +77,7 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     keepAliveTimeout: config.limits.keepAliveTimeoutSeconds * 1000,
     return503OnClosing: true,
     clientErrorHandler: rejectMalformedRequest,
+    ...(serverFactory && { serverFactory }),
   })
 
   // Form bodies only (RFC 6749 §3.2); without JSON or text parsers no other shape reaches a handler.

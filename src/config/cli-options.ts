@@ -6,6 +6,8 @@ export interface CliOptions {
   port: number
   host: string
   baseUrl?: string
+  /** --https / MOCKTA_HTTPS; undefined leaves it to the file. */
+  https?: boolean
 }
 
 export const DEFAULT_PORT = 8080
@@ -24,14 +26,20 @@ Options (each flag wins over its environment variable):
                     Env: HOST. Default: ${DEFAULT_HOST}.
   --base-url URL    Public origin used in issuers and endpoint URLs, e.g. https://mockta.test.
                     Env: MOCKTA_BASE_URL. Default: the configuration file's baseUrl,
-                    else http://HOST:PORT.
+                    else http://HOST:PORT (https:// with --https).
+  --https           Serve HTTPS with the file's https.certFile/keyFile, or with a certificate
+                    generated at start-up whose CA is written to https.caFile (default
+                    the temp dir's mockta-ca.pem; trust it with NODE_EXTRA_CA_CERTS).
+                    Env: MOCKTA_HTTPS=true. Default: the file's https.enabled, else off.
   -h, --help        Show this help and exit.
 
 Flags also accept the --flag=VALUE form.
 `
 
-type Key = 'config' | 'port' | 'host' | 'base-url'
-const ENV: Record<Key, string> = { config: 'MOCKTA_CONFIG', port: 'PORT', host: 'HOST', 'base-url': 'MOCKTA_BASE_URL' }
+type Key = 'config' | 'port' | 'host' | 'base-url' | 'https'
+const ENV: Record<Key, string> = { config: 'MOCKTA_CONFIG', port: 'PORT', host: 'HOST', 'base-url': 'MOCKTA_BASE_URL', https: 'MOCKTA_HTTPS' }
+/** Flags that need no value: `--https` means `--https=true`. */
+const SWITCHES: ReadonlySet<Key> = new Set(['https'])
 const isKey = (name: string): name is Key => Object.hasOwn(ENV, name)
 
 /** `argv` without the node and script paths (process.argv.slice(2)). Throws ConfigError listing every bad flag or variable. */
@@ -52,6 +60,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       continue
     }
     let value = match[2]
+    if (value === undefined && SWITCHES.has(name)) value = 'true'
     if (value === undefined) {
       const next = argv[i + 1]
       if (next !== undefined && !next.startsWith('--')) {
@@ -83,12 +92,21 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     const problem = baseUrlProblem(baseUrl[1].replace(/\/$/, ''))
     if (problem !== undefined) problems.push(`${baseUrl[0]}: ${problem}`)
   }
+  const httpsValue = pick('https')
+  let https: boolean | undefined
+  if (httpsValue) {
+    const [source, raw] = httpsValue
+    if (raw === 'true' || raw === '1') https = true
+    else if (raw === 'false' || raw === '0') https = false
+    else problems.push(`${source}: must be true or false (got ${JSON.stringify(raw)})`)
+  }
   if (problems.length > 0) throw new ConfigError(problems, 'Invalid command line or environment')
 
   const options: CliOptions = { port, host: pick('host')?.[1] ?? DEFAULT_HOST }
   const configPath = pick('config')?.[1]
   if (configPath !== undefined) options.configPath = configPath
   if (baseUrl) options.baseUrl = baseUrl[1]
+  if (https !== undefined) options.https = https
   return options
 }
 

@@ -1,7 +1,8 @@
 /** Reads, validates and completes the configuration file: every problem is reported at once, with its path. */
 import { createHash, createPrivateKey, type JsonWebKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import type { JWK } from 'jose'
@@ -41,6 +42,7 @@ interface RawConfig {
   logLevel?: Config['logLevel']
   signIn?: Partial<Config['signIn']>
   trustedOrigins?: string[]
+  https?: Partial<Config['https']>
 }
 
 type Obj = Record<string, unknown>
@@ -219,7 +221,18 @@ function resolveClient(c: RawClient): ClientConfig {
   return client
 }
 
-function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: string): Config {
+/** HTTPS settings: the flag wins over the file; files are relative to the configuration file. */
+function resolveHttps(raw: RawConfig, options: ResolveOptions): Config['https'] {
+  const https: Config['https'] = {
+    enabled: options.https ?? raw.https?.enabled ?? false,
+    caFile: resolve(options.baseDir, raw.https?.caFile ?? join(tmpdir(), 'mockta-ca.pem')),
+  }
+  if (raw.https?.certFile !== undefined) https.certFile = resolve(options.baseDir, raw.https.certFile)
+  if (raw.https?.keyFile !== undefined) https.keyFile = resolve(options.baseDir, raw.https.keyFile)
+  return https
+}
+
+function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: string, https: Config['https']): Config {
   const kids = keys.map((k) => k.kid as string)
   const org = raw.orgAuthorizationServer ?? {}
   return {
@@ -255,6 +268,7 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
     logLevel: raw.logLevel ?? 'info',
     signIn: { sessionLifetimeSeconds: raw.signIn?.sessionLifetimeSeconds ?? 7200, listUsers: raw.signIn?.listUsers ?? true },
     trustedOrigins: (raw.trustedOrigins ?? []).map((o) => o.replace(/\/$/, '')),
+    https,
   }
 }
 
@@ -263,8 +277,10 @@ export interface ResolveOptions {
   baseDir: string
   /** From --base-url / MOCKTA_BASE_URL; wins over the file. */
   baseUrl?: string | undefined
-  /** Used when neither the option nor the file sets a base URL, e.g. http://127.0.0.1:8080. */
+  /** Used when neither the option nor the file sets a base URL, e.g. http://127.0.0.1:8080 (https:// in HTTPS mode). */
   defaultBaseUrl: string
+  /** From --https / MOCKTA_HTTPS; wins over the file's https.enabled. */
+  https?: boolean | undefined
 }
 
 export function resolveConfig(raw: unknown, options: ResolveOptions): Config {
@@ -287,10 +303,14 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): Config {
     const problem = url === undefined ? undefined : baseUrlProblem(url.replace(/\/$/, ''))
     if (problem !== undefined) problems.push(`${path}: ${problem}`)
   }
-  const baseUrl = (options.baseUrl ?? fileUrl ?? options.defaultBaseUrl).replace(/\/$/, '')
+  const https = resolveHttps(obj as RawConfig, options)
+  const defaultBaseUrl = https.enabled ? options.defaultBaseUrl.replace(/^http:/, 'https:') : options.defaultBaseUrl
+  const baseUrl = (options.baseUrl ?? fileUrl ?? defaultBaseUrl).replace(/\/$/, '')
+  const halfFiles = (obj as RawConfig).https?.certFile === undefined ? (obj as RawConfig).https?.keyFile !== undefined : (obj as RawConfig).https?.keyFile === undefined
+  if (isObj(obj.https) && halfFiles) problems.push('/https: certFile and keyFile go together (or neither, to generate a certificate)')
 
   if (problems.length > 0 || !loaded) throw new ConfigError(problems)
-  return complete(obj as RawConfig, baseUrl, loaded.keys, keySource)
+  return complete(obj as RawConfig, baseUrl, loaded.keys, keySource, https)
 }
 
 export function loadConfigFile(path: string | undefined, options: Omit<ResolveOptions, 'baseDir'>): Config {

@@ -102,6 +102,16 @@ export interface SignInConfig {
   listUsers: boolean
 }
 
+export interface HttpsConfig {
+  /** Serve HTTPS (the default base URL then starts with https://). */
+  enabled: boolean
+  /** PEM certificate (chain) and key; when both are absent a certificate is generated at start-up. */
+  certFile?: string
+  keyFile?: string
+  /** Where a generated certificate's CA is written for clients to trust. */
+  caFile: string
+}
+
 export interface Config {
   /** Public origin without trailing slash; the issuers derive from it. */
   baseUrl: string
@@ -116,6 +126,7 @@ export interface Config {
   store: StoreConfig
   limits: LimitsConfig
   signIn: SignInConfig
+  https: HttpsConfig
   /** Okta's Trusted Origins (CORS): browser origins allowed besides those of the clients' redirect URIs. */
   trustedOrigins: string[]
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
