@@ -46,8 +46,10 @@ async function authorize(req: FastifyRequest, reply: FastifyReply, request: Auth
     return completeAuthorization(reply, request, auto, session.authTime, ctx)
   }
   const signedIn = await currentSession(req, ctx)
-  // OIDC Core §3.1.2.1: max_age asks for a sign-in no older than that many seconds.
-  const tooOld = signedIn !== undefined && request.maxAge !== null && nowSeconds(ctx.clock) - signedIn.session.authTime > request.maxAge
+  // OIDC Core §3.1.2.1: max_age asks for a sign-in no older than that many seconds; 0 always asks
+  // for a fresh one (like prompt=login), even within the second of the last sign-in.
+  const age = signedIn === undefined ? 0 : nowSeconds(ctx.clock) - signedIn.session.authTime
+  const tooOld = signedIn !== undefined && request.maxAge !== null && (request.maxAge === 0 || age > request.maxAge)
   const mustSignIn = request.prompt.includes('login') || tooOld || !signedIn
   if (!mustSignIn) return completeAuthorization(reply, request, signedIn.user, signedIn.session.authTime, ctx)
   if (request.prompt.includes('none')) throw oktaError(signedIn ? 'login_required' : 'no_existing_session')

@@ -140,6 +140,8 @@ t.test('max_age: an older sign-in shows the form, or login_required with prompt=
   t.equal((await authorize(app, authorizeParams(challenge, { max_age: '60' }), cookies)).statusCode, 200)
   const none = await authorize(app, authorizeParams(challenge, { max_age: '60', prompt: 'none' }), cookies)
   t.strictSame(redirectParams(none), { ...oktaWire('login_required').body, state: 'state-123' })
+  const fresh = await codeThroughForm(app, authorizeParams(challenge))
+  t.equal((await authorize(app, authorizeParams(challenge, { max_age: '0' }), fresh.cookies)).statusCode, 200, 'max_age=0 always asks again')
 })
 
 t.test('the session ends after its lifetime', async (t) => {
