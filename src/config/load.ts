@@ -176,6 +176,7 @@ function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: st
     const needsSecret = methods.some((m) => m === 'client_secret_basic' || m === 'client_secret_post')
     if (c.secret === undefined && needsSecret) problems.push(`/clients/${i}/authMethods: client_secret_basic and client_secret_post need a "secret"`)
     if (c.secret !== undefined && methods.includes('none')) problems.push(`/clients/${i}/authMethods: "none" is for public clients, but this client has a "secret"`)
+    if (c.secret === undefined && c.pkceRequired === false) problems.push(`/clients/${i}/pkceRequired: must be true for a public client (Okta requires PKCE when token_endpoint_auth_method is none)`)
     const auto = text(c.autoSignIn)?.toLowerCase()
     if (auto !== undefined && !users.some((u) => field(u, 'login')?.toLowerCase() === auto)) problems.push(`/clients/${i}/autoSignIn: no user has the login ${JSON.stringify(c.autoSignIn)}`)
   })
@@ -213,7 +214,8 @@ function resolveClient(c: RawClient): ClientConfig {
     authMethods: c.authMethods ?? (c.secret === undefined ? ['none'] : ['client_secret_basic', 'client_secret_post']),
     grantTypes: c.grantTypes ?? (c.type === 'service' ? ['client_credentials'] : ['authorization_code', 'refresh_token']),
     redirectUris: c.redirectUris ?? [], postLogoutRedirectUris: c.postLogoutRedirectUris ?? [], scopes: c.scopes ?? [],
-    pkceRequired: c.pkceRequired ?? (c.type === 'browser' || c.type === 'native'),
+    // Okta: PKCE is required for browser and native apps, and must be for any client without a secret.
+    pkceRequired: c.pkceRequired ?? (c.type === 'browser' || c.type === 'native' || c.secret === undefined),
     refreshToken: { rotation: c.refreshToken?.rotation ?? 'rotate', graceSeconds: c.refreshToken?.graceSeconds ?? 30 },
   }
   if (c.secret !== undefined) client.secret = c.secret

@@ -325,3 +325,10 @@ t.test('sign-in settings: autoSignIn must name a user; signIn and trustedOrigins
   t.strictSame(ok.trustedOrigins, ['https://x.example'])
   t.throws(() => resolveConfig({ ...base, clients: [{ id: 'c', type: 'browser', autoSignIn: 'nobody' }] }, { baseDir: '/', defaultBaseUrl: 'http://x:1' }), { message: /\/clients\/0\/autoSignIn: no user has the login "nobody"/ })
 })
+
+t.test('pkceRequired: on by default for public clients, and cannot be turned off for them', async (t) => {
+  const opts = { baseDir: '/', defaultBaseUrl: 'http://x:1' }
+  t.equal(resolveConfig({ clients: [{ id: 'w', type: 'web' }] }, opts).clients[0]?.pkceRequired, true, 'a web client without a secret')
+  t.equal(resolveConfig({ clients: [{ id: 'w', type: 'web', secret: 's', pkceRequired: true }] }, opts).clients[0]?.pkceRequired, true)
+  t.throws(() => resolveConfig({ clients: [{ id: 'b', type: 'browser', pkceRequired: false }] }, opts), { message: /\/clients\/0\/pkceRequired: must be true for a public client/ })
+})
