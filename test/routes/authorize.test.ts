@@ -267,3 +267,19 @@ t.test('login_required: prompt=none and a sign-in older than max_age (see max_ag
   t.equal(put.statusCode, 405)
   t.equal(put.headers['allow'], 'GET, POST, HEAD')
 })
+
+t.test('no secret of the sign-in reaches the logs: password, transaction id, session id, code, state', async (t) => {
+  const { app, logs } = await buildTestApp(t)
+  const cookies = new Cookies()
+  const page = await authorize(app, authorizeParams(challenge, { state: 'state-canary-7f3a' }), cookies)
+  const tx = transactionIdOf(page.body)
+  await submitSignIn(app, tx, { username: ALICE.username, password: 'wrong-password-canary' }, cookies)
+  const done = await submitSignIn(app, tx, { username: ALICE.username, password: ALICE.password }, cookies)
+  const code = redirectParams(done)['code']!
+  const sid = String(done.headers['set-cookie']).match(/mockta_sid=([^;]+)/)![1]!
+  const text = logs()
+  t.match(text, '/mockta/sign-in', 'requests are logged')
+  for (const secret of [ALICE.password, 'wrong-password-canary', tx, code, sid, 'state-canary-7f3a', challenge]) {
+    t.notOk(text.includes(secret) || text.includes(encodeURIComponent(secret)), `not logged: ${secret.slice(0, 6)}…`)
+  }
+})
