@@ -1,4 +1,4 @@
-/** Tokens for a fresh sign-in (password now, authorization_code later): a new refresh family if asked. */
+/** Tokens for a fresh sign-in (password, authorization_code): a new refresh family if asked. */
 import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'
 import type { GrantSubject } from '../oauth/claims.js'
