@@ -8,6 +8,12 @@ interface CodeEntry {
   issued: CodeGrantRecord | null
 }
 
+/**
+ * Pending sign-in forms at most. Anyone can open one (GET /authorize), so a flood must not grow memory
+ * without bound: beyond this the oldest form is forgotten, as if it had expired.
+ */
+export const MAX_TRANSACTIONS = 100_000
+
 const copyCode = (c: AuthorizationCodeRecord): AuthorizationCodeRecord => ({ ...c, scopes: [...c.scopes] })
 const copyTransaction = (t: TransactionRecord): TransactionRecord => structuredClone(t)
 
@@ -15,6 +21,8 @@ export class MemorySignInStore implements SignInStore {
   private readonly codes = new Map<string, CodeEntry>()
   private readonly sessions = new Map<string, SessionRecord>()
   private readonly transactions = new Map<string, TransactionRecord>()
+
+  constructor(private readonly maxTransactions = MAX_TRANSACTIONS) {}
 
   async createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
     this.codes.set(code.hash, { code: copyCode(code), redeemed: false, replayed: false, issued: null })
@@ -53,6 +61,8 @@ export class MemorySignInStore implements SignInStore {
 
   async createTransaction(transaction: TransactionRecord): Promise<void> {
     this.transactions.set(transaction.idHash, copyTransaction(transaction))
+    // Maps iterate in insertion order: the first key is the oldest form.
+    if (this.transactions.size > this.maxTransactions) this.transactions.delete(this.transactions.keys().next().value!)
   }
 
   async findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
