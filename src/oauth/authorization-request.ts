@@ -1,4 +1,5 @@
-/** A validated /authorize request: what a sign-in must remember until it ends in a code. */
+/** A validated /authorize request: what a sign-in must remember until it ends in a code (or tokens). */
+import type { ResponseType } from './response-type.js'
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post'
 export type Prompt = 'none' | 'login' | 'consent'
@@ -8,6 +9,7 @@ export interface AuthorizationRequest {
   /** `null` for the org authorization server. */
   authServerId: string | null
   redirectUri: string
+  responseTypes: ResponseType[]
   responseMode: ResponseMode
   scopes: string[]
   state: string

@@ -11,6 +11,7 @@ import type { Client } from '../registry/clients.js'
 import type { AuthorizationRequest, Prompt, ResponseMode } from './authorization-request.js'
 import type { ResponseTarget } from './authorization-response.js'
 import { isS256Challenge, PKCE_METHODS } from './pkce.js'
+import { configuredResponseTypes, isConfigured, isFrontChannel, parseResponseType } from './response-type.js'
 import { checkScopes, parseScope } from './scope.js'
 
 export const AUTHORIZE_PARAMS = [
@@ -42,26 +43,36 @@ export function proveClient(params: unknown, ctx: AppContext): ProvenClient {
   // Exact string match against the registered list (RFC 9700 §4.1.3; Okta "Login redirect URIs").
   if (!client.redirectUris.includes(redirectUri)) throw oktaError('illegal_redirect_uri')
   const mode = form['response_mode']
-  // An unknown response mode cannot carry its own error: the default mode for `code` carries it.
-  const responseMode: ResponseMode = mode !== undefined && RESPONSE_MODES.includes(mode) ? (mode as ResponseMode) : 'query'
+  // An unknown response mode cannot carry its own error: the response type's default mode carries it
+  // (query for code, fragment when tokens are returned: Multiple Response Types §2.1, §5).
+  const fallback: ResponseMode = isFrontChannel(parseResponseType(form['response_type'])) ? 'fragment' : 'query'
+  const responseMode: ResponseMode = mode !== undefined && RESPONSE_MODES.includes(mode) ? (mode as ResponseMode) : fallback
   return { form, client, target: { redirectUri, responseMode }, state: form['state'] }
 }
 
 /** Phase 2: errors here are redirected to the proven target. */
 export function validateRequest(proven: ProvenClient, server: AuthServer): AuthorizationRequest {
   const { form, client } = proven
-  const responseType = form['response_type']
-  // Only the code flow is implemented (README departures: implicit and hybrid).
-  if (responseType !== 'code') throw oktaError('unsupported_response_type', 'code')
+  const responseTypes = parseResponseType(form['response_type'])
+  // Okta derives the response types a client may use from its grant types.
+  if (!responseTypes || !isConfigured(responseTypes, client)) {
+    if (responseTypes?.length === 1 && responseTypes[0] === 'code') throw oktaError('unauthorized_client', client.grantTypes.join(', '))
+    throw oktaError('unsupported_response_type', configuredResponseTypes(client).join(', '))
+  }
+  const frontChannel = isFrontChannel(responseTypes)
   const mode = form['response_mode']
   if (mode === 'okta_post_message') throw oktaError('unsupported_response_mode_okta_post_message_with_code')
   if (mode !== undefined && !RESPONSE_MODES.includes(mode)) throw oktaError('unsupported_response_mode')
-  if (!client.grantTypes.includes('authorization_code')) throw oktaError('unauthorized_client', client.grantTypes.join(', '))
+  // Multiple Response Types §5: tokens must not travel in a query string.
+  if (frontChannel && mode === 'query') throw oktaError('unsupported_response_mode_query_with_tokens')
   const state = form['state']
   if (state === undefined) throw oktaError('invalid_state')
   if (form['scope'] === undefined) throw oktaError('missing_scopes')
   const scopes = parseScope(form['scope'])
   checkScopes(scopes, server.scopes, client.scopes)
+  if (responseTypes.includes('id_token') && !scopes.includes('openid')) throw oktaError('openid_scope_required')
+  // OIDC Core §3.2.2.1: a nonce is required whenever tokens come from the authorization endpoint.
+  if (frontChannel && form['nonce'] === undefined) throw oktaError('invalid_nonce')
 
   const challenge = form['code_challenge']
   const method = form['code_challenge_method']
@@ -70,7 +81,8 @@ export function validateRequest(proven: ProvenClient, server: AuthServer): Autho
   }
   // RFC 7636 §4.3: without a method the default is `plain`, which Okta does not support.
   if (challenge !== undefined && method === undefined) throw oktaError('pkce_unsupported_code_challenge_method', PKCE_METHODS.join(', '))
-  if (challenge === undefined && client.pkceRequired) throw oktaError('pkce_missing_challenge')
+  // PKCE protects the code; a pure implicit request has none to protect.
+  if (challenge === undefined && client.pkceRequired && responseTypes.includes('code')) throw oktaError('pkce_missing_challenge')
   if (challenge !== undefined && !isS256Challenge(challenge)) throw oktaError('pkce_invalid_challenge')
 
   const prompt = parsePrompt(form['prompt'])
@@ -81,6 +93,7 @@ export function validateRequest(proven: ProvenClient, server: AuthServer): Autho
     clientId: client.id,
     authServerId: server.id,
     redirectUri: proven.target.redirectUri,
+    responseTypes,
     responseMode: proven.target.responseMode,
     scopes,
     state,

@@ -45,6 +45,8 @@ export function accessTokenClaims(s: GrantSubject, jti: string, now: number): Re
 export interface IdTokenExtras {
   accessToken?: string
   nonce?: string
+  /** The authorization code returned with the ID token (hybrid flow): adds `c_hash`. */
+  code?: string
 }
 
 export function idTokenClaims(s: GrantSubject & { user: User }, jti: string, now: number, idp: string, extras: IdTokenExtras): Record<string, unknown> {
@@ -63,6 +65,8 @@ export function idTokenClaims(s: GrantSubject & { user: User }, jti: string, now
   if (extras.nonce !== undefined) claims['nonce'] = extras.nonce
   claims['auth_time'] = s.authTime
   if (extras.accessToken !== undefined) claims['at_hash'] = leftHalfHash(extras.accessToken)
+  // OIDC Core §3.3.2.11: c_hash, computed like at_hash, binds a hybrid flow's code.
+  if (extras.code !== undefined) claims['c_hash'] = leftHalfHash(extras.code)
   return Object.assign(claims, customClaims(server.claims, 'id_token', s))
 }
 

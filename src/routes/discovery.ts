@@ -9,7 +9,9 @@ import type { AuthServer } from '../registry/auth-servers.js'
 import { serverOf } from './paths.js'
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none']
-const ID_TOKEN_CLAIMS = ['iss', 'ver', 'sub', 'aud', 'iat', 'exp', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'name', 'nickname', 'preferred_username', 'given_name', 'middle_name', 'family_name', 'email', 'email_verified', 'profile', 'zoneinfo', 'locale', 'address', 'phone_number', 'picture', 'website', 'gender', 'birthdate', 'updated_at', 'at_hash']
+const ID_TOKEN_CLAIMS = ['iss', 'ver', 'sub', 'aud', 'iat', 'exp', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'name', 'nickname', 'preferred_username', 'given_name', 'middle_name', 'family_name', 'email', 'email_verified', 'profile', 'zoneinfo', 'locale', 'address', 'phone_number', 'picture', 'website', 'gender', 'birthdate', 'updated_at', 'at_hash', 'c_hash']
+// Okta's list (wire spec §1.3); RFC 8414 metadata adds a bare `token`.
+const RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token']
 const ACCESS_TOKEN_CLAIMS = ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'uid', 'scp', 'sub']
 
 function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, unknown> {
@@ -21,7 +23,7 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
     token_endpoint: `${e}/token`,
     ...(kind === 'openid' && { userinfo_endpoint: `${e}/userinfo` }),
     jwks_uri: `${e}/keys`,
-    response_types_supported: ['code'],
+    response_types_supported: kind === 'oauth' ? [...RESPONSE_TYPES, 'token'] : RESPONSE_TYPES,
     response_modes_supported: ['query', 'fragment', 'form_post'],
     grant_types_supported: server.id === null ? grants.filter((g) => g !== 'client_credentials') : grants,
     subject_types_supported: ['public'],

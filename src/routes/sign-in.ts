@@ -38,6 +38,6 @@ export function signInRoutes(app: FastifyInstance, ctx: AppContext): void {
     const taken = await transactionOf(req, transactionId, ctx, true)
     if (!taken) return expired()
     const session = await startSession(req, reply, user, ctx)
-    return completeAuthorization(reply, taken.request, user, session.authTime, ctx)
+    return completeAuthorization(reply, taken.request, client, user, session.authTime, ctx)
   })
 }

@@ -10,6 +10,7 @@ const CODE_GRANT = 'test/routes/token.authorization-code.test.ts'
 const USERINFO = 'test/routes/userinfo.test.ts'
 const LOGOUT = 'test/routes/logout.test.ts'
 const CORS = 'test/routes/cors.test.ts'
+const IMPLICIT = 'test/routes/authorize.implicit.test.ts'
 
 export const SIGN_IN_ERRORS: Partial<Record<OktaErrorCode, string>> = {
   invalid_authorization_code: CODE_GRANT,
@@ -29,6 +30,9 @@ export const SIGN_IN_ERRORS: Partial<Record<OktaErrorCode, string>> = {
   unsupported_response_type: AUTHORIZE,
   unsupported_response_mode: AUTHORIZE,
   unsupported_response_mode_okta_post_message_with_code: AUTHORIZE,
+  unsupported_response_mode_query_with_tokens: IMPLICIT,
+  openid_scope_required: IMPLICIT,
+  invalid_nonce: IMPLICIT,
   no_existing_session: AUTHORIZE,
   login_required: AUTHORIZE,
   invalid_prompt: AUTHORIZE,

@@ -220,7 +220,8 @@ t.test('errors before the client and redirect URI are proven: a 400 HTML page, n
 /** Errors redirected to the proven redirect URI, with state (RFC 6749 §4.1.2.1). */
 const REDIRECT_ERRORS: Array<[string, Record<string, string | undefined>, string, ...string[]]> = [
   ['response_type missing', { response_type: undefined }, 'unsupported_response_type', 'code'],
-  ['response_type token (implicit is not implemented)', { response_type: 'token' }, 'unsupported_response_type', 'code'],
+  ['response_type unknown', { response_type: 'foo' }, 'unsupported_response_type', 'code'],
+  ['response_type token for a client without the implicit grant', { response_type: 'token', response_mode: 'query' }, 'unsupported_response_type', 'code'],
   ['response_mode unknown', { response_mode: 'web_message' }, 'unsupported_response_mode'],
   ['response_mode okta_post_message with code', { response_mode: 'okta_post_message' }, 'unsupported_response_mode_okta_post_message_with_code'],
   ['state missing', { state: undefined }, 'invalid_state'],

@@ -8,12 +8,13 @@ t.test('authorize, userinfo and end_session endpoints, response types and modes,
   const e = 'http://mockta.test/oauth2/default/v1'
   t.match(custom, {
     authorization_endpoint: `${e}/authorize`, userinfo_endpoint: `${e}/userinfo`, end_session_endpoint: `${e}/logout`,
-    response_types_supported: ['code'], response_modes_supported: ['query', 'fragment', 'form_post'], code_challenge_methods_supported: ['S256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token'], response_modes_supported: ['query', 'fragment', 'form_post'], code_challenge_methods_supported: ['S256'],
   })
   t.ok(custom.grant_types_supported.includes('authorization_code'))
   const oauth = (await app.inject({ method: 'GET', url: '/oauth2/default/.well-known/oauth-authorization-server' })).json()
   t.equal(oauth.userinfo_endpoint, undefined, 'RFC 8414 metadata has no userinfo endpoint')
   t.equal(oauth.authorization_endpoint, `${e}/authorize`)
+  t.ok(oauth.response_types_supported.includes('token'), 'RFC 8414 metadata adds a bare token')
   const org = (await app.inject({ method: 'GET', url: '/.well-known/openid-configuration' })).json()
   t.equal(org.authorization_endpoint, 'http://mockta.test/oauth2/v1/authorize')
   t.equal(org.end_session_endpoint, 'http://mockta.test/oauth2/v1/logout')

@@ -28,7 +28,7 @@ export function codeRecord(overrides: Partial<AuthorizationCodeRecord> = {}): Au
 }
 
 const request: AuthorizationRequest = {
-  clientId: 'spa-app', authServerId: null, redirectUri: 'http://localhost:3000/login/callback', responseMode: 'query',
+  clientId: 'spa-app', authServerId: null, redirectUri: 'http://localhost:3000/login/callback', responseTypes: ['code'], responseMode: 'query',
   scopes: ['openid'], state: 's', nonce: null, codeChallenge: null, prompt: ['login'], loginHint: null, maxAge: null,
 }
 const session = (overrides: Partial<SessionRecord> = {}): SessionRecord => ({ idHash: 'sid-hash', userId: '00ualice000000000001', authTime: T0 / 1000, expiresAtMs: T0 + 7200 * SECOND, ...overrides })
