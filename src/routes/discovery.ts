@@ -16,7 +16,8 @@ const ACCESS_TOKEN_CLAIMS = ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'u
 
 function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, unknown> {
   const e = server.endpointBase
-  const grants = supportedGrantTypes.filter((g) => kind === 'oauth' || g !== 'client_credentials')
+  // `implicit` is no token grant but a flow of /authorize; Okta lists it too (wire spec §1.3).
+  const grants = [...supportedGrantTypes, 'implicit'].filter((g) => kind === 'oauth' || g !== 'client_credentials')
   return {
     issuer: server.issuer,
     authorization_endpoint: `${e}/authorize`,

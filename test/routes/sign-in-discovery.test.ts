@@ -10,7 +10,7 @@ t.test('authorize, userinfo and end_session endpoints, response types and modes,
     authorization_endpoint: `${e}/authorize`, userinfo_endpoint: `${e}/userinfo`, end_session_endpoint: `${e}/logout`,
     response_types_supported: ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token'], response_modes_supported: ['query', 'fragment', 'form_post'], code_challenge_methods_supported: ['S256'],
   })
-  t.ok(custom.grant_types_supported.includes('authorization_code'))
+  t.ok(custom.grant_types_supported.includes('authorization_code') && custom.grant_types_supported.includes('implicit'))
   const oauth = (await app.inject({ method: 'GET', url: '/oauth2/default/.well-known/oauth-authorization-server' })).json()
   t.equal(oauth.userinfo_endpoint, undefined, 'RFC 8414 metadata has no userinfo endpoint')
   t.equal(oauth.authorization_endpoint, `${e}/authorize`)
