@@ -78,7 +78,8 @@ async function setUp(t: Test): Promise<Harness> {
   const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true })
   t.teardown(() => browser.close())
   const page = browser.pages()[0] ?? (await browser.newPage())
-  page.setDefaultTimeout(15_000)
+  // Generous: on a loaded 2-core CI machine Chromium itself can take seconds per step.
+  page.setDefaultTimeout(30_000)
 
   return { page, spa, base, clock }
 }
