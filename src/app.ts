@@ -1,8 +1,10 @@
 /** `buildApp(config)`: the whole server as an un-listened Fastify instance, for tests and the CLI alike. */
 import { randomBytes } from 'node:crypto'
+import type { Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import formbody from '@fastify/formbody'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify'
 import { SystemClock, nowSeconds, type Clock } from './clock.js'
 import type { Config } from './config/types.js'
 import type { AppContext } from './context.js'
@@ -11,18 +13,23 @@ import { registerControlHooks } from './control/request-hooks.js'
 import { registerControlApi } from './control/routes.js'
 import { mocktaError } from './errors/oauth-error.js'
 import { errorHandler, sendOAuthError } from './http/error-handler.js'
+import { registerCors } from './http/cors.js'
 import { registerHooks } from './http/hooks.js'
 import { randomIds, type Ids } from './ids.js'
 import { KeySet } from './keys/key-set.js'
 import { AuthServers } from './registry/auth-servers.js'
 import { Clients } from './registry/clients.js'
 import { Users } from './registry/users.js'
+import { authorizeRoutes } from './routes/authorize.js'
 import { discoveryRoutes } from './routes/discovery.js'
 import { healthRoutes } from './routes/health.js'
 import { introspectRoutes } from './routes/introspect.js'
 import { keysRoutes } from './routes/keys.js'
+import { logoutRoutes } from './routes/logout.js'
 import { revokeRoutes } from './routes/revoke.js'
+import { signInRoutes } from './routes/sign-in.js'
 import { tokenRoutes } from './routes/token.js'
+import { userinfoRoutes } from './routes/userinfo.js'
 import { MemoryStore } from './store/memory-store.js'
 import type { Store } from './store/store.js'
 
@@ -34,6 +41,8 @@ export interface AppDeps {
   logger: FastifyBaseLogger
   /** Where the control plane keeps fault rules and the journal, and how it rolls dice. */
   control: ControlPlaneOptions
+  /** PEM key and certificate: serve HTTPS instead of HTTP (see tls/certificate.ts). */
+  tls: { key: string; cert: string }
 }
 
 export interface MocktaApp {
@@ -62,6 +71,9 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     epochSeconds: nowSeconds(clock),
   }
 
+  const tls = deps.tls
+  // HTTPS mode: an https.Server is an http.Server to Fastify (node:https declares it so).
+  const serverFactory: FastifyServerFactory<Server> | undefined = tls && ((handler) => createHttpsServer({ key: tls.key, cert: tls.cert }, handler))
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
     // One line per request is written by our own hook, without query strings (SP-2).
@@ -72,6 +84,7 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     keepAliveTimeout: config.limits.keepAliveTimeoutSeconds * 1000,
     return503OnClosing: true,
     clientErrorHandler: rejectMalformedRequest,
+    ...(serverFactory && { serverFactory }),
   })
 
   // Form bodies only (RFC 6749 §3.2); without JSON or text parsers no other shape reaches a handler.
@@ -83,12 +96,17 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   const control = new ControlPlane(ctx, config, deps.control)
   registerControlHooks(app, ctx, control)
   await registerControlApi(app, control, config.control, config.limits.bodyLimitBytes)
+  registerCors(app, ctx)
 
   discoveryRoutes(app, ctx)
   keysRoutes(app, ctx)
   tokenRoutes(app, ctx)
   introspectRoutes(app, ctx)
   revokeRoutes(app, ctx)
+  authorizeRoutes(app, ctx)
+  signInRoutes(app, ctx)
+  userinfoRoutes(app, ctx)
+  logoutRoutes(app, ctx)
   healthRoutes(app)
 
   // Expired records are swept so a demo running for weeks keeps bounded memory.

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   }
   // Port 0 ("any free port") would put :0 in the default issuers: take the port before building them.
   const port = options.port === 0 ? await anyFreePort(options.host) : options.port
-  const config = loadConfigFile(options.configPath, { baseUrl: options.baseUrl, defaultBaseUrl: defaultBaseUrl(options.host, port) })
+  const config = loadConfigFile(options.configPath, { baseUrl: options.baseUrl, defaultBaseUrl: defaultBaseUrl(options.host, port), https: options.https })
   Object.assign(config.control, options.control ?? {})
   const app = await startServer(config, { host: options.host, port })
   closeOnSignals(app)

@@ -14,6 +14,8 @@ export interface Ids {
   jti(): string
   /** Okta API request id for error bodies (`errorId`). */
   errorId(): string
+  /** Authorization codes, sign-in session ids and sign-in transaction ids: 256 bits, 43 base64url characters. */
+  secret(): string
 }
 
 export const randomIds: Ids = {
@@ -21,6 +23,7 @@ export const randomIds: Ids = {
   familyId: () => `oar${oktaSuffix()}`,
   jti: () => nanoid(43),
   errorId: () => `oae${oktaSuffix()}`,
+  secret: () => randomBytes(32).toString('base64url'),
 }
 
 export const oktaId = (prefix: string): string => `${prefix}${oktaSuffix()}`

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildMockta } from './app.js'
 import type { Config } from './config/types.js'
 import { assertControlAccess } from './control/routes.js'
+import { tlsMaterial } from './tls/certificate.js'
 
 export interface ListenOptions {
   host: string
@@ -14,10 +15,13 @@ const SHUTDOWN_GRACE_SECONDS = 10
 
 export async function startServer(config: Config, options: ListenOptions): Promise<FastifyInstance> {
   assertControlAccess(options.host, config.control)
-  const { app, ctx } = await buildMockta(config)
+  const tls = config.https.enabled ? await tlsMaterial(config.https, config.baseUrl) : undefined
+  const { app, ctx } = await buildMockta(config, tls ? { tls } : {})
   await app.listen({ host: options.host, port: options.port })
   const issuers = [...(ctx.servers.org ? [ctx.servers.org] : []), ...config.authorizationServers.map((as) => ctx.servers.resolve(as.id))]
-  app.log.info({ issuers: issuers.map((s) => s.issuer), keys: config.keySource }, `mockta listening on ${options.host}:${addressPort(app)}`)
+  // Clients trust a generated certificate through its CA file, e.g. NODE_EXTRA_CA_CERTS=<caFile>.
+  const https = tls && { https: tls.caFile === undefined ? 'configured certificate' : `generated certificate; trust ${tls.caFile}` }
+  app.log.info({ issuers: issuers.map((s) => s.issuer), keys: config.keySource, ...https }, `mockta listening on ${options.host}:${addressPort(app)}`)
   return app
 }
 

@@ -8,6 +8,8 @@ export interface CliOptions {
   baseUrl?: string
   /** Overrides of the file's `control` member, and the admin token (never in the file). */
   control?: { adminToken?: string; trustNetwork?: boolean; journalSize?: number }
+  /** --https / MOCKTA_HTTPS; undefined leaves it to the file. */
+  https?: boolean
 }
 
 export const DEFAULT_PORT = 8080
@@ -26,7 +28,11 @@ Options (each flag wins over its environment variable):
                     Env: HOST. Default: ${DEFAULT_HOST}.
   --base-url URL    Public origin used in issuers and endpoint URLs, e.g. https://mockta.test.
                     Env: MOCKTA_BASE_URL. Default: the configuration file's baseUrl,
-                    else http://HOST:PORT.
+                    else http://HOST:PORT (https:// with --https).
+  --https           Serve HTTPS with the file's https.certFile/keyFile, or with a certificate
+                    generated at start-up whose CA is written to https.caFile (default
+                    the temp dir's mockta-ca.pem; trust it with NODE_EXTRA_CA_CERTS).
+                    Env: MOCKTA_HTTPS=true. Default: the file's https.enabled, else off.
 
 Test control plane (README "Test control plane"; API under /__mockta/, OpenAPI at /__mockta/openapi.json):
   --admin-token T   Bearer token the control API requires. Needed to start on a non-loopback
@@ -41,13 +47,13 @@ Test control plane (README "Test control plane"; API under /__mockta/, OpenAPI a
 Flags also accept the --flag=VALUE form.
 `
 
-type Key = 'config' | 'port' | 'host' | 'base-url' | 'admin-token' | 'trust-network' | 'journal-size'
+type Key = 'config' | 'port' | 'host' | 'base-url' | 'https' | 'admin-token' | 'trust-network' | 'journal-size'
 const ENV: Record<Key, string> = {
-  config: 'MOCKTA_CONFIG', port: 'PORT', host: 'HOST', 'base-url': 'MOCKTA_BASE_URL',
+  config: 'MOCKTA_CONFIG', port: 'PORT', host: 'HOST', 'base-url': 'MOCKTA_BASE_URL', https: 'MOCKTA_HTTPS',
   'admin-token': 'MOCKTA_ADMIN_TOKEN', 'trust-network': 'MOCKTA_TRUST_NETWORK', 'journal-size': 'MOCKTA_JOURNAL_SIZE',
 }
-/** Flags that may stand alone, meaning "true". */
-const SWITCHES = new Set<Key>(['trust-network'])
+/** Flags that may stand alone, meaning "true": `--https` is `--https=true`. */
+const SWITCHES: ReadonlySet<Key> = new Set(['https', 'trust-network'])
 const isKey = (name: string): name is Key => Object.hasOwn(ENV, name)
 
 /** `argv` without the node and script paths (process.argv.slice(2)). Throws ConfigError listing every bad flag or variable. */
@@ -100,14 +106,18 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     const problem = baseUrlProblem(baseUrl[1].replace(/\/$/, ''))
     if (problem !== undefined) problems.push(`${baseUrl[0]}: ${problem}`)
   }
-  const control: NonNullable<CliOptions['control']> = {}
-  const trust = pick('trust-network')
-  if (trust) {
-    const [source, raw] = trust
-    if (/^(true|1|yes)$/i.test(raw)) control.trustNetwork = true
-    else if (/^(false|0|no)$/i.test(raw)) control.trustNetwork = false
-    else problems.push(`${source}: must be true or false (got ${JSON.stringify(raw)})`)
+  const flag = (key: Key): boolean | undefined => {
+    const picked = pick(key)
+    if (!picked) return undefined
+    const [source, raw] = picked
+    if (/^(true|1|yes)$/i.test(raw)) return true
+    if (/^(false|0|no)$/i.test(raw)) return false
+    problems.push(`${source}: must be true or false (got ${JSON.stringify(raw)})`)
+    return undefined
   }
+  const control: NonNullable<CliOptions['control']> = {}
+  const trustNetwork = flag('trust-network')
+  if (trustNetwork !== undefined) control.trustNetwork = trustNetwork
   const journalSize = pick('journal-size')
   if (journalSize) {
     const [source, raw] = journalSize
@@ -116,6 +126,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   }
   const adminToken = pick('admin-token')
   if (adminToken) control.adminToken = adminToken[1]
+  const https = flag('https')
   if (problems.length > 0) throw new ConfigError(problems, 'Invalid command line or environment')
 
   const options: CliOptions = { port, host: pick('host')?.[1] ?? DEFAULT_HOST }
@@ -123,6 +134,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   const configPath = pick('config')?.[1]
   if (configPath !== undefined) options.configPath = configPath
   if (baseUrl) options.baseUrl = baseUrl[1]
+  if (https !== undefined) options.https = https
   return options
 }
 

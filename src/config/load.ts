@@ -1,7 +1,8 @@
 /** Reads, validates and completes the configuration file: every problem is reported at once, with its path. */
 import { createHash, createPrivateKey, type JsonWebKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import type { JWK } from 'jose'
@@ -41,6 +42,9 @@ interface RawConfig {
   limits?: Partial<LimitsConfig>
   logLevel?: Config['logLevel']
   control?: Partial<ControlConfig>
+  signIn?: Partial<Config['signIn']>
+  trustedOrigins?: string[]
+  https?: Partial<Config['https']>
 }
 
 type Obj = Record<string, unknown>
@@ -164,13 +168,17 @@ function duplicates(entries: Array<[path: string, value: string | undefined]>, w
 }
 
 /** A client's secret must agree with its authentication methods. */
-export function clientProblems(c: unknown, at: string): string[] {
+/** `logins`: the configured users' logins, which `autoSignIn` must name. */
+export function clientProblems(c: unknown, at: string, logins: string[]): string[] {
   if (!isObj(c)) return []
   const methods = list(c.authMethods)
   const needsSecret = methods.some((m) => m === 'client_secret_basic' || m === 'client_secret_post')
   const problems: string[] = []
   if (c.secret === undefined && needsSecret) problems.push(`${at}/authMethods: client_secret_basic and client_secret_post need a "secret"`)
   if (c.secret !== undefined && methods.includes('none')) problems.push(`${at}/authMethods: "none" is for public clients, but this client has a "secret"`)
+  if (c.secret === undefined && c.pkceRequired === false) problems.push(`${at}/pkceRequired: must be true for a public client (Okta requires PKCE when token_endpoint_auth_method is none)`)
+  const auto = text(c.autoSignIn)?.toLowerCase()
+  if (auto !== undefined && !logins.some((login) => login.toLowerCase() === auto)) problems.push(`${at}/autoSignIn: no user has the login ${JSON.stringify(c.autoSignIn)}`)
   return problems
 }
 
@@ -207,7 +215,8 @@ function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: st
       'user id',
     ),
   ]
-  clients.forEach((c, i) => problems.push(...clientProblems(c, `/clients/${i}`)))
+  const logins = users.flatMap((u) => field(u, 'login') ?? [])
+  clients.forEach((c, i) => problems.push(...clientProblems(c, `/clients/${i}`, logins)))
   const checkKid = (path: string, kid: unknown): void => {
     if (kids && typeof kid === 'string' && !kids.has(kid)) problems.push(`${path}: unknown kid "${kid}" (not in ${keySource})`)
   }
@@ -237,14 +246,27 @@ export function resolveClient(c: RawClient): ClientConfig {
     authMethods: c.authMethods ?? (c.secret === undefined ? ['none'] : ['client_secret_basic', 'client_secret_post']),
     grantTypes: c.grantTypes ?? (c.type === 'service' ? ['client_credentials'] : ['authorization_code', 'refresh_token']),
     redirectUris: c.redirectUris ?? [], postLogoutRedirectUris: c.postLogoutRedirectUris ?? [], scopes: c.scopes ?? [],
-    pkceRequired: c.pkceRequired ?? (c.type === 'browser' || c.type === 'native'),
+    // Okta: PKCE is required for browser and native apps, and must be for any client without a secret.
+    pkceRequired: c.pkceRequired ?? (c.type === 'browser' || c.type === 'native' || c.secret === undefined),
     refreshToken: { rotation: c.refreshToken?.rotation ?? 'rotate', graceSeconds: c.refreshToken?.graceSeconds ?? 30 },
   }
   if (c.secret !== undefined) client.secret = c.secret
+  if (c.autoSignIn !== undefined) client.autoSignIn = c.autoSignIn
   return client
 }
 
-function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: string): Config {
+/** HTTPS settings: the flag wins over the file; files are relative to the configuration file. */
+function resolveHttps(raw: RawConfig, options: ResolveOptions): Config['https'] {
+  const https: Config['https'] = {
+    enabled: options.https ?? raw.https?.enabled ?? false,
+    caFile: resolve(options.baseDir, raw.https?.caFile ?? join(tmpdir(), 'mockta-ca.pem')),
+  }
+  if (raw.https?.certFile !== undefined) https.certFile = resolve(options.baseDir, raw.https.certFile)
+  if (raw.https?.keyFile !== undefined) https.keyFile = resolve(options.baseDir, raw.https.keyFile)
+  return https
+}
+
+function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: string, https: Config['https']): Config {
   const kids = keys.map((k) => k.kid as string)
   const org = raw.orgAuthorizationServer ?? {}
   return {
@@ -269,6 +291,9 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
     },
     logLevel: raw.logLevel ?? 'info',
     control: { journalSize: raw.control?.journalSize ?? 1000, trustNetwork: raw.control?.trustNetwork ?? false },
+    signIn: { sessionLifetimeSeconds: raw.signIn?.sessionLifetimeSeconds ?? 7200, listUsers: raw.signIn?.listUsers ?? true },
+    trustedOrigins: (raw.trustedOrigins ?? []).map((o) => o.replace(/\/$/, '')),
+    https,
   }
 }
 
@@ -292,8 +317,10 @@ export interface ResolveOptions {
   baseDir: string
   /** From --base-url / MOCKTA_BASE_URL; wins over the file. */
   baseUrl?: string | undefined
-  /** Used when neither the option nor the file sets a base URL, e.g. http://127.0.0.1:8080. */
+  /** Used when neither the option nor the file sets a base URL, e.g. http://127.0.0.1:8080 (https:// in HTTPS mode). */
   defaultBaseUrl: string
+  /** From --https / MOCKTA_HTTPS; wins over the file's https.enabled. */
+  https?: boolean | undefined
 }
 
 export function resolveConfig(raw: unknown, options: ResolveOptions): Config {
@@ -316,10 +343,14 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): Config {
     const problem = url === undefined ? undefined : baseUrlProblem(url.replace(/\/$/, ''))
     if (problem !== undefined) problems.push(`${path}: ${problem}`)
   }
-  const baseUrl = (options.baseUrl ?? fileUrl ?? options.defaultBaseUrl).replace(/\/$/, '')
+  const https = resolveHttps(obj as RawConfig, options)
+  const defaultBaseUrl = https.enabled ? options.defaultBaseUrl.replace(/^http:/, 'https:') : options.defaultBaseUrl
+  const baseUrl = (options.baseUrl ?? fileUrl ?? defaultBaseUrl).replace(/\/$/, '')
+  const halfFiles = (obj as RawConfig).https?.certFile === undefined ? (obj as RawConfig).https?.keyFile !== undefined : (obj as RawConfig).https?.keyFile === undefined
+  if (isObj(obj.https) && halfFiles) problems.push('/https: certFile and keyFile go together (or neither, to generate a certificate)')
 
   if (problems.length > 0 || !loaded) throw new ConfigError(problems)
-  return complete(obj as RawConfig, baseUrl, loaded.keys, keySource)
+  return complete(obj as RawConfig, baseUrl, loaded.keys, keySource, https)
 }
 
 export function loadConfigFile(path: string | undefined, options: Omit<ResolveOptions, 'baseDir'>): Config {

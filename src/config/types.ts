@@ -66,6 +66,11 @@ export interface ClientConfig {
   scopes: string[]
   pkceRequired: boolean
   refreshToken: { rotation: RotationPolicy; graceSeconds: number }
+  /**
+   * Sign-in without a person: /authorize completes at once as this user (a login), or as the user a
+   * `login_hint` names when that is a configured user. Absent: the sign-in page is shown.
+   */
+  autoSignIn?: string
 }
 
 export interface UserConfig {
@@ -99,6 +104,23 @@ export interface ControlConfig {
   adminToken?: string
 }
 
+export interface SignInConfig {
+  /** How long a signed-in browser session lasts (Okta's default maximum session: 2 hours). */
+  sessionLifetimeSeconds: number
+  /** Show the configured users on the sign-in page, one click each (demos). */
+  listUsers: boolean
+}
+
+export interface HttpsConfig {
+  /** Serve HTTPS (the default base URL then starts with https://). */
+  enabled: boolean
+  /** PEM certificate (chain) and key; when both are absent a certificate is generated at start-up. */
+  certFile?: string
+  keyFile?: string
+  /** Where a generated certificate's CA is written for clients to trust. */
+  caFile: string
+}
+
 export interface Config {
   /** Public origin without trailing slash; the issuers derive from it. */
   baseUrl: string
@@ -112,6 +134,10 @@ export interface Config {
   keySource: string
   store: StoreConfig
   limits: LimitsConfig
+  signIn: SignInConfig
+  https: HttpsConfig
+  /** Okta's Trusted Origins (CORS): browser origins allowed besides those of the clients' redirect URIs. */
+  trustedOrigins: string[]
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** The test control plane under /__mockta/ (README "Test control plane"). */
   control: ControlConfig

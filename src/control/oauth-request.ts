@@ -7,8 +7,20 @@ import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
 import { basicCredentials } from '../http/client-auth.js'
 
-export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery'
-export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery']
+export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout'
+export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout']
+
+/** The methods each endpoint serves; its other methods get a 405 and are not its requests. */
+const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
+  token: ['POST'],
+  introspect: ['POST'],
+  revoke: ['POST'],
+  keys: ['GET', 'HEAD'],
+  discovery: ['GET', 'HEAD'],
+  authorize: ['GET', 'HEAD', 'POST'],
+  userinfo: ['GET', 'HEAD', 'POST'],
+  logout: ['GET', 'HEAD', 'POST'],
+}
 
 /** `org` names Okta's org authorization server wherever the control plane takes a server id. */
 export const ORG_SERVER = 'org'
@@ -27,12 +39,12 @@ export interface OAuthRequestInfo {
   tokenFingerprint: string | undefined
 }
 
-/** The endpoint a route serves, from its URL pattern; undefined for anything that is not an OAuth endpoint. */
-export function endpointOf(routeUrl: string | undefined): OAuthEndpoint | undefined {
+/** The endpoint a request is for, from its route's URL pattern and its method; undefined for anything else. */
+export function endpointOf(routeUrl: string | undefined, method: string): OAuthEndpoint | undefined {
   if (routeUrl === undefined) return undefined
-  if (routeUrl.includes('/.well-known/')) return 'discovery'
-  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys)$/.exec(routeUrl)
-  return match ? (match[1] as OAuthEndpoint) : undefined
+  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys|authorize|userinfo|logout)$/.exec(routeUrl)
+  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : (match?.[1] as OAuthEndpoint | undefined)
+  return endpoint !== undefined && SERVED_METHODS[endpoint].includes(method) ? endpoint : undefined
 }
 
 export const fingerprint = (secret: string): string => createHash('sha256').update(secret).digest('hex').slice(0, 8)
@@ -60,8 +72,10 @@ export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoin
     : field(body, 'client_secret') !== undefined ? 'client_secret_post'
     : clientId !== undefined ? 'none'
     : undefined
-  const scope = field(body, 'scope')
-  const token = field(body, 'refresh_token') ?? field(body, 'token')
+  // /authorize takes its parameters in the query (GET) or the form (POST).
+  const scope = field(body, 'scope') ?? (endpoint === 'authorize' ? field(req.query, 'scope') : undefined)
+  const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
+  const token = field(body, 'refresh_token') ?? field(body, 'token') ?? (endpoint === 'userinfo' ? bearer : undefined)
   return {
     endpoint,
     authServer,

@@ -23,8 +23,6 @@ interface Tracking {
   refreshToken?: string
 }
 
-const POSTED = new Set<OAuthEndpoint>(['token', 'introspect', 'revoke'])
-
 /** Okta's rate-limit answer (wire spec §10): E0000047 body and X-Rate-Limit-* headers. */
 const RATE_LIMIT_SUMMARY = 'API call exceeded rate limit due to too many requests.'
 
@@ -32,11 +30,9 @@ export function registerControlHooks(app: FastifyInstance, ctx: AppContext, cont
   const tracked = new WeakMap<FastifyRequest, Tracking>()
 
   app.addHook('onRequest', async (req) => {
-    const endpoint = endpointOf(req.routeOptions.url)
-    if (endpoint === undefined) return
-    // The 405 routes share the URL; only the methods the endpoint serves count.
-    const served = POSTED.has(endpoint) ? req.method === 'POST' : req.method === 'GET' || req.method === 'HEAD'
-    if (served) tracked.set(req, { endpoint, startMs: ctx.clock.nowMs() })
+    // The 405 routes share the URL; endpointOf counts only the methods the endpoint serves.
+    const endpoint = endpointOf(req.routeOptions.url, req.method)
+    if (endpoint !== undefined) tracked.set(req, { endpoint, startMs: ctx.clock.nowMs() })
   })
 
   app.addHook('preHandler', async (req, reply) => {

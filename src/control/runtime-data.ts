@@ -117,7 +117,7 @@ export class RuntimeData {
 
   /** Adds the client, or replaces the one with the same id. */
   upsertClient(input: unknown): PublicClient {
-    const problems = [...itemProblems('client', input), ...clientProblems(input, '')]
+    const problems = [...itemProblems('client', input), ...clientProblems(input, '', this.state.users.map((u) => u.login))]
     if (problems.length > 0) throw fail('client', problems)
     const client = resolveClient(input as RawClient)
     this.change((s) => {

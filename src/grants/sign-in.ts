@@ -1,5 +1,4 @@
-/** Tokens for a fresh sign-in (password now, authorization_code later): a new refresh family if asked. */
-import { nowSeconds } from '../clock.js'
+/** Tokens for a fresh sign-in (password, authorization_code): a new refresh family if asked. */
 import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'
 import type { GrantSubject } from '../oauth/claims.js'
@@ -26,7 +25,8 @@ export async function issueForSignIn(subject: GrantSubject, ctx: AppContext, non
     authServerId: server.id,
     userId: user.id,
     scopes: [...subject.scopes],
-    authTime: nowSeconds(ctx.clock),
+    // The sign-in's time, not the code's redemption time: refreshed ID tokens keep it (OIDC Core §2).
+    authTime: subject.authTime,
     createdAtMs: nowMs,
     expiresAtMs: lifetime > 0 ? nowMs + lifetime * 1000 : null,
     idleSeconds: server.refreshToken.idleSeconds,

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { mocktaError, oktaError, OAuthError, OktaApiError } from '../errors/oauth-error.js'
 import type { Ids } from '../ids.js'
+import { BearerError } from '../errors/bearer-error.js'
 
 /** Fastify's own client errors, mapped to the OAuth error a client can act on. */
 function fromFastify(err: FastifyError): OAuthError {
@@ -26,6 +27,8 @@ export function sendOAuthError(reply: FastifyReply, err: OAuthError): FastifyRep
 
 export function errorHandler(ids: Ids) {
   return function handle(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+    // RFC 6750 §3 at /userinfo: the error travels in WWW-Authenticate only (wire spec §10).
+    if (err instanceof BearerError) return reply.code(err.statusCode).header('www-authenticate', err.challenge).send()
     if (err instanceof OAuthError) return sendOAuthError(reply, err)
     if (err instanceof OktaApiError) {
       const errorId = ids.errorId()

@@ -45,17 +45,13 @@ export function accessTokenClaims(s: GrantSubject, jti: string, now: number): Re
 export interface IdTokenExtras {
   accessToken?: string
   nonce?: string
+  /** The authorization code returned with the ID token (hybrid flow): adds `c_hash`. */
+  code?: string
 }
 
 export function idTokenClaims(s: GrantSubject & { user: User }, jti: string, now: number, idp: string, extras: IdTokenExtras): Record<string, unknown> {
   const { server, client, user } = s
-  const claims: Record<string, unknown> = { sub: user.id }
-  for (const scope of s.scopes) {
-    for (const name of scopeClaims[scope] ?? []) {
-      const value = name === 'preferred_username' ? (user.profile[name] ?? user.login) : user.profile[name]
-      if (value !== undefined) claims[name] = value
-    }
-  }
+  const claims: Record<string, unknown> = { sub: user.id, ...profileClaims(user, s.scopes) }
   Object.assign(claims, {
     ver: 1,
     iss: server.issuer,
@@ -69,7 +65,26 @@ export function idTokenClaims(s: GrantSubject & { user: User }, jti: string, now
   if (extras.nonce !== undefined) claims['nonce'] = extras.nonce
   claims['auth_time'] = s.authTime
   if (extras.accessToken !== undefined) claims['at_hash'] = leftHalfHash(extras.accessToken)
+  // OIDC Core §3.3.2.11: c_hash, computed like at_hash, binds a hybrid flow's code.
+  if (extras.code !== undefined) claims['c_hash'] = leftHalfHash(extras.code)
   return Object.assign(claims, customClaims(server.claims, 'id_token', s))
+}
+
+/** OIDC Core §5.4: the profile claims the granted scopes release. */
+function profileClaims(user: User, scopes: readonly string[]): Record<string, unknown> {
+  const claims: Record<string, unknown> = {}
+  for (const scope of scopes) {
+    for (const name of scopeClaims[scope] ?? []) {
+      const value = name === 'preferred_username' ? (user.profile[name] ?? user.login) : user.profile[name]
+      if (value !== undefined) claims[name] = value
+    }
+  }
+  return claims
+}
+
+/** OIDC Core §5.3.2: `sub` (the user id, as in the ID token) and the claims of the granted scopes. */
+export function userinfoClaims(s: GrantSubject & { user: User }): Record<string, unknown> {
+  return { sub: s.user.id, ...profileClaims(s.user, s.scopes), ...customClaims(s.server.claims, 'id_token', s) }
 }
 
 /** OIDC Core §3.1.3.6: base64url of the left half of the SHA-256 of the access token (RS256). */

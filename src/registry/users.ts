@@ -24,6 +24,14 @@ export class Users {
     return this.byId.get(idOrLogin) ?? this.byLogin.get(idOrLogin.toLowerCase())
   }
 
+  byLoginName(login: string): User | undefined {
+    return this.byLogin.get(login.toLowerCase())
+  }
+
+  all(): User[] {
+    return [...this.byId.values()]
+  }
+
   /** The user whose login and password match; the comparison runs for unknown logins too. */
   authenticate(login: string, password: string): User | undefined {
     const user = this.byLogin.get(login.toLowerCase())

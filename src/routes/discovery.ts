@@ -9,16 +9,23 @@ import type { AuthServer } from '../registry/auth-servers.js'
 import { serverOf } from './paths.js'
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none']
-const ID_TOKEN_CLAIMS = ['iss', 'ver', 'sub', 'aud', 'iat', 'exp', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'name', 'nickname', 'preferred_username', 'given_name', 'middle_name', 'family_name', 'email', 'email_verified', 'profile', 'zoneinfo', 'locale', 'address', 'phone_number', 'picture', 'website', 'gender', 'birthdate', 'updated_at', 'at_hash']
+const ID_TOKEN_CLAIMS = ['iss', 'ver', 'sub', 'aud', 'iat', 'exp', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'name', 'nickname', 'preferred_username', 'given_name', 'middle_name', 'family_name', 'email', 'email_verified', 'profile', 'zoneinfo', 'locale', 'address', 'phone_number', 'picture', 'website', 'gender', 'birthdate', 'updated_at', 'at_hash', 'c_hash']
+// Okta's list (wire spec §1.3); RFC 8414 metadata adds a bare `token`.
+const RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token']
 const ACCESS_TOKEN_CLAIMS = ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'uid', 'scp', 'sub']
 
 function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, unknown> {
   const e = server.endpointBase
-  const grants = supportedGrantTypes.filter((g) => kind === 'oauth' || g !== 'client_credentials')
+  // `implicit` is no token grant but a flow of /authorize; Okta lists it too (wire spec §1.3).
+  const grants = [...supportedGrantTypes, 'implicit'].filter((g) => kind === 'oauth' || g !== 'client_credentials')
   return {
     issuer: server.issuer,
+    authorization_endpoint: `${e}/authorize`,
     token_endpoint: `${e}/token`,
+    ...(kind === 'openid' && { userinfo_endpoint: `${e}/userinfo` }),
     jwks_uri: `${e}/keys`,
+    response_types_supported: kind === 'oauth' ? [...RESPONSE_TYPES, 'token'] : RESPONSE_TYPES,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
     grant_types_supported: server.id === null ? grants.filter((g) => g !== 'client_credentials') : grants,
     subject_types_supported: ['public'],
     ...(kind === 'openid' && { id_token_signing_alg_values_supported: ['RS256'] }),
@@ -29,6 +36,8 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
     introspection_endpoint_auth_methods_supported: AUTH_METHODS,
     revocation_endpoint: `${e}/revoke`,
     revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+    end_session_endpoint: `${e}/logout`,
+    code_challenge_methods_supported: ['S256'],
   }
 }
 

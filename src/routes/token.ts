@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import { grants, supportedGrantTypes } from '../grants/index.js'
 import { authenticateClient } from '../http/client-auth.js'
+import { assertBrowserOrigin } from '../http/cors.js'
 import { readForm } from '../http/form.js'
 import { endpoint, serverOf } from './paths.js'
 
@@ -14,6 +15,7 @@ export function tokenRoutes(app: FastifyInstance, ctx: AppContext): void {
     const server = serverOf(req, ctx)
     const base = readForm(req.body, [...AUTH_PARAMS, 'grant_type'])
     const auth = authenticateClient(req, base, ctx.clients, { allowQueryClientId: false, realm: server.issuer })
+    assertBrowserOrigin(req, auth.client, ctx)
     const grantType = base['grant_type']
     if (grantType === undefined) throw oktaError('token_request_missing_grant_type', supportedGrantTypes.join(', '))
     const grant = grants.get(grantType)

@@ -1,4 +1,6 @@
 /** The in-process Store: Maps, with every decision made synchronously so no request can interleave. */
+import { MemorySignInStore } from './memory-sign-in-store.js'
+import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, TransactionRecord } from './sign-in-store.js'
 import { decideRefresh, familyDeadlineMs, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreStats } from './store.js'
 
 /**
@@ -28,6 +30,8 @@ export class MemoryStore implements Store {
   private readonly retired = new Map<string, string[]>()
   private readonly revokedAccessTokens = new Map<string, number>()
   private lastPressureSweepMs = -Infinity
+  /** Codes, sessions and sign-in transactions live in their own module; this class only delegates. */
+  private signIn = new MemorySignInStore()
 
   constructor(private readonly maxFamilies: number) {}
 
@@ -114,10 +118,39 @@ export class MemoryStore implements Store {
     this.tokens.clear()
     this.retired.clear()
     this.revokedAccessTokens.clear()
+    this.signIn = new MemorySignInStore()
   }
 
   async sweep(nowMs: number): Promise<number> {
-    return this.sweepNow(nowMs)
+    return this.sweepNow(nowMs) + this.signIn.sweep(nowMs)
+  }
+
+  createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
+    return this.signIn.createAuthorizationCode(code)
+  }
+  consumeAuthorizationCode(hash: string, nowMs: number): Promise<CodeRedemption> {
+    return this.signIn.consumeAuthorizationCode(hash, nowMs)
+  }
+  recordCodeGrant(hash: string, issued: CodeGrantRecord): Promise<boolean> {
+    return this.signIn.recordCodeGrant(hash, issued)
+  }
+  createSession(session: SessionRecord): Promise<void> {
+    return this.signIn.createSession(session)
+  }
+  findSession(idHash: string, nowMs: number): Promise<SessionRecord | undefined> {
+    return this.signIn.findSession(idHash, nowMs)
+  }
+  deleteSession(idHash: string): Promise<void> {
+    return this.signIn.deleteSession(idHash)
+  }
+  createTransaction(transaction: TransactionRecord): Promise<void> {
+    return this.signIn.createTransaction(transaction)
+  }
+  findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
+    return this.signIn.findTransaction(idHash, nowMs)
+  }
+  takeTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
+    return this.signIn.takeTransaction(idHash, nowMs)
   }
 
   async stats(): Promise<StoreStats> {

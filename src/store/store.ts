@@ -4,6 +4,7 @@
  * rotation with reuse detection needs a compare-and-set, not a get followed by a set).
  */
 import type { RotationPolicy } from '../config/types.js'
+import type { SignInStore } from './sign-in-store.js'
 
 /** One sign-in's chain of refresh tokens (Okta: the tokens "issued since the user authenticated"). */
 export interface FamilyRecord {
@@ -62,7 +63,8 @@ export interface StoreStats {
   revokedAccessTokens: number
 }
 
-export interface Store {
+/** Sign-in records (codes, sessions, transactions) are declared in sign-in-store.ts. */
+export interface Store extends SignInStore {
   /** Adds a new family; `false` when the store is at capacity (new grants are refused). */
   createFamily(family: FamilyRecord): Promise<boolean>
   /** A snapshot of the family a token hash belongs to, whatever its state. */

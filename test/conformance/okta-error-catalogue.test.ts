@@ -13,6 +13,7 @@ import { MemoryStore } from '../../src/store/memory-store.js'
 import { ALICE, DEFAULT_AS, FORM, SERVICE, WEB, basic, buildTestApp, form, post, refresh, signIn } from '../helpers/app.js'
 import { CATALOGUE_PATH, catalogue, catalogueRow } from '../helpers/okta-catalogue.js'
 import { assertOktaError } from '../helpers/oauth-assert.js'
+import { SIGN_IN_ERRORS } from '../helpers/sign-in-errors.js'
 
 /**
  * The registered OAuth error codes a token, introspection or revocation endpoint may answer with:
@@ -115,7 +116,11 @@ t.test('server_error, driven by a store that fails', async (t) => {
 })
 
 t.test('the driven and the unreachable codes cover the table, and unreachable ones are unused in src/', async (t) => {
-  const driven = new Set<string>([...DRIVEN.map(([code]) => code), 'server_error'])
+  const driven = new Set<string>([...DRIVEN.map(([code]) => code), 'server_error', ...Object.keys(SIGN_IN_ERRORS)])
+  // Sign-in errors are pages, redirects or WWW-Authenticate headers, driven in their own tests.
+  for (const [code, file] of Object.entries(SIGN_IN_ERRORS)) {
+    t.match(readFileSync(fileURLToPath(new URL(`../../${file}`, import.meta.url)), 'utf8'), `'${code}'`, `${code}: driven in ${file}`)
+  }
   for (const code of Object.keys(oktaErrors)) {
     t.ok(driven.has(code) !== Object.hasOwn(UNREACHABLE, code), `${code}: driven, or listed as unreachable (not both)`)
   }

@@ -103,7 +103,7 @@ eachDriver('bad rules are a 400 naming the problem', async (t, driver) => {
     [{ action: { type: 'drop' }, times: 0 }, /times/],
     [{ action: { type: 'drop' }, probability: 2 }, /probability/],
     [{ action: { type: 'drop' }, times: 1, probability: 0.5 }, /either times or probability/],
-    [{ action: { type: 'drop' }, match: { endpoint: 'authorize' } }, /endpoint: must be one of/],
+    [{ action: { type: 'drop' }, match: { endpoint: 'nowhere' } }, /endpoint: must be one of/],
     [{ action: { type: 'drop' }, match: { colour: 'red' } }, /unknown property "colour"/],
   ]
   for (const [rule, message] of cases) t.match(await failure(() => c.faults.add(rule as never)), { statusCode: 400, error: 'bad_request', message }, JSON.stringify(rule))

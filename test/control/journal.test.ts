@@ -1,6 +1,7 @@
 /** The journal: what every OAuth request asked and got, secrets only as fingerprints, bounded, queryable. */
 import { createHash } from 'node:crypto'
 import t from 'tap'
+import { authorizeParams, pkcePair } from '../helpers/authorize.js'
 import { passwordGrant } from '../helpers/listening-app.js'
 import { driven, eachDriver, failure } from '../helpers/control-client.js'
 import { clientCredentialsOver, introspectOver, postForm, refreshOver } from '../helpers/oauth-fetch.js'
@@ -33,6 +34,19 @@ eachDriver('entries describe each request; tokens and secrets appear only as fin
   }
 })
 
+eachDriver('the sign-in endpoints are journaled too: authorize, userinfo', async (t, driver) => {
+  const { c, base } = await driven(t, driver)
+  const page = await fetch(`${base}/oauth2/default/v1/authorize?${new URLSearchParams(authorizeParams(pkcePair().challenge))}`, { redirect: 'manual' })
+  t.equal(page.status, 200, 'the sign-in page')
+  const tokens = await passwordGrant(base)
+  const userinfo = await fetch(`${base}/oauth2/default/v1/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })
+  t.equal(userinfo.status, 200)
+  const [authorize, , info] = await c.journal.list()
+  t.match(authorize, { endpoint: 'authorize', method: 'GET', clientId: 'spa-app', authMethod: 'none', scopesRequested: ['openid', 'profile', 'email', 'offline_access'], status: 200 })
+  t.match(info, { endpoint: 'userinfo', status: 200, tokenFingerprint: fp(tokens.access_token) })
+  t.notOk(JSON.stringify(await c.journal.list()).includes(tokens.access_token))
+})
+
 eachDriver('query by since, after, endpoint, client, grant type and limit; clear', async (t, driver) => {
   const { c, base } = await driven(t, driver)
   await clientCredentialsOver(base)
@@ -47,7 +61,7 @@ eachDriver('query by since, after, endpoint, client, grant type and limit; clear
   t.same((await c.journal.list({ grantType: 'password' })).map((e) => e.seq), [2])
   t.same((await c.journal.list({ limit: 1 })).map((e) => e.seq), [3], 'the most recent')
   t.match(await failure(() => c.journal.list({ since: 'yesterday' })), { statusCode: 400, message: /since/ })
-  t.match(await failure(() => c.journal.list({ endpoint: 'authorize' } as never)), { statusCode: 400, message: /endpoint/ })
+  t.match(await failure(() => c.journal.list({ endpoint: 'nowhere' } as never)), { statusCode: 400, message: /endpoint/ })
   await c.journal.clear()
   t.same(await c.journal.list(), [])
 })

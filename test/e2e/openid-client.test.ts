@@ -1,12 +1,14 @@
 /**
  * openid-client v6 (panva) against mockta on a real socket: discovery, password grant, refresh with
- * rotation, introspection, revocation. `enableNonRepudiationChecks` makes openid-client verify every
+ * rotation, introspection, revocation, and the authorization-code flow with PKCE. `enableNonRepudiationChecks` makes openid-client verify every
  * ID token's signature through the discovered jwks_uri, on top of the iss/aud/exp/iat checks it
  * always does in the grant functions.
  */
 import t from 'tap'
 import * as client from 'openid-client'
 import { ALICE, startMockta, WEB } from '../helpers/listening-app.js'
+import { autoSignIn, SPA } from '../helpers/authorize.js'
+import { atHash } from '../helpers/token-response.js'
 
 const SCOPE = 'openid profile email offline_access'
 const INVALID_RT = { name: 'ResponseBodyError', error: 'invalid_grant', error_description: 'The refresh token is invalid or expired.', status: 400 }
@@ -127,4 +129,48 @@ t.test('the ID-token signature really is checked against jwks_uri', async (t) =>
   const err = await signIn(config).then(() => undefined, (e: unknown) => e)
   t.match(err, { cause: { message: 'JWT signature verification failed' } })
   t.ok(requested.includes(`${issuer}/v1/keys`), 'the keys came from the discovered jwks_uri')
+})
+
+t.test('authorization code + PKCE through the real redirect, sign-in without a person; userinfo; end session', async (t) => {
+  const { base } = await startMockta(t, { change: autoSignIn('spa-app') })
+  const issuer = `${base}/oauth2/default`
+  const config = await discover(issuer, 'spa-app', client.None())
+  t.equal(config.serverMetadata().authorization_endpoint, `${issuer}/v1/authorize`)
+  t.strictSame(config.serverMetadata().code_challenge_methods_supported, ['S256'])
+
+  const verifier = client.randomPKCECodeVerifier()
+  const nonce = client.randomNonce()
+  const state = client.randomState()
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: SPA.redirectUri,
+    scope: SCOPE,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    nonce,
+    state,
+  })
+  // A plain HTTP client plays the browser: /authorize answers with the redirect at once.
+  const redirect = await fetch(url, { redirect: 'manual' })
+  t.equal(redirect.status, 302)
+  const callback = new URL(redirect.headers.get('location')!)
+  t.equal(callback.origin + callback.pathname, SPA.redirectUri)
+
+  const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state })
+  const claims = tokens.claims()!
+  t.match(claims, { iss: issuer, aud: 'spa-app', sub: ALICE.id, nonce })
+  t.equal(claims['at_hash'], atHash(tokens.access_token), 'at_hash binds the ID token to the access token')
+  t.type(tokens.refresh_token, 'string')
+
+  const info = await client.fetchUserInfo(config, tokens.access_token, ALICE.id)
+  t.match(info, { sub: ALICE.id, email: ALICE.username, name: 'Alice Anderson' })
+
+  const replay = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  t.match(replay, { error: 'invalid_grant', error_description: 'The authorization code is invalid or has expired.' }, 'a code works once')
+
+  const logout = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: SPA.logoutUri, state: 'bye' })
+  const out = await fetch(logout, { redirect: 'manual' })
+  t.equal(out.headers.get('location'), `${SPA.logoutUri}?state=bye`)
 })

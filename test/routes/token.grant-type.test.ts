@@ -3,7 +3,7 @@ import t from 'tap'
 import { ALICE, SERVICE, WEB, basic, buildTestApp, post } from '../helpers/app.js'
 import { assertNoStore, assertTokenError } from '../helpers/token-response.js'
 
-const SUPPORTED = 'refresh_token, password, client_credentials'
+const SUPPORTED = 'authorization_code, refresh_token, password, client_credentials'
 
 t.test('missing grant_type → 400 invalid_request listing the valid values', async (t) => {
   const { app } = await buildTestApp(t)

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { MAX_RETIRED_GENERATIONS, MemoryStore, RETENTION_MS } from '../../src/store/memory-store.js'
+import { MemorySignInStore } from '../../src/store/memory-sign-in-store.js'
 import { familyRecord, storeContract } from './store.contract.js'
 
 storeContract(t, ({ maxFamilies }) => new MemoryStore(maxFamilies), { retentionMs: RETENTION_MS })
@@ -18,4 +19,14 @@ t.test('a long-lived family remembers a bounded number of retired generations', 
   t.equal(await store.findRefreshToken(`gen-${oldestKept - 1}`), undefined, 'older generations are forgotten')
   t.equal((await store.findRefreshToken(`gen-${oldestKept}`))?.position, 'retired')
   t.equal((await store.stats()).tokens, MAX_RETIRED_GENERATIONS + 2)
+})
+
+t.test('pending sign-in forms are bounded: beyond the cap the oldest is forgotten', async (t) => {
+  const store = new MemorySignInStore(3)
+  const T0 = Date.UTC(2026, 0, 1)
+  const request = { clientId: 'spa-app', authServerId: null, redirectUri: 'x:/', responseTypes: ['code' as const], responseMode: 'query' as const, scopes: ['openid'], state: 's', nonce: null, codeChallenge: null, prompt: [], loginHint: null, maxAge: null }
+  for (let i = 0; i <= 3; i++) await store.createTransaction({ idHash: `tx-${i}`, browserHash: 'b', request, expiresAtMs: T0 + 600_000 })
+  t.equal(await store.findTransaction('tx-0', T0), undefined, 'the oldest is gone')
+  t.ok(await store.findTransaction('tx-1', T0), 'the next one stays')
+  t.ok(await store.findTransaction('tx-3', T0), 'the newest stays')
 })

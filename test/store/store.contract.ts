@@ -5,6 +5,7 @@
  */
 import type { Test } from 'tap'
 import type { FamilyRecord, RefreshRequest, Store } from '../../src/store/store.js'
+import { signInStoreContract } from './sign-in-store.contract.js'
 
 export interface StoreOptions {
   /** Live families at most (config `store.maxFamilies`). */
@@ -316,4 +317,5 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.strictSame(await store.stats(), { families: 0, tokens: 0, revokedAccessTokens: 0 })
     t.equal(await store.createFamily(familyRecord()), true, 'usable afterwards')
   })
+  signInStoreContract(t, () => makeStore(ROOMY))
 }

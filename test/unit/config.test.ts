@@ -301,3 +301,34 @@ t.test('defaultBaseUrl: wildcard listen addresses become localhost, IPv6 is brac
   t.equal(defaultBaseUrl('::', 9000), 'http://localhost:9000')
   t.equal(defaultBaseUrl('::1', 8080), 'http://[::1]:8080')
 })
+
+t.test('--https / MOCKTA_HTTPS and the https section', async (t) => {
+  t.match(parseCliOptions(['--https'], {}), { https: true })
+  t.match(parseCliOptions(['--https=false'], {}), { https: false })
+  t.match(parseCliOptions([], { MOCKTA_HTTPS: 'true' }), { https: true })
+  t.equal((parseCliOptions([], {}) as { https?: boolean }).https, undefined, 'unset: the file decides')
+  t.throws(() => parseCliOptions([], { MOCKTA_HTTPS: 'maybe' }), { message: /MOCKTA_HTTPS: must be true or false/ })
+  t.ok(usage.includes('--https') && usage.includes('MOCKTA_HTTPS'))
+  const on = resolveConfig({ https: { enabled: true } }, { baseDir: '/cfg', defaultBaseUrl: 'http://127.0.0.1:8080' })
+  t.equal(on.baseUrl, 'https://127.0.0.1:8080', 'the default base URL follows the scheme')
+  t.equal(resolveConfig({ https: { enabled: true } }, { baseDir: '/cfg', defaultBaseUrl: 'http://127.0.0.1:8080', https: false }).baseUrl, 'http://127.0.0.1:8080', 'the flag wins')
+  const files = resolveConfig({ https: { certFile: 'c.pem', keyFile: 'k.pem', caFile: 'ca.pem' } }, { baseDir: '/cfg', defaultBaseUrl: 'http://x:1' })
+  t.match(files.https, { enabled: false, certFile: '/cfg/c.pem', keyFile: '/cfg/k.pem', caFile: '/cfg/ca.pem' })
+  t.throws(() => resolveConfig({ https: { certFile: 'c.pem' } }, { baseDir: '/cfg', defaultBaseUrl: 'http://x:1' }), { message: /certFile and keyFile go together/ })
+})
+
+t.test('sign-in settings: autoSignIn must name a user; signIn and trustedOrigins defaults', async (t) => {
+  const base = { users: [{ login: 'a@example.com', password: 'p' }] }
+  const ok = resolveConfig({ ...base, clients: [{ id: 'c', type: 'browser', autoSignIn: 'A@example.com' }], trustedOrigins: ['https://x.example/'] }, { baseDir: '/', defaultBaseUrl: 'http://x:1' })
+  t.equal(ok.clients[0]?.autoSignIn, 'A@example.com')
+  t.strictSame(ok.signIn, { sessionLifetimeSeconds: 7200, listUsers: true })
+  t.strictSame(ok.trustedOrigins, ['https://x.example'])
+  t.throws(() => resolveConfig({ ...base, clients: [{ id: 'c', type: 'browser', autoSignIn: 'nobody' }] }, { baseDir: '/', defaultBaseUrl: 'http://x:1' }), { message: /\/clients\/0\/autoSignIn: no user has the login "nobody"/ })
+})
+
+t.test('pkceRequired: on by default for public clients, and cannot be turned off for them', async (t) => {
+  const opts = { baseDir: '/', defaultBaseUrl: 'http://x:1' }
+  t.equal(resolveConfig({ clients: [{ id: 'w', type: 'web' }] }, opts).clients[0]?.pkceRequired, true, 'a web client without a secret')
+  t.equal(resolveConfig({ clients: [{ id: 'w', type: 'web', secret: 's', pkceRequired: true }] }, opts).clients[0]?.pkceRequired, true)
+  t.throws(() => resolveConfig({ clients: [{ id: 'b', type: 'browser', pkceRequired: false }] }, opts), { message: /\/clients\/0\/pkceRequired: must be true for a public client/ })
+})

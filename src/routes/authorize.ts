@@ -1,0 +1,69 @@
+/**
+ * GET/POST /v1/authorize (RFC 6749 §4.1, OIDC Core §3.1.2): the authorization-code flow with PKCE.
+ * A signed-in session, a client's automatic sign-in or the sign-in page leads to a code.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { nowSeconds } from '../clock.js'
+import type { AppContext } from '../context.js'
+import { OAuthError, oktaError } from '../errors/oauth-error.js'
+import { sendErrorPage, sendHtml } from '../http/html.js'
+import type { AuthorizationRequest } from '../oauth/authorization-request.js'
+import { sendAuthorizationResponse } from '../oauth/authorization-response.js'
+import { errorParams, proveClient, validateRequest, type ProvenClient } from '../oauth/authorize-params.js'
+import type { Client } from '../registry/clients.js'
+import type { User } from '../registry/users.js'
+import { completeAuthorization } from '../sign-in/complete.js'
+import { currentSession, startSession } from '../sign-in/session.js'
+import { signInPage } from '../sign-in/sign-in-page.js'
+import { beginTransaction } from '../sign-in/transaction.js'
+import { endpoint, serverOf } from './paths.js'
+
+export function authorizeRoutes(app: FastifyInstance, ctx: AppContext): void {
+  endpoint(app, ['GET', 'POST'], '/v1/authorize', {}, async (req, reply) => {
+    const server = serverOf(req, ctx)
+    let proven: ProvenClient
+    try {
+      proven = proveClient(req.method === 'POST' ? req.body : req.query, ctx)
+    } catch (err) {
+      // No trusted redirect URI yet: tell the person, never the (possibly forged) redirect target.
+      if (err instanceof OAuthError) return sendErrorPage(reply, err.error, err.message)
+      throw err
+    }
+    try {
+      const request = validateRequest(proven, server)
+      return await authorize(req, reply, request, proven.client, ctx)
+    } catch (err) {
+      if (err instanceof OAuthError) return sendAuthorizationResponse(reply, proven.target, errorParams(err, proven.state))
+      throw err
+    }
+  })
+}
+
+async function authorize(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, client: Client, ctx: AppContext): Promise<FastifyReply> {
+  const auto = autoSignInUser(client, request, ctx)
+  if (auto) {
+    const session = await startSession(req, reply, auto, ctx)
+    return completeAuthorization(reply, request, client, auto, session.authTime, ctx)
+  }
+  const signedIn = await currentSession(req, ctx)
+  // OIDC Core §3.1.2.1: max_age asks for a sign-in no older than that many seconds; 0 always asks
+  // for a fresh one (like prompt=login), even within the second of the last sign-in.
+  const age = signedIn === undefined ? 0 : nowSeconds(ctx.clock) - signedIn.session.authTime
+  const tooOld = signedIn !== undefined && request.maxAge !== null && (request.maxAge === 0 || age > request.maxAge)
+  const mustSignIn = request.prompt.includes('login') || tooOld || !signedIn
+  if (!mustSignIn) return completeAuthorization(reply, request, client, signedIn.user, signedIn.session.authTime, ctx)
+  if (request.prompt.includes('none')) throw oktaError(signedIn ? 'login_required' : 'no_existing_session')
+
+  const transactionId = await beginTransaction(req, reply, request, ctx)
+  const username = request.loginHint ?? ''
+  return sendHtml(reply, 200, signInPage({ appName: client.name, transactionId, username, failed: false, users: listedUsers(ctx) }))
+}
+
+/** Sign-in without a person: the client's `autoSignIn` user, or the configured user `login_hint` names. */
+function autoSignInUser(client: Client, request: AuthorizationRequest, ctx: AppContext): User | undefined {
+  if (client.autoSignIn === undefined) return undefined
+  const hinted = request.loginHint === null ? undefined : ctx.users.byLoginName(request.loginHint)
+  return hinted ?? ctx.users.byLoginName(client.autoSignIn)
+}
+
+export const listedUsers = (ctx: AppContext): User[] => (ctx.config.signIn.listUsers ? ctx.users.all() : [])

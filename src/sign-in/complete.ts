@@ -1,0 +1,46 @@
+/**
+ * The end of a successful /authorize: a single-use code bound to the request and/or the implicit and
+ * hybrid flows' tokens, sent to the redirect URI.
+ */
+import type { FastifyReply } from 'fastify'
+import type { AppContext } from '../context.js'
+import type { AuthorizationRequest } from '../oauth/authorization-request.js'
+import { sendAuthorizationResponse } from '../oauth/authorization-response.js'
+import { hashToken } from '../oauth/refresh-token.js'
+import { isFrontChannel } from '../oauth/response-type.js'
+import type { Client } from '../registry/clients.js'
+import type { User } from '../registry/users.js'
+import { frontChannelTokens } from './front-channel-tokens.js'
+
+/** Okta's authorization codes live 300 seconds (wire spec §2.3, G-PKCE). */
+export const CODE_LIFETIME_SECONDS = 300
+
+export async function completeAuthorization(
+  reply: FastifyReply,
+  request: AuthorizationRequest,
+  client: Client,
+  user: User,
+  authTime: number,
+  ctx: AppContext,
+): Promise<FastifyReply> {
+  const code = request.responseTypes.includes('code') ? await issueCode(request, user, authTime, ctx) : undefined
+  const tokens = isFrontChannel(request.responseTypes) ? await frontChannelTokens(request, client, user, authTime, code, ctx) : {}
+  return sendAuthorizationResponse(reply, request, { ...(code !== undefined && { code }), ...tokens, state: request.state })
+}
+
+async function issueCode(request: AuthorizationRequest, user: User, authTime: number, ctx: AppContext): Promise<string> {
+  const code = ctx.ids.secret()
+  await ctx.store.createAuthorizationCode({
+    hash: hashToken(code),
+    clientId: request.clientId,
+    authServerId: request.authServerId,
+    redirectUri: request.redirectUri,
+    userId: user.id,
+    scopes: [...request.scopes],
+    nonce: request.nonce,
+    codeChallenge: request.codeChallenge,
+    authTime,
+    expiresAtMs: ctx.clock.nowMs() + CODE_LIFETIME_SECONDS * 1000,
+  })
+  return code
+}

@@ -1,0 +1,48 @@
+/** The signed-in browser session: a random id in an HttpOnly cookie, stored only as its hash. */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { nowSeconds } from '../clock.js'
+import type { AppContext } from '../context.js'
+import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from '../http/cookies.js'
+import { hashToken } from '../oauth/refresh-token.js'
+import type { User } from '../registry/users.js'
+import type { SessionRecord } from '../store/sign-in-store.js'
+
+export interface SignedIn {
+  session: SessionRecord
+  user: User
+}
+
+export const secureCookies = (ctx: AppContext): boolean => ctx.config.baseUrl.startsWith('https:')
+
+export async function currentSession(req: FastifyRequest, ctx: AppContext): Promise<SignedIn | undefined> {
+  const id = readCookie(req, SESSION_COOKIE)
+  if (id === undefined) return undefined
+  const session = await ctx.store.findSession(hashToken(id), ctx.clock.nowMs())
+  const user = session && ctx.users.get(session.userId)
+  return session && user ? { session, user } : undefined
+}
+
+/** A new session for `user`, replacing the browser's previous one (no session fixation). */
+export async function startSession(req: FastifyRequest, reply: FastifyReply, user: User, ctx: AppContext): Promise<SessionRecord> {
+  const previous = readCookie(req, SESSION_COOKIE)
+  if (previous !== undefined) await ctx.store.deleteSession(hashToken(previous))
+  const id = ctx.ids.secret()
+  const lifetime = ctx.config.signIn.sessionLifetimeSeconds
+  const session: SessionRecord = {
+    idHash: hashToken(id),
+    userId: user.id,
+    authTime: nowSeconds(ctx.clock),
+    expiresAtMs: ctx.clock.nowMs() + lifetime * 1000,
+  }
+  await ctx.store.createSession(session)
+  // A session cookie (no Max-Age): the server-side record decides how long it is good for.
+  setCookie(reply, SESSION_COOKIE, id, { secure: secureCookies(ctx) })
+  return session
+}
+
+export async function endSession(req: FastifyRequest, reply: FastifyReply, ctx: AppContext): Promise<void> {
+  const id = readCookie(req, SESSION_COOKIE)
+  if (id === undefined) return
+  await ctx.store.deleteSession(hashToken(id))
+  clearCookie(reply, SESSION_COOKIE, secureCookies(ctx))
+}

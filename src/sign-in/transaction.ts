@@ -1,0 +1,43 @@
+/**
+ * Sign-in transactions: an /authorize request waiting for the form. The form carries the transaction
+ * id; the transaction is bound to a per-browser cookie, so a form posted from another browser (login
+ * CSRF) or replayed after completion is refused.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AppContext } from '../context.js'
+import { BROWSER_COOKIE, readCookie, setCookie } from '../http/cookies.js'
+import type { AuthorizationRequest } from '../oauth/authorization-request.js'
+import { hashToken } from '../oauth/refresh-token.js'
+import { safeEqual } from '../oauth/safe-equal.js'
+import type { TransactionRecord } from '../store/sign-in-store.js'
+import { secureCookies } from './session.js'
+
+/** How long a sign-in form stays usable (Okta's sign-in transactions last minutes, not hours). */
+export const TRANSACTION_LIFETIME_SECONDS = 600
+
+export async function beginTransaction(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, ctx: AppContext): Promise<string> {
+  let browser = readCookie(req, BROWSER_COOKIE)
+  if (browser === undefined || browser.length > 64) {
+    browser = ctx.ids.secret()
+    setCookie(reply, BROWSER_COOKIE, browser, { secure: secureCookies(ctx) })
+  }
+  const id = ctx.ids.secret()
+  await ctx.store.createTransaction({
+    idHash: hashToken(id),
+    browserHash: hashToken(browser),
+    request,
+    expiresAtMs: ctx.clock.nowMs() + TRANSACTION_LIFETIME_SECONDS * 1000,
+  })
+  return id
+}
+
+/** The live transaction `id` names, if this browser started it; `take` consumes it. */
+export async function transactionOf(req: FastifyRequest, id: string, ctx: AppContext, take: boolean): Promise<TransactionRecord | undefined> {
+  const browser = readCookie(req, BROWSER_COOKIE)
+  if (browser === undefined) return undefined
+  const idHash = hashToken(id)
+  const nowMs = ctx.clock.nowMs()
+  const found = await ctx.store.findTransaction(idHash, nowMs)
+  if (!found || !safeEqual(found.browserHash, hashToken(browser))) return undefined
+  return take ? ctx.store.takeTransaction(idHash, nowMs) : found
+}

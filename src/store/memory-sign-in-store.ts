@@ -1,0 +1,99 @@
+/** The in-process SignInStore: Maps whose every operation is one synchronous section (no interleaving). */
+import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, SignInStore, TransactionRecord } from './sign-in-store.js'
+
+interface CodeEntry {
+  code: AuthorizationCodeRecord
+  redeemed: boolean
+  replayed: boolean
+  issued: CodeGrantRecord | null
+}
+
+/**
+ * Pending sign-in forms at most. Anyone can open one (GET /authorize), so a flood must not grow memory
+ * without bound: beyond this the oldest form is forgotten, as if it had expired.
+ */
+export const MAX_TRANSACTIONS = 100_000
+
+const copyCode = (c: AuthorizationCodeRecord): AuthorizationCodeRecord => ({ ...c, scopes: [...c.scopes] })
+const copyTransaction = (t: TransactionRecord): TransactionRecord => structuredClone(t)
+
+export class MemorySignInStore implements SignInStore {
+  private readonly codes = new Map<string, CodeEntry>()
+  private readonly sessions = new Map<string, SessionRecord>()
+  private readonly transactions = new Map<string, TransactionRecord>()
+
+  constructor(private readonly maxTransactions = MAX_TRANSACTIONS) {}
+
+  async createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
+    this.codes.set(code.hash, { code: copyCode(code), redeemed: false, replayed: false, issued: null })
+  }
+
+  async consumeAuthorizationCode(hash: string, nowMs: number): Promise<CodeRedemption> {
+    const entry = this.codes.get(hash)
+    if (!entry || nowMs >= entry.code.expiresAtMs) return { kind: 'invalid' }
+    if (entry.redeemed) {
+      entry.replayed = true
+      return { kind: 'replayed', code: copyCode(entry.code), issued: entry.issued && { ...entry.issued } }
+    }
+    entry.redeemed = true
+    return { kind: 'redeemed', code: copyCode(entry.code) }
+  }
+
+  async recordCodeGrant(hash: string, issued: CodeGrantRecord): Promise<boolean> {
+    const entry = this.codes.get(hash)
+    if (!entry) return false
+    entry.issued = { ...issued }
+    return !entry.replayed
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.sessions.set(session.idHash, { ...session })
+  }
+
+  async findSession(idHash: string, nowMs: number): Promise<SessionRecord | undefined> {
+    const s = this.sessions.get(idHash)
+    return s && nowMs < s.expiresAtMs ? { ...s } : undefined
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    this.sessions.delete(idHash)
+  }
+
+  async createTransaction(transaction: TransactionRecord): Promise<void> {
+    this.transactions.set(transaction.idHash, copyTransaction(transaction))
+    // Maps iterate in insertion order: the first key is the oldest form.
+    if (this.transactions.size > this.maxTransactions) this.transactions.delete(this.transactions.keys().next().value!)
+  }
+
+  async findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
+    const t = this.transactions.get(idHash)
+    return t && nowMs < t.expiresAtMs ? copyTransaction(t) : undefined
+  }
+
+  async takeTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
+    const t = this.transactions.get(idHash)
+    if (!t) return undefined
+    this.transactions.delete(idHash)
+    return nowMs < t.expiresAtMs ? t : undefined
+  }
+
+  /** Drops expired codes, sessions and transactions; returns how many. */
+  sweep(nowMs: number): number {
+    return (
+      sweepMap(this.codes, (e) => e.code.expiresAtMs, nowMs) +
+      sweepMap(this.sessions, (s) => s.expiresAtMs, nowMs) +
+      sweepMap(this.transactions, (t) => t.expiresAtMs, nowMs)
+    )
+  }
+}
+
+function sweepMap<V>(map: Map<string, V>, expiresAtMs: (value: V) => number, nowMs: number): number {
+  let removed = 0
+  for (const [key, value] of map) {
+    if (expiresAtMs(value) <= nowMs) {
+      map.delete(key)
+      removed++
+    }
+  }
+  return removed
+}

@@ -1,0 +1,67 @@
+/**
+ * The sign-in half of the Store: authorization codes, signed-in sessions and pending sign-in
+ * transactions. Keys are hashes of the values handed out, so a dump of the store holds nothing usable.
+ */
+import type { AuthorizationRequest } from '../oauth/authorization-request.js'
+
+/** An issued authorization code (RFC 6749 §4.1.2), bound to everything /token must check. */
+export interface AuthorizationCodeRecord {
+  hash: string
+  clientId: string
+  authServerId: string | null
+  redirectUri: string
+  userId: string
+  scopes: string[]
+  nonce: string | null
+  codeChallenge: string | null
+  /** Seconds. */
+  authTime: number
+  expiresAtMs: number
+}
+
+/** What the redemption of a code issued, so a replay can revoke it (RFC 6749 §4.1.2). */
+export interface CodeGrantRecord {
+  familyId: string | null
+  accessTokenJti: string
+  accessTokenExpiresAtMs: number
+}
+
+export type CodeRedemption =
+  | { kind: 'redeemed'; code: AuthorizationCodeRecord }
+  /** Redeemed before; `issued` is what that redemption produced, `null` if it has not recorded it yet. */
+  | { kind: 'replayed'; code: AuthorizationCodeRecord; issued: CodeGrantRecord | null }
+  | { kind: 'invalid' }
+
+/** A signed-in browser (Okta's session): lets `prompt=none` and a second app sign in without a form. */
+export interface SessionRecord {
+  idHash: string
+  userId: string
+  /** Seconds. */
+  authTime: number
+  expiresAtMs: number
+}
+
+/** An /authorize request waiting for the sign-in form, bound to the browser that started it (CSRF). */
+export interface TransactionRecord {
+  idHash: string
+  browserHash: string
+  request: AuthorizationRequest
+  expiresAtMs: number
+}
+
+export interface SignInStore {
+  createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void>
+  /** Atomically marks the code used: only one caller ever gets `redeemed`. Expired codes are `invalid`. */
+  consumeAuthorizationCode(hash: string, nowMs: number): Promise<CodeRedemption>
+  /** Remembers what a redemption issued; `false` when the code was replayed meanwhile (revoke it all). */
+  recordCodeGrant(hash: string, issued: CodeGrantRecord): Promise<boolean>
+
+  createSession(session: SessionRecord): Promise<void>
+  findSession(idHash: string, nowMs: number): Promise<SessionRecord | undefined>
+  deleteSession(idHash: string): Promise<void>
+
+  createTransaction(transaction: TransactionRecord): Promise<void>
+  findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined>
+  /** Atomically removes and returns a live transaction: a form can complete a sign-in once. */
+  takeTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined>
+}

@@ -1,0 +1,48 @@
+/**
+ * Okta errors of the sign-in flows, and the test file that drives each one over the wire against the
+ * catalogue. They are not JSON token errors (pages, redirects, WWW-Authenticate), so the catalogue
+ * conformance test takes them from here and checks that the named test really names the code.
+ */
+import type { OktaErrorCode } from '../../src/errors/okta-errors.js'
+
+const AUTHORIZE = 'test/routes/authorize.test.ts'
+const CODE_GRANT = 'test/routes/token.authorization-code.test.ts'
+const USERINFO = 'test/routes/userinfo.test.ts'
+const LOGOUT = 'test/routes/logout.test.ts'
+const CORS = 'test/routes/cors.test.ts'
+const IMPLICIT = 'test/routes/authorize.implicit.test.ts'
+
+export const SIGN_IN_ERRORS: Partial<Record<OktaErrorCode, string>> = {
+  invalid_authorization_code: CODE_GRANT,
+  mismatched_client: CODE_GRANT,
+  mismatched_redirect_uri: CODE_GRANT,
+  mismatched_authorization_server: CODE_GRANT,
+  pkce_verification_failed: CODE_GRANT,
+  pkce_missing_verifier: CODE_GRANT,
+  pkce_missing_challenge_verifier_present: CODE_GRANT,
+  pkce_missing_challenge: AUTHORIZE,
+  pkce_unsupported_code_challenge_method: AUTHORIZE,
+  pkce_invalid_challenge: AUTHORIZE,
+  invalid_client_id: AUTHORIZE,
+  missing_redirect_uri: AUTHORIZE,
+  illegal_redirect_uri: AUTHORIZE,
+  invalid_state: AUTHORIZE,
+  unsupported_response_type: AUTHORIZE,
+  unsupported_response_mode: AUTHORIZE,
+  unsupported_response_mode_okta_post_message_with_code: AUTHORIZE,
+  unsupported_response_mode_query_with_tokens: IMPLICIT,
+  openid_scope_required: IMPLICIT,
+  invalid_nonce: IMPLICIT,
+  no_existing_session: AUTHORIZE,
+  login_required: AUTHORIZE,
+  invalid_prompt: AUTHORIZE,
+  invalid_max_age: AUTHORIZE,
+  invalid_prompt_for_zero_max_age: AUTHORIZE,
+  access_token_invalid: USERINFO,
+  access_token_missing: USERINFO,
+  access_token_in_query: USERINFO,
+  access_token_duplicate: USERINFO,
+  access_token_insufficient_scopes: USERINFO,
+  illegal_post_logout_redirect_uri: LOGOUT,
+  illegal_origin_browser_request: CORS,
+}
