@@ -118,11 +118,15 @@ async function startScript(file, port) {
 
 export function ensureMocktaBuild() {
   const cli = join(root, 'dist/cli.js')
-  const stale = !existsSync(cli) || newestMtimeMs(join(root, 'src')) > statSync(cli).mtimeMs
+  const validator = join(root, 'dist/config/config-validator.cjs')
+  const sources = Math.max(newestMtimeMs(join(root, 'src')), newestMtimeMs(join(root, 'schema')))
+  const stale = !existsSync(cli) || !existsSync(validator) || sources > Math.min(statSync(cli).mtimeMs, statSync(validator).mtimeMs)
   if (!stale) return
-  console.log('dist/ is missing or older than src/: building with tsc …')
-  const built = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit', timeout: 300_000 })
-  if (built.status !== 0) throw new Error(`tsc failed (status ${built.status}${built.error ? `, ${built.error.message}` : ''})`)
+  console.log('dist/ is missing or older than src/: building (tsc, then the config validator) …')
+  for (const args of [[require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], [join(root, 'scripts/build-config-validator.mjs')]]) {
+    const built = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', timeout: 300_000 })
+    if (built.status !== 0) throw new Error(`build step ${args[0]} failed (status ${built.status}${built.error ? `, ${built.error.message}` : ''})`)
+  }
 }
 
 function newestMtimeMs(dir) {

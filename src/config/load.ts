@@ -1,9 +1,10 @@
 /** Reads, validates and completes the configuration file: every problem is reported at once, with its path. */
 import { createHash, createPrivateKey, type JsonWebKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
 import type { JWK } from 'jose'
 import type { AuthServerConfig, ClaimConfig, ClientConfig, Config, LimitsConfig } from './types.js'
 import type { OrgAuthServerConfig, RefreshTokenLifetimeConfig, StoreConfig, UserConfig } from './types.js'
@@ -47,9 +48,30 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
+const require = createRequire(import.meta.url)
+
+/**
+ * The validator `npm run build` precompiled beside this module (scripts/build-config-validator.mjs)
+ * when it was built from this very schema; otherwise Ajv compiles the schema now (running from src/,
+ * or a schema edited since the build). Same options, same errors; the precompiled one spares start-up
+ * importing Ajv and compiling (issue 7).
+ */
+function compileValidator(): ValidateFunction {
+  const schemaText = readFileSync(schemaPath, 'utf8')
+  const sha256 = createHash('sha256').update(schemaText).digest('hex')
+  try {
+    const precompiled = require('./config-validator.cjs') as ValidateFunction & { schemaSha256?: unknown }
+    if (precompiled.schemaSha256 === sha256) return precompiled
+  } catch {
+    // Not built: compile below.
+  }
+  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
+  return new Ajv({ allErrors: true }).compile(JSON.parse(schemaText) as object)
+}
+
 let validator: ValidateFunction | undefined
 function validate(raw: unknown): string[] {
-  validator ??= new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object)
+  validator ??= compileValidator()
   if (validator(raw)) return []
   return [...new Set((validator.errors ?? []).flatMap(formatSchemaError))]
 }
