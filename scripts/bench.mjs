@@ -12,7 +12,8 @@
  * BENCH_TARGETS (comma-separated targets), BENCH_STARTS (10 start-ups each), BENCH_FAMILIES
  * (comma-separated family counts, default 100000,1000000; 0 skips the memory part).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createPrivateKey, sign } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -98,6 +99,7 @@ async function runScenario(target, scenario, workDir) {
     return {
       target: target.name,
       role: target.role,
+      comparable: !(target.notComparable ?? []).includes(scenario.name),
       scenario: scenario.name,
       description: scenario.description,
       ...(target.notes[scenario.name] && { fidelityNote: target.notes[scenario.name] }),
@@ -140,6 +142,27 @@ function gitCommit() {
   return out.status === 0 ? out.stdout.trim() : null
 }
 
+/**
+ * What the hardware allows: RS256 signatures per second on one core with the fixture key (1 s of
+ * back-to-back synchronous signing), and so the most refresh grants (two signatures each) all cores
+ * could sign if they did nothing else: no HTTP, no load generator.
+ */
+function signingBound(cpus) {
+  const jwk = JSON.parse(readFileSync(join(root, 'fixtures/keys/rs256.test-only.jwks.json'), 'utf8')).keys[0]
+  const key = createPrivateKey({ key: jwk, format: 'jwk' })
+  const input = Buffer.alloc(700, 'a')
+  let signatures = 0
+  const started = process.hrtime.bigint()
+  let elapsed = 0
+  while (elapsed < 1) {
+    sign('sha256', input, key)
+    signatures++
+    elapsed = Number(process.hrtime.bigint() - started) / 1e9
+  }
+  const perCore = signatures / elapsed
+  return { signaturesPerSecondOneCore: Math.round(perCore), refreshGrantsPerSecondAllCores: Math.round((perCore * cpus) / 2) }
+}
+
 let workDir
 
 async function main() {
@@ -160,6 +183,8 @@ async function main() {
   }, budgetMs).unref()
 
   ensureMocktaBuild()
+  const bound = signingBound(machine.cpus)
+  console.log(`RS256 (fixture key) on this machine: ${bound.signaturesPerSecondOneCore} signatures/s on one core, so at most ${bound.refreshGrantsPerSecondAllCores} refresh grants/s on ${machine.cpus} cores doing nothing else\n`)
   workDir = mkdtempSync(join(os.tmpdir(), 'mockta-bench-'))
   const rows = []
   for (const { target, scenario } of runs) {
@@ -202,7 +227,7 @@ async function main() {
     console.log('  (V8 heapUsed after − before, both after forced full GCs) / N, less the bench\'s own array of tokens.')
     console.log('  Each further rotation adds one remembered hash (up to 1000 per family, for reuse detection).')
   }
-  const goals = targetRatios({ rows, startups, memory })
+  const goals = targetRatios({ rows, startups, memory, bound })
   console.log(`\ntargets (issue 7), ratios from this run only:\n${goalsTable(goals)}\n`)
 
   const outDir = join(root, 'bench-results')
@@ -212,7 +237,7 @@ async function main() {
   const file = join(outDir, `bench-${stamp}.json`)
   const settings = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, refreshPool: REFRESH_POOL, starts: STARTS, families: FAMILIES, host: HOST }
   const targets = Object.fromEntries([...loadTargets, helloTarget].map((t) => [t.name, { description: t.description ?? 'bare Fastify hello-world', notes: t.notes ?? {} }]))
-  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), commit: gitCommit(), machine, settings, targets, results: rows, startups, memory, goals }, null, 2)}\n`)
+  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), commit: gitCommit(), machine, signingBound: bound, settings, targets, results: rows, startups, memory, goals }, null, 2)}\n`)
   console.log(`results written to ${file}`)
 }
 

@@ -57,9 +57,11 @@ export const peerTargets = [
     discoveryPath: '/.well-known/openid-configuration',
     notes: {
       refresh_token: 'accepts any refresh token and stores none: no lookup, no rotation state, no reuse detection',
-      introspect: 'answers {"active":true} to anything: the token is not verified',
+      introspect: 'answers {"active":true} to anything: the token is not verified (left out of the introspection goal, shown beside it)',
       client_credentials: 'no client authentication: any credentials are accepted',
     },
+    // Answering a constant is no introspection: this row is not a peer's figure for that goal.
+    notComparable: ['introspect'],
     start: (_dir, port) => startScript('oauth2-mock-server.mjs', port),
     // It accepts anything, so any string is a "live" token; each answer's new token is fed back all the same.
     refreshTokens: async (_env, n) => Array.from({ length: n }, (_, i) => `bench-refresh-token-${i}`),
