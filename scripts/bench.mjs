@@ -170,7 +170,8 @@ async function main() {
   if (selected.length === 0 && ONLY.length > 0) throw new Error(`BENCH_ONLY matches no scenario (have: ${scenarios.map((s) => s.name).join(', ')})`)
   const startedAt = new Date()
   const machine = { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, totalMemMb: Math.round(os.totalmem() / 2 ** 20), loadAverage: os.loadavg().map((n) => round(n, 2)) }
-  const runs = loadTargets.flatMap((target) => selected.filter((s) => target.scenarios.includes(s.name)).map((scenario) => ({ target, scenario })))
+  // Scenario by scenario, every target in turn: the runs a ratio compares are minutes apart, not the whole run.
+  const runs = selected.flatMap((scenario) => loadTargets.filter((t) => t.scenarios.includes(scenario.name)).map((target) => ({ target, scenario })))
   console.log(`node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.platform}, load average ${machine.loadAverage.join(' ')}`)
   console.log(`${runs.length} load runs of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, refresh pool ${REFRESH_POOL}; ${STARTS} start-ups each; families ${FAMILIES.join(', ') || 'skipped'}`)
   console.log('servers, load generator and anything else share this machine: CPU columns are % of one core\n')
