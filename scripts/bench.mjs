@@ -10,7 +10,8 @@
  * Environment: BENCH_SECONDS (default 10 per scenario), BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS
  * (1), BENCH_REFRESH_POOL (2000 live refresh tokens), BENCH_ONLY (comma-separated scenarios),
  * BENCH_TARGETS (comma-separated targets), BENCH_STARTS (10 start-ups each), BENCH_FAMILIES
- * (comma-separated family counts, default 100000,1000000; 0 skips the memory part).
+ * (comma-separated family counts, default 100000,1000000; 0 skips the memory part), BENCH_ROUNDS (1:
+ * alternating rounds per scenario, the median round reported).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createPrivateKey, sign } from 'node:crypto'
@@ -40,6 +41,8 @@ const WARMUP_SECONDS = intFromEnv('BENCH_WARMUP_SECONDS', 1, 0, 60)
 // Every in-flight request holds one token, so the pool must stay well above the connection count.
 const REFRESH_POOL = intFromEnv('BENCH_REFRESH_POOL', 2000, 2 * CONNECTIONS, 100_000)
 const STARTS = intFromEnv('BENCH_STARTS', 10, 0, 100)
+// On a shared machine, several alternating rounds and the median round per target are steadier.
+const ROUNDS = intFromEnv('BENCH_ROUNDS', 1, 1, 20)
 const FAMILIES = listFromEnv('BENCH_FAMILIES', '100000,1000000').map(Number).filter((n) => n > 0)
 if (FAMILIES.some((n) => !Number.isInteger(n) || n > 5_000_000)) throw new Error('BENCH_FAMILIES must be integers up to 5000000')
 const ONLY = listFromEnv('BENCH_ONLY')
@@ -135,6 +138,21 @@ async function runScenario(target, scenario, workDir) {
   }
 }
 
+/** One row per target and scenario: the round with the median req/s, with every round's req/s beside it. */
+function medianRounds(measured) {
+  const groups = new Map()
+  for (const row of measured) {
+    const key = `${row.target}\0${row.scenario}`
+    if (!groups.has(key)) groups.set(key, [])
+    groups.get(key).push(row)
+  }
+  return [...groups.values()].map((group) => {
+    const sorted = [...group].sort((a, b) => a.reqPerSecMean - b.reqPerSecMean)
+    const row = sorted[(sorted.length - 1) >> 1]
+    return group.length === 1 ? row : { ...row, roundsReqPerSec: group.map((r) => r.reqPerSecMean) }
+  })
+}
+
 const kbToMb = (kb) => (kb === null ? null : round(kb / 1024, 1))
 
 function gitCommit() {
@@ -171,9 +189,11 @@ async function main() {
   const startedAt = new Date()
   const machine = { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, totalMemMb: Math.round(os.totalmem() / 2 ** 20), loadAverage: os.loadavg().map((n) => round(n, 2)) }
   // Scenario by scenario, every target in turn: the runs a ratio compares are minutes apart, not the whole run.
-  const runs = selected.flatMap((scenario) => loadTargets.filter((t) => t.scenarios.includes(scenario.name)).map((target) => ({ target, scenario })))
+  const runs = selected.flatMap((scenario) =>
+    Array.from({ length: ROUNDS }, () => loadTargets.filter((t) => t.scenarios.includes(scenario.name)).map((target) => ({ target, scenario }))).flat(),
+  )
   console.log(`node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.platform}, load average ${machine.loadAverage.join(' ')}`)
-  console.log(`${runs.length} load runs of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, refresh pool ${REFRESH_POOL}; ${STARTS} start-ups each; families ${FAMILIES.join(', ') || 'skipped'}`)
+  console.log(`${runs.length} load runs (${ROUNDS} round${ROUNDS > 1 ? 's' : ''}) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, refresh pool ${REFRESH_POOL}; ${STARTS} start-ups each; families ${FAMILIES.join(', ') || 'skipped'}`)
   console.log('servers, load generator and anything else share this machine: CPU columns are % of one core\n')
 
   // Hard upper bound for the whole run, whatever hangs.
@@ -187,13 +207,14 @@ async function main() {
   const bound = signingBound(machine.cpus)
   console.log(`RS256 (fixture key) on this machine: ${bound.signaturesPerSecondOneCore} signatures/s on one core, so at most ${bound.refreshGrantsPerSecondAllCores} refresh grants/s on ${machine.cpus} cores doing nothing else\n`)
   workDir = mkdtempSync(join(os.tmpdir(), 'mockta-bench-'))
-  const rows = []
+  const measured = []
   for (const { target, scenario } of runs) {
     process.stdout.write(`${target.name} / ${scenario.name} … `)
     const row = await runScenario(target, scenario, workDir)
-    rows.push(row)
+    measured.push(row)
     console.log(`${row.reqPerSecMean.toFixed(0)} req/s`)
   }
+  const rows = medianRounds(measured)
 
   let startups = []
   if (STARTS > 0) {
@@ -211,6 +232,7 @@ async function main() {
   if (rows.length > 0) {
     console.log(`\n${loadTable(rows)}\n`)
     for (const r of rows) {
+      if (r.roundsReqPerSec) console.log(`${r.target} / ${r.scenario}: req/s by round ${r.roundsReqPerSec.map((n) => n.toFixed(0)).join(', ')} (median round shown)`)
       const extra = Object.entries(r.checks).filter(([k, v]) => k !== 'bad' && v > 0)
       for (const [k, v] of Object.entries(r.server.logLinesSinceStart ?? {})) if (v > 0) extra.push([`server log ${k}`, v])
       if (extra.length > 0) console.log(`${r.target} / ${r.scenario}: ${extra.map(([k, v]) => `${k} ${v}`).join(', ')}`)
@@ -236,7 +258,7 @@ async function main() {
   // ISO 8601 basic format: the extended form's colons are not allowed in Windows file names.
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
   const file = join(outDir, `bench-${stamp}.json`)
-  const settings = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, refreshPool: REFRESH_POOL, starts: STARTS, families: FAMILIES, host: HOST }
+  const settings = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, refreshPool: REFRESH_POOL, rounds: ROUNDS, starts: STARTS, families: FAMILIES, host: HOST }
   const targets = Object.fromEntries([...loadTargets, helloTarget].map((t) => [t.name, { description: t.description ?? 'bare Fastify hello-world', notes: t.notes ?? {} }]))
   writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), commit: gitCommit(), machine, signingBound: bound, settings, targets, results: rows, startups, memory, goals }, null, 2)}\n`)
   console.log(`results written to ${file}`)
