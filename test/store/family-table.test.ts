@@ -1,7 +1,7 @@
 /** MemoryStore's compact family form: real (base64url SHA-256) hashes round-trip and never collide. */
 import { createHash } from 'node:crypto'
 import t from 'tap'
-import { hashKey } from '../../src/store/family-table.js'
+import { hashKey } from '../../src/store/hash-key.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
 import { familyRecord } from './store.contract.js'
 
