@@ -208,11 +208,22 @@ async function main() {
   console.log(`RS256 (fixture key) on this machine: ${bound.signaturesPerSecondOneCore} signatures/s on one core, so at most ${bound.refreshGrantsPerSecondAllCores} refresh grants/s on ${machine.cpus} cores doing nothing else\n`)
   workDir = mkdtempSync(join(os.tmpdir(), 'mockta-bench-'))
   const measured = []
+  const failures = []
   for (const { target, scenario } of runs) {
     process.stdout.write(`${target.name} / ${scenario.name} … `)
-    const row = await runScenario(target, scenario, workDir)
-    measured.push(row)
-    console.log(`${row.reqPerSecMean.toFixed(0)} req/s`)
+    try {
+      const row = await runScenario(target, scenario, workDir)
+      measured.push(row)
+      console.log(`${row.reqPerSecMean.toFixed(0)} req/s`)
+    } catch (err) {
+      // One target that cannot run (a peer broken by a new Node, say) must not cost the others' figures.
+      if (target.role === 'mockta') throw err
+      const lines = String(err?.message ?? err).split('\n').map((l) => l.trim()).filter(Boolean)
+      // The first line says what failed; the last is usually the server's own last word.
+      const message = lines.length > 1 ? `${lines[0]} … ${lines.at(-1)}` : (lines[0] ?? 'unknown error')
+      failures.push({ target: target.name, scenario: scenario.name, error: message })
+      console.log(`failed: ${message}`)
+    }
   }
   const rows = medianRounds(measured)
 
@@ -229,7 +240,7 @@ async function main() {
     console.log('done')
   }
 
-  if (rows.length > 0) {
+  if (rows.length > 0 || failures.length > 0) {
     console.log(`\n${loadTable(rows)}\n`)
     for (const r of rows) {
       if (r.roundsReqPerSec) console.log(`${r.target} / ${r.scenario}: req/s by round ${r.roundsReqPerSec.map((n) => n.toFixed(0)).join(', ')} (median round shown)`)
@@ -237,6 +248,7 @@ async function main() {
       for (const [k, v] of Object.entries(r.server.logLinesSinceStart ?? {})) if (v > 0) extra.push([`server log ${k}`, v])
       if (extra.length > 0) console.log(`${r.target} / ${r.scenario}: ${extra.map(([k, v]) => `${k} ${v}`).join(', ')}`)
     }
+    for (const f of failures) console.log(`${f.target} / ${f.scenario}: FAILED, ${f.error}`)
     const notes = rows.filter((r) => r.fidelityNote)
     if (notes.length > 0) {
       console.log('\nwhere a target cannot do what mockta does:')
@@ -260,7 +272,7 @@ async function main() {
   const file = join(outDir, `bench-${stamp}.json`)
   const settings = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, refreshPool: REFRESH_POOL, rounds: ROUNDS, starts: STARTS, families: FAMILIES, host: HOST }
   const targets = Object.fromEntries([...loadTargets, helloTarget].map((t) => [t.name, { description: t.description ?? 'bare Fastify hello-world', notes: t.notes ?? {} }]))
-  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), commit: gitCommit(), machine, signingBound: bound, settings, targets, results: rows, startups, memory, goals }, null, 2)}\n`)
+  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), commit: gitCommit(), machine, signingBound: bound, settings, targets, results: rows, failures, startups, memory, goals }, null, 2)}\n`)
   console.log(`results written to ${file}`)
 }
 
