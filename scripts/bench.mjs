@@ -219,8 +219,9 @@ async function main() {
       // One target that cannot run (a peer broken by a new Node, say) must not cost the others' figures.
       if (target.role === 'mockta') throw err
       const lines = String(err?.message ?? err).split('\n').map((l) => l.trim()).filter(Boolean)
-      // The first line says what failed; the last is usually the server's own last word.
-      const message = lines.length > 1 ? `${lines[0]} … ${lines.at(-1)}` : (lines[0] ?? 'unknown error')
+      // The first line says what failed; the server's last error line says why.
+      const last = lines.slice(1).findLast((l) => /error/i.test(l)) ?? lines.at(-1)
+      const message = lines.length > 1 ? `${lines[0]} … ${last}` : (lines[0] ?? 'unknown error')
       failures.push({ target: target.name, scenario: scenario.name, error: message })
       console.log(`failed: ${message}`)
     }
