@@ -9,9 +9,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+# The build also precompiles the config schema's validator (scripts/build-config-validator.mjs).
+COPY schema ./schema
+COPY scripts/build-config-validator.mjs ./scripts/
 RUN npm run build
 COPY fixtures ./fixtures
-COPY schema ./schema
 
 # ---- runtime: production dependencies and the compiled output only ----
 FROM node:24-slim

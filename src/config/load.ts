@@ -1,10 +1,11 @@
 /** Reads, validates and completes the configuration file: every problem is reported at once, with its path. */
 import { createHash, createPrivateKey, type JsonWebKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
 import type { JWK } from 'jose'
 import type { AuthServerConfig, ClaimConfig, ClientConfig, Config, ControlConfig, LimitsConfig } from './types.js'
 import type { OrgAuthServerConfig, RefreshTokenLifetimeConfig, StoreConfig, UserConfig } from './types.js'
@@ -53,18 +54,38 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
-let ajv: Ajv | undefined
-function schemaAjv(): Ajv {
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true })
-    ajv.addSchema(JSON.parse(readFileSync(schemaPath, 'utf8')) as object, 'mockta-config')
+const require = createRequire(import.meta.url)
+
+/**
+ * The validator `npm run build` precompiled beside this module (scripts/build-config-validator.mjs)
+ * when it was built from this very schema; otherwise Ajv compiles the schema now (running from src/,
+ * or a schema edited since the build). Same options, same errors; the precompiled one spares start-up
+ * importing Ajv and compiling (issue 7).
+ */
+function compileValidator(): ValidateFunction {
+  const schemaText = readFileSync(schemaPath, 'utf8')
+  const sha256 = createHash('sha256').update(schemaText).digest('hex')
+  try {
+    const precompiled = require('./config-validator.cjs') as ValidateFunction & { schemaSha256?: unknown }
+    if (precompiled.schemaSha256 === sha256) return precompiled
+  } catch {
+    // Not built: compile below.
   }
-  return ajv
+  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
+  return new Ajv({ allErrors: true }).compile(JSON.parse(schemaText) as object)
 }
+
+let itemAjv: AjvClass | undefined
 
 /** The problems of one item of the file (`client`, `user`, `authorizationServer`), in the file's own wording. */
 export function itemProblems(definition: 'client' | 'user' | 'authorizationServer', item: unknown): string[] {
-  const check = schemaAjv().getSchema(`mockta-config#/definitions/${definition}`)
+  // Only the control plane's runtime changes need this, so Ajv is loaded on the first one (issue 7: start-up).
+  if (!itemAjv) {
+    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
+    itemAjv = new Ajv({ allErrors: true })
+    itemAjv.addSchema(JSON.parse(readFileSync(schemaPath, 'utf8')) as object, 'mockta-config')
+  }
+  const check = itemAjv.getSchema(`mockta-config#/definitions/${definition}`)
   if (!check) throw new Error(`no schema definition ${definition}`)
   if (check(item)) return []
   return [...new Set((check.errors ?? []).flatMap(formatSchemaError))]
@@ -72,7 +93,7 @@ export function itemProblems(definition: 'client' | 'user' | 'authorizationServe
 
 let validator: ValidateFunction | undefined
 function validate(raw: unknown): string[] {
-  validator ??= schemaAjv().getSchema('mockta-config') as ValidateFunction
+  validator ??= compileValidator()
   if (validator(raw)) return []
   return [...new Set((validator.errors ?? []).flatMap(formatSchemaError))]
 }

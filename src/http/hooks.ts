@@ -1,5 +1,5 @@
 /** Request-level hygiene shared by every OAuth route: framing checks, cache headers, one log line. */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, onSendHookHandler } from 'fastify'
 import { mocktaError } from '../errors/oauth-error.js'
 
 declare module 'fastify' {
@@ -25,27 +25,43 @@ function repeatedHeader(req: FastifyRequest): boolean {
 }
 
 export function registerHooks(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req) => {
+  // Callback-style hooks: no promise per hook per request on the hot path (issue 7).
+  app.addHook('onRequest', (req, _reply, done) => {
     // Node keeps the first of two Authorization or Content-Type headers and drops the rest (bar #20, #41).
-    if (repeatedHeader(req)) throw mocktaError('duplicate_header')
+    if (repeatedHeader(req)) return done(mocktaError('duplicate_header'))
     const encoding = req.headers['content-encoding']
     // RFC 9110 §8.4: a coding we do not decode must not be parsed as if it were plain form data.
-    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') throw mocktaError('content_encoding')
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return done(mocktaError('content_encoding'))
+    done()
   })
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (req.routeOptions.config.noStore) {
-      reply.header('cache-control', 'no-cache, no-store')
-      reply.header('pragma', 'no-cache')
-    }
-    return payload
+  // Only routes flagged `noStore` carry the hook, so the others pay nothing for it.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.noStore) return
+    const existing = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend]
+    route.onSend = [...existing, noStoreHeaders]
   })
 
   // One line per request, path without its query string: query strings can carry tokens (SP-2).
-  app.addHook('onResponse', async (req, reply) => {
-    const path = req.url.split('?', 1)[0]
+  app.addHook('onResponse', (req, reply, done) => {
     // Container health checks poll every few seconds; keep them out of the info log.
     const level = req.routeOptions.url === '/health' ? 'debug' : 'info'
-    req.log[level]({ method: req.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request')
+    if (levelEnabled(req.log, level)) {
+      const path = req.url.split('?', 1)[0]
+      req.log[level]({ method: req.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request')
+    }
+    done()
   })
+}
+
+/** pino's `isLevelEnabled`; a logger without it (any FastifyBaseLogger) is asked to log. */
+function levelEnabled(log: FastifyBaseLogger, level: 'debug' | 'info'): boolean {
+  const check = (log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled
+  return typeof check !== 'function' || check.call(log, level)
+}
+
+const noStoreHeaders: onSendHookHandler = (_req, reply, payload, done) => {
+  reply.header('cache-control', 'no-cache, no-store')
+  reply.header('pragma', 'no-cache')
+  done(null, payload)
 }

@@ -1,11 +1,40 @@
 /** Signs and verifies mockta's JWTs (RS256, `kid`, no `typ`, as Okta's tokens: wire spec §5.1). */
-import { SignJWT, jwtVerify, decodeProtectedHeader, type JWTPayload } from 'jose'
+import { sign } from 'node:crypto'
+import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose'
 import type { SigningKey } from '../keys/key-set.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 
+/**
+ * The encoded protected header of each key, serialised once. Keyed by the key object, so a key that
+ * appears at runtime (rotation) gets its header on first use. Same bytes as jose's
+ * `setProtectedHeader({ kid, alg: 'RS256' })`.
+ */
+const encodedHeaders = new WeakMap<SigningKey, string>()
+
+function encodedHeader(key: SigningKey): string {
+  let header = encodedHeaders.get(key)
+  if (!header) {
+    header = `${Buffer.from(JSON.stringify({ kid: key.kid, alg: 'RS256' })).toString('base64url')}.`
+    encodedHeaders.set(key, header)
+  }
+  return header
+}
+
+/**
+ * RFC 7515 compact serialisation, RS256 (RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 §3.3). The RSA
+ * operation runs on libuv's thread pool (node:crypto `sign` with a callback), so every core signs while
+ * the main thread keeps serving requests; the key was imported once, at start-up (KeySet).
+ * iat/exp are already in the claims as numbers: nothing here reads the wall clock.
+ */
 export function signJwt(claims: Record<string, unknown>, key: SigningKey): Promise<string> {
-  // iat/exp are already in the claims as numbers: jose would read the wall clock for `setIssuedAt()`.
-  return new SignJWT(claims).setProtectedHeader({ kid: key.kid, alg: 'RS256' }).sign(key.privateKey)
+  // The signing input is base64url text, so one byte per character.
+  const input = encodedHeader(key) + Buffer.from(JSON.stringify(claims)).toString('base64url')
+  return new Promise((resolve, reject) => {
+    sign('sha256', Buffer.from(input, 'latin1'), key.privateKey, (err, signature) => {
+      if (err) reject(err)
+      else resolve(`${input}.${signature.toString('base64url')}`)
+    })
+  })
 }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
@@ -13,6 +42,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 /**
  * Verifies a token against one of our servers' keys only (never keys named by the token), with RS256
  * pinned, the issuer fixed and no clock tolerance. Anything wrong, whatever jose throws, is `undefined`.
+ * Unlike signing (our own claims, our own key), this parses untrusted input, so it stays with jose:
+ * its header, `crit`, `b64` and claim checks are what a library is for.
  */
 export async function verifyJwt(token: string, server: AuthServer, nowSeconds: number): Promise<JWTPayload | undefined> {
   // jose's base64url decoding skips whitespace (atob), so a valid token plus a trailing newline would

@@ -15,6 +15,8 @@ import { promisify } from 'node:util'
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const require = createRequire(join(repoRoot, 'package.json'))
 const tsc = require.resolve('typescript/bin/tsc')
+/** The second half of `npm run build`: the precompiled config validator. */
+const validatorScript = join(repoRoot, 'scripts/build-config-validator.mjs')
 
 /** Variables that would make a child process behave unlike the production one. */
 export function productionEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -37,7 +39,8 @@ function filesUnder(dir: string): string[] {
 function sourceHash(): string {
   const hash = createHash('sha256').update(String(require('typescript/package.json').version))
   const files = [...filesUnder(join(repoRoot, 'src')), ...filesUnder(join(repoRoot, 'fixtures')), ...filesUnder(join(repoRoot, 'schema'))]
-  for (const file of [join(repoRoot, 'tsconfig.json'), join(repoRoot, 'package.json'), ...files]) {
+  const buildScripts = [join(repoRoot, 'tsconfig.json'), join(repoRoot, 'package.json'), validatorScript]
+  for (const file of [...buildScripts, ...files]) {
     hash.update(relative(repoRoot, file)).update('\0').update(readFileSync(file)).update('\0')
   }
   return hash.digest('hex').slice(0, 16)
@@ -69,6 +72,7 @@ async function build(): Promise<string> {
       const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string }
       throw new Error(`tsc -p tsconfig.json failed:\n${stdout}${stderr}`)
     }
+    await promisify(execFile)(process.execPath, [validatorScript, join(staging, 'dist/config')], { cwd: repoRoot })
     // package.json gives dist/ its "type": "module"; dist/config/load.js finds fixtures/ and schema/ beside dist/.
     cpSync(join(repoRoot, 'package.json'), join(staging, 'package.json'))
     cpSync(join(repoRoot, 'fixtures'), join(staging, 'fixtures'), { recursive: true })

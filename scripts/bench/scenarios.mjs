@@ -1,0 +1,127 @@
+/**
+ * What the bench measures: each scenario's `prepare` runs before the timed run and returns the
+ * autocannon request plus counters of answers that were 2xx but wrong (`bad`).
+ */
+import { randomBytes } from 'node:crypto'
+import { FORM, basic } from './targets.mjs'
+
+export const scenarios = [
+  {
+    name: 'refresh_token',
+    description: 'refresh grant, rotation + ID token (native-app, every request a live token)',
+    prepare: prepareRefresh,
+  },
+  {
+    name: 'introspect',
+    description: 'introspect an access token (web-app, client_secret_basic)',
+    async prepare(env, target) {
+      const { token, client } = await target.introspection(env)
+      const form = new URLSearchParams({ token, token_type_hint: 'access_token' }).toString()
+      return expecting(
+        { method: 'POST', path: env.paths.introspect, headers: { ...FORM, authorization: basic(client) }, body: form },
+        (text) => text.startsWith('{"active":true'),
+      )
+    },
+  },
+  {
+    name: 'client_credentials',
+    description: 'client_credentials grant (service-app, scope api:read)',
+    async prepare(env, target) {
+      const c = target.serviceClient
+      const form = new URLSearchParams({ grant_type: 'client_credentials', scope: c.scope }).toString()
+      return expecting(
+        { method: 'POST', path: env.paths.token, headers: { ...FORM, authorization: basic(c) }, body: form },
+        (text) => text.includes('"access_token"'),
+      )
+    },
+  },
+  {
+    name: 'keys',
+    description: 'GET the JWKS',
+    async prepare(env) {
+      return expecting({ method: 'GET', path: env.paths.keys }, (text) => text.startsWith('{"keys"'))
+    },
+  },
+  {
+    name: 'discovery',
+    description: 'GET the OpenID discovery document',
+    async prepare(env) {
+      return expecting({ method: 'GET', path: env.paths.discovery }, (text) => text.includes('"issuer"'))
+    },
+  },
+]
+
+/** A fixed request whose 2xx answers are checked by `ok(body)`. */
+function expecting(request, ok) {
+  const counters = { bad: 0 }
+  return {
+    counters,
+    request: {
+      ...request,
+      onResponse(status, body) {
+        if (status >= 200 && status < 300 && !ok(body)) counters.bad++
+      },
+    },
+  }
+}
+
+/**
+ * Each request takes a token from the pool and a 200 puts the rotated one back, so every request
+ * presents a live token and no family is ever revoked for reuse. A failed request's token is dropped
+ * rather than retried, since it may have been consumed.
+ */
+async function prepareRefresh(env, target, poolSize) {
+  const client = target.publicClient
+  const pool = await target.refreshTokens(env, poolSize)
+  if (pool.length !== poolSize || pool.some((t) => typeof t !== 'string')) throw new Error(`${target.name}: could not seed ${poolSize} refresh tokens`)
+  const counters = { bad: 0, poolExhausted: 0, rejected: 0 }
+  // A moving head keeps take() O(1).
+  let head = 0
+  const take = () => {
+    if (head >= pool.length) return undefined
+    const token = pool[head++]
+    if (head > 4096 && head * 2 > pool.length) {
+      pool.splice(0, head)
+      head = 0
+    }
+    return token
+  }
+  return {
+    counters,
+    poolSize: () => pool.length - head,
+    request: {
+      method: 'POST',
+      path: env.paths.token,
+      headers: FORM,
+      setupRequest(req) {
+        let token = take()
+        if (token === undefined) {
+          // autocannon stops if setupRequest returns nothing, so a dead token keeps the run going and
+          // shows up as a 400 (non-2xx) plus this counter.
+          counters.poolExhausted++
+          token = randomBytes(32).toString('base64url')
+        }
+        req.body = `grant_type=refresh_token&client_id=${encodeURIComponent(client.id)}&refresh_token=${encodeURIComponent(token)}`
+        return req
+      },
+      onResponse(status, body) {
+        if (status !== 200) {
+          counters.rejected++
+          return
+        }
+        let parsed
+        try {
+          parsed = JSON.parse(body)
+        } catch {
+          counters.bad++
+          return
+        }
+        if (typeof parsed.refresh_token !== 'string' || typeof parsed.id_token !== 'string' || typeof parsed.access_token !== 'string') {
+          counters.bad++
+          return
+        }
+        pool.push(parsed.refresh_token)
+      },
+    },
+  }
+}
