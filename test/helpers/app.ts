@@ -8,6 +8,7 @@ import { loadConfigFile } from '../../src/config/load.js'
 import type { Config } from '../../src/config/types.js'
 import type { AppContext } from '../../src/context.js'
 import type { Store } from '../../src/store/store.js'
+import { CanaryWatch } from './canary.js'
 
 export const BASE_URL = 'http://mockta.test'
 export const DEFAULT_AS = '/oauth2/default/v1'
@@ -18,6 +19,8 @@ export interface TestApp {
   clock: ManualClock
   /** Every log line written so far, as raw JSON text (the logger runs at `trace`). */
   logs: () => string
+  /** The leak canaries of this app, checked against its logs at teardown (helpers/canary.ts). */
+  canaries: CanaryWatch
 }
 
 /** The embedded default configuration, with `change` applied to a copy. */
@@ -42,8 +45,15 @@ export async function buildTestApp(
   const config = options.config ?? testConfig(options.change)
   const logger = pino({ level: 'trace' }, sink)
   const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }) })
-  t.teardown(() => app.close())
-  return { app, ctx, clock, logs: () => chunks.join('') }
+  const canaries = new CanaryWatch([...config.clients.flatMap((c) => (c.secret === undefined ? [] : [c.secret])), ...config.users.map((u) => u.password)])
+  canaries.attach(app)
+  t.teardown(async () => {
+    await app.close()
+    // Every app a test builds is a leak canary run (reliability bar SP-2): zero hits or the test fails.
+    const { logHits, responseHits } = canaries.check(chunks.join(''))
+    if (logHits.length + responseHits.length > 0) throw new Error(`leak canaries hit: logs ${JSON.stringify(logHits)} responses ${JSON.stringify(responseHits)}`)
+  })
+  return { app, ctx, clock, logs: () => chunks.join(''), canaries }
 }
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
