@@ -60,7 +60,7 @@ function stringsOf(source: unknown, names: readonly string[]): string[] {
 }
 
 /** What a request presented: its Authorization header (whole, base64 part, decoded secret) and sensitive parameters. */
-function presentedBy(headers: Record<string, unknown>, body: unknown, query: unknown): string[] {
+export function presentedBy(headers: Record<string, unknown>, body: unknown, query: unknown): string[] {
   const values = [...stringsOf(body, SENSITIVE), ...stringsOf(query, SENSITIVE)]
   const auth = headers['authorization']
   for (const header of Array.isArray(auth) ? auth : [auth]) {
