@@ -1,7 +1,7 @@
 /** Builds a mockta app for route tests: fixture config, manual clock, logs captured in memory. */
 import { Writable } from 'node:stream'
 import pino from 'pino'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildMockta } from '../../src/app.js'
 import { ManualClock } from '../../src/clock.js'
 import { loadConfigFile } from '../../src/config/load.js'
@@ -30,10 +30,8 @@ export function testConfig(change: (c: Config) => void = () => {}): Config {
   return config
 }
 
-export async function buildTestApp(
-  t: { teardown(fn: () => unknown): void },
-  options: { config?: Config; change?: (c: Config) => void; store?: Store } = {},
-): Promise<TestApp> {
+/** A pino logger at its most verbose (`trace`) writing into memory. */
+export function memoryLogger(): { logger: FastifyBaseLogger; logs: () => string } {
   const chunks: string[] = []
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -41,19 +39,26 @@ export async function buildTestApp(
       done()
     },
   })
+  return { logger: pino({ level: 'trace' }, sink), logs: () => chunks.join('') }
+}
+
+export async function buildTestApp(
+  t: { teardown(fn: () => unknown): void },
+  options: { config?: Config; change?: (c: Config) => void; store?: Store } = {},
+): Promise<TestApp> {
+  const { logger, logs } = memoryLogger()
   const clock = new ManualClock()
   const config = options.config ?? testConfig(options.change)
-  const logger = pino({ level: 'trace' }, sink)
   const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }) })
   const canaries = new CanaryWatch([...config.clients.flatMap((c) => (c.secret === undefined ? [] : [c.secret])), ...config.users.map((u) => u.password)])
   canaries.attach(app)
   t.teardown(async () => {
     await app.close()
     // Every app a test builds is a leak canary run (reliability bar SP-2): zero hits or the test fails.
-    const { logHits, responseHits } = canaries.check(chunks.join(''))
+    const { logHits, responseHits } = canaries.check(logs())
     if (logHits.length + responseHits.length > 0) throw new Error(`leak canaries hit: logs ${JSON.stringify(logHits)} responses ${JSON.stringify(responseHits)}`)
   })
-  return { app, ctx, clock, logs: () => chunks.join(''), canaries }
+  return { app, ctx, clock, logs, canaries }
 }
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
