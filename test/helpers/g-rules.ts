@@ -2,6 +2,8 @@
  * The reliability bar's rules G1–G9 as one validator that returns violations instead of asserting, so
  * the catalogue, the fuzz properties and the socket cases share it and the report can count per rule.
  */
+import { mocktaErrors, oktaErrors } from '../../src/errors/okta-errors.js'
+import { supportedGrantTypes } from '../../src/grants/index.js'
 import type { MemoryStore } from '../../src/store/memory-store.js'
 import type { Store } from '../../src/store/store.js'
 
@@ -49,6 +51,17 @@ export const endpointOf = (url: string): Endpoint => {
 const isOktaApiNotFound = (status: number, body: Record<string, unknown>): boolean =>
   status === 404 && typeof body['errorCode'] === 'string' && body['errorCode'] === 'E0000007'
 
+/**
+ * The fixed vocabulary of error answers: a window of a presented value that also occurs here (e.g.
+ * "password" in a presented password) is the description talking, not an echo.
+ */
+const VOCABULARY = [
+  ...Object.values(oktaErrors).map((e) => e.description),
+  ...Object.values(mocktaErrors).map((e) => e.description),
+  ...supportedGrantTypes,
+  'grant_type refresh_token client_id client_secret client_assertion username password token token_type_hint scope redirect_uri',
+].join('\n')
+
 /** All 8-character substrings of a value, for the no-echo rule (G3). */
 function windows(value: string, size = 8): string[] {
   const out: string[] = []
@@ -89,7 +102,7 @@ export function checkAnswer(
     }
     if (/"statusCode"|FST_ERR|"stack"|\bat .*\.(ts|js):\d+/.test(body)) v.push({ rule: 'G2', detail: 'Fastify shape or stack trace' })
     for (const value of options.presented ?? []) {
-      if (value.length >= 8 && windows(value).some((w) => body.includes(w))) v.push({ rule: 'G3', detail: `echoes part of ${value.slice(0, 4)}…` })
+      if (value.length >= 8 && windows(value).some((w) => body.includes(w) && !VOCABULARY.includes(w))) v.push({ rule: 'G3', detail: `echoes part of ${value.slice(0, 4)}…` })
     }
   } else {
     for (const value of options.presented ?? []) if (value.length >= 12 && body.includes(value)) v.push({ rule: 'G3', detail: `echoes ${value.slice(0, 4)}…` })
