@@ -53,12 +53,12 @@ for (const endpoint of ['introspect', 'revoke'] as const) {
 t.test('/keys: any method, query and server gets the JWKS, a 405 or a 404 — never a private member', async (t) => {
   const app = await buildTestApp(t)
   const tally = newTally()
-  const method = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS') as fc.Arbitrary<'GET'>
+  const method: fc.Arbitrary<string> = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS')
   const server = fc.constantFrom('/oauth2/default/v1', '/oauth2/v1', '/oauth2/nope/v1', '/oauth2/default/v1/')
   const query = fc.array(fc.tuple(fc.constantFrom('client_id', 'kid', 'foo', '__proto__'), fc.string({ maxLength: 300 })), { maxLength: 3 })
   await runProperty(t, 'keys', [method, server, query] as const, async (m, s, q) => {
     const search = q.length ? `?${encodeParams(q, 'uri')}` : ''
-    const res = await app.app.inject({ method: m, url: `${s}/keys${search}` })
+    const res = await app.app.inject({ method: m as 'GET', url: `${s}/keys${search}` })
     count(tally, res)
     // A HEAD answer has no body to check.
     const violations = m === 'HEAD' ? [] : checkAnswer('keys', { status: res.statusCode, headers: res.headers, body: res.body })
