@@ -146,7 +146,7 @@ export function buildReport(root, dir, full) {
   const resurrections = sum(restart, 'resurrections')
   out.push('-- faults')
   out.push(
-    `  restart: old RT rejected ${n(sum(restart, 'oldRtRejected'))}/${n(sum(restart, 'total'))} | old AT inactive ${n(sum(restart, 'oldAtInactive'))}/${n(sum(restart, 'total'))} | resurrections ${n(resurrections)}` +
+    `  restart: old RT rejected ${n(sum(restart, 'oldRtRejected'))}/${n(sum(restart, 'rtTotal'))} | old AT inactive ${n(sum(restart, 'oldAtInactive'))}/${n(sum(restart, 'atTotal'))} | resurrections ${n(resurrections)}` +
       ` | shutdown ${shutdown.map((s) => `${(s.ms / 1000).toFixed(1)} s exit ${s.code} new-request 503 ${s.oauth503 ? 'OAuth' : 'NO'}`).join(', ') || 'not run'}`,
   )
   out.push(

@@ -9,8 +9,10 @@ import type { AppContext } from './context.js'
 import { mocktaError } from './errors/oauth-error.js'
 import { errorHandler, sendOAuthError } from './http/error-handler.js'
 import { registerHooks } from './http/hooks.js'
+import { refuseWhileClosing } from './http/shutdown.js'
 import { randomIds, type Ids } from './ids.js'
 import { KeySet } from './keys/key-set.js'
+import { BootEpoch } from './oauth/boot-epoch.js'
 import { AuthServers } from './registry/auth-servers.js'
 import { Clients } from './registry/clients.js'
 import { Users } from './registry/users.js'
@@ -43,6 +45,7 @@ export async function buildApp(config: Config, deps: Partial<AppDeps> = {}): Pro
 export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): Promise<MocktaApp> {
   const keys = new KeySet(config.keys)
   const clock = deps.clock ?? new SystemClock()
+  const bootSeconds = nowSeconds(clock)
   const ctx: AppContext = {
     config,
     clock,
@@ -52,7 +55,8 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     clients: new Clients(config.clients),
     users: new Users(config.users),
     tokenSecret: randomBytes(32),
-    epochSeconds: nowSeconds(clock),
+    epochSeconds: bootSeconds,
+    bootEpoch: new BootEpoch(bootSeconds),
   }
 
   const app = Fastify({
@@ -63,7 +67,8 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     requestTimeout: config.limits.requestTimeoutSeconds * 1000,
     connectionTimeout: config.limits.requestTimeoutSeconds * 1000,
     keepAliveTimeout: config.limits.keepAliveTimeoutSeconds * 1000,
-    return503OnClosing: true,
+    // Requests arriving while closing get an OAuth-shaped 503 from http/shutdown.ts instead.
+    return503OnClosing: false,
     clientErrorHandler: rejectMalformedRequest,
   })
 
@@ -73,6 +78,7 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   app.setErrorHandler(errorHandler(ctx.ids))
   app.setNotFoundHandler((_req, reply) => sendOAuthError(reply, mocktaError('not_found')))
   registerHooks(app)
+  refuseWhileClosing(app)
 
   discoveryRoutes(app, ctx)
   keysRoutes(app, ctx)

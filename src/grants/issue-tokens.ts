@@ -17,6 +17,7 @@ export async function issueTokens(subject: GrantSubject, options: IssueOptions, 
   const now = nowSeconds(ctx.clock)
   const { server, user } = subject
   const jti = options.familyId === undefined ? `AT.${ctx.ids.jti()}` : `AT.${ctx.ids.jti()}.${options.familyId}`
+  ctx.bootEpoch.issued(jti, now)
   const accessToken = await signJwt(accessTokenClaims(subject, jti, now), server.accessTokenKey)
   const response: TokenResponse = {
     token_type: 'Bearer',
@@ -28,7 +29,9 @@ export async function issueTokens(subject: GrantSubject, options: IssueOptions, 
   // OIDC: an ID token only when `openid` is granted and there is a user.
   if (user && subject.scopes.includes('openid')) {
     const extras = options.nonce === undefined ? { accessToken } : { accessToken, nonce: options.nonce }
-    const claims = idTokenClaims({ ...subject, user }, `ID.${ctx.ids.jti()}`, now, ctx.servers.orgId, extras)
+    const idJti = `ID.${ctx.ids.jti()}`
+    ctx.bootEpoch.issued(idJti, now)
+    const claims = idTokenClaims({ ...subject, user }, idJti, now, ctx.servers.orgId, extras)
     response.id_token = await signJwt(claims, server.idTokenKey)
   }
   return response

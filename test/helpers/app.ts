@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/clock.js'
 import { loadConfigFile } from '../../src/config/load.js'
 import type { Config } from '../../src/config/types.js'
 import type { AppContext } from '../../src/context.js'
+import type { Ids } from '../../src/ids.js'
 import type { Store } from '../../src/store/store.js'
 import { CanaryWatch } from './canary.js'
 
@@ -44,12 +45,12 @@ export function memoryLogger(): { logger: FastifyBaseLogger; logs: () => string 
 
 export async function buildTestApp(
   t: { teardown(fn: () => unknown): void },
-  options: { config?: Config; change?: (c: Config) => void; store?: Store } = {},
+  options: { config?: Config; change?: (c: Config) => void; store?: Store; ids?: Ids; clock?: ManualClock } = {},
 ): Promise<TestApp> {
   const { logger, logs } = memoryLogger()
-  const clock = new ManualClock()
+  const clock = options.clock ?? new ManualClock()
   const config = options.config ?? testConfig(options.change)
-  const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }) })
+  const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }), ...(options.ids && { ids: options.ids }) })
   const canaries = new CanaryWatch([...config.clients.flatMap((c) => (c.secret === undefined ? [] : [c.secret])), ...config.users.map((u) => u.password)])
   canaries.attach(app)
   t.teardown(async () => {
