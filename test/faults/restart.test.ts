@@ -105,3 +105,27 @@ t.test('the real command: SIGTERM, start again on the same port, old tokens gone
   second.child.kill('SIGTERM')
   t.same(await second.exit(15_000), { code: 0, signal: null })
 })
+
+t.test('SIGKILL in the middle of a refresh burst, then a restart: old tokens rejected cleanly (F-2)', async (t) => {
+  const root = await builtPackage()
+  const port = await freePort()
+  const start = () => run(t, process.execPath, [join(root, 'dist/cli.js'), '--port', String(port)], { cwd: root, env: productionEnv() })
+  const first = start()
+  await first.waitFor(/mockta listening/)
+  const base = `http://127.0.0.1:${port}`
+  const sessions = await Promise.all(Array.from({ length: 20 }, () => passwordGrant(base, { scope: 'offline_access api:read' })))
+  const refreshOnce = (rt: string) =>
+    fetch(`${base}/oauth2/default/v1/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'native-app', refresh_token: rt }) })
+  const burst = Promise.allSettled(sessions.flatMap((s) => Array.from({ length: 5 }, () => refreshOnce(s.refresh_token))))
+  first.child.kill('SIGKILL')
+  await burst
+  t.equal((await first.exited).signal, 'SIGKILL')
+
+  const second = start()
+  await second.waitFor(/mockta listening/)
+  const after = await Promise.all(sessions.map((s) => refreshOnce(s.refresh_token).then(async (res) => [res.status, await res.text()] as const)))
+  t.ok(after.every(([status, body]) => status === 400 && body === INVALID_GRANT), 'every old refresh token: invalid_grant, never a 500')
+  t.equal((await refreshOnce((await passwordGrant(base, { scope: 'offline_access api:read' })).refresh_token)).status, 200, 'a new session works')
+  second.child.kill('SIGTERM')
+  t.same(await second.exit(15_000), { code: 0, signal: null })
+})
