@@ -38,6 +38,7 @@ export async function runProperty<Ts extends [unknown, ...unknown[]]>(
   arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
   predicate: (...args: Ts) => Promise<void>,
   tally: Tally,
+  options: { numRuns?: number } = {},
 ): Promise<void> {
   const only = env['FUZZ_PROPERTY']
   if (only !== undefined && only !== name) return
@@ -45,7 +46,7 @@ export async function runProperty<Ts extends [unknown, ...unknown[]]>(
   const property = fc.asyncProperty(...(arbitraries as unknown as [fc.Arbitrary<unknown>]), predicate as unknown as (...a: unknown[]) => Promise<void>)
   // Each property draws its own sequence from the one seed (the same seed replays all of them).
   const seed = (FUZZ_SEED + [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 0)) | 0
-  const details = await fc.check(property, { seed, numRuns: FUZZ_RUNS, ...(path !== undefined && { path, endOnFailure: true }) })
+  const details = await fc.check(property, { seed, numRuns: options.numRuns ?? FUZZ_RUNS, ...(path !== undefined && { path, endOnFailure: true }) })
   const replay = details.failed ? `FUZZ_SEED=${FUZZ_SEED} FUZZ_PATH=${details.counterexamplePath} FUZZ_PROPERTY=${name}` : undefined
   record('fuzz', { property: name, runs: details.numRuns, requests: tally.requests, seed: `0x${(FUZZ_SEED >>> 0).toString(16)}`, failures: details.failed ? 1 : 0, statuses: tally.statuses })
   t.comment(`fuzz ${name}: runs ${details.numRuns} requests ${tally.requests} seed ${FUZZ_SEED} statuses ${JSON.stringify(tally.statuses)}`)
