@@ -320,6 +320,11 @@ function rows(): Row[] {
   ]) {
     add('#76', `malformed scope: ${name}`, { request: (f) => refreshAsNative(f.native.refresh_token, `&scope=${scope}`), expect: invalidScope, after: (f) => stillUsable(f, f.native.refresh_token) })
   }
+  add('#76', 'a scope the server does not have (here: a refresh token), never echoed', {
+    request: (f) => refreshAsNative(f.native.refresh_token, `&scope=openid%20${f.native.refresh_token}`),
+    expect: invalidScope,
+    after: (f) => stillUsable(f, f.native.refresh_token),
+  })
   add('#77', 'an already-rotated refresh token outside grace (reuse: family revoked)', {
     request: async (f) => refreshAsNative((await rotatedOutsideGrace(f)).old),
     expect: invalidGrant,
