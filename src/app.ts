@@ -45,7 +45,6 @@ export async function buildApp(config: Config, deps: Partial<AppDeps> = {}): Pro
 export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): Promise<MocktaApp> {
   const keys = new KeySet(config.keys)
   const clock = deps.clock ?? new SystemClock()
-  const bootSeconds = nowSeconds(clock)
   const ctx: AppContext = {
     config,
     clock,
@@ -55,8 +54,8 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     clients: new Clients(config.clients),
     users: new Users(config.users),
     tokenSecret: randomBytes(32),
-    epochSeconds: bootSeconds,
-    bootEpoch: new BootEpoch(bootSeconds),
+    epochSeconds: nowSeconds(clock),
+    bootEpoch: new BootEpoch(),
   }
 
   const app = Fastify({

@@ -23,6 +23,6 @@ export interface AppContext {
    * reports them inactive: a token revoked before a restart never comes back to life (bar F-1).
    */
   epochSeconds: number
-  /** The boot epoch with the tokens issued in its own second (oauth/boot-epoch.ts). */
+  /** The jtis issued in the epoch second itself (oauth/boot-epoch.ts); follows `epochSeconds`. */
   bootEpoch: BootEpoch
 }

@@ -17,7 +17,7 @@ export async function issueTokens(subject: GrantSubject, options: IssueOptions, 
   const now = nowSeconds(ctx.clock)
   const { server, user } = subject
   const jti = options.familyId === undefined ? `AT.${ctx.ids.jti()}` : `AT.${ctx.ids.jti()}.${options.familyId}`
-  ctx.bootEpoch.issued(jti, now)
+  ctx.bootEpoch.issued(jti, now, ctx.epochSeconds)
   const accessToken = await signJwt(accessTokenClaims(subject, jti, now), server.accessTokenKey)
   const response: TokenResponse = {
     token_type: 'Bearer',
@@ -30,7 +30,7 @@ export async function issueTokens(subject: GrantSubject, options: IssueOptions, 
   if (user && subject.scopes.includes('openid')) {
     const extras = options.nonce === undefined ? { accessToken } : { accessToken, nonce: options.nonce }
     const idJti = `ID.${ctx.ids.jti()}`
-    ctx.bootEpoch.issued(idJti, now)
+    ctx.bootEpoch.issued(idJti, now, ctx.epochSeconds)
     const claims = idTokenClaims({ ...subject, user }, idJti, now, ctx.servers.orgId, extras)
     response.id_token = await signJwt(claims, server.idTokenKey)
   }
