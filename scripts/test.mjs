@@ -2,9 +2,11 @@
 // The whole test suite: type check, then every tap test, then one closing line `N passed, N failed`.
 // Runs under whichever node starts it (CI also starts it with Node 24), and tap's workers inherit it.
 import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildReport } from './report.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'package.json'))
@@ -19,8 +21,14 @@ const typecheck = spawnSync(process.execPath, [tsc, '--noEmit', '-p', 'test/tsco
 if (typecheck.status === 0) passed++
 else failed++
 
+// Tests write the reliability report's figures here (test/helpers/report.ts); a fresh directory per run.
+const reportDir = join(root, '.tap/report')
+rmSync(reportDir, { recursive: true, force: true })
+mkdirSync(reportDir, { recursive: true })
+
 const args = ['--reporter=tap', ...process.argv.slice(2)]
-const child = spawn(process.execPath, [tap, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+const env = { ...process.env, MOCKTA_REPORT_DIR: reportDir }
+const child = spawn(process.execPath, [tap, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] })
 let tail = ''
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk)
@@ -36,6 +44,10 @@ child.on('close', (code) => {
   }
   // tap exits non-zero on any failure; a missing summary also counts as a failure.
   if (code !== 0 && failed === 0) failed++
-  process.stdout.write(`\n${passed} passed, ${failed} failed\n`)
+  // The report's gates (reliability bar §4): each failed gate fails the run.
+  const report = buildReport(root, reportDir, process.argv.length <= 2)
+  process.stdout.write(`\n${report.text}`)
+  failed += report.failedGates.length
+  process.stdout.write(`${passed} passed, ${failed} failed\n`)
   process.exit(failed === 0 ? 0 : 1)
 })

@@ -15,8 +15,10 @@ import { mocktaError } from './errors/oauth-error.js'
 import { errorHandler, sendOAuthError } from './http/error-handler.js'
 import { registerCors } from './http/cors.js'
 import { registerHooks } from './http/hooks.js'
+import { refuseWhileClosing } from './http/shutdown.js'
 import { randomIds, type Ids } from './ids.js'
 import { KeySet } from './keys/key-set.js'
+import { BootEpoch } from './oauth/boot-epoch.js'
 import { AuthServers } from './registry/auth-servers.js'
 import { Clients } from './registry/clients.js'
 import { Users } from './registry/users.js'
@@ -69,6 +71,7 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     users: new Users(config.users),
     tokenSecret: randomBytes(32),
     epochSeconds: nowSeconds(clock),
+    bootEpoch: new BootEpoch(),
   }
 
   const tls = deps.tls
@@ -82,7 +85,8 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     requestTimeout: config.limits.requestTimeoutSeconds * 1000,
     connectionTimeout: config.limits.requestTimeoutSeconds * 1000,
     keepAliveTimeout: config.limits.keepAliveTimeoutSeconds * 1000,
-    return503OnClosing: true,
+    // Requests arriving while closing get an OAuth-shaped 503 from http/shutdown.ts instead.
+    return503OnClosing: false,
     clientErrorHandler: rejectMalformedRequest,
     ...(serverFactory && { serverFactory }),
   })
@@ -97,6 +101,7 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   registerControlHooks(app, ctx, control)
   await registerControlApi(app, control, config.control, config.limits.bodyLimitBytes)
   registerCors(app, ctx)
+  refuseWhileClosing(app)
 
   discoveryRoutes(app, ctx)
   keysRoutes(app, ctx)

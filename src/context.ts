@@ -1,6 +1,7 @@
 /** What routes and grants depend on, built once by `buildApp` and passed explicitly. */
 import type { Clock } from './clock.js'
 import type { Config } from './config/types.js'
+import type { BootEpoch } from './oauth/boot-epoch.js'
 import type { Ids } from './ids.js'
 import type { AuthServers } from './registry/auth-servers.js'
 import type { Clients } from './registry/clients.js'
@@ -22,4 +23,6 @@ export interface AppContext {
    * reports them inactive: a token revoked before a restart never comes back to life (bar F-1).
    */
   epochSeconds: number
+  /** The jtis issued in the epoch second itself (oauth/boot-epoch.ts); follows `epochSeconds`. */
+  bootEpoch: BootEpoch
 }

@@ -63,7 +63,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   const flags: Partial<Record<Key, string>> = {}
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
-    const match = /^--([^=]+)(?:=(.*))?$/s.exec(arg)
+    // `--name` or `--name=value`; no nested quantifier, so the pattern stays linear (safe-regex2).
+    const match = /^--([^=]+)/.exec(arg)
     if (!match) {
       problems.push(`${arg}: unexpected argument (see --help)`)
       continue
@@ -73,7 +74,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       problems.push(`--${name}: unknown option (see --help)`)
       continue
     }
-    let value = match[2]
+    let value = arg.length > match[0].length ? arg.slice(match[0].length + 1) : undefined
     if (value === undefined && SWITCHES.has(name)) value = 'true'
     if (value === undefined) {
       const next = argv[i + 1]

@@ -10,6 +10,7 @@ import type { AuthServerConfig, Config } from '../config/types.js'
 import type { AppContext } from '../context.js'
 import type { TokenResponse } from '../grants/types.js'
 import { oktaId } from '../ids.js'
+import { BootEpoch } from '../oauth/boot-epoch.js'
 import { ControlError, badRequest, notFound, validator } from './control-error.js'
 import { checkFaultRule, MemoryFaultRules, newFaultRule, type FaultRule, type FaultRuleInput, type FaultRuleStore } from './faults.js'
 import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, type JournalStore } from './journal.js'
@@ -182,5 +183,7 @@ export class ControlPlane {
     await this.ctx.store.clear()
     this.ctx.tokenSecret = randomBytes(32)
     this.ctx.epochSeconds = nowSeconds(this.ctx.clock)
+    // A reset within the epoch second itself must forget that second's tokens too.
+    this.ctx.bootEpoch = new BootEpoch()
   }
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js'
 import { accessTokenClaims, idTokenClaims, type GrantSubject } from '../oauth/claims.js'
 import { formatScope } from '../oauth/scope.js'
 import { signJwt } from '../oauth/token-signer.js'
+import type { SigningKey } from '../keys/key-set.js'
 import type { TokenResponse } from './types.js'
 
 export interface IssueOptions {
@@ -17,7 +18,7 @@ export async function issueTokens(subject: GrantSubject, options: IssueOptions, 
   const now = nowSeconds(ctx.clock)
   const { server, user } = subject
   const jti = options.familyId === undefined ? `AT.${ctx.ids.jti()}` : `AT.${ctx.ids.jti()}.${options.familyId}`
-  const accessToken = await signJwt(accessTokenClaims(subject, jti, now), server.accessTokenKey)
+  const accessToken = await signIssued(accessTokenClaims(subject, jti, now), server.accessTokenKey, ctx)
   const response: TokenResponse = {
     token_type: 'Bearer',
     expires_in: server.accessTokenLifetimeSeconds,
@@ -29,7 +30,13 @@ export async function issueTokens(subject: GrantSubject, options: IssueOptions, 
   if (user && subject.scopes.includes('openid')) {
     const extras = options.nonce === undefined ? { accessToken } : { accessToken, nonce: options.nonce }
     const claims = idTokenClaims({ ...subject, user }, `ID.${ctx.ids.jti()}`, now, ctx.servers.orgId, extras)
-    response.id_token = await signJwt(claims, server.idTokenKey)
+    response.id_token = await signIssued(claims, server.idTokenKey, ctx)
   }
   return response
+}
+
+/** Signs a JWT mockta hands out. Every one is reported to the boot epoch, or it would introspect as from an earlier memory (oauth/boot-epoch.ts). */
+export function signIssued(claims: Record<string, unknown>, key: SigningKey, ctx: AppContext): Promise<string> {
+  ctx.bootEpoch.issued(claims['jti'] as string, claims['iat'] as number, ctx.epochSeconds)
+  return signJwt(claims, key)
 }

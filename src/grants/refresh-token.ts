@@ -29,6 +29,9 @@ export const refreshTokenGrant: GrantHandler = {
 
     // Validate everything before anything is consumed (bar #74): scope may narrow, never widen.
     const scopes = form['scope'] === undefined ? family.scopes : parseScope(form['scope'])
+    // A value the server has no scope of is invalid_scope, so the "Denied scopes" list below only ever
+    // names the server's own scopes and never repeats what a client sent (reliability bar G3).
+    if (scopes.some((s) => !server.scopes.has(s))) throw oktaError('invalid_scope')
     const denied = scopes.filter((s) => !family.scopes.includes(s))
     if (denied.length > 0) throw oktaError('refresh_scopes_denied', denied.join(' '))
     const user = family.userId === null ? undefined : ctx.users.get(family.userId)

@@ -8,20 +8,28 @@ import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import type { Client } from '../registry/clients.js'
 
-const ENDPOINT = /^\/oauth2(?:\/[^/]+)?\/v1\/(token|introspect|revoke|keys|userinfo)$/
-const DISCOVERY = /^(?:\/oauth2\/[^/]+)?\/\.well-known\/(?:openid-configuration|oauth-authorization-server)(?:\/oauth2\/[^/]+)?$/
 const METHODS: Record<string, string> = { token: 'POST', introspect: 'POST', revoke: 'POST', keys: 'GET', userinfo: 'GET, POST', discovery: 'GET' }
+const DISCOVERY_DOCUMENTS = ['openid-configuration', 'oauth-authorization-server']
 /** Preflight answers may be cached this long (seconds), as Okta's are. */
 const MAX_AGE = '3600'
-/** Request headers a preflight may ask for: a header-name list (RFC 9110 §5.1 tokens). */
-const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/
+/** A header name (RFC 9110 §5.6.2 token); a preflight's header list is checked name by name. */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/
+const isHeaderList = (value: string): boolean => value.split(',').every((name) => HEADER_NAME.test(name.trim()))
 
 type CorsEndpoint = keyof typeof METHODS
 
+/**
+ * From the path, without a regular expression that could be made slow: `/oauth2[/{id}]/v1/{endpoint}`,
+ * or a discovery document (`/.well-known/…` under the issuer, or the RFC 8414 form).
+ */
 function corsEndpoint(req: FastifyRequest): CorsEndpoint | undefined {
   const path = req.url.split('?', 1)[0]!
-  if (DISCOVERY.test(path)) return 'discovery'
-  return ENDPOINT.exec(path)?.[1]
+  if (DISCOVERY_DOCUMENTS.some((doc) => path.includes(`/.well-known/${doc}`))) return 'discovery'
+  const parts = path.split('/')
+  const [empty, oauth2] = parts
+  const [v1, name] = parts.slice(-2)
+  const fits = empty === '' && oauth2 === 'oauth2' && v1 === 'v1' && (parts.length === 4 || parts.length === 5)
+  return fits && name !== undefined && name !== 'discovery' && Object.hasOwn(METHODS, name) ? name : undefined
 }
 
 /** The browser origins of a client's http(s) redirect URIs. */
@@ -37,8 +45,17 @@ export function assertBrowserOrigin(req: FastifyRequest, client: Client, ctx: Ap
 }
 
 export function registerCors(app: FastifyInstance, ctx: AppContext): void {
-  const tokenOrigins = new Set([...ctx.config.clients.flatMap(clientOrigins), ...ctx.config.trustedOrigins])
-  const allowed = (endpoint: CorsEndpoint, origin: string) => endpoint !== 'token' || tokenOrigins.has(origin)
+  // Per configuration: the control plane swaps ctx.config and ctx.clients when clients change at runtime.
+  const tokenOrigins = new WeakMap<AppContext['config'], Set<string>>()
+  const originsOf = (config: AppContext['config']): Set<string> => {
+    let origins = tokenOrigins.get(config)
+    if (!origins) {
+      origins = new Set([...config.clients.flatMap(clientOrigins), ...config.trustedOrigins])
+      tokenOrigins.set(config, origins)
+    }
+    return origins
+  }
+  const allowed = (endpoint: CorsEndpoint, origin: string) => endpoint !== 'token' || originsOf(ctx.config).has(origin)
 
   app.addHook('onRequest', async (req, reply) => {
     const origin = req.headers.origin
@@ -52,7 +69,7 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
       reply.header('access-control-allow-origin', origin)
       reply.header('access-control-allow-methods', METHODS[endpoint]!)
       reply.header('access-control-max-age', MAX_AGE)
-      if (requested !== undefined && HEADER_LIST.test(requested)) reply.header('access-control-allow-headers', requested)
+      if (requested !== undefined && isHeaderList(requested)) reply.header('access-control-allow-headers', requested)
     }
     return reply.send()
   })

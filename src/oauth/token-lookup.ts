@@ -26,7 +26,7 @@ export async function lookUpToken(token: string, server: AuthServer, ctx: AppCon
   const payload = await verifyJwt(token, server, nowSeconds(ctx.clock))
   if (!payload || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return undefined
   const claims = payload as JWTPayload & { jti: string; exp: number }
-  if (typeof claims.iat !== 'number' || claims.iat < ctx.epochSeconds) return undefined
+  if (typeof claims.iat !== 'number' || !ctx.bootEpoch.isFromThisBoot(claims.jti, claims.iat, ctx.epochSeconds)) return undefined
   const [prefix, , familyId] = claims.jti.split('.')
   if (prefix === 'ID') return { kind: 'id_token', payload: claims, active: true }
   if (prefix !== 'AT') return undefined

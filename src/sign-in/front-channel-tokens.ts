@@ -5,10 +5,10 @@
  */
 import { nowSeconds } from '../clock.js'
 import type { AppContext } from '../context.js'
+import { signIssued } from '../grants/issue-tokens.js'
 import { accessTokenClaims, idTokenClaims } from '../oauth/claims.js'
 import type { AuthorizationRequest } from '../oauth/authorization-request.js'
 import { formatScope } from '../oauth/scope.js'
-import { signJwt } from '../oauth/token-signer.js'
 import type { Client } from '../registry/clients.js'
 import type { User } from '../registry/users.js'
 
@@ -27,12 +27,12 @@ export async function frontChannelTokens(
   const params: Record<string, string> = {}
   let accessToken: string | undefined
   if (request.responseTypes.includes('token')) {
-    accessToken = await signJwt(accessTokenClaims(subject, `AT.${ctx.ids.jti()}`, now), server.accessTokenKey)
+    accessToken = await signIssued(accessTokenClaims(subject, `AT.${ctx.ids.jti()}`, now), server.accessTokenKey, ctx)
     Object.assign(params, { access_token: accessToken, token_type: 'Bearer', expires_in: String(server.accessTokenLifetimeSeconds), scope: formatScope(scopes) })
   }
   if (request.responseTypes.includes('id_token')) {
     const extras = { nonce: request.nonce ?? '', ...(accessToken !== undefined && { accessToken }), ...(code !== undefined && { code }) }
-    params['id_token'] = await signJwt(idTokenClaims({ ...subject, user }, `ID.${ctx.ids.jti()}`, now, ctx.servers.orgId, extras), server.idTokenKey)
+    params['id_token'] = await signIssued(idTokenClaims({ ...subject, user }, `ID.${ctx.ids.jti()}`, now, ctx.servers.orgId, extras), server.idTokenKey, ctx)
   }
   return params
 }

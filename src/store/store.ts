@@ -113,4 +113,10 @@ export function decideRefresh(f: FamilyRecord, position: FoundToken['position'],
  * rotation and ends once the successor itself was used (reliability bar I4).
  */
 export const isInGrace = (f: FamilyRecord, nowMs: number): boolean =>
-  !f.currentUsed && f.rotatedAtMs !== null && nowMs - f.rotatedAtMs < f.graceSeconds * 1000
+  !f.currentUsed && f.rotatedAtMs !== null && elapsedInGrace(nowMs - f.rotatedAtMs, f.graceSeconds)
+
+/**
+ * A clock moved back before the rotation gives a negative elapsed time: that ends the grace period
+ * rather than reopening it (reliability bar F-3b: moving the clock back never extends a grace window).
+ */
+const elapsedInGrace = (elapsedMs: number, graceSeconds: number): boolean => elapsedMs >= 0 && elapsedMs < graceSeconds * 1000

@@ -89,3 +89,14 @@ eachDriver('reset returns everything to the loaded configuration', async (t, dri
   t.match(await postForm(base, 'token', { grant_type: 'refresh_token', client_id: 'native-app', refresh_token: tokens.refresh_token }), { status: 400 })
   t.equal((await passwordGrant(base)).scope, 'openid profile email offline_access', 'and it serves as before')
 })
+
+eachDriver('a browser client added at runtime gets CORS at /token from its redirect origin', async (t, driver) => {
+  const { c, base } = await driven(t, driver)
+  const preflight = () =>
+    fetch(`${base}/oauth2/default/v1/token`, { method: 'OPTIONS', headers: { origin: 'http://localhost:4200', 'access-control-request-method': 'POST' } })
+  t.equal((await preflight()).headers.get('access-control-allow-origin'), null, 'unknown origin before')
+  await c.clients.put({ id: 'angular-app', type: 'browser', redirectUris: ['http://localhost:4200/callback'], grantTypes: ['authorization_code', 'refresh_token'] })
+  t.equal((await preflight()).headers.get('access-control-allow-origin'), 'http://localhost:4200')
+  await c.reset()
+  t.equal((await preflight()).headers.get('access-control-allow-origin'), null, 'gone after reset')
+})

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { builtPackage, productionEnv } from '../helpers/cli-build.js'
 import { freePort, isListening, run, type Running } from '../helpers/child-process.js'
+import { record } from '../helpers/report.js'
 
 let root = ''
 t.before(async () => {
@@ -120,7 +121,7 @@ t.test('a busy port: non-zero exit with an "already in use" message', async (t) 
 })
 
 /** Sends a token request's head with `Expect: 100-continue`, resolving once the server has accepted it. */
-function startRequest(port: number, body: string): Promise<{ finish(): Promise<string> }> {
+function startRequest(port: number, body: string): Promise<{ finish(pipelined?: string): Promise<string> }> {
   const socket = connect({ host: '127.0.0.1', port })
   let received = ''
   socket.setEncoding('utf8').on('data', (s: string) => (received += s))
@@ -130,7 +131,7 @@ function startRequest(port: number, body: string): Promise<{ finish(): Promise<s
   })
   socket.write(
     'POST /oauth2/default/v1/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
+      `Content-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
   )
   // Node answers 100 Continue when it hands the request to Fastify: from then on it is in flight.
   return new Promise((resolve, reject) => {
@@ -138,31 +139,41 @@ function startRequest(port: number, body: string): Promise<{ finish(): Promise<s
       if (!received.startsWith('HTTP/1.1 100')) return
       socket.off('data', check)
       // write, not end: a half-close from the client would make Node abort the request.
-      resolve({ finish: () => (socket.write(body), ended) })
+      resolve({ finish: (pipelined = '') => (socket.write(body + pipelined), ended) })
     }
     socket.on('data', check)
     ended.then(() => reject(new Error(`connection closed before 100 Continue: ${received}`)), reject)
   })
 }
 
-t.test('SIGTERM: the request in flight completes, then exit 0 and the port is closed', async (t) => {
+t.test('SIGTERM: the request in flight completes, a new one gets an OAuth 503, then exit 0 and the port is closed', async (t) => {
   const port = await freePort()
   const proc = mockta(t, ['--port', String(port)])
   await proc.waitFor(LISTENING)
   const body = new URLSearchParams({ grant_type: 'password', client_id: 'native-app', username: 'alice@example.com', password: 'alice-password', scope: 'openid' })
   const inFlight = await startRequest(port, body.toString())
 
+  const signalled = Date.now()
   proc.child.kill('SIGTERM')
   await proc.waitFor(/shutting down/)
   // The listener closes first; only then is the body sent, so the request really spans the shutdown.
   while (await isListening(port)) await new Promise((resolve) => setTimeout(resolve, 10))
-  const response = await inFlight.finish()
-  t.match(response, /\r\nHTTP\/1\.1 200 OK\r\n/, 'the in-flight request got its tokens')
-  t.match(response, /"access_token":"/)
+  // A second request pipelined on the same keep-alive connection arrives after the shutdown began.
+  const next = 'GET /oauth2/default/v1/keys HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
+  const response = await inFlight.finish(next)
+  const [, first = '', second = ''] = response.split(/(?=HTTP\/1\.1 [2-5]\d\d )/)
+  t.match(first, /^HTTP\/1\.1 200 OK\r\n/, 'the in-flight request got its tokens')
+  t.match(first, /"access_token":"/)
+  t.match(second, /^HTTP\/1\.1 503 /, 'the request that arrived during shutdown: 503')
+  t.match(second, /\r\nretry-after: 5\r\n/i, 'with Retry-After')
+  const oauth503 = /\r\n\r\n\{"error":"temporarily_unavailable","error_description":"The authorization server is shutting down\."\}$/.test(second)
+  t.ok(oauth503, 'in the OAuth shape')
 
   const exit = await proc.exit(15_000)
+  const ms = Date.now() - signalled
   t.same(exit, { code: 0, signal: null })
   t.equal(await isListening(port), false)
+  record('fault', { kind: 'shutdown', ms, code: exit.code, oauth503 })
 })
 
 t.test('SIGINT also shuts down cleanly', async (t) => {

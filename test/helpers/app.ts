@@ -1,13 +1,15 @@
 /** Builds a mockta app for route tests: fixture config, manual clock, logs captured in memory. */
 import { Writable } from 'node:stream'
 import pino from 'pino'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildMockta } from '../../src/app.js'
 import { ManualClock } from '../../src/clock.js'
 import { loadConfigFile } from '../../src/config/load.js'
 import type { Config } from '../../src/config/types.js'
 import type { AppContext } from '../../src/context.js'
+import type { Ids } from '../../src/ids.js'
 import type { Store } from '../../src/store/store.js'
+import { CanaryWatch } from './canary.js'
 
 export const BASE_URL = 'http://mockta.test'
 export const DEFAULT_AS = '/oauth2/default/v1'
@@ -18,6 +20,8 @@ export interface TestApp {
   clock: ManualClock
   /** Every log line written so far, as raw JSON text (the logger runs at `trace`). */
   logs: () => string
+  /** The leak canaries of this app, checked against its logs at teardown (helpers/canary.ts). */
+  canaries: CanaryWatch
 }
 
 /** The embedded default configuration, with `change` applied to a copy. */
@@ -27,10 +31,8 @@ export function testConfig(change: (c: Config) => void = () => {}): Config {
   return config
 }
 
-export async function buildTestApp(
-  t: { teardown(fn: () => unknown): void },
-  options: { config?: Config; change?: (c: Config) => void; store?: Store } = {},
-): Promise<TestApp> {
+/** A pino logger at its most verbose (`trace`) writing into memory. */
+export function memoryLogger(): { logger: FastifyBaseLogger; logs: () => string } {
   const chunks: string[] = []
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -38,12 +40,26 @@ export async function buildTestApp(
       done()
     },
   })
-  const clock = new ManualClock()
+  return { logger: pino({ level: 'trace' }, sink), logs: () => chunks.join('') }
+}
+
+export async function buildTestApp(
+  t: { teardown(fn: () => unknown): void },
+  options: { config?: Config; change?: (c: Config) => void; store?: Store; ids?: Ids; clock?: ManualClock } = {},
+): Promise<TestApp> {
+  const { logger, logs } = memoryLogger()
+  const clock = options.clock ?? new ManualClock()
   const config = options.config ?? testConfig(options.change)
-  const logger = pino({ level: 'trace' }, sink)
-  const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }) })
-  t.teardown(() => app.close())
-  return { app, ctx, clock, logs: () => chunks.join('') }
+  const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }), ...(options.ids && { ids: options.ids }) })
+  const canaries = new CanaryWatch([...config.clients.flatMap((c) => (c.secret === undefined ? [] : [c.secret])), ...config.users.map((u) => u.password)])
+  canaries.attach(app)
+  t.teardown(async () => {
+    await app.close()
+    // Every app a test builds is a leak canary run (reliability bar SP-2): zero hits or the test fails.
+    const { logHits, responseHits } = canaries.check(logs())
+    if (logHits.length + responseHits.length > 0) throw new Error(`leak canaries hit: logs ${JSON.stringify(logHits)} responses ${JSON.stringify(responseHits)}`)
+  })
+  return { app, ctx, clock, logs, canaries }
 }
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' }

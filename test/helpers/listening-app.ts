@@ -1,5 +1,5 @@
 /** An in-process mockta on a real 127.0.0.1 socket, its base URL being the listening origin. */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { buildMockta } from '../../src/app.js'
 import type { Clock } from '../../src/clock.js'
 import { loadConfigFile } from '../../src/config/load.js'
@@ -18,7 +18,7 @@ export { ALICE, WEB } from './app.js'
 
 export async function startMockta(
   t: { teardown(fn: () => unknown): void },
-  options: { clock?: Clock; change?: (c: Config) => void } = {},
+  options: { clock?: Clock; change?: (c: Config) => void; logger?: FastifyBaseLogger; beforeListen?: (app: FastifyInstance) => void } = {},
 ): Promise<LiveMockta> {
   // The issuer must name the port, so the port is chosen before building; if another process takes
   // it in between, try another.
@@ -27,7 +27,8 @@ export async function startMockta(
     const config = loadConfigFile(undefined, { defaultBaseUrl: `http://127.0.0.1:${port}` })
     config.logLevel = 'silent'
     options.change?.(config)
-    const { app, ctx } = await buildMockta(config, options.clock ? { clock: options.clock } : {})
+    const { app, ctx } = await buildMockta(config, { ...(options.clock && { clock: options.clock }), ...(options.logger && { logger: options.logger }) })
+    options.beforeListen?.(app)
     try {
       await app.listen({ host: '127.0.0.1', port })
     } catch (err) {

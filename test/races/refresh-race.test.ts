@@ -4,45 +4,14 @@
  * classic check-then-act bug most bursts have several winners, so ≥100 bursts per size catch it.
  */
 import t from 'tap'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
-import { buildTestApp, introspect, post, refresh, signIn } from '../helpers/app.js'
-import { oktaWire } from '../helpers/okta-catalogue.js'
+import { buildTestApp, post, refresh, signIn } from '../helpers/app.js'
 import { refreshPolicy, reuseEvents } from '../helpers/refresh-family.js'
+import { record } from '../helpers/report.js'
+import { SCOPE, burst, isInactive, refreshFails, tally } from './bursts.js'
 
 const SIZES = [2, 4, 16, 64]
 const BURSTS = 100
-const INVALID_GRANT = oktaWire('invalid_refresh_token')
-// No openid: one signature per refresh keeps 2 × 8,600 refreshes within the time budget.
-const SCOPE = 'offline_access api:read'
-
-interface Tally {
-  ok: number
-  failed: number
-  other: number
-  serverErrors: number
-}
-
-function tally(responses: LightMyRequestResponse[]): Tally {
-  const count: Tally = { ok: 0, failed: 0, other: 0, serverErrors: 0 }
-  for (const res of responses) {
-    if (res.statusCode === 200) count.ok++
-    else if (res.statusCode === INVALID_GRANT.status && res.body === JSON.stringify(INVALID_GRANT.body)) count.failed++
-    else if (res.statusCode >= 500) count.serverErrors++
-    else count.other++
-  }
-  return count
-}
-
-/** Signs in afresh and fires `n` refreshes of the new token at once. */
-async function burst(app: FastifyInstance, n: number) {
-  const signedIn = await signIn(app, { scope: SCOPE })
-  const responses = await Promise.all(Array.from({ length: n }, () => refresh(app, signedIn.refresh_token)))
-  return { signedIn, responses, count: tally(responses) }
-}
-
-const isInactive = async (app: FastifyInstance, token: string) => JSON.stringify(await introspect(app, token)) === '{"active":false}'
-const refreshFails = async (app: FastifyInstance, token: string) => tally([await refresh(app, token)]).failed === 1
 
 /** Asserts once per size with the first offending burst as context, rather than thousands of asserts. */
 function report(t: Test, label: string, passed: number, firstFailure: unknown): void {
@@ -71,6 +40,7 @@ t.test('grace 0: exactly one winner, and the losers revoke the family (C-1)', as
     report(t, `N=${n} family revoked afterwards`, revoked, firstFailure)
     t.equal(serverErrors, 0, `N=${n} no 5xx`)
     t.comment(`grace=0 N=${n} bursts=${BURSTS} exactly-one-winner=${oneWinner}/${BURSTS} family-revoked=${revoked}/${BURSTS} 5xx=${serverErrors}`)
+    record('race', { kind: 'grace0', grace: 0, n, bursts: BURSTS, good: Math.min(oneWinner, revoked), serverErrors })
   }
   t.equal(reuseEvents(logs()).length, SIZES.length * BURSTS, 'one reuse event per burst')
 })
@@ -101,6 +71,7 @@ t.test('grace 30: every request wins with the same successor, one live token aft
     report(t, `N=${n} one live token afterwards`, oneLive, firstFailure)
     t.equal(serverErrors, 0, `N=${n} no 5xx`)
     t.comment(`grace=30 N=${n} bursts=${BURSTS} all-same-successor=${allSame}/${BURSTS} one-live-token=${oneLive}/${BURSTS} 5xx=${serverErrors}`)
+    record('race', { kind: 'grace30', grace: 30, n, bursts: BURSTS, good: Math.min(allSame, oneLive), serverErrors })
   }
   // The bursts themselves are grace replays; only the deliberate replay of each original is reuse.
   t.equal(reuseEvents(logs()).length, SIZES.length * BURSTS, 'one reuse event per burst, from the deliberate replay')
@@ -139,4 +110,5 @@ t.test('refresh racing revoke: once both returned, nothing from the family is ac
   report(t, 'nothing active after refresh + revoke', clean, firstFailure)
   t.equal(serverErrors, 0, 'no 5xx')
   t.comment(`refresh+revoke runs=${BURSTS} nothing-active=${clean}/${BURSTS} refresh-won=${refreshWon} 5xx=${serverErrors}`)
+  record('race', { kind: 'refresh-revoke', bursts: BURSTS, good: clean, serverErrors })
 })

@@ -1,0 +1,133 @@
+/**
+ * The bad-input catalogue (reliability bar §1, rows #12–#117) through `app.inject`, one test per
+ * variant: its expected status and `error`, then every rule G1–G9 (helpers/g-rules.ts) — no 5xx,
+ * OAuth shape, no echo, cache and challenge headers, no state change, healthy afterwards,
+ * deterministic (a second run on fresh fixtures gives the same answer), a hang guard (times are
+ * measured and reported, not asserted), and nothing of the request in the logs.
+ */
+import { performance } from 'node:perf_hooks'
+import t from 'tap'
+import type { InjectOptions, LightMyRequestResponse } from 'fastify'
+import { SERVICE, basic, buildTestApp, post, signIn, type TestApp } from '../helpers/app.js'
+import { findCanaries, presentedBy } from '../helpers/canary.js'
+import { checkAnswer, endpointOf, snapshotStore, type Violation } from '../helpers/g-rules.js'
+import { record } from '../helpers/report.js'
+import { CONFIGS, catalogueRows, type Fixture, type Row } from './rows.js'
+
+const apps = new Map<string, Promise<TestApp>>()
+function appFor(name: keyof typeof CONFIGS): Promise<TestApp> {
+  let app = apps.get(name)
+  if (!app) {
+    app = buildTestApp(t, {
+      change: (c) => {
+        CONFIGS[name](c)
+        // No background sweep between the before and after snapshots of G5.
+        c.store.sweepIntervalSeconds = 86_400
+      },
+    })
+    apps.set(name, app)
+  }
+  return app
+}
+
+async function fixture(app: TestApp): Promise<Fixture> {
+  const [native, web] = await Promise.all([signIn(app.app), signIn(app.app, { client: 'web-app' })])
+  return { t: app, native, web }
+}
+
+function presentedIn(options: InjectOptions): string[] {
+  const url = new URL(String(options.url), 'http://x')
+  const query: Record<string, string[]> = Object.create(null)
+  for (const [k, v] of url.searchParams) (query[k] ??= []).push(v)
+  const body: Record<string, string[]> = Object.create(null)
+  if (typeof options.payload === 'string' || Buffer.isBuffer(options.payload)) {
+    for (const [k, v] of new URLSearchParams(String(options.payload))) (body[k] ??= []).push(v)
+  }
+  return presentedBy((options.headers ?? {}) as Record<string, unknown>, body, query)
+}
+
+interface Run {
+  res: LightMyRequestResponse
+  ms: number
+  violations: Violation[]
+  failures: string[]
+}
+
+async function runOnce(row: Row, app: TestApp): Promise<Run> {
+  const f = await fixture(app)
+  const options = await row.request(f)
+  const presented = presentedIn(options)
+  const before = snapshotStore(app.ctx.store)
+  const logMark = app.logs().length
+  const start = performance.now()
+  const res = await app.app.inject(options)
+  const ms = performance.now() - start
+  const endpoint = endpointOf(String(options.url))
+  const headers = (options.headers ?? {}) as Record<string, unknown>
+  const violations = checkAnswer(endpoint, { status: res.statusCode, headers: res.headers, body: res.body }, { presented, sentAuthorization: headers['authorization'] !== undefined, ms })
+  const failures: string[] = []
+  const { expect } = row
+  if (res.statusCode !== expect.status) failures.push(`status ${res.statusCode}, expected ${expect.status}: ${res.body.slice(0, 200)}`)
+  if (expect.error !== undefined) {
+    const error = safeJson(res.body)?.['error']
+    if (error !== expect.error) failures.push(`error ${String(error)}, expected ${expect.error}`)
+  }
+  if (expect.body !== undefined) {
+    const wanted = typeof expect.body === 'string' ? expect.body : JSON.stringify(expect.body)
+    if (res.body !== wanted) failures.push(`body ${res.body.slice(0, 200)}, expected ${wanted}`)
+  }
+  // G5: a rejected request leaves the store exactly as it was (deliberate side effects excepted).
+  if (!row.changesState && snapshotStore(app.ctx.store) !== before) violations.push({ rule: 'G5', detail: 'the store changed' })
+  const problem = await row.after?.(f, res.body)
+  if (problem) failures.push(problem)
+  // G9: nothing the request presented reached the log lines it caused.
+  const leaked = findCanaries(app.logs().slice(logMark), presented)
+  if (leaked.length) violations.push({ rule: 'G9', detail: `logged ${leaked.length} presented value(s)` })
+  // G6: healthy afterwards.
+  if (!(await healthy(app))) violations.push({ rule: 'G6', detail: 'the happy path failed afterwards' })
+  return { res, ms, violations, failures }
+}
+
+async function healthy(app: TestApp): Promise<boolean> {
+  const cc = await post(app.app, 'token', { grant_type: 'client_credentials', scope: 'api:read' }, { authorization: basic(SERVICE.id, SERVICE.secret) })
+  if (cc.statusCode !== 200) return false
+  const res = await post(app.app, 'introspect', { token: cc.json<{ access_token: string }>().access_token }, { authorization: basic(SERVICE.id, SERVICE.secret) })
+  return res.statusCode === 200 && res.json<{ active: boolean }>().active === true
+}
+
+function safeJson(body: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(body) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+}
+
+/** What must repeat (G7): status, error (or Okta's API errorCode) and description, or `active`. Okta's errorId is random. */
+const outcome = (r: Run) => {
+  const body = safeJson(r.res.body)
+  const parts = r.res.statusCode >= 400 ? [body?.['error'] ?? body?.['errorCode'], body?.['error_description']] : [body?.['active']]
+  return `${r.res.statusCode} ${parts.map(String).join(' ')}`
+}
+
+for (const row of catalogueRows()) {
+  t.test(`${row.case} ${row.variant}`, async (t) => {
+    const app = await appFor(row.config ?? 'default')
+    const first = await runOnce(row, app)
+    // G7: the same input on fresh fixtures gives the same status and error.
+    const second = await runOnce(row, app)
+    const violations = [...first.violations, ...second.violations]
+    if (outcome(first) !== outcome(second)) violations.push({ rule: 'G7', detail: `${outcome(first)} then ${outcome(second)}` })
+    const failures = [...first.failures, ...second.failures]
+    const ok = failures.length === 0 && violations.length === 0
+    record('catalogue', {
+      case: row.case,
+      variant: row.variant,
+      ok,
+      violations: [...new Set(violations.map((v) => v.rule))],
+      ms: Math.max(first.ms, second.ms),
+      departure: row.departure !== undefined,
+    })
+    t.ok(ok, `${row.case} ${row.variant}`, { failures, violations, ...(row.departure && { departure: row.departure }) })
+  })
+}

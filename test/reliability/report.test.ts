@@ -1,0 +1,58 @@
+/** The report's gates bite: any failing figure fails the run (scripts/report.mjs, reliability bar §4). */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import t from 'tap'
+import { repoRoot } from '../helpers/cli-build.js'
+
+type Build = (root: string, dir: string, full: boolean) => { text: string; failedGates: string[] }
+
+async function reportOf(t: { teardown(fn: () => unknown): void }, lines: object[], full = false) {
+  const { buildReport } = (await import(pathToFileURL(join(repoRoot, 'scripts/report.mjs')).href)) as { buildReport: Build }
+  const parent = mkdtempSync(join(tmpdir(), 'mockta-report-'))
+  t.teardown(() => rmSync(parent, { recursive: true, force: true }))
+  const dir = join(parent, 'report')
+  mkdirSync(dir)
+  writeFileSync(join(dir, '1.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'))
+  return buildReport(repoRoot, dir, full)
+}
+
+const clean = [
+  { section: 'process', event: 'start' },
+  { section: 'process', event: 'exit', code: 0 },
+  { section: 'catalogue', case: '#12', variant: 'x', ok: true, violations: [], ms: 1 },
+  { section: 'canary', canaries: 5, logBytes: 10, responses: 1, logHits: 0, responseHits: 0 },
+  { section: 'race', kind: 'grace0', grace: 0, n: 2, bursts: 100, good: 100, serverErrors: 0 },
+  { section: 'race', kind: 'mutant', n: 2, bursts: 3, multiWinnerBursts: 3, detected: true },
+]
+
+t.test('clean figures: VERDICT PASS, no failed gate', async (t) => {
+  const report = await reportOf(t, clean)
+  t.strictSame(report.failedGates, [])
+  t.match(report.text, /^== mockta reliability & security report ==\n/)
+  t.match(report.text, /VERDICT PASS\n$/)
+})
+
+const failing: Array<[string, object, RegExp]> = [
+  ['a canary hit', { section: 'canary', canaries: 5, logBytes: 10, responses: 1, logHits: 1, responseHits: 0 }, /canary/],
+  ['a G-rule violation', { section: 'catalogue', case: '#13', variant: 'y', ok: false, violations: ['G2'], ms: 1 }, /catalogue/],
+  ['a grace-0 burst with two winners', { section: 'race', kind: 'grace0', grace: 0, n: 4, bursts: 100, good: 99, serverErrors: 0 }, /race/],
+  ['a lost token', { section: 'model', families: 1, ops: 1, lost: 1, forks: 0, zombies: 0, serverErrors: 0, storeDiff: 0 }, /lost/],
+  ['a crash', { section: 'process', event: 'uncaughtException', message: 'boom' }, /crashes/],
+  ['a resurrection', { section: 'fault', kind: 'restart', rtTotal: 1, oldRtRejected: 1, atTotal: 1, oldAtInactive: 0, resurrections: 1 }, /restart/],
+  ['a fuzz failure', { section: 'fuzz', property: 'p', runs: 1, requests: 1, seed: '0x1', failures: 1, statuses: {} }, /fuzz/],
+  ['load errors', { section: 'load', name: '/keys', seconds: 1, connections: 1, rps: 1, p50: 1, p97_5: 1, p99: 1, max: 1, errors: 3 }, /load/],
+]
+for (const [name, line, gate] of failing) {
+  t.test(`${name} fails a gate`, async (t) => {
+    const report = await reportOf(t, [...clean, line])
+    t.ok(report.failedGates.some((g) => gate.test(g)), `failed gates: ${report.failedGates.join('; ')}`)
+    t.match(report.text, /VERDICT FAIL/)
+  })
+}
+
+t.test('a full run with a section missing fails', async (t) => {
+  const report = await reportOf(t, clean, true)
+  t.ok(report.failedGates.length > 0, report.failedGates.join('; '))
+})
