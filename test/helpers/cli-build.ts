@@ -1,5 +1,5 @@
 /**
- * The package as `npm run build` makes it (package.json, dist/, fixtures/, schema/), built from the
+ * The package as `npm run build` makes it (package.json, dist/, cjs/, fixtures/, schema/), built from the
  * current sources into a content-addressed directory under node_modules/.cache. Building there rather
  * than into dist/ means parallel test files and other engineers' builds never see a half-written dist/,
  * and a stale dist/ is never what gets tested.
@@ -38,7 +38,7 @@ function filesUnder(dir: string): string[] {
 
 function sourceHash(): string {
   const hash = createHash('sha256').update(String(require('typescript/package.json').version))
-  const files = [...filesUnder(join(repoRoot, 'src')), ...filesUnder(join(repoRoot, 'fixtures')), ...filesUnder(join(repoRoot, 'schema'))]
+  const files = [...filesUnder(join(repoRoot, 'src')), ...filesUnder(join(repoRoot, 'cjs')), ...filesUnder(join(repoRoot, 'fixtures')), ...filesUnder(join(repoRoot, 'schema'))]
   const buildScripts = [join(repoRoot, 'tsconfig.json'), join(repoRoot, 'package.json'), validatorScript]
   for (const file of [...buildScripts, ...files]) {
     hash.update(relative(repoRoot, file)).update('\0').update(readFileSync(file)).update('\0')
@@ -75,6 +75,8 @@ async function build(): Promise<string> {
     await promisify(execFile)(process.execPath, [validatorScript, join(staging, 'dist/config')], { cwd: repoRoot })
     // package.json gives dist/ its "type": "module"; dist/config/load.js finds fixtures/ and schema/ beside dist/.
     cpSync(join(repoRoot, 'package.json'), join(staging, 'package.json'))
+    // The CommonJS entry, hand-written beside dist/ (package.json's `require` condition).
+    cpSync(join(repoRoot, 'cjs'), join(staging, 'cjs'), { recursive: true })
     cpSync(join(repoRoot, 'fixtures'), join(staging, 'fixtures'), { recursive: true })
     cpSync(join(repoRoot, 'schema'), join(staging, 'schema'), { recursive: true })
     try {
