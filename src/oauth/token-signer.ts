@@ -1,8 +1,9 @@
 /** Signs and verifies mockta's JWTs (RS256, `kid`, no `typ`, as Okta's tokens: wire spec §5.1). */
 import { sign } from 'node:crypto'
-import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose'
+import type { JWTPayload } from 'jose'
 import type { SigningKey } from '../keys/key-set.js'
 import type { AuthServer } from '../registry/auth-servers.js'
+import { loadJose } from './jose-loader.js'
 import { rememberedPayload, rememberVerified } from './verified-tokens.js'
 
 /**
@@ -53,6 +54,7 @@ export async function verifyJwt(token: string, server: AuthServer, nowSeconds: n
   // The same bytes, verified before with a key the server still verifies with (verified-tokens.ts).
   const remembered = rememberedPayload(token, server.verificationKeys, server.issuer, nowSeconds)
   if (remembered !== undefined) return remembered ?? undefined
+  const { decodeProtectedHeader, jwtVerify } = await loadJose()
   try {
     const { kid } = decodeProtectedHeader(token)
     const key = typeof kid === 'string' ? server.verificationKeys.get(kid) : undefined
