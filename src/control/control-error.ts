@@ -1,5 +1,6 @@
 /** The control plane's one error: a status and a message, sent as `{"error", "message"}` JSON. */
-import { Ajv, type ErrorObject, type Schema } from 'ajv'
+import { createRequire } from 'node:module'
+import type { Ajv as AjvClass, ErrorObject, Schema, ValidateFunction } from 'ajv'
 
 const ERROR_NAMES = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict' } as const
 
@@ -17,7 +18,17 @@ export class ControlError extends Error {
 export const badRequest = (message: string): ControlError => new ControlError(400, message)
 export const notFound = (message: string): ControlError => new ControlError(404, message)
 
-const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true })
+const require = createRequire(import.meta.url)
+let ajv: AjvClass | undefined
+
+/** Ajv is loaded, and each schema compiled, on the first control request that needs it, not at start-up (issue 7). */
+function compile(schema: Schema): ValidateFunction {
+  if (!ajv) {
+    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
+    ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true })
+  }
+  return ajv.compile(schema)
+}
 
 const describe = (e: ErrorObject): string => {
   const at = e.instancePath || '(body)'
@@ -35,8 +46,9 @@ const describe = (e: ErrorObject): string => {
 
 /** A checker for one request schema: returns the input typed, or throws a 400 naming every problem. */
 export function validator<T>(schema: Schema, what: string): (input: unknown) => T {
-  const check = ajv.compile(schema)
+  let check: ValidateFunction | undefined
   return (input) => {
+    check ??= compile(schema)
     if (check(input)) return input as T
     throw badRequest(`invalid ${what}: ${[...new Set((check.errors ?? []).map(describe))].join('; ')}`)
   }

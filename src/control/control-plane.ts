@@ -110,6 +110,11 @@ export class ControlPlane {
     clear: (): void => this.faultRules.clear(),
   }
 
+  /** False only when the rule store says it is empty: the request hooks then skip describing and matching. */
+  hasFaultRules(): boolean {
+    return this.faultRules.isEmpty?.() !== true
+  }
+
   /** The rules that fire for an OAuth request (used by the request hooks). */
   fireFaults(request: OAuthRequestInfo): FaultRule[] {
     return this.faultRules.fire(request, this.random)

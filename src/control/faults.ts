@@ -101,6 +101,8 @@ export interface FaultRuleStore {
    * is used up atomically). `random` decides probability rules.
    */
   fire(request: OAuthRequestInfo, random: () => number): FaultRule[]
+  /** True when there are no rules; a store that can tell cheaply lets requests skip matching (issue 7). */
+  isEmpty?(): boolean
 }
 
 export function newFaultRule(input: FaultRuleInput, id: string): FaultRule {
@@ -140,6 +142,9 @@ export class MemoryFaultRules implements FaultRuleStore {
   }
   clear(): void {
     this.rules = []
+  }
+  isEmpty(): boolean {
+    return this.rules.length === 0
   }
   fire(request: OAuthRequestInfo, random: () => number): FaultRule[] {
     const fired: FaultRule[] = []

@@ -73,7 +73,7 @@ export class RingJournal implements JournalStore {
   }
 
   append(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
-    const full = { seq: ++this.seq, ...entry }
+    const full = withSeq(++this.seq, entry)
     this.entries[this.next] = full
     this.next = (this.next + 1) % this.capacity
     return full
@@ -98,5 +98,34 @@ export class RingJournal implements JournalStore {
 
   clear(): void {
     this.entries.fill(undefined)
+  }
+}
+
+/**
+ * The entry with its number, member by member: one append per OAuth request, and `{ seq, ...entry }`
+ * cost microseconds each (issue 7). tsc checks that no member is left out.
+ */
+function withSeq(seq: number, e: Omit<JournalEntry, 'seq'>): JournalEntry {
+  return {
+    seq,
+    endpoint: e.endpoint,
+    authServer: e.authServer,
+    grantType: e.grantType,
+    clientId: e.clientId,
+    authMethod: e.authMethod,
+    scopesRequested: e.scopesRequested,
+    username: e.username,
+    tokenFingerprint: e.tokenFingerprint,
+    time: e.time,
+    timeMs: e.timeMs,
+    method: e.method,
+    path: e.path,
+    status: e.status,
+    error: e.error,
+    scopesGranted: e.scopesGranted,
+    active: e.active,
+    familyId: e.familyId,
+    faultId: e.faultId,
+    durationMs: e.durationMs,
   }
 }

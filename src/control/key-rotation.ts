@@ -3,7 +3,8 @@
  * new tokens, and the old key is retired from the JWKS. Checks and changes on runtime-data state;
  * RuntimeData applies them.
  */
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose'
+import type { JWK } from 'jose'
+import { loadJose } from '../oauth/jose-loader.js'
 import { ControlError, notFound } from './control-error.js'
 import { ORG_SERVER } from './oauth-request.js'
 import type { RuntimeDataState } from './runtime-data.js'
@@ -80,6 +81,7 @@ export function retire(s: RuntimeDataState, authServer: string, kids: readonly s
 
 /** A fresh RS256 key (RFC 7638 thumbprint as kid: 43 base64url characters, like Okta's). */
 export async function newSigningJwk(): Promise<JWK> {
+  const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await loadJose()
   const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 })
   const jwk = await exportJWK(privateKey)
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'RS256', use: 'sig' }

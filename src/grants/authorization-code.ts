@@ -3,9 +3,9 @@
  * A code is consumed atomically before anything else; a second redemption fails and revokes what the
  * first one issued (RFC 6749 §4.1.2).
  */
-import { decodeJwt } from 'jose'
 import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
+import { loadJose } from '../oauth/jose-loader.js'
 import { verifyPkce } from '../oauth/pkce.js'
 import { hashToken } from '../oauth/refresh-token.js'
 import type { CodeGrantRecord } from '../store/sign-in-store.js'
@@ -45,7 +45,7 @@ export const authorizationCodeGrant: GrantHandler = {
 
     const subject = { server, client: auth.client, user, scopes: record.scopes, authTime: record.authTime }
     const response = await issueForSignIn(subject, ctx, record.nonce ?? undefined)
-    const issued = issuedBy(response.access_token)
+    const issued = issuedBy(response.access_token, (await loadJose()).decodeJwt)
     // A replay that raced this redemption was refused before these tokens existed, so it could not
     // revoke them: do it now. The answer still goes out, exactly as if the replay had come after it.
     if (!(await ctx.store.recordCodeGrant(hash, issued))) await revokeIssued(issued, ctx)
@@ -53,7 +53,7 @@ export const authorizationCodeGrant: GrantHandler = {
   },
 }
 
-function issuedBy(accessToken: string): CodeGrantRecord {
+function issuedBy(accessToken: string, decodeJwt: typeof import('jose').decodeJwt): CodeGrantRecord {
   const { jti, exp } = decodeJwt(accessToken) as { jti: string; exp: number }
   const familyId = jti.split('.')[2] ?? null
   return { familyId, accessTokenJti: jti, accessTokenExpiresAtMs: exp * 1000 }

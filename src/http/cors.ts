@@ -57,12 +57,13 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
   }
   const allowed = (endpoint: CorsEndpoint, origin: string) => endpoint !== 'token' || originsOf(ctx.config).has(origin)
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks: they run on every request (issue 7).
+  app.addHook('onRequest', (req, reply, done) => {
     const origin = req.headers.origin
     const method = req.headers['access-control-request-method']
-    if (req.method !== 'OPTIONS' || origin === undefined || method === undefined) return
+    if (req.method !== 'OPTIONS' || origin === undefined || method === undefined) return done()
     const endpoint = corsEndpoint(req)
-    if (endpoint === undefined) return
+    if (endpoint === undefined) return done()
     reply.code(204).header('vary', 'Origin')
     if (allowed(endpoint, origin)) {
       const requested = req.headers['access-control-request-headers']
@@ -71,20 +72,21 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
       reply.header('access-control-max-age', MAX_AGE)
       if (requested !== undefined && isHeaderList(requested)) reply.header('access-control-allow-headers', requested)
     }
-    return reply.send()
+    // Answered here: the request goes no further (Fastify: reply in a hook and do not call done).
+    reply.send()
   })
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     const origin = req.headers.origin
-    if (origin === undefined || req.method === 'OPTIONS') return payload
+    if (origin === undefined || req.method === 'OPTIONS') return done(null, payload)
     const endpoint = corsEndpoint(req)
-    if (endpoint === undefined) return payload
+    if (endpoint === undefined) return done(null, payload)
     reply.header('vary', 'Origin')
     if (allowed(endpoint, origin)) {
       reply.header('access-control-allow-origin', origin)
       // The userinfo error is only in this header; a browser app must be able to read it (wire spec §10).
       if (endpoint === 'userinfo') reply.header('access-control-expose-headers', 'WWW-Authenticate')
     }
-    return payload
+    done(null, payload)
   })
 }

@@ -14,7 +14,9 @@ export function refuseWhileClosing(app: FastifyInstance): void {
   app.addHook('preClose', async () => {
     closing = true
   })
-  app.addHook('onRequest', async () => {
-    if (closing) throw mocktaError('shutting_down').withHeaders({ 'retry-after': RETRY_AFTER_SECONDS })
+  // Callback-style: it runs on every request (issue 7).
+  app.addHook('onRequest', (_req, _reply, done) => {
+    if (closing) return done(mocktaError('shutting_down').withHeaders({ 'retry-after': RETRY_AFTER_SECONDS }))
+    done()
   })
 }

@@ -1,8 +1,10 @@
 /** Signs and verifies mockta's JWTs (RS256, `kid`, no `typ`, as Okta's tokens: wire spec §5.1). */
 import { sign } from 'node:crypto'
-import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose'
+import type { JWTPayload } from 'jose'
 import type { SigningKey } from '../keys/key-set.js'
 import type { AuthServer } from '../registry/auth-servers.js'
+import { loadJose } from './jose-loader.js'
+import { rememberedPayload, rememberVerified } from './verified-tokens.js'
 
 /**
  * The encoded protected header of each key, serialised once. Keyed by the key object, so a key that
@@ -49,6 +51,10 @@ export async function verifyJwt(token: string, server: AuthServer, nowSeconds: n
   // jose's base64url decoding skips whitespace (atob), so a valid token plus a trailing newline would
   // verify; only the exact compact form (RFC 7515 §7.1) is a token (reliability bar #104).
   if (!COMPACT_JWS.test(token)) return undefined
+  // The same bytes, verified before with a key the server still verifies with (verified-tokens.ts).
+  const remembered = rememberedPayload(token, server.verificationKeys, server.issuer, nowSeconds)
+  if (remembered !== undefined) return remembered ?? undefined
+  const { decodeProtectedHeader, jwtVerify } = await loadJose()
   try {
     const { kid } = decodeProtectedHeader(token)
     const key = typeof kid === 'string' ? server.verificationKeys.get(kid) : undefined
@@ -58,7 +64,7 @@ export async function verifyJwt(token: string, server: AuthServer, nowSeconds: n
       issuer: server.issuer,
       currentDate: new Date(nowSeconds * 1000),
     })
-    return payload
+    return rememberVerified(token, key, server.issuer, payload)
   } catch {
     return undefined
   }

@@ -3,12 +3,12 @@
  * session, then returns to a registered post-logout redirect URI with `state`.
  */
 import type { FastifyInstance } from 'fastify'
-import { decodeJwt } from 'jose'
 import type { AppContext } from '../context.js'
 import { mocktaError, OAuthError, oktaError } from '../errors/oauth-error.js'
 import { readForm } from '../http/form.js'
 import { page, sendErrorPage, sendHtml } from '../http/html.js'
 import { redirectUrl } from '../oauth/authorization-response.js'
+import { loadJose } from '../oauth/jose-loader.js'
 import { verifyJwt } from '../oauth/token-signer.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import { endSession } from '../sign-in/session.js'
@@ -46,6 +46,7 @@ export function logoutRoutes(app: FastifyInstance, ctx: AppContext): void {
  * §10), so the signature, issuer and audience are checked as of the token's own issue time.
  */
 async function hintedClient(hint: string, server: AuthServer, ctx: AppContext): Promise<string | undefined> {
+  const { decodeJwt } = await loadJose()
   let iat: unknown
   try {
     iat = decodeJwt(hint).iat

@@ -6,7 +6,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { dirname } from 'node:path'
-import { generate } from 'selfsigned'
 import type { HttpsConfig } from '../config/types.js'
 
 export interface TlsMaterial {
@@ -23,6 +22,8 @@ export async function tlsMaterial(https: HttpsConfig, baseUrl: string): Promise<
   if (https.certFile !== undefined && https.keyFile !== undefined) {
     return { key: readFileSync(https.keyFile, 'utf8'), cert: readFileSync(https.certFile, 'utf8'), caFile: undefined }
   }
+  // selfsigned (node-forge) is large: loaded only when a certificate is generated (issue 7: start-up).
+  const { generate } = await import('selfsigned')
   const names = [...new Set(['localhost', '127.0.0.1', '::1', new URL(baseUrl).hostname.replace(/^\[|\]$/g, '')])]
   const notBeforeDate = new Date()
   const notAfterDate = new Date(notBeforeDate.getTime() + VALID_DAYS * 86_400_000)

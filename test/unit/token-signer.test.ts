@@ -7,6 +7,7 @@ import { defaultKeyFile } from '../../src/config/load.js'
 import type { SigningKey } from '../../src/keys/key-set.js'
 import type { AuthServer } from '../../src/registry/auth-servers.js'
 import { signJwt, verifyJwt } from '../../src/oauth/token-signer.js'
+import { forgetVerified } from '../../src/oauth/verified-tokens.js'
 import { hs256WithPublicKey, signedByForeignKey, unsignedJwt, withTamperedPayload } from '../helpers/forged-jwt.js'
 
 function signingKey(jwk: JWK & { kid: string }): SigningKey {
@@ -112,4 +113,39 @@ t.test('verifyJwt accepts and rejects exactly what jose jwtVerify (RS256, issuer
     t.strictSame(ours, theirs, name)
   }
   t.ok(await verifyJwt(valid, server, now), 'the valid token does verify')
+})
+
+t.test('a remembered verification decides as jose does: later and earlier times, retired or replaced keys, another issuer', async (t) => {
+  forgetVerified()
+  const key = signingKey(fixture[0]!)
+  const issuer = 'http://127.0.0.1:8080/oauth2/default'
+  const serverWith = (keys: SigningKey[], iss = issuer) => ({ issuer: iss, verificationKeys: new Map(keys.map((k) => [k.kid, k])) }) as unknown as AuthServer
+  const server = serverWith([key])
+  const now = 1767225600
+  const base = { ver: 1, jti: 'AT.x', iss: issuer, aud: 'api://default', iat: now - 10, exp: now + 3600, sub: 'alice@example.com', scp: ['openid'] }
+  const tokens = {
+    valid: await signJwt(base, key),
+    'nbf in an hour': await signJwt({ ...base, nbf: now + 3600, exp: now + 7200 }, key),
+    'no exp': await signJwt({ iss: issuer, jti: 'AT.y' }, key),
+    'fractional exp': await signJwt({ ...base, exp: now + 0.5 }, key),
+  }
+  const jose = async (token: string, s: AuthServer, at: number) => {
+    try {
+      const k = s.verificationKeys.get(decodeProtectedHeader(token).kid as string)
+      return k ? (await jwtVerify(token, k.publicKey, { algorithms: ['RS256'], issuer: s.issuer, currentDate: new Date(at * 1000) })).payload : undefined
+    } catch {
+      return undefined
+    }
+  }
+  const times = [now, now + 1, now + 3599, now + 3600, now + 3601, now + 7200, now - 3600, now - 1e9, 8.64e12 + 1, Number.NaN]
+  for (const [name, token] of Object.entries(tokens)) {
+    for (const at of [now, ...times]) t.strictSame(await verifyJwt(token, server, at), await jose(token, server, at), `${name} at ${at - now}`)
+  }
+  const payload = await verifyJwt(tokens.valid, server, now)
+  t.ok(Object.isFrozen(payload) && Object.isFrozen(payload!['scp']), 'the shared payload cannot be changed by a caller')
+  t.equal(await verifyJwt(tokens.valid, serverWith([]), now), undefined, 'a retired key no longer verifies')
+  t.equal(await verifyJwt(tokens.valid, serverWith([signingKey(fixture[1]!)].map((k) => ({ ...k, kid: key.kid }))), now), undefined, 'another key under the same kid')
+  t.strictSame(await verifyJwt(tokens.valid, serverWith([signingKey(fixture[0]!)]), now), base, 'the same key imported again verifies through jose')
+  t.equal(await verifyJwt(tokens.valid, serverWith([key], 'http://127.0.0.1:8080'), now), undefined, 'another issuer')
+  t.strictSame(await verifyJwt(tokens.valid, server, now), base, 'and the first server still does')
 })
