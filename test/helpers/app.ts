@@ -51,7 +51,11 @@ export async function buildTestApp(
   const clock = options.clock ?? new ManualClock()
   const config = options.config ?? testConfig(options.change)
   const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }), ...(options.ids && { ids: options.ids }) })
-  const canaries = new CanaryWatch([...config.clients.flatMap((c) => (c.secret === undefined ? [] : [c.secret])), ...config.users.map((u) => u.password)])
+  const canaries = new CanaryWatch([
+    ...config.clients.flatMap((c) => (c.secret === undefined ? [] : [c.secret])),
+    ...config.users.map((u) => u.password),
+    ...(config.control.adminToken === undefined ? [] : [config.control.adminToken]),
+  ])
   canaries.attach(app)
   t.teardown(async () => {
     await app.close()
