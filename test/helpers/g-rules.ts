@@ -107,7 +107,8 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
   if (status >= 500 && !options.injectedFault) v.push({ rule: 'G1', detail: `status ${status}` })
   if (BROWSER.has(endpoint) && (status === 302 || status === 303 || String(headers['content-type'] ?? '').startsWith('text/html'))) {
     v.push(...checkBrowserAnswer(endpoint, answer, options))
-  } else if (endpoint === 'userinfo' && status >= 400 && status < 500) {
+  } else if (endpoint === 'userinfo' && status >= 400 && status < 500 && !String(headers['content-type'] ?? '').startsWith('application/json')) {
+    // Framing errors (a repeated Authorization header, a non-form body) come before the route: JSON.
     v.push(...checkBearerError(answer, options))
   } else if (status >= 400) {
     let json: Record<string, unknown> | undefined
@@ -265,7 +266,7 @@ export function snapshotStore(store: Store): string {
  * A cheap G5 fingerprint for fuzz runs (a full dump per run would grow with the run): how many
  * families, tokens, rotations, revocations, codes (redeemed, replayed), sessions and transactions.
  */
-export function storeFingerprint(store: Store): string {
+export function storeFingerprint(store: Store): Record<string, number> {
   const s = store as MemoryStore
   let generations = 0
   let revokedFamilies = 0
@@ -280,7 +281,18 @@ export function storeFingerprint(store: Store): string {
     if (e.redeemed) redeemed++
     if (e.replayed) replayed++
   }
-  return [s['families'].size, s['families'].tokenCount, generations, revokedFamilies, s['revokedAccessTokens'].size, signIn.codes.size, redeemed, replayed, signIn.sessions.size, signIn.transactions.size].join(' ')
+  return {
+    families: s['families'].size,
+    tokens: s['families'].tokenCount,
+    generations,
+    revokedFamilies,
+    revokedAccessTokens: s['revokedAccessTokens'].size,
+    codes: signIn.codes.size,
+    redeemed,
+    replayed,
+    sessions: signIn.sessions.size,
+    transactions: signIn.transactions.size,
+  }
 }
 
 /** The `error` and `error_description` of any answer: JSON body, redirect, error page, form_post or Bearer challenge. */
