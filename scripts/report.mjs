@@ -140,7 +140,7 @@ export function buildReport(root, dir, full) {
   const storeDiff = sum(model, 'storeDiff')
   out.push('-- model-based consistency')
   out.push(
-    `  families ${n(sum(model, 'families'))}  ops ${n(sum(model, 'ops'))}  max in flight ${n(Math.max(0, ...model.map((m) => m.inFlight ?? 0)))}  tokens lost ${n(lost)}  forks ${n(forks)}  zombies ${n(sum(model, 'zombies'))}  5xx ${n(model5xx)}  evictions ${n(sum(model, 'evictions'))}  store size = model ± ${n(storeDiff)}`,
+    `  families ${n(sum(model, 'families'))} (through the code flow ${n(sum(model, 'codeSignIns'))})  ops ${n(sum(model, 'ops'))}  max in flight ${n(Math.max(0, ...model.map((m) => m.inFlight ?? 0)))}  tokens lost ${n(lost)}  forks ${n(forks)}  zombies ${n(sum(model, 'zombies'))}  5xx ${n(model5xx)}  evictions ${n(sum(model, 'evictions'))}  store size = model ± ${n(storeDiff)}`,
   )
   gate('tokens lost, forks or zombies', lost + forks + zombies + model5xx + storeDiff > 0 || (full && model.length === 0))
 
