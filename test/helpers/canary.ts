@@ -9,6 +9,7 @@
  * request presented and for the configured secrets. Any hit fails the test and the report gate.
  */
 import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../src/config/types.js'
 import { record } from './report.js'
 
 /** Request parameters whose values are credentials or tokens (body or query). */
@@ -170,4 +171,31 @@ export class CanaryWatch {
     record('canary', { canaries: this.canaries.size, logBytes: Buffer.byteLength(logs), responses: this.responses, logHits: logHits.length, responseHits: this.responseHits.length })
     return { logHits, responseHits: this.responseHits }
   }
+}
+
+/** Attaches a CanaryWatch whose always-secret values are the configured secrets (client secrets, user passwords, the admin token). */
+export function leakWatch(app: FastifyInstance, config: Config): CanaryWatch {
+  const canaries = new CanaryWatch([
+    ...config.clients.flatMap((c) => (c.secret === undefined ? [] : [c.secret])),
+    ...config.users.map((u) => u.password),
+    ...(config.control.adminToken === undefined ? [] : [config.control.adminToken]),
+  ])
+  canaries.attach(app)
+  return canaries
+}
+
+/** At teardown: closes the app, searches its logs, and fails the test on any hit in them or in a response. */
+export function failOnLeaks(t: { teardown(fn: () => unknown): void }, app: FastifyInstance, canaries: CanaryWatch, logs: () => string): void {
+  t.teardown(async () => {
+    await app.close()
+    const { logHits, responseHits } = canaries.check(logs())
+    if (logHits.length + responseHits.length > 0) throw new Error(`leak canaries hit: logs ${JSON.stringify(logHits)} responses ${JSON.stringify(responseHits)}`)
+  })
+}
+
+/** Makes `app` a leak canary run (reliability bar SP-2): leakWatch now, failOnLeaks at teardown. */
+export function watchForLeaks(t: { teardown(fn: () => unknown): void }, app: FastifyInstance, config: Config, logs: () => string): CanaryWatch {
+  const canaries = leakWatch(app, config)
+  failOnLeaks(t, app, canaries, logs)
+  return canaries
 }
