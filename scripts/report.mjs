@@ -120,9 +120,16 @@ export function buildReport(root, dir, full) {
   out.push(`  refresh bursts ${n(g0.total + g30.total)} (N=${sizes || '-'})  grace=0 exactly-one-winner ${n(g0.good)}/${n(g0.total)} | grace=30 single-successor ${n(g30.good)}/${n(g30.total)}`)
   out.push(`  mutant (consume-after-await) detected: ${mutant.length === 0 ? 'not run' : mutantDetected ? 'yes' : 'NO'}${mutant.length ? ` (bursts with several winners ${n(sum(mutant, 'multiWinnerBursts'))}/${n(sum(mutant, 'bursts'))})` : ''}`)
   out.push(`  refresh-vs-revoke ${n(rr.total)} zombies ${n(rr.total - rr.good)} | parallel revoke+introspect ${n(ri.total)} clean ${n(ri.good)}/${n(ri.total)} | 5xx ${n(race5xx)}`)
-  out.push('  code-redeem bursts: not run (authorization_code lands with issue 3)')
-  gate('race bursts', g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || race5xx > 0 || (full && g0.total + g30.total === 0))
-  gate('consume-after-await mutant not detected', !mutantDetected && (full || mutant.length > 0))
+  const codes = tallyRace('code-redeem')
+  const codeSizes = [...new Set(bursts('code-redeem').map((r) => r.n))].join('/')
+  const codeMutant = bursts('code-mutant')
+  const codeMutantDetected = codeMutant.length > 0 && codeMutant.every((m) => m.detected)
+  out.push(
+    `  code-redeem bursts ${n(codes.total)} (N=${codeSizes || '-'})  exactly-one-winner, winner revoked ${n(codes.good)}/${n(codes.total)}` +
+      ` | mutant (consume-after-await on codes) detected: ${codeMutant.length === 0 ? 'not run' : codeMutantDetected ? 'yes' : 'NO'}${codeMutant.length ? ` (${n(sum(codeMutant, 'multiWinnerBursts'))}/${n(sum(codeMutant, 'bursts'))})` : ''}`,
+  )
+  gate('race bursts', g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || race5xx > 0 || (full && (g0.total + g30.total === 0 || codes.total === 0)))
+  gate('consume-after-await mutant not detected', (!mutantDetected && (full || mutant.length > 0)) || (!codeMutantDetected && (full || codeMutant.length > 0)))
 
   // -- model-based consistency
   const model = of('model')
@@ -133,7 +140,7 @@ export function buildReport(root, dir, full) {
   const storeDiff = sum(model, 'storeDiff')
   out.push('-- model-based consistency')
   out.push(
-    `  families ${n(sum(model, 'families'))}  ops ${n(sum(model, 'ops'))}  max in flight ${n(Math.max(0, ...model.map((m) => m.inFlight ?? 0)))}  tokens lost ${n(lost)}  forks ${n(forks)}  zombies ${n(sum(model, 'zombies'))}  5xx ${n(model5xx)}  evictions ${n(sum(model, 'evictions'))}  store size = model ± ${n(storeDiff)}`,
+    `  families ${n(sum(model, 'families'))} (through the code flow ${n(sum(model, 'codeSignIns'))})  ops ${n(sum(model, 'ops'))}  max in flight ${n(Math.max(0, ...model.map((m) => m.inFlight ?? 0)))}  tokens lost ${n(lost)}  forks ${n(forks)}  zombies ${n(sum(model, 'zombies'))}  5xx ${n(model5xx)}  evictions ${n(sum(model, 'evictions'))}  store size = model ± ${n(storeDiff)}`,
   )
   gate('tokens lost, forks or zombies', lost + forks + zombies + model5xx + storeDiff > 0 || (full && model.length === 0))
 

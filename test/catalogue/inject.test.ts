@@ -1,5 +1,6 @@
 /**
- * The bad-input catalogue (reliability bar §1, rows #12–#117) through `app.inject`, one test per
+ * The bad-input catalogue (reliability bar §1, rows #12–#117, with the sign-in flows' rows from
+ * sign-in-rows.ts) through `app.inject`, one test per
  * variant: its expected status and `error`, then every rule G1–G9 (helpers/g-rules.ts) — no 5xx,
  * OAuth shape, no echo, cache and challenge headers, no state change, healthy afterwards,
  * deterministic (a second run on fresh fixtures gives the same answer), a hang guard (times are
@@ -9,10 +10,11 @@ import { performance } from 'node:perf_hooks'
 import t from 'tap'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { SERVICE, basic, buildTestApp, post, signIn, type TestApp } from '../helpers/app.js'
-import { findCanaries, presentedBy } from '../helpers/canary.js'
-import { checkAnswer, endpointOf, snapshotStore, type Violation } from '../helpers/g-rules.js'
+import { findCanaries, loggedOnlyBy, presentedBy } from '../helpers/canary.js'
+import { answerError, checkAnswer, endpointOf, offeredRedirects, registeredRedirects, snapshotStore, type Violation } from '../helpers/g-rules.js'
 import { record } from '../helpers/report.js'
 import { CONFIGS, catalogueRows, type Fixture, type Row } from './rows.js'
+import { signInRows } from './sign-in-rows.js'
 
 const apps = new Map<string, Promise<TestApp>>()
 function appFor(name: keyof typeof CONFIGS): Promise<TestApp> {
@@ -35,15 +37,16 @@ async function fixture(app: TestApp): Promise<Fixture> {
   return { t: app, native, web }
 }
 
-function presentedIn(options: InjectOptions): string[] {
+/** What a request presented (G3, G9), what it may see again (G9 only), and the redirect targets it offered. */
+function presentedIn(options: InjectOptions): { presented: string[]; loggedOnly: string[]; rejected: string[] } {
   const url = new URL(String(options.url), 'http://x')
   const query: Record<string, string[]> = Object.create(null)
   for (const [k, v] of url.searchParams) (query[k] ??= []).push(v)
   const body: Record<string, string[]> = Object.create(null)
-  if (typeof options.payload === 'string' || Buffer.isBuffer(options.payload)) {
-    for (const [k, v] of new URLSearchParams(String(options.payload))) (body[k] ??= []).push(v)
-  }
-  return presentedBy((options.headers ?? {}) as Record<string, unknown>, body, query)
+  const form = typeof options.payload === 'string' || Buffer.isBuffer(options.payload) ? new URLSearchParams(String(options.payload)) : undefined
+  for (const [k, v] of form ?? []) (body[k] ??= []).push(v)
+  const headers = (options.headers ?? {}) as Record<string, unknown>
+  return { presented: presentedBy(headers, body, query), loggedOnly: loggedOnlyBy(headers, body), rejected: offeredRedirects(url.searchParams, form) }
 }
 
 interface Run {
@@ -56,7 +59,7 @@ interface Run {
 async function runOnce(row: Row, app: TestApp): Promise<Run> {
   const f = await fixture(app)
   const options = await row.request(f)
-  const presented = presentedIn(options)
+  const { presented, loggedOnly, rejected } = presentedIn(options)
   const before = snapshotStore(app.ctx.store)
   const logMark = app.logs().length
   const start = performance.now()
@@ -64,12 +67,13 @@ async function runOnce(row: Row, app: TestApp): Promise<Run> {
   const ms = performance.now() - start
   const endpoint = endpointOf(String(options.url))
   const headers = (options.headers ?? {}) as Record<string, unknown>
-  const violations = checkAnswer(endpoint, { status: res.statusCode, headers: res.headers, body: res.body }, { presented, sentAuthorization: headers['authorization'] !== undefined, ms })
+  const answer = { status: res.statusCode, headers: res.headers, body: res.body }
+  const violations = checkAnswer(endpoint, answer, { presented, rejected, redirectTargets: registeredRedirects(app.ctx.config.clients), sentAuthorization: headers['authorization'] !== undefined, ms })
   const failures: string[] = []
   const { expect } = row
   if (res.statusCode !== expect.status) failures.push(`status ${res.statusCode}, expected ${expect.status}: ${res.body.slice(0, 200)}`)
   if (expect.error !== undefined) {
-    const error = safeJson(res.body)?.['error']
+    const error = answerError(answer).error
     if (error !== expect.error) failures.push(`error ${String(error)}, expected ${expect.error}`)
   }
   if (expect.body !== undefined) {
@@ -81,7 +85,7 @@ async function runOnce(row: Row, app: TestApp): Promise<Run> {
   const problem = await row.after?.(f, res.body)
   if (problem) failures.push(problem)
   // G9: nothing the request presented reached the log lines it caused.
-  const leaked = findCanaries(app.logs().slice(logMark), presented)
+  const leaked = findCanaries(app.logs().slice(logMark), [...presented, ...loggedOnly])
   if (leaked.length) violations.push({ rule: 'G9', detail: `logged ${leaked.length} presented value(s)` })
   // G6: healthy afterwards.
   if (!(await healthy(app))) violations.push({ rule: 'G6', detail: 'the happy path failed afterwards' })
@@ -106,11 +110,12 @@ function safeJson(body: string): Record<string, unknown> | undefined {
 /** What must repeat (G7): status, error (or Okta's API errorCode) and description, or `active`. Okta's errorId is random. */
 const outcome = (r: Run) => {
   const body = safeJson(r.res.body)
-  const parts = r.res.statusCode >= 400 ? [body?.['error'] ?? body?.['errorCode'], body?.['error_description']] : [body?.['active']]
+  const { error, description } = answerError({ status: r.res.statusCode, headers: r.res.headers, body: r.res.body })
+  const parts = error !== undefined ? [error, description] : r.res.statusCode >= 400 ? [body?.['errorCode'], body?.['error_description']] : [body?.['active']]
   return `${r.res.statusCode} ${parts.map(String).join(' ')}`
 }
 
-for (const row of catalogueRows()) {
+for (const row of [...catalogueRows(), ...signInRows()]) {
   t.test(`${row.case} ${row.variant}`, async (t) => {
     const app = await appFor(row.config ?? 'default')
     const first = await runOnce(row, app)

@@ -10,6 +10,7 @@ import { SERVICE, WEB, basic, buildTestApp, post, refresh, signIn, type TestApp 
 import { builtPackage, productionEnv } from '../helpers/cli-build.js'
 import { freePort, run } from '../helpers/child-process.js'
 import { passwordGrant } from '../helpers/listening-app.js'
+import { postForm } from '../helpers/oauth-fetch.js'
 import { oktaWire } from '../helpers/okta-catalogue.js'
 import { record } from '../helpers/report.js'
 import { ManualClock } from '../../src/clock.js'
@@ -79,52 +80,50 @@ for (const [label, gapSeconds] of [
   })
 }
 
-t.test('the real command: SIGTERM, start again on the same port, old tokens gone', async (t) => {
+/** The built command on one port for both lives of a restart; `start` resolves once it listens. */
+async function realCommand(t: Parameters<typeof run>[0]) {
   const root = await builtPackage()
   const port = await freePort()
-  const start = () => run(t, process.execPath, [join(root, 'dist/cli.js'), '--port', String(port)], { cwd: root, env: productionEnv() })
-  const first = start()
-  await first.waitFor(/mockta listening/)
-  const base = `http://127.0.0.1:${port}`
+  const start = async () => {
+    const life = run(t, process.execPath, [join(root, 'dist/cli.js'), '--port', String(port)], { cwd: root, env: productionEnv() })
+    await life.waitFor(/mockta listening/)
+    return life
+  }
+  return { start, base: `http://127.0.0.1:${port}` }
+}
+
+t.test('the real command: SIGTERM, start again on the same port, old tokens gone', async (t) => {
+  const { start, base } = await realCommand(t)
+  const first = await start()
   const tokens = await passwordGrant(base, { scope: 'openid offline_access' })
-  const revoke = await fetch(`${base}/oauth2/default/v1/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: 'native-app', token: tokens.access_token }) })
-  t.equal(revoke.status, 200)
+  t.equal((await postForm(base, 'revoke', { client_id: 'native-app', token: tokens.access_token })).status, 200)
   first.child.kill('SIGTERM')
   t.same(await first.exit(15_000), { code: 0, signal: null })
 
-  const second = start()
-  await second.waitFor(/mockta listening/)
-  const form = (params: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) })
-  const rt = await fetch(`${base}/oauth2/default/v1/token`, form({ grant_type: 'refresh_token', client_id: 'native-app', refresh_token: tokens.refresh_token }))
+  const second = await start()
+  const rt = await postForm(base, 'token', { grant_type: 'refresh_token', client_id: 'native-app', refresh_token: tokens.refresh_token })
   t.equal(rt.status, 400)
-  t.equal(await rt.text(), INVALID_GRANT, 'the old refresh token: invalid_grant, never a 500')
+  t.equal(rt.text, INVALID_GRANT, 'the old refresh token: invalid_grant, never a 500')
   for (const token of [tokens.access_token, tokens.id_token]) {
-    const res = await fetch(`${base}/oauth2/default/v1/introspect`, form({ client_id: 'native-app', token }))
-    t.equal(await res.text(), '{"active":false}', 'an old token is inactive after the restart')
+    t.equal((await postForm(base, 'introspect', { client_id: 'native-app', token })).text, '{"active":false}', 'an old token is inactive after the restart')
   }
   second.child.kill('SIGTERM')
   t.same(await second.exit(15_000), { code: 0, signal: null })
 })
 
 t.test('SIGKILL in the middle of a refresh burst, then a restart: old tokens rejected cleanly (F-2)', async (t) => {
-  const root = await builtPackage()
-  const port = await freePort()
-  const start = () => run(t, process.execPath, [join(root, 'dist/cli.js'), '--port', String(port)], { cwd: root, env: productionEnv() })
-  const first = start()
-  await first.waitFor(/mockta listening/)
-  const base = `http://127.0.0.1:${port}`
+  const { start, base } = await realCommand(t)
+  const first = await start()
   const sessions = await Promise.all(Array.from({ length: 20 }, () => passwordGrant(base, { scope: 'offline_access api:read' })))
-  const refreshOnce = (rt: string) =>
-    fetch(`${base}/oauth2/default/v1/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'native-app', refresh_token: rt }) })
+  const refreshOnce = (rt: string) => postForm(base, 'token', { grant_type: 'refresh_token', client_id: 'native-app', refresh_token: rt })
   const burst = Promise.allSettled(sessions.flatMap((s) => Array.from({ length: 5 }, () => refreshOnce(s.refresh_token))))
   first.child.kill('SIGKILL')
   await burst
   t.equal((await first.exited).signal, 'SIGKILL')
 
-  const second = start()
-  await second.waitFor(/mockta listening/)
-  const after = await Promise.all(sessions.map((s) => refreshOnce(s.refresh_token).then(async (res) => [res.status, await res.text()] as const)))
-  t.ok(after.every(([status, body]) => status === 400 && body === INVALID_GRANT), 'every old refresh token: invalid_grant, never a 500')
+  const second = await start()
+  const after = await Promise.all(sessions.map((s) => refreshOnce(s.refresh_token)))
+  t.ok(after.every(({ status, text }) => status === 400 && text === INVALID_GRANT), 'every old refresh token: invalid_grant, never a 500')
   t.equal((await refreshOnce((await passwordGrant(base, { scope: 'offline_access api:read' })).refresh_token)).status, 200, 'a new session works')
   second.child.kill('SIGTERM')
   t.same(await second.exit(15_000), { code: 0, signal: null })

@@ -1,6 +1,6 @@
 /** Generated requests for the fuzz properties: parameters, values, credentials and bodies. */
 import fc from 'fast-check'
-import { SERVICE, WEB, basic } from '../helpers/app.js'
+import { SERVICE, WEB, basic, signIn, type TestApp } from '../helpers/app.js'
 
 /** Every parameter the core endpoints read, plus ones they must ignore. */
 export const PARAMS = [
@@ -12,6 +12,20 @@ export const PARAMS = [
 export type Value = { literal: string } | { real: 'nativeRT' | 'nativeAT' | 'webRT' | 'webAT' | 'webID' }
 export type Fixtures = Record<'nativeRT' | 'nativeAT' | 'webRT' | 'webAT' | 'webID', string>
 export const resolve = (v: Value, f: Fixtures): string => ('literal' in v ? v.literal : f[v.real])
+
+/** Fresh tokens of a native (public) and a web (confidential) sign-in. */
+export async function fixtures(app: TestApp): Promise<Fixtures> {
+  const native = await signIn(app.app)
+  const web = await signIn(app.app, { client: 'web-app' })
+  return { nativeRT: native.refresh_token, nativeAT: native.access_token, webRT: web.refresh_token, webAT: web.access_token, webID: web.id_token! }
+}
+
+/** A form body as the server's parser sees it (repeated names as lists), for presentedBy. */
+export const parsedBody = (payload: string): Record<string, string[]> => {
+  const body: Record<string, string[]> = Object.create(null)
+  for (const [k, v] of new URLSearchParams(payload)) (body[k] ??= []).push(v)
+  return body
+}
 
 const junk: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 60 }),

@@ -5,23 +5,11 @@
  */
 import fc from 'fast-check'
 import t from 'tap'
-import { DEFAULT_AS, FORM, buildTestApp, signIn, type TestApp } from '../helpers/app.js'
+import { DEFAULT_AS, FORM, buildTestApp } from '../helpers/app.js'
 import { presentedBy } from '../helpers/canary.js'
 import { count, newTally, runProperty } from '../helpers/fuzz.js'
 import { checkAnswer, type Endpoint } from '../helpers/g-rules.js'
-import { auth, authHeader, encodeParams, encoding, params, resolve, type Fixtures } from './arbitraries.js'
-
-async function fixtures(app: TestApp): Promise<Fixtures> {
-  const native = await signIn(app.app)
-  const web = await signIn(app.app, { client: 'web-app' })
-  return { nativeRT: native.refresh_token, nativeAT: native.access_token, webRT: web.refresh_token, webAT: web.access_token, webID: web.id_token! }
-}
-
-const parsedBody = (payload: string) => {
-  const body: Record<string, string[]> = Object.create(null)
-  for (const [k, v] of new URLSearchParams(payload)) (body[k] ??= []).push(v)
-  return body
-}
+import { auth, authHeader, encodeParams, encoding, params, fixtures, parsedBody, resolve } from './arbitraries.js'
 
 const tokenParam = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('nativeRT', 'nativeAT', 'webRT', 'webAT', 'webID').map((real) => ({ real }) as const) }, { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((literal) => ({ literal })) })
 

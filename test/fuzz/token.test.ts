@@ -4,23 +4,11 @@
  */
 import fc from 'fast-check'
 import t from 'tap'
-import { DEFAULT_AS, FORM, SERVICE, basic, buildTestApp, post, signIn, type TestApp } from '../helpers/app.js'
+import { DEFAULT_AS, FORM, SERVICE, basic, buildTestApp, post, signIn } from '../helpers/app.js'
 import { presentedBy } from '../helpers/canary.js'
 import { count, newTally, runProperty } from '../helpers/fuzz.js'
 import { checkAnswer } from '../helpers/g-rules.js'
-import { auth, authHeader, encodeParams, encoding, params, reencoded, resolve, type Fixtures } from './arbitraries.js'
-
-async function fixtures(app: TestApp): Promise<Fixtures> {
-  const native = await signIn(app.app)
-  const web = await signIn(app.app, { client: 'web-app' })
-  return { nativeRT: native.refresh_token, nativeAT: native.access_token, webRT: web.refresh_token, webAT: web.access_token, webID: web.id_token! }
-}
-
-const parsedBody = (payload: string) => {
-  const body: Record<string, string[]> = Object.create(null)
-  for (const [k, v] of new URLSearchParams(payload)) (body[k] ??= []).push(v)
-  return body
-}
+import { auth, authHeader, encodeParams, encoding, params, reencoded, fixtures, parsedBody, resolve } from './arbitraries.js'
 
 t.test('/token: any generated form and credentials get a well-formed answer, never a 5xx (G1–G4)', async (t) => {
   const app = await buildTestApp(t)

@@ -9,7 +9,7 @@ import type { Config } from '../../src/config/types.js'
 import type { AppContext } from '../../src/context.js'
 import type { Ids } from '../../src/ids.js'
 import type { Store } from '../../src/store/store.js'
-import { CanaryWatch } from './canary.js'
+import { CanaryWatch, watchForLeaks } from './canary.js'
 
 export const BASE_URL = 'http://mockta.test'
 export const DEFAULT_AS = '/oauth2/default/v1'
@@ -51,14 +51,7 @@ export async function buildTestApp(
   const clock = options.clock ?? new ManualClock()
   const config = options.config ?? testConfig(options.change)
   const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }), ...(options.ids && { ids: options.ids }) })
-  const canaries = new CanaryWatch([...config.clients.flatMap((c) => (c.secret === undefined ? [] : [c.secret])), ...config.users.map((u) => u.password)])
-  canaries.attach(app)
-  t.teardown(async () => {
-    await app.close()
-    // Every app a test builds is a leak canary run (reliability bar SP-2): zero hits or the test fails.
-    const { logHits, responseHits } = canaries.check(logs())
-    if (logHits.length + responseHits.length > 0) throw new Error(`leak canaries hit: logs ${JSON.stringify(logHits)} responses ${JSON.stringify(responseHits)}`)
-  })
+  const canaries = watchForLeaks(t, app, config, logs)
   return { app, ctx, clock, logs, canaries }
 }
 

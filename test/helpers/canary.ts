@@ -1,12 +1,15 @@
 /**
  * Leak canaries (reliability bar SP-2, SP-3, G3, G9), attached to every app `buildTestApp` builds.
- * Every secret, credential and token seen — configured client secrets and passwords, every
- * Authorization header, every sensitive parameter sent, every token issued — becomes a canary. At
+ * Every secret, credential and token seen — configured client secrets, passwords and the control
+ * plane's admin token, every Authorization header, every sensitive parameter sent (passwords typed
+ * into the sign-in form, codes, PKCE verifiers), every token issued, every authorization code on a
+ * redirect, every cookie value (sign-in session, browser binding) and sign-in transaction id — becomes a canary. At
  * teardown the app's logs (captured at `trace`) are searched for each canary raw, URL-encoded,
  * form-encoded, base64 and base64url; each response is checked when sent for the values its own
  * request presented and for the configured secrets. Any hit fails the test and the report gate.
  */
 import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../src/config/types.js'
 import { record } from './report.js'
 
 /** Request parameters whose values are credentials or tokens (body or query). */
@@ -75,6 +78,52 @@ export function presentedBy(headers: Record<string, unknown>, body: unknown, que
   return values.filter(isCanaryWorthy)
 }
 
+/** Secrets that rightly come back to their holder (the sign-in form's transaction id, cookies): searched for in the logs only. */
+export function loggedOnlyBy(headers: Record<string, unknown>, body: unknown): string[] {
+  const values = stringsOf(body, ['tx'])
+  const cookie = headers['cookie']
+  for (const header of Array.isArray(cookie) ? cookie : [cookie]) {
+    if (typeof header !== 'string') continue
+    values.push(header)
+    for (const part of header.split(';')) values.push(part.slice(part.indexOf('=') + 1).trim())
+  }
+  return values.filter(isCanaryWorthy)
+}
+
+/** Redirect and form_post parameters that carry codes or tokens (RFC 6749 §4.1.2, §4.2.2). */
+const FRONT_CHANNEL = new Set(['code', 'access_token', 'id_token', 'refresh_token', 'tx'])
+const HTML_ESCAPES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" }
+
+/**
+ * Secrets an answer hands out outside a JSON body: codes and tokens on a redirect (query or fragment),
+ * cookie values (the session and the browser binding), and hidden form inputs (the sign-in form's
+ * transaction id, form_post codes and tokens).
+ */
+export function issuedBy(headers: Record<string, unknown>, payload: string): string[] {
+  const values: string[] = []
+  const location = headers['location']
+  if (typeof location === 'string') {
+    try {
+      const url = new URL(location, 'http://mockta.invalid')
+      for (const [k, v] of [...new URLSearchParams(url.search), ...new URLSearchParams(url.hash.slice(1))]) if (FRONT_CHANNEL.has(k)) values.push(v)
+    } catch {
+      // Not a URL: nothing handed out.
+    }
+  }
+  const setCookie = headers['set-cookie']
+  for (const line of Array.isArray(setCookie) ? setCookie : [setCookie]) {
+    if (typeof line !== 'string') continue
+    const pair = line.split(';', 1)[0]!
+    values.push(pair.slice(pair.indexOf('=') + 1))
+  }
+  if (payload.includes('<input type="hidden"')) {
+    for (const m of payload.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
+      if (FRONT_CHANNEL.has(m[1]!)) values.push(m[2]!.replace(/&(amp|lt|gt|quot|#39);/g, (e) => HTML_ESCAPES[e]!))
+    }
+  }
+  return values.filter(isCanaryWorthy)
+}
+
 export class CanaryWatch {
   readonly canaries = new Set<string>()
   private readonly alwaysSecret: string[]
@@ -92,9 +141,11 @@ export class CanaryWatch {
   }
 
   attach(app: FastifyInstance): void {
-    app.addHook('onSend', async (req, _reply, payload) => {
+    app.addHook('onSend', async (req, reply, payload) => {
       const presented = presentedBy(req.headers, req.body, req.query)
       for (const value of presented) this.canaries.add(value)
+      for (const value of loggedOnlyBy(req.headers, req.body)) this.canaries.add(value)
+      for (const value of issuedBy(reply.getHeaders(), typeof payload === 'string' ? payload : '')) this.canaries.add(value)
       if (typeof payload !== 'string') return payload
       this.responses++
       let parsed: Record<string, unknown> | undefined
@@ -120,4 +171,31 @@ export class CanaryWatch {
     record('canary', { canaries: this.canaries.size, logBytes: Buffer.byteLength(logs), responses: this.responses, logHits: logHits.length, responseHits: this.responseHits.length })
     return { logHits, responseHits: this.responseHits }
   }
+}
+
+/** Attaches a CanaryWatch whose always-secret values are the configured secrets (client secrets, user passwords, the admin token). */
+export function leakWatch(app: FastifyInstance, config: Config): CanaryWatch {
+  const canaries = new CanaryWatch([
+    ...config.clients.flatMap((c) => (c.secret === undefined ? [] : [c.secret])),
+    ...config.users.map((u) => u.password),
+    ...(config.control.adminToken === undefined ? [] : [config.control.adminToken]),
+  ])
+  canaries.attach(app)
+  return canaries
+}
+
+/** At teardown: closes the app, searches its logs, and fails the test on any hit in them or in a response. */
+export function failOnLeaks(t: { teardown(fn: () => unknown): void }, app: FastifyInstance, canaries: CanaryWatch, logs: () => string): void {
+  t.teardown(async () => {
+    await app.close()
+    const { logHits, responseHits } = canaries.check(logs())
+    if (logHits.length + responseHits.length > 0) throw new Error(`leak canaries hit: logs ${JSON.stringify(logHits)} responses ${JSON.stringify(responseHits)}`)
+  })
+}
+
+/** Makes `app` a leak canary run (reliability bar SP-2): leakWatch now, failOnLeaks at teardown. */
+export function watchForLeaks(t: { teardown(fn: () => unknown): void }, app: FastifyInstance, config: Config, logs: () => string): CanaryWatch {
+  const canaries = leakWatch(app, config)
+  failOnLeaks(t, app, canaries, logs)
+  return canaries
 }

@@ -6,6 +6,8 @@ import { mocktaErrors, oktaErrors } from '../../src/errors/okta-errors.js'
 import { supportedGrantTypes } from '../../src/grants/index.js'
 import type { MemoryStore } from '../../src/store/memory-store.js'
 import type { Store } from '../../src/store/store.js'
+import { page } from '../../src/http/html.js'
+import { SIGN_IN_PATH, signInPage } from '../../src/sign-in/sign-in-page.js'
 
 export type Rule = 'G1' | 'G2' | 'G3' | 'G4' | 'G5' | 'G6' | 'G7' | 'G8' | 'G9'
 export interface Violation {
@@ -13,7 +15,10 @@ export interface Violation {
   detail: string
 }
 
-export type Endpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'other'
+export type Endpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'other' | BrowserEndpoint | 'userinfo'
+/** Endpoints a browser visits: their errors are HTML pages or redirects, not JSON (issue 3). */
+export type BrowserEndpoint = 'authorize' | 'logout' | 'sign-in'
+const BROWSER: ReadonlySet<Endpoint> = new Set<Endpoint>(['authorize', 'logout', 'sign-in'])
 
 /** Registered `error` codes per endpoint (RFC 6749 §5.2, 7662, 7009) plus Okta's and mockta's additions. */
 export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
@@ -23,6 +28,13 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
   keys: new Set(['invalid_request', 'server_error']),
   discovery: new Set(['invalid_request', 'server_error']),
   other: new Set(['invalid_request', 'server_error']),
+  // RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6, plus Okta's page errors: invalid_client (unknown
+  // client_id), missing_redirect_uri and unsupported_response_mode (its own error codes).
+  authorize: new Set(['invalid_request', 'invalid_client', 'missing_redirect_uri', 'unsupported_response_mode', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'login_required', 'interaction_required', 'consent_required', 'temporarily_unavailable', 'server_error']),
+  logout: new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
+  'sign-in': new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
+  // RFC 6750 §3.1.
+  userinfo: new Set(['invalid_request', 'invalid_token', 'insufficient_scope', 'temporarily_unavailable', 'server_error']),
 }
 
 /** OAuth 2.1 §3.2.4: error and error_description use %x20-21 / %x23-5B / %x5D-7E only. */
@@ -44,6 +56,10 @@ export const endpointOf = (url: string): Endpoint => {
   if (/\/v1\/revoke$/.test(path)) return 'revoke'
   if (/\/v1\/keys$/.test(path)) return 'keys'
   if (/\/\.well-known\//.test(path)) return 'discovery'
+  if (/\/v1\/authorize$/.test(path)) return 'authorize'
+  if (/\/v1\/logout$/.test(path)) return 'logout'
+  if (/\/v1\/userinfo$/.test(path)) return 'userinfo'
+  if (path === SIGN_IN_PATH) return 'sign-in'
   return 'other'
 }
 
@@ -64,24 +80,38 @@ const VOCABULARY = [
 
 /** All 8-character substrings of a value, for the no-echo rule (G3). */
 function windows(value: string, size = 8): string[] {
-  const out: string[] = []
-  for (let i = 0; i + size <= value.length; i++) out.push(value.slice(i, i + size))
-  return out
+  // Distinct windows only: a long repetitive value (a 3,000-character fuzz value) has few.
+  const out = new Set<string>()
+  for (let i = 0; i + size <= value.length; i++) out.add(value.slice(i, i + size))
+  return [...out]
 }
 
 /**
  * G1 (status), G2 (shape), G3 (no echo of `presented`), G4 (cache and challenge headers), G8 (hang
  * guard) for one answer. `sentAuthorization`: whether the request carried an Authorization header.
  */
-export function checkAnswer(
-  endpoint: Endpoint,
-  answer: Answer,
-  options: { presented?: readonly string[]; sentAuthorization?: boolean; ms?: number; injectedFault?: boolean } = {},
-): Violation[] {
+export interface CheckOptions {
+  /** Secrets, tokens, codes and verifiers the request carried: never echoed (G3). */
+  presented?: readonly string[]
+  /** Values that must not come back in an error (rejected redirect URIs): G3 on error answers only. */
+  rejected?: readonly string[]
+  /** Every registered redirect URI: a redirect anywhere else breaks RFC 6749 §4.1.2.1 (G2). */
+  redirectTargets?: readonly string[]
+  sentAuthorization?: boolean
+  ms?: number
+  injectedFault?: boolean
+}
+
+export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOptions = {}): Violation[] {
   const v: Violation[] = []
   const { status, headers, body } = answer
   if (status >= 500 && !options.injectedFault) v.push({ rule: 'G1', detail: `status ${status}` })
-  if (status >= 400) {
+  if (BROWSER.has(endpoint) && (status === 302 || status === 303 || String(headers['content-type'] ?? '').startsWith('text/html'))) {
+    v.push(...checkBrowserAnswer(endpoint, answer, options))
+  } else if (endpoint === 'userinfo' && status >= 400 && status < 500 && !String(headers['content-type'] ?? '').startsWith('application/json')) {
+    // Framing errors (a repeated Authorization header, a non-form body) come before the route: JSON.
+    v.push(...checkBearerError(answer, options))
+  } else if (status >= 400) {
     let json: Record<string, unknown> | undefined
     try {
       const parsed: unknown = JSON.parse(body)
@@ -107,14 +137,118 @@ export function checkAnswer(
   } else {
     for (const value of options.presented ?? []) if (value.length >= 12 && body.includes(value)) v.push({ rule: 'G3', detail: `echoes ${value.slice(0, 4)}…` })
   }
-  if ((endpoint === 'token' || endpoint === 'introspect') && status !== 404 && status !== 405 && status < 500) {
+  if ((endpoint === 'token' || endpoint === 'introspect' || endpoint === 'userinfo') && status !== 404 && status !== 405 && status < 500) {
     if (!String(headers['cache-control'] ?? '').includes('no-store')) v.push({ rule: 'G4', detail: 'no Cache-Control: no-store' })
     if (headers['pragma'] !== 'no-cache') v.push({ rule: 'G4', detail: 'no Pragma: no-cache' })
   }
-  if (status === 401 && options.sentAuthorization && !/^Basic realm="[^"]+"$/.test(String(headers['www-authenticate'] ?? ''))) {
+  // RFC 6750 §3: a protected resource's 401 always carries a Bearer challenge.
+  if (status === 401 && endpoint === 'userinfo' && !String(headers['www-authenticate'] ?? '').startsWith('Bearer ')) v.push({ rule: 'G4', detail: 'a /userinfo 401 without WWW-Authenticate: Bearer' })
+  if (status === 401 && endpoint !== 'userinfo' && !BROWSER.has(endpoint) && options.sentAuthorization && !/^Basic realm="[^"]+"$/.test(String(headers['www-authenticate'] ?? ''))) {
     v.push({ rule: 'G4', detail: 'a 401 after an Authorization header without WWW-Authenticate: Basic' })
   }
   if (options.ms !== undefined && options.ms > HANG_GUARD_MS) v.push({ rule: 'G8', detail: `${Math.round(options.ms)} ms` })
+  return v
+}
+
+/** The fixed text of mockta's pages: a window of a presented value found there is the page, not an echo. */
+const STATIC_PAGES = [page('Error', ''), page('Signing in', ''), signInPage({ appName: '', transactionId: '', username: '', failed: true, users: [] })].join('\n')
+
+const isFixedText = (w: string) => VOCABULARY.includes(w) || STATIC_PAGES.includes(w)
+
+/** G3 over some texts: no 8-character window of a presented value that is not fixed vocabulary. */
+function echoes(texts: readonly string[], values: readonly string[]): Violation[] {
+  const v: Violation[] = []
+  for (const value of values) {
+    if (value.length >= 8 && windows(value).some((w) => texts.some((text) => text.includes(w)) && !isFixedText(w))) v.push({ rule: 'G3', detail: `echoes part of ${value.slice(0, 4)}…` })
+  }
+  return v
+}
+
+/** G2 for an error carried as parameters (redirect, form_post, page, Bearer challenge). */
+function checkErrorParams(endpoint: Endpoint, error: string | null | undefined, description: string | null | undefined): Violation[] {
+  const v: Violation[] = []
+  if (typeof error !== 'string' || !ERROR_TEXT.test(error)) v.push({ rule: 'G2', detail: 'error missing or with forbidden characters' })
+  else if (!REGISTERED_ERRORS[endpoint].has(error)) v.push({ rule: 'G2', detail: `error ${error} not registered for ${endpoint}` })
+  if (description !== null && description !== undefined && !ERROR_TEXT.test(description)) v.push({ rule: 'G2', detail: 'error_description with forbidden characters' })
+  return v
+}
+
+const UNESCAPE: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" }
+const unescapeHtml = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (e) => UNESCAPE[e]!)
+
+/** The error and description of mockta's error page (src/http/html.ts sendErrorPage). */
+function pageError(body: string): { error: string; description: string } | undefined {
+  const m = /<div class="alert" role="alert">\n<p><strong>([^<]*)<\/strong><\/p>\n<p>([^<]*)<\/p>/.exec(body)
+  return m ? { error: unescapeHtml(m[1]!), description: unescapeHtml(m[2]!) } : undefined
+}
+
+/** The hidden inputs of a form_post page. */
+function hiddenInputs(body: string): Map<string, string> {
+  const inputs = new Map<string, string>()
+  for (const m of body.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) inputs.set(unescapeHtml(m[1]!), unescapeHtml(m[2]!))
+  return inputs
+}
+
+/**
+ * /authorize, /logout and the sign-in form: before the client and its redirect URI are proven, an
+ * HTML error page (status 400); after, the error travels on the redirect (or form_post) as `error`
+ * and `error_description` (RFC 6749 §4.1.2.1). Pages are never cached; nothing presented comes back,
+ * and a rejected redirect URI is not shown.
+ */
+function checkBrowserAnswer(endpoint: Endpoint, answer: Answer, options: CheckOptions): Violation[] {
+  const v: Violation[] = []
+  const { status, headers, body } = answer
+  const presented = options.presented ?? []
+  // A registered redirect URI is not a rejected one (a form_post page rightly posts to it).
+  const rejected = (options.rejected ?? []).filter((r) => !options.redirectTargets?.includes(r))
+  if (status === 302 || status === 303) {
+    const location = String(headers['location'] ?? '')
+    let url: URL
+    try {
+      url = new URL(location)
+    } catch {
+      return [{ rule: 'G2', detail: 'a redirect without an absolute Location' }]
+    }
+    const target = location.split(/[?#]/, 1)[0]
+    if (options.redirectTargets && !options.redirectTargets.some((t) => t.split(/[?#]/, 1)[0] === target)) v.push({ rule: 'G2', detail: 'a redirect to an unregistered URI' })
+    const params = new URLSearchParams(url.search)
+    for (const [k, value] of new URLSearchParams(url.hash.slice(1))) params.append(k, value)
+    if (params.has('error')) {
+      v.push(...checkErrorParams(endpoint, params.get('error'), params.get('error_description')))
+      v.push(...echoes([params.get('error') ?? '', params.get('error_description') ?? ''], [...presented, ...rejected]))
+    }
+    for (const value of presented) if (value.length >= 12 && location.includes(value)) v.push({ rule: 'G3', detail: `the redirect carries ${value.slice(0, 4)}…` })
+    return v
+  }
+  if (!String(headers['cache-control'] ?? '').includes('no-store')) v.push({ rule: 'G4', detail: 'a page without Cache-Control: no-store' })
+  const shown = pageError(body)
+  const hidden = hiddenInputs(body)
+  let isError = status >= 400
+  if (shown) {
+    isError = true
+    if (status !== 400) v.push({ rule: 'G2', detail: `an error page with status ${status}` })
+    v.push(...checkErrorParams(endpoint, shown.error, shown.description))
+  } else if (hidden.has('error')) {
+    isError = true
+    v.push(...checkErrorParams(endpoint, hidden.get('error'), hidden.get('error_description')))
+  } else if (status >= 400 && !(endpoint === 'sign-in' && status === 401)) {
+    // The one error page without an OAuth error is the sign-in form saying the password was wrong.
+    v.push({ rule: 'G2', detail: `a ${status} page without an error` })
+  }
+  v.push(...echoes([body], isError ? [...presented, ...rejected] : presented))
+  return v
+}
+
+/** /userinfo errors (RFC 6750 §3, Okta): an empty body and a Bearer challenge carrying the error. */
+function checkBearerError(answer: Answer, options: CheckOptions): Violation[] {
+  const v: Violation[] = []
+  if (answer.body !== '') v.push({ rule: 'G2', detail: 'a /userinfo error with a body' })
+  const challenge = String(answer.headers['www-authenticate'] ?? '')
+  if (!challenge.startsWith('Bearer ')) v.push({ rule: 'G2', detail: 'a /userinfo error without a Bearer challenge' })
+  const error = /(?:^|[ ,])error="([^"]*)"/.exec(challenge)?.[1]
+  const description = /error_description="([^"]*)"/.exec(challenge)?.[1]
+  v.push(...checkErrorParams('userinfo', error, description))
+  v.push(...echoes([challenge, answer.body], options.presented ?? []))
   return v
 }
 
@@ -123,5 +257,83 @@ export function snapshotStore(store: Store): string {
   const s = store as MemoryStore
   const families = [...s['families'].values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((f) => [f.toRecord(), f.retired])
   const revoked = [...s['revokedAccessTokens'].entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return JSON.stringify([families, s['families'].tokenCount, revoked])
+  // Codes (with their redeemed and replayed marks), sessions and sign-in transactions (issue 3).
+  const signIn = s['signIn'] as unknown as Record<'codes' | 'sessions' | 'transactions', Map<string, unknown>>
+  const sorted = (m: Map<string, unknown>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return JSON.stringify([families, s['families'].tokenCount, revoked, sorted(signIn.codes), sorted(signIn.sessions), sorted(signIn.transactions)])
+}
+
+/**
+ * A cheap G5 fingerprint for fuzz runs (a full dump per run would grow with the run): how many
+ * families, tokens, rotations, revocations, codes (redeemed, replayed), sessions and transactions.
+ */
+export function storeFingerprint(store: Store): Record<string, number> {
+  const s = store as MemoryStore
+  let generations = 0
+  let revokedFamilies = 0
+  for (const f of s['families'].values()) {
+    generations += f.generation
+    if (f.revokedAtMs !== null) revokedFamilies++
+  }
+  const signIn = s['signIn'] as unknown as { codes: Map<string, { redeemed: boolean; replayed: boolean }>; sessions: Map<string, unknown>; transactions: Map<string, unknown> }
+  let redeemed = 0
+  let replayed = 0
+  for (const e of signIn.codes.values()) {
+    if (e.redeemed) redeemed++
+    if (e.replayed) replayed++
+  }
+  return {
+    families: s['families'].size,
+    tokens: s['families'].tokenCount,
+    generations,
+    revokedFamilies,
+    revokedAccessTokens: s['revokedAccessTokens'].size,
+    codes: signIn.codes.size,
+    redeemed,
+    replayed,
+    sessions: signIn.sessions.size,
+    transactions: signIn.transactions.size,
+  }
+}
+
+/** The `error` and `error_description` of any answer: JSON body, redirect, error page, form_post or Bearer challenge. */
+export function answerError(answer: Answer): { error?: string | undefined; description?: string | undefined } {
+  const { headers, body } = answer
+  const location = headers['location']
+  if (typeof location === 'string') {
+    try {
+      const url = new URL(location)
+      const params = new URLSearchParams(url.search)
+      for (const [k, value] of new URLSearchParams(url.hash.slice(1))) params.append(k, value)
+      return { error: params.get('error') ?? undefined, description: params.get('error_description') ?? undefined }
+    } catch {
+      return {}
+    }
+  }
+  const challenge = headers['www-authenticate']
+  if (typeof challenge === 'string' && challenge.startsWith('Bearer ')) {
+    return { error: /(?:^|[ ,])error="([^"]*)"/.exec(challenge)?.[1], description: /error_description="([^"]*)"/.exec(challenge)?.[1] }
+  }
+  if (String(headers['content-type'] ?? '').startsWith('text/html')) {
+    const shown = pageError(body)
+    if (shown) return shown
+    const hidden = hiddenInputs(body)
+    return { error: hidden.get('error'), description: hidden.get('error_description') }
+  }
+  try {
+    const json = JSON.parse(body) as Record<string, unknown>
+    return { error: typeof json['error'] === 'string' ? json['error'] : undefined, description: typeof json['error_description'] === 'string' ? json['error_description'] : undefined }
+  } catch {
+    return {}
+  }
+}
+
+/** Every redirect URI a configuration registers (login and logout), for CheckOptions.redirectTargets. */
+export const registeredRedirects = (clients: ReadonlyArray<{ redirectUris?: readonly string[]; postLogoutRedirectUris?: readonly string[] }>): string[] =>
+  clients.flatMap((c) => [...(c.redirectUris ?? []), ...(c.postLogoutRedirectUris ?? [])])
+
+/** Values a request offered as redirect targets: never shown back in an error (G3). */
+export function offeredRedirects(query: URLSearchParams, body: URLSearchParams | undefined): string[] {
+  const names = ['redirect_uri', 'post_logout_redirect_uri']
+  return [...query, ...(body ?? [])].filter(([k]) => names.includes(k)).map(([, v]) => v)
 }

@@ -5,7 +5,8 @@ import type { Clock } from '../../src/clock.js'
 import { loadConfigFile } from '../../src/config/load.js'
 import type { Config } from '../../src/config/types.js'
 import type { AppContext } from '../../src/context.js'
-import { ALICE, basic } from './app.js'
+import { ALICE, basic, memoryLogger } from './app.js'
+import { failOnLeaks, leakWatch } from './canary.js'
 import { freePort } from './child-process.js'
 
 export interface LiveMockta {
@@ -18,7 +19,14 @@ export { ALICE, WEB } from './app.js'
 
 export async function startMockta(
   t: { teardown(fn: () => unknown): void },
-  options: { clock?: Clock; change?: (c: Config) => void; logger?: FastifyBaseLogger; beforeListen?: (app: FastifyInstance) => void } = {},
+  options: {
+    clock?: Clock
+    change?: (c: Config) => void
+    logger?: FastifyBaseLogger
+    beforeListen?: (app: FastifyInstance) => void
+    /** Production-like: no trace logs and no canary scan (load figures measure mockta, not the harness). */
+    quiet?: boolean
+  } = {},
 ): Promise<LiveMockta> {
   // The issuer must name the port, so the port is chosen before building; if another process takes
   // it in between, try another.
@@ -27,7 +35,12 @@ export async function startMockta(
     const config = loadConfigFile(undefined, { defaultBaseUrl: `http://127.0.0.1:${port}` })
     config.logLevel = 'silent'
     options.change?.(config)
-    const { app, ctx } = await buildMockta(config, { ...(options.clock && { clock: options.clock }), ...(options.logger && { logger: options.logger }) })
+    // Without a logger of the test's own, the app logs at trace into memory and is a leak canary run
+    // like every buildTestApp app (the browser and SDK sign-ins are scanned too).
+    const memory = options.logger || options.quiet ? undefined : memoryLogger()
+    const logger = options.logger ?? memory?.logger
+    const { app, ctx } = await buildMockta(config, { ...(options.clock && { clock: options.clock }), ...(logger && { logger }) })
+    const canaries = memory && leakWatch(app, config)
     options.beforeListen?.(app)
     try {
       await app.listen({ host: '127.0.0.1', port })
@@ -36,7 +49,8 @@ export async function startMockta(
       if ((err as { code?: string }).code === 'EADDRINUSE' && attempt < 5) continue
       throw err
     }
-    t.teardown(() => app.close())
+    if (memory && canaries) failOnLeaks(t, app, canaries, memory.logs)
+    else t.teardown(() => app.close())
     return { base: config.baseUrl, app, ctx }
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Model-based consistency run (reliability bar §2.2 C-12): 1,000 refresh-token families driven
+ * Model-based consistency run (reliability bar §2.2 C-12): 1,000 refresh-token families (a quarter
+ * started by a sign-in through /authorize and a code redemption, the rest by the password grant) driven
  * concurrently — refresh, double refresh, stale replay, revoke, introspection, clock moves — against a
  * reference model of what each family must be. At the end every family is reconciled: tokens lost 0
  * (a live family's token rejected), forks 0 (two live refresh tokens in a family, or two successors),
@@ -11,6 +12,7 @@
  */
 import t from 'tap'
 import { buildTestApp, post, refresh, signIn } from '../helpers/app.js'
+import { authorize, authorizeParams, autoSignIn, pkcePair, redirectParams } from '../helpers/authorize.js'
 import { record } from '../helpers/report.js'
 
 const FAMILIES = Number(process.env['MODEL_FAMILIES'] ?? 1000)
@@ -19,6 +21,9 @@ const IN_FLIGHT = 250
 const GRACE_MS = 30_000
 const SEED = Number(process.env['MODEL_SEED'] ?? 0x5eed)
 const SCOPE = 'offline_access api:read'
+const NATIVE_REDIRECT = 'com.example.app:/callback'
+/** Every CODE_EVERY-th family starts with a sign-in through the authorization-code flow with PKCE. */
+const CODE_EVERY = 4
 
 /** mulberry32: a small seeded generator, so a run is reproducible. */
 function rng(seed: number): () => number {
@@ -55,7 +60,7 @@ interface Figures {
 }
 
 t.test(`${FAMILIES} families driven concurrently against a reference model (C-12)`, async (t) => {
-  const { app, ctx, clock } = await buildTestApp(t)
+  const { app, ctx, clock } = await buildTestApp(t, { change: autoSignIn('native-app') })
   const random = rng(SEED)
   const fig: Figures = { ops: 0, lost: 0, forks: 0, zombies: 0, serverErrors: 0, mismatches: [] }
   let inFlight = 0
@@ -80,9 +85,18 @@ t.test(`${FAMILIES} families driven concurrently against a reference model (C-12
     return res.json<{ active: boolean }>().active
   }
 
+  /** A sign-in through /authorize (the client's automatic sign-in) and a code redemption. */
+  const codeSignIn = async () => {
+    const { verifier, challenge } = pkcePair()
+    const { code } = redirectParams(await authorize(app, authorizeParams(challenge, { client_id: 'native-app', redirect_uri: NATIVE_REDIRECT, scope: SCOPE })))
+    const res = await post(app, 'token', { grant_type: 'authorization_code', client_id: 'native-app', code: code!, redirect_uri: NATIVE_REDIRECT, code_verifier: verifier })
+    fig.ops += 2
+    if (res.statusCode !== 200) throw new Error(`code sign-in failed: ${res.statusCode} ${res.body}`)
+    return res.json<{ refresh_token: string; access_token: string }>()
+  }
   const families: Family[] = []
   await pool(FAMILIES, async (i) => {
-    const s = await track(() => signIn(app, { scope: SCOPE }))
+    const s = await track(() => (i % CODE_EVERY === 1 ? codeSignIn() : signIn(app, { scope: SCOPE })))
     families[i] = { stale: i % 20 === 0, current: s.refresh_token, previous: null, older: [], rotatedAtMs: 0, revoked: false, accessToken: s.access_token }
   })
 
@@ -190,7 +204,7 @@ t.test(`${FAMILIES} families driven concurrently against a reference model (C-12
   const stats = await ctx.store.stats()
   const storeDiff = Math.abs(stats.families - FAMILIES)
   const revoked = families.filter((f) => f.revoked).length
-  record('model', { families: FAMILIES, ops: fig.ops, inFlight: maxInFlight, lost: fig.lost, forks: fig.forks, zombies: fig.zombies, serverErrors: fig.serverErrors, evictions: 0, storeDiff })
+  record('model', { families: FAMILIES, codeSignIns: Math.floor((FAMILIES + CODE_EVERY - 2) / CODE_EVERY), ops: fig.ops, inFlight: maxInFlight, lost: fig.lost, forks: fig.forks, zombies: fig.zombies, serverErrors: fig.serverErrors, evictions: 0, storeDiff })
   t.comment(`model: families ${FAMILIES} (revoked ${revoked}) ops ${fig.ops} max-in-flight ${maxInFlight} lost ${fig.lost} forks ${fig.forks} zombies ${fig.zombies} 5xx ${fig.serverErrors} store families ${stats.families}`)
   t.strictSame(fig.mismatches, [], 'every answer as the model predicts')
   t.equal(fig.lost + fig.forks + fig.zombies + fig.serverErrors, 0, 'lost 0, forks 0, zombies 0, 5xx 0')

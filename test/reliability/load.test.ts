@@ -15,7 +15,7 @@ const SECONDS = Number(process.env['LOAD_SECONDS'] ?? 2)
 const CONNECTIONS = 64
 
 t.test('short load: no errors at c=64 on every core endpoint', async (t) => {
-  const live = await startMockta(t, { change: refreshPolicy('web-app', { rotation: 'static' }) })
+  const live = await startMockta(t, { change: refreshPolicy('web-app', { rotation: 'static' }), quiet: true })
   const form = { 'content-type': 'application/x-www-form-urlencoded' }
   const service = { ...form, authorization: basic(SERVICE.id, SERVICE.secret) }
   const cc = await fetch(`${live.base}/oauth2/default/v1/token`, { method: 'POST', headers: service, body: 'grant_type=client_credentials&scope=api%3Aread' })

@@ -25,6 +25,8 @@ const clean = [
   { section: 'canary', canaries: 5, logBytes: 10, responses: 1, logHits: 0, responseHits: 0 },
   { section: 'race', kind: 'grace0', grace: 0, n: 2, bursts: 100, good: 100, serverErrors: 0 },
   { section: 'race', kind: 'mutant', n: 2, bursts: 3, multiWinnerBursts: 3, detected: true },
+  { section: 'race', kind: 'code-redeem', n: 2, bursts: 100, good: 100, serverErrors: 0 },
+  { section: 'race', kind: 'code-mutant', n: 2, bursts: 3, multiWinnerBursts: 3, detected: true },
 ]
 
 t.test('clean figures: VERDICT PASS, no failed gate', async (t) => {
@@ -38,6 +40,8 @@ const failing: Array<[string, object, RegExp]> = [
   ['a canary hit', { section: 'canary', canaries: 5, logBytes: 10, responses: 1, logHits: 1, responseHits: 0 }, /canary/],
   ['a G-rule violation', { section: 'catalogue', case: '#13', variant: 'y', ok: false, violations: ['G2'], ms: 1 }, /catalogue/],
   ['a grace-0 burst with two winners', { section: 'race', kind: 'grace0', grace: 0, n: 4, bursts: 100, good: 99, serverErrors: 0 }, /race/],
+  ['a code burst with two winners', { section: 'race', kind: 'code-redeem', n: 4, bursts: 100, good: 99, serverErrors: 0 }, /race/],
+  ['the code mutant not detected', { section: 'race', kind: 'code-mutant', n: 2, bursts: 100, multiWinnerBursts: 0, detected: false }, /mutant/],
   ['a lost token', { section: 'model', families: 1, ops: 1, lost: 1, forks: 0, zombies: 0, serverErrors: 0, storeDiff: 0 }, /lost/],
   ['a crash', { section: 'process', event: 'uncaughtException', message: 'boom' }, /crashes/],
   ['a resurrection', { section: 'fault', kind: 'restart', rtTotal: 1, oldRtRejected: 1, atTotal: 1, oldAtInactive: 0, resurrections: 1 }, /restart/],
