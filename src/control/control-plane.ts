@@ -67,6 +67,7 @@ export class ControlPlane {
 
   private clockState(): ClockState {
     const nowMs = this.ctx.clock.nowMs()
+    // The offset is against the machine's time by definition, so this is the one place that reads it.
     return { now: new Date(nowMs).toISOString(), nowMs, offsetSeconds: Math.round((nowMs - Date.now()) / 1000) }
   }
 

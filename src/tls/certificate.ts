@@ -25,6 +25,7 @@ export async function tlsMaterial(https: HttpsConfig, baseUrl: string): Promise<
   // selfsigned (node-forge) is large: loaded only when a certificate is generated (issue 7: start-up).
   const { generate } = await import('selfsigned')
   const names = [...new Set(['localhost', '127.0.0.1', '::1', new URL(baseUrl).hostname.replace(/^\[|\]$/g, '')])]
+  // Clients check a certificate against their real time, never against mockta's movable clock.
   const notBeforeDate = new Date()
   const notAfterDate = new Date(notBeforeDate.getTime() + VALID_DAYS * 86_400_000)
   const ca = await generate([{ name: 'commonName', value: 'mockta local CA (test only)' }], {
