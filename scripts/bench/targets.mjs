@@ -124,8 +124,8 @@ export function ensureMocktaBuild() {
   const sources = Math.max(newestMtimeMs(join(root, 'src')), newestMtimeMs(join(root, 'schema')))
   const stale = !existsSync(cli) || !existsSync(validator) || sources > Math.min(statSync(cli).mtimeMs, statSync(validator).mtimeMs)
   if (!stale) return
-  console.log('dist/ is missing or older than src/: building (tsc, then the config validator) …')
-  for (const args of [[require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], [join(root, 'scripts/build-config-validator.mjs')]]) {
+  console.log('dist/ is missing or older than src/: building (tsc, the config validator, the bundled command) …')
+  for (const args of [[require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], [join(root, 'scripts/build-config-validator.mjs')], [join(root, 'scripts/bundle-cli.mjs')]]) {
     const built = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', timeout: 300_000 })
     if (built.status !== 0) throw new Error(`build step ${args[0]} failed (status ${built.status}${built.error ? `, ${built.error.message}` : ''})`)
   }

@@ -4,14 +4,13 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
 import type { JWK } from 'jose'
 import type { AuthServerConfig, ClaimConfig, ClientConfig, Config, ControlConfig, LimitsConfig } from './types.js'
 import type { OrgAuthServerConfig, RefreshTokenLifetimeConfig, StoreConfig, UserConfig } from './types.js'
 
-// Both src/config/load.ts and dist/config/load.js sit two levels below the package root.
-const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
+import { packageRoot } from '../package-root.js'
+
 export const schemaPath = resolve(packageRoot, 'schema/mockta.config.schema.json')
 export const defaultConfigPath = resolve(packageRoot, 'fixtures/config.json')
 export const defaultKeyFile = resolve(packageRoot, 'fixtures/keys/rs256.test-only.jwks.json')
@@ -55,10 +54,12 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : un
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
 const require = createRequire(import.meta.url)
+/** Where `npm run build` writes it, whether this module runs as dist/config/load.js or bundled into dist/cli.js. */
+const precompiledValidatorPath = join(packageRoot, 'dist/config/config-validator.cjs')
 
 /**
- * The validator `npm run build` precompiled beside this module (scripts/build-config-validator.mjs)
- * when it was built from this very schema; otherwise Ajv compiles the schema now (running from src/,
+ * The validator `npm run build` precompiled into dist/config/ (scripts/build-config-validator.mjs)
+ * when it was built from this very schema; otherwise Ajv compiles the schema now (nothing built yet,
  * or a schema edited since the build). Same options, same errors; the precompiled one spares start-up
  * importing Ajv and compiling (issue 7).
  */
@@ -66,7 +67,7 @@ function compileValidator(): ValidateFunction {
   const schemaText = readFileSync(schemaPath, 'utf8')
   const sha256 = createHash('sha256').update(schemaText).digest('hex')
   try {
-    const precompiled = require('./config-validator.cjs') as ValidateFunction & { schemaSha256?: unknown }
+    const precompiled = require(precompiledValidatorPath) as ValidateFunction & { schemaSha256?: unknown }
     if (precompiled.schemaSha256 === sha256) return precompiled
   } catch {
     // Not built: compile below.

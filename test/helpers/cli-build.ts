@@ -15,8 +15,10 @@ import { promisify } from 'node:util'
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const require = createRequire(join(repoRoot, 'package.json'))
 const tsc = require.resolve('typescript/bin/tsc')
-/** The second half of `npm run build`: the precompiled config validator. */
+/** The second step of `npm run build`: the precompiled config validator. */
 const validatorScript = join(repoRoot, 'scripts/build-config-validator.mjs')
+/** The last step of `npm run build`: dist/cli.js bundled into one file (esbuild). */
+const bundleScript = join(repoRoot, 'scripts/bundle-cli.mjs')
 
 /** Variables that would make a child process behave unlike the production one. */
 export function productionEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -39,7 +41,7 @@ function filesUnder(dir: string): string[] {
 function sourceHash(): string {
   const hash = createHash('sha256').update(String(require('typescript/package.json').version))
   const files = [...filesUnder(join(repoRoot, 'src')), ...filesUnder(join(repoRoot, 'cjs')), ...filesUnder(join(repoRoot, 'fixtures')), ...filesUnder(join(repoRoot, 'schema'))]
-  const buildScripts = [join(repoRoot, 'tsconfig.json'), join(repoRoot, 'package.json'), validatorScript]
+  const buildScripts = [join(repoRoot, 'tsconfig.json'), join(repoRoot, 'package.json'), validatorScript, bundleScript]
   for (const file of [...buildScripts, ...files]) {
     hash.update(relative(repoRoot, file)).update('\0').update(readFileSync(file)).update('\0')
   }
@@ -73,7 +75,8 @@ async function build(): Promise<string> {
       throw new Error(`tsc -p tsconfig.json failed:\n${stdout}${stderr}`)
     }
     await promisify(execFile)(process.execPath, [validatorScript, join(staging, 'dist/config')], { cwd: repoRoot })
-    // package.json gives dist/ its "type": "module"; dist/config/load.js finds fixtures/ and schema/ beside dist/.
+    await promisify(execFile)(process.execPath, [bundleScript, join(staging, 'dist')], { cwd: repoRoot })
+    // package.json gives dist/ its "type": "module" and marks the package root, where fixtures/ and schema/ are.
     cpSync(join(repoRoot, 'package.json'), join(staging, 'package.json'))
     // The CommonJS entry, hand-written beside dist/ (package.json's `require` condition).
     cpSync(join(repoRoot, 'cjs'), join(staging, 'cjs'), { recursive: true })

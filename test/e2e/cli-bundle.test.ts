@@ -1,0 +1,33 @@
+/**
+ * The `mockta` command ships as one bundled module (scripts/bundle-cli.mjs, issue 7): it imports only
+ * Node's built-ins and npm packages, and still finds the package's own files (fixtures/, schema/, the
+ * precompiled config validator, package.json's version) from where the bundle sits.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { builtPackage, productionEnv } from '../helpers/cli-build.js'
+import { freePort, run } from '../helpers/child-process.js'
+
+t.test('dist/cli.js is one module: no import of another dist/ file', async (t) => {
+  const root = await builtPackage()
+  const code = readFileSync(join(root, 'dist/cli.js'), 'utf8')
+  const specifiers = [...code.matchAll(/\b(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1]!)
+  t.ok(specifiers.length > 0, 'the bundle imports packages')
+  t.same(specifiers.filter((s) => s.startsWith('.') || s.startsWith('/')), [], 'no relative or absolute imports')
+  t.ok(specifiers.includes('fastify'), 'npm packages stay external')
+})
+
+t.test('the bundled command finds the package files and reports the package version', async (t) => {
+  const root = await builtPackage()
+  const port = await freePort()
+  const proc = run(t, process.execPath, [join(root, 'dist/cli.js'), '--port', String(port)], { cwd: root, env: productionEnv() })
+  await proc.waitFor(/mockta listening on/)
+  const base = `http://127.0.0.1:${port}`
+  t.equal((await fetch(`${base}/oauth2/default/.well-known/openid-configuration`)).status, 200, 'default fixtures loaded')
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version
+  // The control API is open on loopback without a token; its OpenAPI document reads package.json.
+  const openapi = await fetch(`${base}/__mockta/openapi.json`)
+  t.equal(openapi.status, 200)
+  t.match(await openapi.json(), { info: { version } }, "the control API's OpenAPI carries package.json's version")
+})
