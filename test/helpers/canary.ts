@@ -68,7 +68,8 @@ export function presentedBy(headers: Record<string, unknown>, body: unknown, que
   const auth = headers['authorization']
   for (const header of Array.isArray(auth) ? auth : [auth]) {
     if (typeof header !== 'string') continue
-    values.push(header)
+    // The credentials, not the whole header: the scheme ("Bearer ") rightly comes back in a challenge,
+    // and any window of the header that holds a secret holds a part of the credentials.
     const credentials = header.replace(/^\S+\s+/, '')
     values.push(credentials)
     const decoded = Buffer.from(credentials, 'base64').toString('utf8')
