@@ -54,6 +54,12 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : un
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
 const require = createRequire(import.meta.url)
+
+/** Ajv with the file's options, loaded only when a schema has to be compiled now (issue 7: start-up). */
+function newAjv(): AjvClass {
+  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
+  return new Ajv({ allErrors: true })
+}
 /** Where `npm run build` writes it, whether this module runs as dist/config/load.js or bundled into dist/cli.js. */
 const precompiledValidatorPath = join(packageRoot, 'dist/config/config-validator.cjs')
 
@@ -72,8 +78,7 @@ function compileValidator(): ValidateFunction {
   } catch {
     // Not built: compile below.
   }
-  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
-  return new Ajv({ allErrors: true }).compile(JSON.parse(schemaText) as object)
+  return newAjv().compile(JSON.parse(schemaText) as object)
 }
 
 let itemAjv: AjvClass | undefined
@@ -82,8 +87,7 @@ let itemAjv: AjvClass | undefined
 export function itemProblems(definition: 'client' | 'user' | 'authorizationServer', item: unknown): string[] {
   // Only the control plane's runtime changes need this, so Ajv is loaded on the first one (issue 7: start-up).
   if (!itemAjv) {
-    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
-    itemAjv = new Ajv({ allErrors: true })
+    itemAjv = newAjv()
     itemAjv.addSchema(JSON.parse(readFileSync(schemaPath, 'utf8')) as object, 'mockta-config')
   }
   const check = itemAjv.getSchema(`mockta-config#/definitions/${definition}`)
