@@ -1,13 +1,12 @@
 /** `buildApp(config)`: the whole server as an un-listened Fastify instance, for tests and the CLI alike. */
-import { randomBytes } from 'node:crypto'
 import type { Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import formbody from '@fastify/formbody'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify'
-import { SystemClock, nowSeconds, type Clock } from './clock.js'
+import { SystemClock, type Clock } from './clock.js'
 import type { Config } from './config/types.js'
-import type { AppContext } from './context.js'
+import { adoptStoreIdentity, type AppContext } from './context.js'
 import { ControlPlane, type ControlPlaneOptions } from './control/control-plane.js'
 import { registerControlHooks } from './control/request-hooks.js'
 import { registerControlApi } from './control/routes.js'
@@ -18,7 +17,6 @@ import { registerHooks } from './http/hooks.js'
 import { refuseWhileClosing } from './http/shutdown.js'
 import { randomIds, type Ids } from './ids.js'
 import { KeySet } from './keys/key-set.js'
-import { BootEpoch } from './oauth/boot-epoch.js'
 import { AuthServers } from './registry/auth-servers.js'
 import { Clients } from './registry/clients.js'
 import { Users } from './registry/users.js'
@@ -69,10 +67,11 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     servers: new AuthServers(config, keys),
     clients: new Clients(config.clients),
     users: new Users(config.users),
-    tokenSecret: randomBytes(32),
-    epochSeconds: nowSeconds(clock),
-    bootEpoch: new BootEpoch(),
+    // Placeholders until the store's identity is adopted below.
+    tokenSecret: Buffer.alloc(0),
+    epochSeconds: 0,
   }
+  await adoptStoreIdentity(ctx)
 
   const tls = deps.tls
   // HTTPS mode: an https.Server is an http.Server to Fastify (node:https declares it so).

@@ -15,6 +15,8 @@ async function main(): Promise<void> {
   const port = options.port === 0 ? await anyFreePort(options.host) : options.port
   const config = loadConfigFile(options.configPath, { baseUrl: options.baseUrl, defaultBaseUrl: defaultBaseUrl(options.host, port), https: options.https })
   Object.assign(config.control, options.control ?? {})
+  if (options.redisUrl !== undefined) Object.assign(config.store, { type: 'redis', url: options.redisUrl })
+  if (options.stateFile !== undefined) config.store.stateFile = options.stateFile
   const app = await startServer(config, { host: options.host, port })
   closeOnSignals(app)
 }

@@ -10,6 +10,10 @@ export interface CliOptions {
   control?: { adminToken?: string; trustNetwork?: boolean; journalSize?: number }
   /** --https / MOCKTA_HTTPS; undefined leaves it to the file. */
   https?: boolean
+  /** --redis-url / MOCKTA_REDIS_URL: selects the Redis store. */
+  redisUrl?: string
+  /** --state-file / MOCKTA_STATE_FILE: the memory store's state file. */
+  stateFile?: string
 }
 
 export const DEFAULT_PORT = 8080
@@ -42,15 +46,21 @@ Test control plane (README "Test control plane"; API under /__mockta/, OpenAPI a
                     Config: control.trustNetwork. Env: MOCKTA_TRUST_NETWORK (true/false). Default: false.
   --journal-size N  Journal entries kept, 1..1000000 (the oldest go first).
                     Config: control.journalSize. Env: MOCKTA_JOURNAL_SIZE. Default: 1000.
+State (README "Replicas and restarts"):
+  --redis-url URL   Keep all state in Redis (redis://host:port), shared by every replica.
+                    Config: store.type "redis" and store.url. Env: MOCKTA_REDIS_URL. Default: memory.
+  --state-file PATH Save the in-memory state to PATH every few seconds and at shutdown, and
+                    restore it at start-up. Config: store.stateFile. Env: MOCKTA_STATE_FILE.
   -h, --help        Show this help and exit.
 
 Flags also accept the --flag=VALUE form.
 `
 
-type Key = 'config' | 'port' | 'host' | 'base-url' | 'https' | 'admin-token' | 'trust-network' | 'journal-size'
+type Key = 'config' | 'port' | 'host' | 'base-url' | 'https' | 'admin-token' | 'trust-network' | 'journal-size' | 'redis-url' | 'state-file'
 const ENV: Record<Key, string> = {
   config: 'MOCKTA_CONFIG', port: 'PORT', host: 'HOST', 'base-url': 'MOCKTA_BASE_URL', https: 'MOCKTA_HTTPS',
   'admin-token': 'MOCKTA_ADMIN_TOKEN', 'trust-network': 'MOCKTA_TRUST_NETWORK', 'journal-size': 'MOCKTA_JOURNAL_SIZE',
+  'redis-url': 'MOCKTA_REDIS_URL', 'state-file': 'MOCKTA_STATE_FILE',
 }
 /** Flags that may stand alone, meaning "true": `--https` is `--https=true`. */
 const SWITCHES: ReadonlySet<Key> = new Set(['https', 'trust-network'])
@@ -128,6 +138,10 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   const adminToken = pick('admin-token')
   if (adminToken) control.adminToken = adminToken[1]
   const https = flag('https')
+  const redisUrl = pick('redis-url')
+  if (redisUrl && !/^rediss?:\/\/./.test(redisUrl[1])) problems.push(`${redisUrl[0]}: must be a redis:// or rediss:// URL`)
+  const stateFile = pick('state-file')
+  if (redisUrl && stateFile) problems.push(`${stateFile[0]}: a state file is for the memory store; with Redis the state is already kept`)
   if (problems.length > 0) throw new ConfigError(problems, 'Invalid command line or environment')
 
   const options: CliOptions = { port, host: pick('host')?.[1] ?? DEFAULT_HOST }
@@ -136,6 +150,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   if (configPath !== undefined) options.configPath = configPath
   if (baseUrl) options.baseUrl = baseUrl[1]
   if (https !== undefined) options.https = https
+  if (redisUrl) options.redisUrl = redisUrl[1]
+  if (stateFile) options.stateFile = stateFile[1]
   return options
 }
 

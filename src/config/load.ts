@@ -309,7 +309,15 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
     clients: (raw.clients ?? []).map(resolveClient),
     users: (raw.users ?? []).map(resolveUser),
     keys, keySource,
-    store: { type: 'memory', maxFamilies: raw.store?.maxFamilies ?? 1_000_000, sweepIntervalSeconds: raw.store?.sweepIntervalSeconds ?? 60 },
+    store: {
+      type: raw.store?.type ?? 'memory',
+      ...(raw.store?.url !== undefined && { url: raw.store.url }),
+      keyPrefix: raw.store?.keyPrefix ?? 'mockta:',
+      commandTimeoutMs: raw.store?.commandTimeoutMs ?? 2000,
+      ...(raw.store?.stateFile !== undefined && { stateFile: raw.store.stateFile }),
+      maxFamilies: raw.store?.maxFamilies ?? 1_000_000,
+      sweepIntervalSeconds: raw.store?.sweepIntervalSeconds ?? 60,
+    },
     limits: {
       bodyLimitBytes: raw.limits?.bodyLimitBytes ?? 65536,
       requestTimeoutSeconds: raw.limits?.requestTimeoutSeconds ?? 10,

@@ -83,7 +83,16 @@ export interface UserConfig {
 }
 
 export interface StoreConfig {
-  type: 'memory'
+  /** `redis`: shared by replicas and kept across restarts (store/redis/); `memory`: this process only. */
+  type: 'memory' | 'redis'
+  /** redis: the server, redis://[user:password@]host:port[/db] (or rediss://). MOCKTA_REDIS_URL. */
+  url?: string
+  /** redis: prefix of every key, so several mocktas or test runs can share one Redis. Default "mockta:". */
+  keyPrefix: string
+  /** redis: how long one command may take before the request gets temporarily_unavailable. Default 2000. */
+  commandTimeoutMs: number
+  /** memory: where the store is saved and restored across restarts (store/state-file.ts). MOCKTA_STATE_FILE. */
+  stateFile?: string
   /** Live refresh families at most; new grants are refused beyond it, existing ones keep working. */
   maxFamilies: number
   sweepIntervalSeconds: number

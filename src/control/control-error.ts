@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module'
 import type { Ajv as AjvClass, ErrorObject, Schema, ValidateFunction } from 'ajv'
 
-const ERROR_NAMES = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict' } as const
+const ERROR_NAMES = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 503: 'store_unavailable' } as const
 
 export class ControlError extends Error {
   constructor(
-    readonly statusCode: 400 | 401 | 403 | 404 | 409,
+    readonly statusCode: keyof typeof ERROR_NAMES,
     message: string,
     readonly error: string = ERROR_NAMES[statusCode],
   ) {

@@ -3,14 +3,12 @@
  * The HTTP routes (control/routes.ts) and the in-process handle (start-mockta.ts) both call it, so
  * every control is implemented once. Inputs are validated here, since JavaScript callers skip tsc.
  */
-import { randomBytes } from 'node:crypto'
-import { isAdjustable, nowSeconds, type AdjustableClock } from '../clock.js'
+import { isAdjustable, type AdjustableClock } from '../clock.js'
 import type { RawAuthServer as AuthServerInput, RawClient as ClientInput, RawUser as UserInput } from '../config/load.js'
 import type { AuthServerConfig, Config } from '../config/types.js'
-import type { AppContext } from '../context.js'
+import { adoptStoreIdentity, type AppContext } from '../context.js'
 import type { TokenResponse } from '../grants/types.js'
 import { oktaId } from '../ids.js'
-import { BootEpoch } from '../oauth/boot-epoch.js'
 import { ControlError, badRequest, notFound, validator } from './control-error.js'
 import { checkFaultRule, MemoryFaultRules, newFaultRule, type FaultRule, type FaultRuleInput, type FaultRuleStore } from './faults.js'
 import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, type JournalStore } from './journal.js'
@@ -186,10 +184,8 @@ export class ControlPlane {
     this.faultRules.clear()
     this.entries.clear()
     this.runtime.reset()
+    // Clearing the store forgets its identity too: a new epoch, so the old tokens are from an earlier memory.
     await this.ctx.store.clear()
-    this.ctx.tokenSecret = randomBytes(32)
-    this.ctx.epochSeconds = nowSeconds(this.ctx.clock)
-    // A reset within the epoch second itself must forget that second's tokens too.
-    this.ctx.bootEpoch = new BootEpoch()
+    await adoptStoreIdentity(this.ctx)
   }
 }

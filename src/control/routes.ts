@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ConfigError } from '../config/load.js'
+import { StoreUnavailableError } from '../store/store-unavailable.js'
 import type { ControlConfig } from '../config/types.js'
 import { safeEqual } from '../oauth/safe-equal.js'
 import { ControlError, badRequest } from './control-error.js'
@@ -89,6 +90,7 @@ function sendControlError(reply: FastifyReply, err: ControlError): FastifyReply 
 
 function controlErrorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof ControlError) return sendControlError(reply, err)
+  if (err instanceof StoreUnavailableError) return sendControlError(reply, new ControlError(503, 'the shared store (Redis) is not answering; try again'))
   const status = (err as FastifyError).statusCode
   if (status !== undefined && status >= 400 && status < 500) {
     const message = status === 413 ? 'the body is too large' : status === 415 ? 'the body must be application/json' : err.message

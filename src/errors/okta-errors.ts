@@ -78,6 +78,8 @@ export const mocktaErrors = {
   sign_in_transaction_invalid: { status: 400, error: 'invalid_request', description: 'This sign-in form has expired or was not opened in this browser. Start the sign-in again from the application.' },
   id_token_hint_missing: { status: 400, error: 'invalid_request', description: "The 'id_token_hint' parameter is required." },
   id_token_hint_invalid: { status: 400, error: 'invalid_request', description: "The 'id_token_hint' parameter is not a valid ID token of this authorization server." },
+  // Okta's own text for temporarily_unavailable, with 503 as RFC 6749 §4.1.2.1 maps it to HTTP.
+  store_unavailable: { status: 503, error: 'temporarily_unavailable', description: 'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.' },
   shutting_down: { status: 503, error: 'temporarily_unavailable', description: 'The authorization server is shutting down.' },
 } as const satisfies Record<string, { status: number; error: string; description: string }>
 

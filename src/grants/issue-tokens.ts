@@ -1,5 +1,6 @@
 /** Mints the token response for a grant: access token, ID token with `openid`, refresh token when given. */
 import { nowSeconds } from '../clock.js'
+import { noteIssued } from '../oauth/boot-epoch.js'
 import type { AppContext } from '../context.js'
 import { accessTokenClaims, idTokenClaims, type GrantSubject } from '../oauth/claims.js'
 import { formatScope } from '../oauth/scope.js'
@@ -36,7 +37,7 @@ export async function issueTokens(subject: GrantSubject, options: IssueOptions, 
 }
 
 /** Signs a JWT mockta hands out. Every one is reported to the boot epoch, or it would introspect as from an earlier memory (oauth/boot-epoch.ts). */
-export function signIssued(claims: Record<string, unknown>, key: SigningKey, ctx: AppContext): Promise<string> {
-  ctx.bootEpoch.issued(claims['jti'] as string, claims['iat'] as number, ctx.epochSeconds)
+export async function signIssued(claims: Record<string, unknown>, key: SigningKey, ctx: AppContext): Promise<string> {
+  await noteIssued(ctx, claims['jti'] as string, claims['iat'] as number)
   return signJwt(claims, key)
 }

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { mocktaError, oktaError, OAuthError, OktaApiError } from '../errors/oauth-error.js'
 import type { Ids } from '../ids.js'
 import { BearerError } from '../errors/bearer-error.js'
+import { StoreUnavailableError } from '../store/store-unavailable.js'
 
 /** Fastify's own client errors, mapped to the OAuth error a client can act on. */
 function fromFastify(err: FastifyError): OAuthError {
@@ -30,6 +31,7 @@ export function errorHandler(ids: Ids) {
     // RFC 6750 §3 at /userinfo: the error travels in WWW-Authenticate only (wire spec §10).
     if (err instanceof BearerError) return reply.code(err.statusCode).header('www-authenticate', err.challenge).send()
     if (err instanceof OAuthError) return sendOAuthError(reply, err)
+    if (err instanceof StoreUnavailableError) return sendOAuthError(reply, mocktaError('store_unavailable'))
     if (err instanceof OktaApiError) {
       const errorId = ids.errorId()
       return reply.code(err.statusCode).type('application/json').send({

@@ -1,30 +1,19 @@
 /**
- * Which JWTs belong to this process's memory (reliability bar F-1: no resurrection after a restart).
- * Tokens issued before the epoch second (`AppContext.epochSeconds`: the boot, or a later reset) are
- * from an earlier memory; `iat` has one-second resolution, so for tokens of the epoch second itself
- * the jtis issued in that second are remembered. A restart within one second of a revocation then
- * still cannot bring the revoked token back. Every JWT mockta signs must be reported to `issued`.
+ * Which JWTs belong to the store's memory (reliability bar F-1: no resurrection after a restart).
+ * Tokens issued before the epoch second (`AppContext.epochSeconds`: the store's identity, new at a
+ * first boot, a reset, or a store that lost its memory) are from an earlier memory. `iat` has
+ * one-second resolution, so the jtis issued in the epoch second itself are remembered by the store:
+ * a restart within one second of a revocation then still cannot bring the revoked token back, and
+ * replicas sharing the store agree on them. Every JWT mockta signs must be reported to `noteIssued`.
  */
-export class BootEpoch {
-  private seconds = Number.NaN
-  private readonly epochSecondJtis = new Set<string>()
+import type { AppContext } from '../context.js'
 
-  /** Called for every JWT issued, with the context's current epoch. */
-  issued(jti: string, iat: number, epochSeconds: number): void {
-    this.follow(epochSeconds)
-    // Only the epoch second needs remembering; the set stays bounded by one second of issuance.
-    if (iat === epochSeconds) this.epochSecondJtis.add(jti)
-  }
+/** Called for every JWT issued; only the epoch second needs remembering, so this is rarely a store call. */
+export async function noteIssued(ctx: AppContext, jti: string, iat: number): Promise<void> {
+  if (iat === ctx.epochSeconds) await ctx.store.noteEpochSecondJti(jti)
+}
 
-  isFromThisBoot(jti: string, iat: number, epochSeconds: number): boolean {
-    this.follow(epochSeconds)
-    return iat > epochSeconds || (iat === epochSeconds && this.epochSecondJtis.has(jti))
-  }
-
-  /** A new epoch (a reset of mockta's memory) forgets the old epoch second's tokens. */
-  private follow(epochSeconds: number): void {
-    if (epochSeconds === this.seconds) return
-    this.seconds = epochSeconds
-    this.epochSecondJtis.clear()
-  }
+export async function isFromThisEpoch(ctx: AppContext, jti: string, iat: number): Promise<boolean> {
+  if (iat !== ctx.epochSeconds) return iat > ctx.epochSeconds
+  return ctx.store.isEpochSecondJti(jti)
 }

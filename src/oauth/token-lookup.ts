@@ -4,6 +4,7 @@ import { nowSeconds } from '../clock.js'
 import type { AppContext } from '../context.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import { isFamilyLive, isInGrace, type FoundToken } from '../store/store.js'
+import { isFromThisEpoch } from './boot-epoch.js'
 import { hashToken, looksLikeRefreshToken } from './refresh-token.js'
 import { verifyJwt } from './token-signer.js'
 
@@ -26,7 +27,7 @@ export async function lookUpToken(token: string, server: AuthServer, ctx: AppCon
   const payload = await verifyJwt(token, server, nowSeconds(ctx.clock))
   if (!payload || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return undefined
   const claims = payload as JWTPayload & { jti: string; exp: number }
-  if (typeof claims.iat !== 'number' || !ctx.bootEpoch.isFromThisBoot(claims.jti, claims.iat, ctx.epochSeconds)) return undefined
+  if (typeof claims.iat !== 'number' || !(await isFromThisEpoch(ctx, claims.jti, claims.iat))) return undefined
   const [prefix, , familyId] = claims.jti.split('.')
   if (prefix === 'ID') return { kind: 'id_token', payload: claims, active: true }
   if (prefix !== 'AT') return undefined

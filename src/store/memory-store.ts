@@ -2,7 +2,7 @@
 import { FamilyTable } from './family-table.js'
 import { MemorySignInStore } from './memory-sign-in-store.js'
 import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, TransactionRecord } from './sign-in-store.js'
-import type { FamilyRecord, FoundToken, RefreshOutcome, RefreshRequest, Store, StoreStats } from './store.js'
+import type { FamilyRecord, FoundToken, RefreshOutcome, RefreshRequest, Store, StoreIdentity, StoreStats } from './store.js'
 
 /**
  * Families stay after they end for as long as one of their access tokens may still be unexpired (Okta
@@ -27,6 +27,9 @@ export class MemoryStore implements Store {
   private lastPressureSweepMs = -Infinity
   /** Codes, sessions and sign-in transactions live in their own module; this class only delegates. */
   private signIn = new MemorySignInStore()
+  private ownIdentity: StoreIdentity | undefined
+  /** Bounded by one second of issuance (oauth/boot-epoch.ts). */
+  private readonly epochSecondJtis = new Set<string>()
 
   constructor(private readonly maxFamilies: number) {}
 
@@ -82,6 +85,21 @@ export class MemoryStore implements Store {
     this.families.clear()
     this.revokedAccessTokens.clear()
     this.signIn = new MemorySignInStore()
+    this.ownIdentity = undefined
+    this.epochSecondJtis.clear()
+  }
+
+  async identity(proposed: StoreIdentity): Promise<StoreIdentity> {
+    this.ownIdentity ??= { ...proposed }
+    return { ...this.ownIdentity }
+  }
+
+  async noteEpochSecondJti(jti: string): Promise<void> {
+    this.epochSecondJtis.add(jti)
+  }
+
+  async isEpochSecondJti(jti: string): Promise<boolean> {
+    return this.epochSecondJtis.has(jti)
   }
 
   async sweep(nowMs: number): Promise<number> {

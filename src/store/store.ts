@@ -57,6 +57,18 @@ export interface FoundToken {
   position: 'current' | 'previous' | 'retired'
 }
 
+/**
+ * What makes tokens this store's own, kept with the store so that every process sharing it (replicas
+ * on one Redis, a restart from a state file) agrees: JWTs issued before `epochSeconds` are from an
+ * earlier memory and introspect inactive (reliability bar F-1), and `tokenSecret` derives rotated
+ * refresh tokens (oauth/refresh-token.ts), so a grace-period replay on any replica gets the same successor.
+ */
+export interface StoreIdentity {
+  epochSeconds: number
+  /** base64url of 32 random bytes. */
+  tokenSecret: string
+}
+
 export interface StoreStats {
   families: number
   tokens: number
@@ -81,8 +93,13 @@ export interface Store extends SignInStore {
   listFamiliesByUser(userId: string): Promise<FamilyRecord[]>
   /** Ends a family's refresh tokens at `atMs` unless it already ends earlier (its access tokens stay valid). */
   expireFamily(id: string, atMs: number): Promise<void>
-  /** Forgets everything: the control plane's `reset`. */
+  /** Forgets everything, its identity included: the control plane's `reset`. */
   clear(): Promise<void>
+  /** The store's identity; `proposed` becomes it when the store has none (new, cleared, or its memory lost). */
+  identity(proposed: StoreIdentity): Promise<StoreIdentity>
+  /** Remembers a JWT issued in the epoch second itself (oauth/boot-epoch.ts); forgotten by `clear`. */
+  noteEpochSecondJti(jti: string): Promise<void>
+  isEpochSecondJti(jti: string): Promise<boolean>
   /** Drops records nothing can use any more; returns how many. */
   sweep(nowMs: number): Promise<number>
   stats(): Promise<StoreStats>

@@ -129,16 +129,19 @@ t.test('SIGKILL in the middle of a refresh burst, then a restart: old tokens rej
   t.same(await second.exit(15_000), { code: 0, signal: null })
 })
 
-t.test('BootEpoch follows the context epoch: a reset forgets the tokens of the old epoch second', async (t) => {
-  const { BootEpoch } = await import('../../src/oauth/boot-epoch.js')
-  const epoch = new BootEpoch()
-  epoch.issued('AT.a', 100, 100)
-  t.ok(epoch.isFromThisBoot('AT.a', 100, 100), 'issued in the epoch second: known')
-  t.notOk(epoch.isFromThisBoot('AT.b', 100, 100), 'another token of that second: from an earlier memory')
-  t.notOk(epoch.isFromThisBoot('AT.c', 99, 100), 'before the epoch: from an earlier memory')
-  t.ok(epoch.isFromThisBoot('AT.d', 101, 100), 'after the epoch second: this memory')
-  // A control-plane reset moves epochSeconds within the same second or later.
-  t.notOk(epoch.isFromThisBoot('AT.a', 100, 101), 'after a reset to a later epoch the old token is gone')
-  epoch.issued('AT.e', 101, 101)
-  t.ok(epoch.isFromThisBoot('AT.e', 101, 101))
+t.test('the epoch follows the store: a reset forgets the tokens of the old epoch second', async (t) => {
+  const { isFromThisEpoch, noteIssued } = await import('../../src/oauth/boot-epoch.js')
+  const { MemoryStore } = await import('../../src/store/memory-store.js')
+  const ctx = { store: new MemoryStore(10), epochSeconds: 100 } as unknown as import('../../src/context.js').AppContext
+  await noteIssued(ctx, 'AT.a', 100)
+  t.ok(await isFromThisEpoch(ctx, 'AT.a', 100), 'issued in the epoch second: known')
+  t.notOk(await isFromThisEpoch(ctx, 'AT.b', 100), 'another token of that second: from an earlier memory')
+  t.notOk(await isFromThisEpoch(ctx, 'AT.c', 99), 'before the epoch: from an earlier memory')
+  t.ok(await isFromThisEpoch(ctx, 'AT.d', 101), 'after the epoch second: this memory')
+  // A control-plane reset clears the store and moves epochSeconds within the same second or later.
+  await ctx.store.clear()
+  t.notOk(await isFromThisEpoch(ctx, 'AT.a', 100), 'after a reset within the same second the old token is gone')
+  ctx.epochSeconds = 101
+  await noteIssued(ctx, 'AT.e', 101)
+  t.ok(await isFromThisEpoch(ctx, 'AT.e', 101))
 })

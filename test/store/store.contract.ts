@@ -317,5 +317,19 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.strictSame(await store.stats(), { families: 0, tokens: 0, revokedAccessTokens: 0 })
     t.equal(await store.createFamily(familyRecord()), true, 'usable afterwards')
   })
+
+  t.test('the identity: the first proposal sticks until clear, and the epoch-second jtis go with it', async (t) => {
+    const store = await makeStore(ROOMY)
+    const first = { epochSeconds: T0 / 1000, tokenSecret: 'secret-one' }
+    t.strictSame(await store.identity(first), first, 'a new store takes the proposal')
+    t.strictSame(await store.identity({ epochSeconds: T0 / 1000 + 5, tokenSecret: 'secret-two' }), first, 'later proposals do not replace it')
+    await store.noteEpochSecondJti('AT.one')
+    t.equal(await store.isEpochSecondJti('AT.one'), true)
+    t.equal(await store.isEpochSecondJti('AT.two'), false)
+    await store.clear()
+    const second = { epochSeconds: T0 / 1000 + 9, tokenSecret: 'secret-three' }
+    t.strictSame(await store.identity(second), second, 'after clear, a new identity')
+    t.equal(await store.isEpochSecondJti('AT.one'), false, 'the old epoch second is forgotten')
+  })
   signInStoreContract(t, () => makeStore(ROOMY))
 }

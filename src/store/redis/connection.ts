@@ -1,0 +1,57 @@
+/**
+ * One ioredis connection per process, set up so that an outage is answered, not waited out: no
+ * offline queue (a command while disconnected fails at once), a command timeout, one attempt per
+ * command, and reconnection forever in the background so mockta recovers by itself when Redis returns.
+ */
+import { Redis } from 'ioredis'
+import { StoreUnavailableError } from '../store-unavailable.js'
+
+export interface RedisOptions {
+  url: string
+  commandTimeoutMs: number
+}
+
+/** Reconnect backoff: quick at first, at most a second apart, never giving up. */
+const retryDelayMs = (attempt: number): number => Math.min(50 * attempt, 1000)
+
+export function connectRedis({ url, commandTimeoutMs }: RedisOptions): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: commandTimeoutMs,
+    retryStrategy: retryDelayMs,
+    // Lua scripts are sent with EVALSHA and re-sent by ioredis after a Redis restart (NOSCRIPT).
+    lazyConnect: true,
+  })
+  // Without a listener ioredis prints every failed reconnection; the state is reported by /health instead.
+  redis.on('error', () => {})
+  return redis
+}
+
+/** Waits until the connection is ready, or fails with StoreUnavailableError after the timeout. */
+export async function whenReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return
+  if (redis.status === 'wait') redis.connect().catch(() => {})
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', ready)
+      reject(new StoreUnavailableError(`Redis did not answer within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const ready = (): void => {
+      clearTimeout(timer)
+      resolve()
+    }
+    redis.once('ready', ready)
+  })
+}
+
+/** Runs a Redis call; any failure of the connection becomes StoreUnavailableError (temporarily_unavailable). */
+export async function unavailableOnFailure<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) throw err
+    throw new StoreUnavailableError(`the Redis store did not answer: ${(err as Error).message}`, { cause: err })
+  }
+}
