@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import formbody from '@fastify/formbody'
+import type { Redis } from 'ioredis'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify'
 import { SystemClock, type Clock } from './clock.js'
 import type { Config } from './config/types.js'
@@ -30,7 +31,10 @@ import { revokeRoutes } from './routes/revoke.js'
 import { signInRoutes } from './routes/sign-in.js'
 import { tokenRoutes } from './routes/token.js'
 import { userinfoRoutes } from './routes/userinfo.js'
+import { redisControl } from './control/redis/index.js'
 import { MemoryStore } from './store/memory-store.js'
+import { memoryHealth } from './store/store-health.js'
+import { redisHealth } from './store/redis/connection.js'
 import type { Store } from './store/store.js'
 
 export interface AppDeps {
@@ -43,6 +47,8 @@ export interface AppDeps {
   control: ControlPlaneOptions
   /** PEM key and certificate: serve HTTPS instead of HTTP (see tls/certificate.ts). */
   tls: { key: string; cert: string }
+  /** A Redis connection: the control plane's state is then shared with every replica using it. */
+  redis: Redis
 }
 
 export interface MocktaApp {
@@ -96,7 +102,10 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   app.setErrorHandler(errorHandler(ctx.ids))
   app.setNotFoundHandler((_req, reply) => sendOAuthError(reply, mocktaError('not_found')))
   registerHooks(app)
-  const control = new ControlPlane(ctx, config, deps.control)
+  const redis = deps.redis
+  const control = new ControlPlane(ctx, config, { ...(redis && redisControl(redis, config.store.keyPrefix, config.control.journalSize)), ...deps.control })
+  // A replica joining others starts from their clock, data and keys.
+  await control.sync()
   registerControlHooks(app, ctx, control)
   await registerControlApi(app, control, config.control, config.limits.bodyLimitBytes)
   registerCors(app, ctx)
@@ -111,7 +120,7 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   signInRoutes(app, ctx)
   userinfoRoutes(app, ctx)
   logoutRoutes(app, ctx)
-  healthRoutes(app)
+  healthRoutes(app, redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth)
 
   // Expired records are swept so a demo running for weeks keeps bounded memory.
   const sweeper = setInterval(() => void ctx.store.sweep(ctx.clock.nowMs()), config.store.sweepIntervalSeconds * 1000)

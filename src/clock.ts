@@ -27,15 +27,19 @@ export class SystemClock implements Clock {
   }
 }
 
-/** A clock the control plane can move: advance, set, and back to where it started. */
+/**
+ * A clock the control plane can move: advance, set, and back to where it started. Every move is a
+ * change of `offsetMs` (how far it is from where it started), the one number replicas share.
+ */
 export interface AdjustableClock extends Clock {
+  offsetMs: number
   advance(seconds: number): void
   set(ms: number): void
   reset(): void
 }
 
 export const isAdjustable = (clock: Clock): clock is AdjustableClock =>
-  typeof (clock as Partial<AdjustableClock>).advance === 'function' && typeof (clock as Partial<AdjustableClock>).set === 'function' && typeof (clock as Partial<AdjustableClock>).reset === 'function'
+  typeof (clock as Partial<AdjustableClock>).offsetMs === 'number' && typeof (clock as Partial<AdjustableClock>).set === 'function'
 
 /** A clock that only moves when told to; for tests and deterministic runs. */
 export class ManualClock implements Clock {
@@ -45,6 +49,12 @@ export class ManualClock implements Clock {
   }
   nowMs(): number {
     return this.currentMs
+  }
+  get offsetMs(): number {
+    return this.currentMs - this.startMs
+  }
+  set offsetMs(ms: number) {
+    this.currentMs = this.startMs + ms
   }
   advance(seconds: number): void {
     this.currentMs += seconds * 1000

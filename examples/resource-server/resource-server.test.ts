@@ -30,9 +30,9 @@ async function setUp(t: { teardown(fn: () => unknown): void }) {
  * issued "an hour ago": move its clock back, sign in, move it back to now.
  */
 async function signInAnHourAgo(mockta: MocktaHandle, client: TokenClient): Promise<void> {
-  mockta.clock.advance({ seconds: -3700 })
+  await mockta.clock.advance({ seconds: -3700 })
   await client.signIn('alice@example.com', 'alice-password')
-  mockta.clock.reset()
+  await mockta.clock.reset()
 }
 
 t.test('a valid token is accepted without a refresh', async (t) => {
@@ -41,15 +41,15 @@ t.test('a valid token is accepted without a refresh', async (t) => {
   const res = await client.get(apiUrl)
   t.equal(res.status, 200)
   t.same(await res.json(), { messages: ['hello alice@example.com'] })
-  t.same(mockta.journal.list({ grantType: 'refresh_token' }), [], 'no refresh')
+  t.same(await mockta.journal.list({ grantType: 'refresh_token' }), [], 'no refresh')
 })
 
 t.test('an expired token: the API says 401, the app refreshes once through a 429 and a 503', async (t) => {
   const { mockta, apiUrl, client, delays } = await setUp(t)
   await signInAnHourAgo(mockta, client)
-  mockta.faults.add({ match: { endpoint: 'token', grantType: 'refresh_token' }, action: { type: 'rate_limit', resetSeconds: 2 }, times: 1 })
-  mockta.faults.add({ match: { endpoint: 'token', grantType: 'refresh_token' }, action: { type: 'error', status: 503, error: 'temporarily_unavailable' }, times: 1 })
-  mockta.journal.clear()
+  await mockta.faults.add({ match: { endpoint: 'token', grantType: 'refresh_token' }, action: { type: 'rate_limit', resetSeconds: 2 }, times: 1 })
+  await mockta.faults.add({ match: { endpoint: 'token', grantType: 'refresh_token' }, action: { type: 'error', status: 503, error: 'temporarily_unavailable' }, times: 1 })
+  await mockta.journal.clear()
 
   const res = await client.get(apiUrl)
   t.equal(res.status, 200, 'the call succeeds after the refresh')
@@ -58,20 +58,20 @@ t.test('an expired token: the API says 401, the app refreshes once through a 429
   t.ok(delays[0]! > 0 && delays[0]! <= 2000, `after the 429, until X-Rate-Limit-Reset (${delays[0]} ms)`)
   t.equal(delays[1], 400, 'after the 503, exponential back-off (200 ms, then 400 ms)')
 
-  const refreshes = mockta.journal.list({ grantType: 'refresh_token', clientId: 'native-app' })
+  const refreshes = await mockta.journal.list({ grantType: 'refresh_token', clientId: 'native-app' })
   t.same(refreshes.map((e) => e.status), [429, 503, 200], 'three attempts reached mockta')
   t.equal(refreshes.filter((e) => e.status === 200).length, 1, 'the app refreshed exactly once')
   t.equal(new Set(refreshes.map((e) => e.familyId)).size, 1, 'all in the one session')
 
   // The new token is good for another call without any refresh.
   t.equal((await client.get(apiUrl)).status, 200)
-  t.equal(mockta.journal.list({ grantType: 'refresh_token' }).length, 3)
+  t.equal((await mockta.journal.list({ grantType: 'refresh_token' })).length, 3)
 })
 
 t.test('the app gives up after its last attempt, and a later refresh still works', async (t) => {
   const { mockta, apiUrl, client, delays } = await setUp(t)
   await signInAnHourAgo(mockta, client)
-  mockta.faults.add({ match: { grantType: 'refresh_token' }, action: { type: 'error', status: 503, error: 'temporarily_unavailable' }, times: 4 })
+  await mockta.faults.add({ match: { grantType: 'refresh_token' }, action: { type: 'error', status: 503, error: 'temporarily_unavailable' }, times: 4 })
   await t.rejects(client.get(apiUrl), { name: 'RefreshFailed', status: 503 })
   t.same(delays, [200, 400, 800])
   t.equal(client.refreshes, 0)

@@ -15,6 +15,7 @@ import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, t
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
 import type { OAuthRequestInfo } from './oauth-request.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
+import { MemorySharedState, type SharedControlState } from './shared-state.js'
 
 export interface ClockState {
   /** mockta's time, ISO 8601. */
@@ -27,6 +28,8 @@ export interface ClockState {
 export interface ControlPlaneOptions {
   faults?: FaultRuleStore
   journal?: JournalStore
+  /** Clock offset and runtime data; shared by replicas when in Redis (control/redis/). */
+  shared?: SharedControlState
   /** Decides probability faults; Math.random by default. */
   random?: () => number
 }
@@ -44,9 +47,13 @@ const checkRetire = validator<{ kid?: string }>(retireSchema, 'retire request')
 /** Largest time a JavaScript Date can hold (ECMA-262 §21.4.1.22). */
 const MAX_DATE_MS = 8.64e15
 
+/** Attempts of a clock move that keeps losing compare-and-set races to other replicas before a 409. */
+const MAX_ATTEMPTS = 10
+
 export class ControlPlane {
   private readonly faultRules: FaultRuleStore
   private readonly entries: JournalStore
+  private readonly shared: SharedControlState
   private readonly random: () => number
   private readonly runtime: RuntimeData
   private readonly adjustable: AdjustableClock | undefined
@@ -58,9 +65,34 @@ export class ControlPlane {
   ) {
     this.faultRules = options.faults ?? new MemoryFaultRules()
     this.entries = options.journal ?? new RingJournal(loaded.control.journalSize)
+    this.shared = options.shared ?? new MemorySharedState()
     this.random = options.random ?? Math.random
-    this.runtime = new RuntimeData(loaded, ctx)
+    this.runtime = new RuntimeData(loaded, ctx, { write: (runtime) => this.shared.write({ runtime }), refresh: () => this.sync() })
     this.adjustable = isAdjustable(ctx.clock) ? ctx.clock : undefined
+  }
+
+  /** Whether replicas share this control plane's state (then every request syncs first). */
+  get replicated(): boolean {
+    return this.shared.replicated
+  }
+
+  /**
+   * Catches up with what other replicas changed (clock, runtime data, fault rules, a reset): called
+   * before every request on a shared store, and by every control call. Free for a single process.
+   */
+  async sync(): Promise<void> {
+    if (!(await this.shared.refresh())) return
+    await this.faultRules.refresh?.()
+    this.applyShared()
+    // A reset elsewhere, or a store that lost its memory, comes with a new identity.
+    await adoptStoreIdentity(this.ctx)
+  }
+
+  /** Puts the shared state into effect in this process. */
+  private applyShared(): void {
+    const { clockOffsetMs, runtime } = this.shared.current
+    if (this.adjustable) this.adjustable.offsetMs = clockOffsetMs
+    this.runtime.adopt(runtime)
   }
 
   private clockState(): ClockState {
@@ -69,123 +101,158 @@ export class ControlPlane {
     return { now: new Date(nowMs).toISOString(), nowMs, offsetSeconds: Math.round((nowMs - Date.now()) / 1000) }
   }
 
-  private adjustableClock(): AdjustableClock {
-    if (!this.adjustable) throw new ControlError(409, 'this mockta was built with a clock that cannot be moved')
-    return this.adjustable
+  /**
+   * Moves the clock for every replica: the new offset is decided from the latest shared one and
+   * written with compare-and-set, so two replicas advancing at once both count.
+   */
+  private async moveClock(what: string, target: (nowMs: number) => number): Promise<ClockState> {
+    const clock = this.adjustable
+    if (!clock) throw new ControlError(409, 'this mockta was built with a clock that cannot be moved')
+    for (let attempt = 1; ; attempt++) {
+      const ms = target(clock.nowMs())
+      if (!Number.isFinite(ms) || ms < 0 || ms > MAX_DATE_MS) throw badRequest(`invalid ${what}: the result is outside the representable dates`)
+      // Whole milliseconds: the offset is shared as an integer.
+      const offsetMs = Math.round(clock.offsetMs + ms - clock.nowMs())
+      if (await this.shared.write({ clockOffsetMs: offsetMs })) {
+        clock.offsetMs = offsetMs
+        return this.clockState()
+      }
+      if (attempt === MAX_ATTEMPTS) throw new ControlError(409, 'other replicas kept moving the clock; try again')
+      await this.sync()
+    }
   }
 
   readonly clock = {
-    now: (): ClockState => this.clockState(),
-    advance: (input: { seconds: number }): ClockState => {
-      const { seconds } = checkAdvance(input)
-      const target = this.ctx.clock.nowMs() + seconds * 1000
-      if (target < 0 || target > MAX_DATE_MS) throw badRequest('invalid clock advance: the result is outside the representable dates')
-      this.adjustableClock().advance(seconds)
+    now: async (): Promise<ClockState> => {
+      await this.sync()
       return this.clockState()
     },
-    set: (input: { time: string | number }): ClockState => {
+    advance: async (input: { seconds: number }): Promise<ClockState> => {
+      const { seconds } = checkAdvance(input)
+      await this.sync()
+      return this.moveClock('clock advance', (now) => now + seconds * 1000)
+    },
+    set: async (input: { time: string | number }): Promise<ClockState> => {
       const { time } = checkSet(input)
       const ms = typeof time === 'number' ? time : Date.parse(time)
       if (!Number.isFinite(ms) || ms > MAX_DATE_MS) throw badRequest(`invalid clock set: ${JSON.stringify(time)} is not an ISO 8601 time or epoch milliseconds`)
-      this.adjustableClock().set(ms)
-      return this.clockState()
+      await this.sync()
+      return this.moveClock('clock set', () => ms)
     },
-    reset: (): ClockState => {
-      this.adjustableClock().reset()
-      return this.clockState()
+    reset: async (): Promise<ClockState> => {
+      await this.sync()
+      return this.moveClock('clock reset', (now) => now - (this.adjustable?.offsetMs ?? 0))
     },
   }
 
   readonly faults = {
-    add: (input: FaultRuleInput): FaultRule => {
+    add: async (input: FaultRuleInput): Promise<FaultRule> => {
       const rule = newFaultRule(checkFaultRule(input), oktaId('flt'))
-      this.faultRules.add(rule)
+      await this.faultRules.add(rule)
+      await this.shared.touch()
       return { ...rule }
     },
-    list: (): FaultRule[] => this.faultRules.list(),
-    remove: (id: string): void => {
-      if (!this.faultRules.remove(id)) throw notFound(`no fault rule ${id}`)
+    list: async (): Promise<FaultRule[]> => {
+      await this.sync()
+      return this.faultRules.list()
     },
-    clear: (): void => this.faultRules.clear(),
+    remove: async (id: string): Promise<void> => {
+      if (!(await this.faultRules.remove(id))) throw notFound(`no fault rule ${id}`)
+      await this.shared.touch()
+    },
+    clear: async (): Promise<void> => {
+      await this.faultRules.clear()
+      await this.shared.touch()
+    },
   }
 
-  /** False only when the rule store says it is empty: the request hooks then skip describing and matching. */
+  /** False when there are no rules (as of the last sync): the request hooks then skip describing and matching. */
   hasFaultRules(): boolean {
-    return this.faultRules.isEmpty?.() !== true
+    return !this.faultRules.isEmpty()
   }
 
   /** The rules that fire for an OAuth request (used by the request hooks). */
-  fireFaults(request: OAuthRequestInfo): FaultRule[] {
+  fireFaults(request: OAuthRequestInfo): Promise<FaultRule[]> {
     return this.faultRules.fire(request, this.random)
   }
 
   readonly journal = {
-    list: (query: JournalQuery = {}): JournalEntry[] => {
+    list: async (query: JournalQuery = {}): Promise<JournalEntry[]> => {
       const q = checkJournalQuery(query)
       if (typeof q.since === 'string' && !Number.isFinite(Date.parse(q.since))) throw badRequest(`invalid journal query: since ${JSON.stringify(q.since)} is not an ISO 8601 time`)
       return this.entries.query(q)
     },
-    clear: (): void => this.entries.clear(),
+    clear: (): Promise<void> => this.entries.clear(),
   }
 
   /** Adds a journal entry (used by the request hooks). */
-  record(entry: Omit<JournalEntry, 'seq'>): void {
-    this.entries.append(entry)
+  record(entry: Omit<JournalEntry, 'seq'>): Promise<void> {
+    return this.entries.append(entry)
   }
 
   /** An Okta token response for a client and user, without a sign-in. */
-  mint(input: MintRequest): Promise<TokenResponse> {
-    return mint(this.ctx, checkMintRequest(input))
+  async mint(input: MintRequest): Promise<TokenResponse> {
+    const request = checkMintRequest(input)
+    await this.sync()
+    return mint(this.ctx, request)
   }
 
   readonly tokens = {
-    revoke: (input: { token: string }): Promise<EndedToken> => endToken(this.ctx, checkToken(input).token, 'revoke'),
-    expire: (input: { token: string }): Promise<EndedToken> => endToken(this.ctx, checkToken(input).token, 'expire'),
+    revoke: async (input: { token: string }): Promise<EndedToken> => this.afterSync(() => endToken(this.ctx, checkToken(input).token, 'revoke')),
+    expire: async (input: { token: string }): Promise<EndedToken> => this.afterSync(() => endToken(this.ctx, checkToken(input).token, 'expire')),
   }
 
   readonly families = {
     /** A user's families (by login or id), live and ended. */
-    list: (user: string): Promise<FamilySummary[]> => familiesOf(this.ctx, user),
-    revoke: (id: string): Promise<FamilySummary> => endFamily(this.ctx, id, 'revoke'),
-    expire: (id: string): Promise<FamilySummary> => endFamily(this.ctx, id, 'expire'),
+    list: (user: string): Promise<FamilySummary[]> => this.afterSync(() => familiesOf(this.ctx, user)),
+    revoke: (id: string): Promise<FamilySummary> => this.afterSync(() => endFamily(this.ctx, id, 'revoke')),
+    expire: (id: string): Promise<FamilySummary> => this.afterSync(() => endFamily(this.ctx, id, 'expire')),
   }
 
   readonly users = {
-    list: (): PublicUser[] => this.runtime.users(),
-    put: (user: UserInput): PublicUser => this.runtime.upsertUser(user),
-    remove: (loginOrId: string): void => this.runtime.removeUser(loginOrId),
+    list: (): Promise<PublicUser[]> => this.afterSync(() => this.runtime.users()),
+    put: (user: UserInput): Promise<PublicUser> => this.afterSync(() => this.runtime.upsertUser(user)),
+    remove: (loginOrId: string): Promise<void> => this.afterSync(() => this.runtime.removeUser(loginOrId)),
   }
 
   readonly clients = {
-    list: (): PublicClient[] => this.runtime.clients(),
-    put: (client: ClientInput): PublicClient => this.runtime.upsertClient(client),
-    remove: (id: string): void => this.runtime.removeClient(id),
+    list: (): Promise<PublicClient[]> => this.afterSync(() => this.runtime.clients()),
+    put: (client: ClientInput): Promise<PublicClient> => this.afterSync(() => this.runtime.upsertClient(client)),
+    remove: (id: string): Promise<void> => this.afterSync(() => this.runtime.removeClient(id)),
   }
 
   readonly authServers = {
-    list: (): AuthServerConfig[] => this.runtime.authServers(),
-    put: (server: AuthServerInput): AuthServerConfig => this.runtime.upsertAuthServer(server),
-    remove: (id: string): void => this.runtime.removeAuthServer(id),
+    list: (): Promise<AuthServerConfig[]> => this.afterSync(() => this.runtime.authServers()),
+    put: (server: AuthServerInput): Promise<AuthServerConfig> => this.afterSync(() => this.runtime.upsertAuthServer(server)),
+    remove: (id: string): Promise<void> => this.afterSync(() => this.runtime.removeAuthServer(id)),
   }
 
   readonly keys = {
-    get: (authServer: string): KeyState => this.runtime.keyState(authServer),
-    publishNext: (authServer: string): Promise<KeyState> => this.runtime.publishNextKey(authServer),
-    promote: (authServer: string): KeyState => this.runtime.promoteKey(authServer),
-    retire: (authServer: string, input: { kid?: string } = {}): KeyState => this.runtime.retireKeys(authServer, checkRetire(input).kid),
+    get: (authServer: string): Promise<KeyState> => this.afterSync(() => this.runtime.keyState(authServer)),
+    publishNext: (authServer: string): Promise<KeyState> => this.afterSync(() => this.runtime.publishNextKey(authServer)),
+    promote: (authServer: string): Promise<KeyState> => this.afterSync(() => this.runtime.promoteKey(authServer)),
+    retire: (authServer: string, input: { kid?: string } = {}): Promise<KeyState> => {
+      const { kid } = checkRetire(input)
+      return this.afterSync(() => this.runtime.retireKeys(authServer, kid))
+    },
+  }
+
+  private async afterSync<T>(call: () => T | Promise<T>): Promise<T> {
+    await this.sync()
+    return call()
   }
 
   /**
-   * Back to the loaded configuration: clock, faults, journal, store, runtime data and keys. Tokens
-   * issued before are forgotten, as after a restart (context.ts `epochSeconds`).
+   * Back to the loaded configuration, for every replica: clock, faults, journal, store, runtime data
+   * and keys. Tokens issued before are forgotten, as after a restart (context.ts `epochSeconds`).
    */
   async reset(): Promise<void> {
-    this.adjustable?.reset()
-    this.faultRules.clear()
-    this.entries.clear()
-    this.runtime.reset()
+    await this.faultRules.clear()
+    await this.entries.clear()
     // Clearing the store forgets its identity too: a new epoch, so the old tokens are from an earlier memory.
     await this.ctx.store.clear()
+    await this.shared.clear()
+    this.applyShared()
     await adoptStoreIdentity(this.ctx)
   }
 }

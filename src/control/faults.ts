@@ -1,6 +1,7 @@
 /**
- * Fault rules: which OAuth requests to break and how. Rules live behind `FaultRuleStore` so replicas
- * could share them later (TODO(redis): a Redis implementation with an atomic "take one firing").
+ * Fault rules: which OAuth requests to break and how. Rules live behind `FaultRuleStore`: in memory
+ * for one process, in Redis for replicas (control/redis/fault-rules.ts, where a firing of a `times`
+ * rule is taken atomically, so "fail the next 2" fails exactly 2 requests across every replica).
  */
 import { badRequest, validator } from './control-error.js'
 import { OAUTH_ENDPOINTS, type OAuthRequestInfo } from './oauth-request.js'
@@ -92,17 +93,35 @@ export const faultRuleSchema = {
 export const checkFaultRule = validator<FaultRuleInput>(faultRuleSchema, 'fault rule')
 
 export interface FaultRuleStore {
-  add(rule: FaultRule): void
-  list(): FaultRule[]
-  remove(id: string): boolean
-  clear(): void
+  add(rule: FaultRule): Promise<void>
+  list(): Promise<FaultRule[]>
+  remove(id: string): Promise<boolean>
+  clear(): Promise<void>
   /**
    * The rules that fire for this request, in the order added, each firing counted (a `times` rule
    * is used up atomically). `random` decides probability rules.
    */
-  fire(request: OAuthRequestInfo, random: () => number): FaultRule[]
-  /** True when there are no rules; a store that can tell cheaply lets requests skip matching (issue 7). */
-  isEmpty?(): boolean
+  fire(request: OAuthRequestInfo, random: () => number): Promise<FaultRule[]>
+  /** True when there are no rules, as this process last saw; requests then skip matching (issue 7). */
+  isEmpty(): boolean
+  /** Catches up with rules changed by other replicas (called when the shared state moved). */
+  refresh?(): Promise<void>
+}
+
+/**
+ * The matching rules that pass their dice, in order, up to and including the first terminal one
+ * (a terminal action answers the request: later rules never see it). Shared by every store; a shared
+ * store that may find a rule used up by another replica asks for all of them (`untilTerminal` false).
+ */
+export function candidateRules(rules: readonly FaultRule[], request: OAuthRequestInfo, random: () => number, untilTerminal = true): FaultRule[] {
+  const out: FaultRule[] = []
+  for (const rule of rules) {
+    if (!ruleMatches(rule.match, request)) continue
+    if (rule.probability < 1 && random() >= rule.probability) continue
+    out.push(rule)
+    if (untilTerminal && rule.action.type !== 'latency') break
+  }
+  return out
 }
 
 export function newFaultRule(input: FaultRuleInput, id: string): FaultRule {
@@ -126,38 +145,41 @@ export function ruleMatches(m: FaultMatch, r: OAuthRequestInfo): boolean {
   )
 }
 
+export const copyRule = (r: FaultRule): FaultRule => ({ ...r, match: { ...r.match }, action: { ...r.action } })
+
 export class MemoryFaultRules implements FaultRuleStore {
   private rules: FaultRule[] = []
 
-  add(rule: FaultRule): void {
-    this.rules.push(rule)
+  async add(rule: FaultRule): Promise<void> {
+    this.rules.push(copyRule(rule))
   }
-  list(): FaultRule[] {
-    return this.rules.map((r) => ({ ...r, match: { ...r.match }, action: { ...r.action } }))
+
+  async list(): Promise<FaultRule[]> {
+    return this.rules.map(copyRule)
   }
-  remove(id: string): boolean {
+
+  async remove(id: string): Promise<boolean> {
     const before = this.rules.length
     this.rules = this.rules.filter((r) => r.id !== id)
     return this.rules.length !== before
   }
-  clear(): void {
+
+  async clear(): Promise<void> {
     this.rules = []
   }
+
   isEmpty(): boolean {
     return this.rules.length === 0
   }
-  fire(request: OAuthRequestInfo, random: () => number): FaultRule[] {
-    const fired: FaultRule[] = []
-    for (const rule of this.rules) {
-      if (!ruleMatches(rule.match, request)) continue
-      if (rule.probability < 1 && random() >= rule.probability) continue
+
+  /** One synchronous section: no other request can take the same firing. */
+  async fire(request: OAuthRequestInfo, random: () => number): Promise<FaultRule[]> {
+    const fired = candidateRules(this.rules, request, random)
+    for (const rule of fired) {
       rule.fired++
       if (rule.remaining !== null) rule.remaining--
-      fired.push({ ...rule })
-      // A terminal action answers the request: later rules never see it.
-      if (rule.action.type !== 'latency') break
     }
     this.rules = this.rules.filter((r) => r.remaining === null || r.remaining > 0)
-    return fired
+    return fired.map(copyRule)
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The request journal: one entry per OAuth request, secrets reduced to fingerprints, bounded in size.
- * Behind `JournalStore` so replicas could share it later (TODO(redis): a capped Redis stream).
+ * Behind `JournalStore`: a ring buffer in memory for one process, a capped Redis list for replicas
+ * (control/redis/journal.ts), so the journal of any replica shows the requests every replica served.
  */
 import { validator } from './control-error.js'
 import { OAUTH_ENDPOINTS, type OAuthRequestInfo } from './oauth-request.js'
@@ -57,10 +58,27 @@ export const journalQuerySchema = {
 export const checkJournalQuery = validator<JournalQuery>(journalQuerySchema, 'journal query')
 
 export interface JournalStore {
-  append(entry: Omit<JournalEntry, 'seq'>): JournalEntry
-  query(q: JournalQuery): JournalEntry[]
-  clear(): void
+  append(entry: Omit<JournalEntry, 'seq'>): Promise<void>
+  query(q: JournalQuery): Promise<JournalEntry[]>
+  clear(): Promise<void>
 }
+
+/** Whether an entry passes the query's filters (`limit` is the caller's, applied to the matches). */
+export function matchesQuery(e: JournalEntry, q: JournalQuery, sinceMs: number | undefined): boolean {
+  return (
+    (sinceMs === undefined || e.timeMs >= sinceMs) &&
+    (q.after === undefined || e.seq > q.after) &&
+    (q.endpoint === undefined || e.endpoint === q.endpoint) &&
+    (q.clientId === undefined || e.clientId === q.clientId) &&
+    (q.grantType === undefined || e.grantType === q.grantType) &&
+    (q.authServer === undefined || e.authServer === q.authServer)
+  )
+}
+
+export const sinceMsOf = (q: JournalQuery): number | undefined => (q.since === undefined ? undefined : typeof q.since === 'number' ? q.since : Date.parse(q.since))
+
+/** The most recent `limit` of the matches. */
+export const lastOf = <T>(matches: T[], limit: number | undefined): T[] => (limit === undefined ? matches : matches.slice(-limit))
 
 /** A ring buffer: when full, the oldest entry goes. */
 export class RingJournal implements JournalStore {
@@ -72,31 +90,22 @@ export class RingJournal implements JournalStore {
     this.entries = new Array<JournalEntry | undefined>(capacity)
   }
 
-  append(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
-    const full = withSeq(++this.seq, entry)
-    this.entries[this.next] = full
+  async append(entry: Omit<JournalEntry, 'seq'>): Promise<void> {
+    this.entries[this.next] = withSeq(++this.seq, entry)
     this.next = (this.next + 1) % this.capacity
-    return full
   }
 
-  query(q: JournalQuery): JournalEntry[] {
-    const sinceMs = q.since === undefined ? undefined : typeof q.since === 'number' ? q.since : Date.parse(q.since)
+  async query(q: JournalQuery): Promise<JournalEntry[]> {
+    const sinceMs = sinceMsOf(q)
     const out: JournalEntry[] = []
     for (let i = 0; i < this.capacity; i++) {
       const e = this.entries[(this.next + i) % this.capacity]
-      if (!e) continue
-      if (sinceMs !== undefined && e.timeMs < sinceMs) continue
-      if (q.after !== undefined && e.seq <= q.after) continue
-      if (q.endpoint !== undefined && e.endpoint !== q.endpoint) continue
-      if (q.clientId !== undefined && e.clientId !== q.clientId) continue
-      if (q.grantType !== undefined && e.grantType !== q.grantType) continue
-      if (q.authServer !== undefined && e.authServer !== q.authServer) continue
-      out.push({ ...e })
+      if (e && matchesQuery(e, q, sinceMs)) out.push({ ...e })
     }
-    return q.limit === undefined ? out : out.slice(-q.limit)
+    return lastOf(out, q.limit)
   }
 
-  clear(): void {
+  async clear(): Promise<void> {
     this.entries.fill(undefined)
   }
 }
@@ -105,7 +114,7 @@ export class RingJournal implements JournalStore {
  * The entry with its number, member by member: one append per OAuth request, and `{ seq, ...entry }`
  * cost microseconds each (issue 7). tsc checks that no member is left out.
  */
-function withSeq(seq: number, e: Omit<JournalEntry, 'seq'>): JournalEntry {
+export function withSeq(seq: number, e: Omit<JournalEntry, 'seq'>): JournalEntry {
   return {
     seq,
     endpoint: e.endpoint,

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { oktaErrors, type OktaErrorCode } from '../errors/okta-errors.js'
 import { hashToken, looksLikeRefreshToken } from '../oauth/refresh-token.js'
+import { StoreUnavailableError } from '../store/store-unavailable.js'
 import type { ControlPlane } from './control-plane.js'
 import type { FaultAction, FaultRule } from './faults.js'
 import { describeOAuthRequest, endpointOf, type OAuthEndpoint, type OAuthRequestInfo } from './oauth-request.js'
@@ -51,6 +52,17 @@ const MAX_READ_PAYLOAD = 65536
 
 export function registerControlHooks(app: FastifyInstance, ctx: AppContext, control: ControlPlane): void {
   app.decorateRequest('mocktaTracking', null)
+  // Replicas: every request first catches up with the shared control state (clock, data, faults, a
+  // reset), one Redis read. While Redis is down the request goes on with what this replica last saw;
+  // whatever needs the store then answers temporarily_unavailable, and keys and discovery keep working.
+  if (control.replicated) {
+    app.addHook('onRequest', (_req, _reply, done) => {
+      control.sync().then(
+        () => done(),
+        (err: Error) => done(err instanceof StoreUnavailableError ? undefined : err),
+      )
+    })
+  }
   // endpointOf per route URL and method, computed once: the URL patterns are fixed at start-up.
   const endpoints = new Map<string, Map<string, OAuthEndpoint | undefined>>()
   const endpointFor = (url: string | undefined, method: string): OAuthEndpoint | undefined => {
@@ -76,14 +88,15 @@ export function registerControlHooks(app: FastifyInstance, ctx: AppContext, cont
     if (!tracking || !control.hasFaultRules()) return done()
     const info = describeOAuthRequest(req, tracking.endpoint)
     tracking.info = info
-    const fired = control.fireFaults(info)
-    if (fired.length === 0) return done()
-    applyFaults(fired, tracking, req, reply, ctx, () => journal(req, reply, 0)).then(
-      (answered) => {
-        if (!answered) done()
-      },
-      (err: Error) => done(err),
-    )
+    control
+      .fireFaults(info)
+      .then((fired) => (fired.length === 0 ? false : applyFaults(fired, tracking, req, reply, ctx, () => journal(req, reply, 0))))
+      .then(
+        (answered) => {
+          if (!answered) done()
+        },
+        (err: Error) => done(err),
+      )
   })
 
   app.addHook('preSerialization', (req, _reply, payload, done) => {
@@ -110,10 +123,10 @@ export function registerControlHooks(app: FastifyInstance, ctx: AppContext, cont
     const ok = status >= 200 && status < 300 && tracking.faultId === undefined
     const familyId = ok && typeof answer?.accessToken === 'string' ? familyOfAccessToken(answer.accessToken) : undefined
     const durationMs = Math.round(reply.elapsedTime * 10) / 10
-    const record = (familyId: string | undefined): void => {
+    const record = (familyId: string | undefined): Promise<void> => {
       const error = answer?.error ?? answer?.errorCode
       // Member by member, not `...info`: spreading into a literal this size cost microseconds per request (issue 7).
-      control.record({
+      return control.record({
         endpoint: info.endpoint,
         authServer: info.authServer,
         grantType: info.grantType,
@@ -140,14 +153,14 @@ export function registerControlHooks(app: FastifyInstance, ctx: AppContext, cont
     if (familyId === undefined && info.grantType === 'refresh_token' && typeof refreshToken === 'string' && looksLikeRefreshToken(refreshToken)) {
       return ctx.store.findRefreshToken(hashToken(refreshToken)).then((found) => record(found?.family.id))
     }
-    record(familyId)
-    return undefined
+    return record(familyId)
   }
 
   app.addHook('onResponse', (req, reply, done) => {
     const pending = journal(req, reply, reply.statusCode)
     if (pending === undefined) done()
-    else pending.then(() => done(), (err: Error) => done(err))
+    // A shared store that is down loses this entry: the answer was already sent, and the outage shows in /health.
+    else pending.then(() => done(), (err: Error) => done(err instanceof StoreUnavailableError ? undefined : err))
   })
 }
 

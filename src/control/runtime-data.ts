@@ -1,8 +1,8 @@
 /**
  * Users, clients, authorization servers and signing keys as changed at runtime. Every change is
- * validated like the configuration file, then the registries are rebuilt and swapped into the app
- * context in one step, so a request sees either the old or the new data, never a mix.
- * TODO(redis): replicas would keep `RuntimeDataState` in a shared store and rebuild on change.
+ * validated like the configuration file, written to the shared control state (control/shared-state.ts,
+ * so every replica adopts it), then the registries are rebuilt and swapped into the app context in
+ * one step, so a request sees either the old or the new data, never a mix.
  */
 import type { JWK } from 'jose'
 import type { AuthServerConfig, ClientConfig, Config, OrgAuthServerConfig, UserConfig } from '../config/types.js'
@@ -45,40 +45,65 @@ const snapshot = (config: Config): RuntimeDataState =>
 
 const fail = (what: string, problems: string[]): ControlError => badRequest(`invalid ${what}: ${problems.join('; ')}`)
 
+/** How the runtime data reaches the other replicas (ControlPlane wires it to SharedControlState). */
+export interface RuntimeDataSharing {
+  /** Compare-and-set of the shared runtime data; false when another replica changed it first. */
+  write(next: RuntimeDataState): Promise<boolean>
+  /** Catches up with the other replicas (adopting their runtime data through `adopt`). */
+  refresh(): Promise<void>
+}
+
+/** Attempts of a change that keeps losing compare-and-set races before it gives up with a 409. */
+const MAX_ATTEMPTS = 10
+
 export class RuntimeData {
   private state: RuntimeDataState
 
   constructor(
     private readonly loaded: Config,
     private readonly ctx: AppContext,
+    private readonly sharing: RuntimeDataSharing,
   ) {
     this.state = snapshot(loaded)
   }
 
-  reset(): void {
-    this.state = snapshot(this.loaded)
-    this.apply()
+  /** Takes the shared runtime data (`null`: as loaded), e.g. after another replica changed it. */
+  adopt(runtime: RuntimeDataState | null): void {
+    const next = runtime === null ? snapshot(this.loaded) : structuredClone(runtime)
+    this.install(next, this.build(next))
   }
 
-  /** Builds the registries from the state and swaps them in together. */
-  private apply(): void {
-    const config: Config = { ...this.loaded, ...this.state }
-    const keys = new KeySet(config.keys)
-    const servers = new AuthServers(config, keys)
-    Object.assign(this.ctx, { config, servers, clients: new Clients(config.clients), users: new Users(config.users) })
+  /** Builds the registries for a state; throws if they cannot be built from it. */
+  private build(state: RuntimeDataState): Pick<AppContext, 'config' | 'servers' | 'clients' | 'users'> {
+    const config: Config = { ...this.loaded, ...state }
+    const servers = new AuthServers(config, new KeySet(config.keys))
+    return { config, servers, clients: new Clients(config.clients), users: new Users(config.users) }
   }
 
-  /** Applies `change` to a copy and swaps it in only if the registries build from it. */
-  private change(change: (s: RuntimeDataState) => void): void {
-    const next = structuredClone(this.state)
-    change(next)
-    const previous = this.state
-    this.state = next
-    try {
-      this.apply()
-    } catch (err) {
-      this.state = previous
-      throw badRequest(`the change cannot be applied: ${(err as Error).message}`)
+  /** Swaps the registries in together. */
+  private install(state: RuntimeDataState, built: ReturnType<RuntimeData['build']>): void {
+    this.state = state
+    Object.assign(this.ctx, built)
+  }
+
+  /**
+   * Applies `change` to a copy of the latest state, checks the registries build from it, writes it for
+   * every replica and swaps it in. A replica that changed the data meanwhile makes the write fail; the
+   * change is then decided again on the newer state (so its checks, inside `change`, see that too).
+   */
+  private async change(change: (s: RuntimeDataState) => void): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const next = structuredClone(this.state)
+      change(next)
+      let built: ReturnType<RuntimeData['build']>
+      try {
+        built = this.build(next)
+      } catch (err) {
+        throw badRequest(`the change cannot be applied: ${(err as Error).message}`)
+      }
+      if (await this.sharing.write(next)) return this.install(next, built)
+      if (attempt === MAX_ATTEMPTS) throw new ControlError(409, 'other replicas kept changing the runtime data; try again')
+      await this.sharing.refresh()
     }
   }
 
@@ -87,14 +112,14 @@ export class RuntimeData {
   }
 
   /** Adds the user, or replaces the one with the same login (case-insensitive). */
-  upsertUser(input: unknown): PublicUser {
+  async upsertUser(input: unknown): Promise<PublicUser> {
     const problems = itemProblems('user', input)
     if (problems.length > 0) throw fail('user', problems)
     const user = resolveUser(input as RawUser)
     const login = user.login.toLowerCase()
-    const clash = this.state.users.find((u) => u.id === user.id && u.login.toLowerCase() !== login)
-    if (clash) throw new ControlError(409, `user id ${user.id} already belongs to ${clash.login}`)
-    this.change((s) => {
+    await this.change((s) => {
+      const clash = s.users.find((u) => u.id === user.id && u.login.toLowerCase() !== login)
+      if (clash) throw new ControlError(409, `user id ${user.id} already belongs to ${clash.login}`)
       const i = s.users.findIndex((u) => u.login.toLowerCase() === login)
       if (i === -1) s.users.push(user)
       else s.users[i] = user
@@ -104,11 +129,13 @@ export class RuntimeData {
   }
 
   /** By login or id. */
-  removeUser(loginOrId: string): void {
+  async removeUser(loginOrId: string): Promise<void> {
     const key = loginOrId.toLowerCase()
-    const i = this.state.users.findIndex((u) => u.id === loginOrId || u.login.toLowerCase() === key)
-    if (i === -1) throw notFound(`no user ${loginOrId}`)
-    this.change((s) => void s.users.splice(i, 1))
+    await this.change((s) => {
+      const i = s.users.findIndex((u) => u.id === loginOrId || u.login.toLowerCase() === key)
+      if (i === -1) throw notFound(`no user ${loginOrId}`)
+      s.users.splice(i, 1)
+    })
   }
 
   clients(): PublicClient[] {
@@ -116,11 +143,11 @@ export class RuntimeData {
   }
 
   /** Adds the client, or replaces the one with the same id. */
-  upsertClient(input: unknown): PublicClient {
+  async upsertClient(input: unknown): Promise<PublicClient> {
     const problems = [...itemProblems('client', input), ...clientProblems(input, '', this.state.users.map((u) => u.login))]
     if (problems.length > 0) throw fail('client', problems)
     const client = resolveClient(input as RawClient)
-    this.change((s) => {
+    await this.change((s) => {
       const i = s.clients.findIndex((c) => c.id === client.id)
       if (i === -1) s.clients.push(client)
       else s.clients[i] = client
@@ -128,10 +155,12 @@ export class RuntimeData {
     return this.clients().find((c) => c.id === client.id)!
   }
 
-  removeClient(id: string): void {
-    const i = this.state.clients.findIndex((c) => c.id === id)
-    if (i === -1) throw notFound(`no client ${id}`)
-    this.change((s) => void s.clients.splice(i, 1))
+  async removeClient(id: string): Promise<void> {
+    await this.change((s) => {
+      const i = s.clients.findIndex((c) => c.id === id)
+      if (i === -1) throw notFound(`no client ${id}`)
+      s.clients.splice(i, 1)
+    })
   }
 
   authServers(): AuthServerConfig[] {
@@ -139,7 +168,7 @@ export class RuntimeData {
   }
 
   /** Adds the custom authorization server, or replaces the one with the same id (its keys default to the first loaded key). */
-  upsertAuthServer(input: unknown): AuthServerConfig {
+  async upsertAuthServer(input: unknown): Promise<AuthServerConfig> {
     const problems = [...itemProblems('authorizationServer', input), ...claimProblems(input, '')]
     if (problems.length > 0) throw fail('authorization server', problems)
     const raw = input as RawAuthServer
@@ -148,7 +177,7 @@ export class RuntimeData {
     const unknown = (raw.signingKeys ?? []).filter((kid) => !kids.has(kid))
     if (unknown.length > 0) throw badRequest(`invalid authorization server: unknown kid ${unknown.map((k) => JSON.stringify(k)).join(', ')}`)
     const server = resolveAuthServer(raw, this.loaded.keys[0]!.kid as string)
-    this.change((s) => {
+    await this.change((s) => {
       const i = s.authorizationServers.findIndex((a) => a.id === server.id)
       if (i === -1) s.authorizationServers.push(server)
       else s.authorizationServers[i] = server
@@ -157,10 +186,10 @@ export class RuntimeData {
     return structuredClone(server)
   }
 
-  removeAuthServer(id: string): void {
-    const i = this.state.authorizationServers.findIndex((a) => a.id === id)
-    if (i === -1) throw notFound(`no authorization server ${id}`)
-    this.change((s) => {
+  async removeAuthServer(id: string): Promise<void> {
+    await this.change((s) => {
+      const i = s.authorizationServers.findIndex((a) => a.id === id)
+      if (i === -1) throw notFound(`no authorization server ${id}`)
       s.authorizationServers.splice(i, 1)
       delete s.nextKeys[id]
     })
@@ -174,22 +203,23 @@ export class RuntimeData {
     checkCanPublish(this.state, authServer)
     const jwk = await newSigningJwk()
     // Checked again: another call may have published one while this key was being generated.
-    this.change((s) => {
+    await this.change((s) => {
       checkCanPublish(s, authServer)
       publishNext(s, authServer, jwk)
     })
     return this.keyState(authServer)
   }
 
-  promoteKey(authServer: string): KeyState {
-    checkCanPromote(this.state, authServer)
-    this.change((s) => promoteNext(s, authServer))
+  async promoteKey(authServer: string): Promise<KeyState> {
+    await this.change((s) => {
+      checkCanPromote(s, authServer)
+      promoteNext(s, authServer)
+    })
     return this.keyState(authServer)
   }
 
-  retireKeys(authServer: string, kid?: string): KeyState {
-    const retiring = keysToRetire(this.state, authServer, kid)
-    this.change((s) => retire(s, authServer, retiring))
+  async retireKeys(authServer: string, kid?: string): Promise<KeyState> {
+    await this.change((s) => retire(s, authServer, keysToRetire(s, authServer, kid)))
     return this.keyState(authServer)
   }
 }

@@ -1,6 +1,13 @@
-/** GET /health: liveness for container health checks. */
+/**
+ * GET /health: liveness and the store's state, for container health checks and load balancers. A
+ * replica whose Redis is unreachable answers 503, so a balancer can take it out of rotation.
+ */
 import type { FastifyInstance } from 'fastify'
+import type { StoreHealth } from '../store/store-health.js'
 
-export function healthRoutes(app: FastifyInstance): void {
-  app.get('/health', async () => ({ status: 'ok' }))
+export function healthRoutes(app: FastifyInstance, storeHealth: () => Promise<StoreHealth>): void {
+  app.get('/health', async (_req, reply) => {
+    const store = await storeHealth()
+    return reply.code(store.ok ? 200 : 503).send({ status: store.ok ? 'ok' : 'unavailable', store: { type: store.type, status: store.status } })
+  })
 }

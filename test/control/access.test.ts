@@ -28,7 +28,7 @@ t.test('the same token works for startMockta over HTTP', async (t) => {
   t.teardown(() => mockta.close())
   t.match(await failure(httpControls(mockta.baseUrl).clock.now()), { statusCode: 401 })
   t.match(await httpControls(mockta.baseUrl, 'tok').clock.now(), { nowMs: Number })
-  t.match(mockta.clock.now(), { nowMs: Number }, 'the in-process handle needs no token')
+  t.match(await mockta.clock.now(), { nowMs: Number }, 'the in-process handle needs no token')
 })
 
 t.test('start-up: off loopback the control API needs a token or an explicit trust declaration', async (t) => {
@@ -77,5 +77,5 @@ t.test('OpenAPI: a 3.1 document listing every control route', async (t) => {
 t.test('buildMockta exposes the control plane directly', async (t) => {
   const { app, control: plane } = await buildMockta(testConfig((c) => (c.logLevel = 'silent')))
   t.teardown(() => app.close())
-  t.match(plane.clock.now(), { nowMs: Number })
+  t.match(await plane.clock.now(), { nowMs: Number })
 })

@@ -115,7 +115,7 @@ t.test('a probability rule fires as the injected dice say', async (t) => {
   const config = testConfig((c) => (c.logLevel = 'silent'))
   const { app, control } = await buildMockta(config, { control: { random: () => rolls.shift() ?? 1 } })
   t.teardown(() => app.close())
-  control.faults.add({ match: { endpoint: 'token' }, action: { type: 'error', status: 500, error: 'server_error' }, probability: 0.5 })
+  await control.faults.add({ match: { endpoint: 'token' }, action: { type: 'error', status: 500, error: 'server_error' }, probability: 0.5 })
   const statuses = []
   for (let i = 0; i < 3; i++) statuses.push((await post(app, 'token', { grant_type: 'client_credentials', scope: 'api:read' }, { authorization: basic(SERVICE.id, SERVICE.secret) })).statusCode)
   t.same(statuses, [500, 200, 500])

@@ -153,10 +153,10 @@ function runnerTest(runner: string): string {
     const token = await fetch(mockta.issuer() + '/v1/token', { method: 'POST', headers: client, body: 'grant_type=client_credentials&scope=api%3Aread' })
     expect(token.status).toBe(200)
     const { access_token } = await token.json()
-    mockta.clock.advance({ seconds: 7200 })
+    await mockta.clock.advance({ seconds: 7200 })
     const introspected = await fetch(mockta.issuer() + '/v1/introspect', { method: 'POST', headers: client, body: 'token=' + access_token })
     expect(await introspected.json()).toEqual({ active: false })
-    expect(mockta.journal.list({ endpoint: 'token' })).toHaveLength(1)
+    expect(await mockta.journal.list({ endpoint: 'token' })).toHaveLength(1)
   } finally {
     await mockta.close()
   }

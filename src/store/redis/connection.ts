@@ -4,6 +4,7 @@
  * command, and reconnection forever in the background so mockta recovers by itself when Redis returns.
  */
 import { Redis } from 'ioredis'
+import type { StoreHealth } from '../store-health.js'
 import { StoreUnavailableError } from '../store-unavailable.js'
 
 export interface RedisOptions {
@@ -53,5 +54,20 @@ export async function unavailableOnFailure<T>(call: Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof StoreUnavailableError) throw err
     throw new StoreUnavailableError(`the Redis store did not answer: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+/** Ready and answering a PING within the command timeout. */
+export async function redisHealth(redis: Redis, timeoutMs: number): Promise<StoreHealth> {
+  if (redis.status !== 'ready') return { type: 'redis', ok: false, status: redis.status }
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)))
+  try {
+    const answer = await Promise.race([redis.ping(), late])
+    return answer === 'PONG' ? { type: 'redis', ok: true, status: 'ready' } : { type: 'redis', ok: false, status: 'not answering' }
+  } catch {
+    return { type: 'redis', ok: false, status: redis.status }
+  } finally {
+    clearTimeout(timer)
   }
 }

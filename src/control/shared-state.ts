@@ -1,0 +1,57 @@
+/**
+ * The control-plane state every replica must agree on (issue 6): the clock offset and the runtime
+ * data (users, clients, authorization servers, keys and rotation state). One process keeps it in
+ * memory; replicas keep it in Redis (control/redis/shared-state.ts). Each process holds the latest
+ * state it has seen, so reads stay synchronous; `refresh` catches up with other replicas' changes and
+ * `write` is a compare-and-set against what this process last saw, so two replicas changing it at
+ * once cannot lose either change.
+ */
+import type { RuntimeDataState } from './runtime-data.js'
+
+export interface SharedState {
+  /** mockta's time minus the clock's own, in milliseconds. */
+  clockOffsetMs: number
+  /** `null`: as loaded from the configuration. */
+  runtime: RuntimeDataState | null
+}
+
+export interface SharedControlState {
+  /** Whether other processes share it: each request then syncs first (control/request-hooks.ts). */
+  readonly replicated: boolean
+  /** The latest state this process has seen. */
+  readonly current: Readonly<SharedState>
+  /** Catches up with changes made elsewhere; true when the state (or the store's identity) changed. */
+  refresh(): Promise<boolean>
+  /**
+   * Writes `changes` if nobody changed the state since this process last saw it; false otherwise
+   * (then refresh and decide again).
+   */
+  write(changes: Partial<SharedState>): Promise<boolean>
+  /** Tells the other replicas to refresh, for changes kept elsewhere (fault rules, a reset). */
+  touch(): Promise<void>
+  /** Back to the loaded configuration and no offset. */
+  clear(): Promise<void>
+}
+
+export const initialSharedState = (): SharedState => ({ clockOffsetMs: 0, runtime: null })
+
+/** One process: nobody else writes, so every write succeeds and there is nothing to refresh. */
+export class MemorySharedState implements SharedControlState {
+  readonly replicated = false
+  current: SharedState = initialSharedState()
+
+  async refresh(): Promise<boolean> {
+    return false
+  }
+
+  async write(changes: Partial<SharedState>): Promise<boolean> {
+    this.current = { ...this.current, ...changes }
+    return true
+  }
+
+  async touch(): Promise<void> {}
+
+  async clear(): Promise<void> {
+    this.current = initialSharedState()
+  }
+}
