@@ -15,7 +15,7 @@ import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, t
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
 import type { OAuthRequestInfo } from './oauth-request.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
-import { MemorySharedState, type SharedControlState } from './shared-state.js'
+import { afterConflict, MemorySharedState, type SharedControlState } from './shared-state.js'
 
 export interface ClockState {
   /** mockta's time, ISO 8601. */
@@ -48,7 +48,7 @@ const checkRetire = validator<{ kid?: string }>(retireSchema, 'retire request')
 const MAX_DATE_MS = 8.64e15
 
 /** Attempts of a clock move that keeps losing compare-and-set races to other replicas before a 409. */
-const MAX_ATTEMPTS = 10
+const MAX_ATTEMPTS = 50
 
 export class ControlPlane {
   private readonly faultRules: FaultRuleStore
@@ -118,6 +118,7 @@ export class ControlPlane {
         return this.clockState()
       }
       if (attempt === MAX_ATTEMPTS) throw new ControlError(409, 'other replicas kept moving the clock; try again')
+      await afterConflict()
       await this.sync()
     }
   }
@@ -129,20 +130,15 @@ export class ControlPlane {
     },
     advance: async (input: { seconds: number }): Promise<ClockState> => {
       const { seconds } = checkAdvance(input)
-      await this.sync()
-      return this.moveClock('clock advance', (now) => now + seconds * 1000)
+      return this.changing(() => this.moveClock('clock advance', (now) => now + seconds * 1000))
     },
     set: async (input: { time: string | number }): Promise<ClockState> => {
       const { time } = checkSet(input)
       const ms = typeof time === 'number' ? time : Date.parse(time)
       if (!Number.isFinite(ms) || ms > MAX_DATE_MS) throw badRequest(`invalid clock set: ${JSON.stringify(time)} is not an ISO 8601 time or epoch milliseconds`)
-      await this.sync()
-      return this.moveClock('clock set', () => ms)
+      return this.changing(() => this.moveClock('clock set', () => ms))
     },
-    reset: async (): Promise<ClockState> => {
-      await this.sync()
-      return this.moveClock('clock reset', (now) => now - (this.adjustable?.offsetMs ?? 0))
-    },
+    reset: (): Promise<ClockState> => this.changing(() => this.moveClock('clock reset', (now) => now - (this.adjustable?.offsetMs ?? 0))),
   }
 
   readonly faults = {
@@ -211,35 +207,49 @@ export class ControlPlane {
 
   readonly users = {
     list: (): Promise<PublicUser[]> => this.afterSync(() => this.runtime.users()),
-    put: (user: UserInput): Promise<PublicUser> => this.afterSync(() => this.runtime.upsertUser(user)),
-    remove: (loginOrId: string): Promise<void> => this.afterSync(() => this.runtime.removeUser(loginOrId)),
+    put: (user: UserInput): Promise<PublicUser> => this.changing(() => this.runtime.upsertUser(user)),
+    remove: (loginOrId: string): Promise<void> => this.changing(() => this.runtime.removeUser(loginOrId)),
   }
 
   readonly clients = {
     list: (): Promise<PublicClient[]> => this.afterSync(() => this.runtime.clients()),
-    put: (client: ClientInput): Promise<PublicClient> => this.afterSync(() => this.runtime.upsertClient(client)),
-    remove: (id: string): Promise<void> => this.afterSync(() => this.runtime.removeClient(id)),
+    put: (client: ClientInput): Promise<PublicClient> => this.changing(() => this.runtime.upsertClient(client)),
+    remove: (id: string): Promise<void> => this.changing(() => this.runtime.removeClient(id)),
   }
 
   readonly authServers = {
     list: (): Promise<AuthServerConfig[]> => this.afterSync(() => this.runtime.authServers()),
-    put: (server: AuthServerInput): Promise<AuthServerConfig> => this.afterSync(() => this.runtime.upsertAuthServer(server)),
-    remove: (id: string): Promise<void> => this.afterSync(() => this.runtime.removeAuthServer(id)),
+    put: (server: AuthServerInput): Promise<AuthServerConfig> => this.changing(() => this.runtime.upsertAuthServer(server)),
+    remove: (id: string): Promise<void> => this.changing(() => this.runtime.removeAuthServer(id)),
   }
 
   readonly keys = {
     get: (authServer: string): Promise<KeyState> => this.afterSync(() => this.runtime.keyState(authServer)),
-    publishNext: (authServer: string): Promise<KeyState> => this.afterSync(() => this.runtime.publishNextKey(authServer)),
-    promote: (authServer: string): Promise<KeyState> => this.afterSync(() => this.runtime.promoteKey(authServer)),
+    publishNext: (authServer: string): Promise<KeyState> => this.changing(() => this.runtime.publishNextKey(authServer)),
+    promote: (authServer: string): Promise<KeyState> => this.changing(() => this.runtime.promoteKey(authServer)),
     retire: (authServer: string, input: { kid?: string } = {}): Promise<KeyState> => {
       const { kid } = checkRetire(input)
-      return this.afterSync(() => this.runtime.retireKeys(authServer, kid))
+      return this.changing(() => this.runtime.retireKeys(authServer, kid))
     },
   }
 
   private async afterSync<T>(call: () => T | Promise<T>): Promise<T> {
     await this.sync()
     return call()
+  }
+
+  /** The tail of this process's changes of the shared state. */
+  private changes: Promise<unknown> = Promise.resolve()
+
+  /**
+   * Changes of the shared state run one at a time in each process, so compare-and-set conflicts
+   * come only from other replicas (concurrent calls in one process would otherwise keep failing
+   * each other's writes).
+   */
+  private changing<T>(call: () => T | Promise<T>): Promise<T> {
+    const run = this.changes.then(() => this.afterSync(call))
+    this.changes = run.catch(() => {})
+    return run
   }
 
   /**

@@ -16,6 +16,7 @@ import { Users } from '../registry/users.js'
 import { badRequest, ControlError, notFound } from './control-error.js'
 import { checkCanPromote, checkCanPublish, keysToRetire, keyStateOf, newSigningJwk, promoteNext, publishNext, retire, type KeyState } from './key-rotation.js'
 import { ORG_SERVER } from './oauth-request.js'
+import { afterConflict } from './shared-state.js'
 
 /** Everything runtime changes touch, as plain data (what a shared store would hold). */
 export interface RuntimeDataState {
@@ -54,7 +55,7 @@ export interface RuntimeDataSharing {
 }
 
 /** Attempts of a change that keeps losing compare-and-set races before it gives up with a 409. */
-const MAX_ATTEMPTS = 10
+const MAX_ATTEMPTS = 50
 
 export class RuntimeData {
   private state: RuntimeDataState
@@ -103,6 +104,7 @@ export class RuntimeData {
       }
       if (await this.sharing.write(next)) return this.install(next, built)
       if (attempt === MAX_ATTEMPTS) throw new ControlError(409, 'other replicas kept changing the runtime data; try again')
+      await afterConflict()
       await this.sharing.refresh()
     }
   }

@@ -33,6 +33,13 @@ export interface SharedControlState {
   clear(): Promise<void>
 }
 
+/**
+ * A short random pause after losing a compare-and-set race: the replica that won usually has its next
+ * change ready at once, and without a pause the loser (which must first read the new state) would
+ * keep losing to it.
+ */
+export const afterConflict = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 10))
+
 export const initialSharedState = (): SharedState => ({ clockOffsetMs: 0, runtime: null })
 
 /** One process: nobody else writes, so every write succeeds and there is nothing to refresh. */

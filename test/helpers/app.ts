@@ -1,6 +1,7 @@
 /** Builds a mockta app for route tests: fixture config, manual clock, logs captured in memory. */
 import { Writable } from 'node:stream'
 import pino from 'pino'
+import type { Redis } from 'ioredis'
 import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildMockta } from '../../src/app.js'
 import { ManualClock } from '../../src/clock.js'
@@ -45,12 +46,12 @@ export function memoryLogger(): { logger: FastifyBaseLogger; logs: () => string 
 
 export async function buildTestApp(
   t: { teardown(fn: () => unknown): void },
-  options: { config?: Config; change?: (c: Config) => void; store?: Store; ids?: Ids; clock?: ManualClock } = {},
+  options: { config?: Config; change?: (c: Config) => void; store?: Store; ids?: Ids; clock?: ManualClock; redis?: Redis } = {},
 ): Promise<TestApp> {
   const { logger, logs } = memoryLogger()
   const clock = options.clock ?? new ManualClock()
   const config = options.config ?? testConfig(options.change)
-  const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }), ...(options.ids && { ids: options.ids }) })
+  const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }), ...(options.ids && { ids: options.ids }), ...(options.redis && { redis: options.redis }) })
   const canaries = watchForLeaks(t, app, config, logs)
   return { app, ctx, clock, logs, canaries }
 }
