@@ -162,6 +162,16 @@ export function buildReport(root, dir, full) {
   out.push(`  injected faults ${n(sum(injected, 'faults'))} -> expected 5xx ${n(sum(injected, 'expected5xx'))}, RT consumed without successor ${n(sum(injected, 'consumedWithoutSuccessor'))}`)
   const clock = fault('clock-jump')
   if (clock.length) out.push(`  clock jumps ${n(sum(clock, 'jumps'))} | 5xx ${n(sum(clock, 'serverErrors'))} | grace reopened by a backward jump ${n(sum(clock, 'graceReopened'))}`)
+  // Issue 6: two processes on one Redis (test/replicas/processes.test.ts).
+  const replicaBursts = fault('replica-burst')
+  const replicaKills = fault('replica-kill')
+  if (replicaBursts.length + replicaKills.length > 0) {
+    out.push(
+      `  replicas on Redis: ${n(replicaBursts.length * 2)} bursts of ${replicaBursts[0]?.n ?? '-'} over 2 processes, grace=0 one winner ${n(replicaBursts.filter((r) => r.strictOk).length)}/${n(replicaBursts.length)}, grace=30 one successor ${n(replicaBursts.filter((r) => r.gracedOk).length)}/${n(replicaBursts.length)}` +
+        ` | kill -9 mid-burst: families ${n(sum(replicaKills, 'families'))} lost ${n(sum(replicaKills, 'lost'))} forked ${n(sum(replicaKills, 'forked'))}`,
+    )
+  }
+  gate('replicas', replicaBursts.some((r) => !r.strictOk || !r.gracedOk) || sum(replicaKills, 'lost') + sum(replicaKills, 'forked') > 0 || (full && replicaBursts.length + replicaKills.length === 0))
   const shutdownBad = shutdown.some((s) => s.code !== 0 || !s.oauth503 || s.ms > 10_000)
   gate(
     'restart resurrections, shutdown, key rotation or injected faults',
