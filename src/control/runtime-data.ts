@@ -59,6 +59,8 @@ const MAX_ATTEMPTS = 50
 
 export class RuntimeData {
   private state: RuntimeDataState
+  /** The shared object last adopted. */
+  private adopted: RuntimeDataState | null = null
 
   constructor(
     private readonly loaded: Config,
@@ -70,6 +72,9 @@ export class RuntimeData {
 
   /** Takes the shared runtime data (`null`: as loaded), e.g. after another replica changed it. */
   adopt(runtime: RuntimeDataState | null): void {
+    // The shared state hands back the same object while the data is unchanged (a clock move, a fault rule).
+    if (runtime !== null && runtime === this.adopted) return
+    this.adopted = runtime
     const next = runtime === null ? snapshot(this.loaded) : structuredClone(runtime)
     this.install(next, this.build(next))
   }

@@ -40,6 +40,7 @@ export class RedisSharedState implements SharedControlState {
   /** The version `current` is from; `undefined` before the first read. */
   private version: string | null | undefined
   private readonly key: string
+  private runtimeText: string | null = null
 
   constructor(
     private readonly redis: Redis,
@@ -54,10 +55,13 @@ export class RedisSharedState implements SharedControlState {
     if (version === this.version) return false
     const fields = await unavailableOnFailure(this.redis.hgetall(this.key))
     this.version = fields['version'] ?? null
+    const runtimeText = fields['runtime'] ?? null
     this.current = {
       clockOffsetMs: Number(fields['clockOffsetMs'] ?? 0) || 0,
-      runtime: fields['runtime'] === undefined ? null : (JSON.parse(fields['runtime']) as RuntimeDataState),
+      // The same object while the text is the same: RuntimeData rebuilds the registries only when it changed.
+      runtime: runtimeText === this.runtimeText ? this.current.runtime : runtimeText === null ? null : (JSON.parse(runtimeText) as RuntimeDataState),
     }
+    this.runtimeText = runtimeText
     return true
   }
 
@@ -70,6 +74,7 @@ export class RedisSharedState implements SharedControlState {
     if (written !== 1) return false
     this.version = version
     this.current = { ...this.current, ...changes }
+    if (changes.runtime !== undefined) this.runtimeText = changes.runtime === null ? null : JSON.stringify(changes.runtime)
     return true
   }
 
@@ -86,5 +91,6 @@ export class RedisSharedState implements SharedControlState {
     await unavailableOnFailure(this.redis.multi().del(this.key).hset(this.key, 'version', version).exec())
     this.version = version
     this.current = initialSharedState()
+    this.runtimeText = null
   }
 }
