@@ -30,7 +30,9 @@ import { revokeRoutes } from './routes/revoke.js'
 import { signInRoutes } from './routes/sign-in.js'
 import { tokenRoutes } from './routes/token.js'
 import { userinfoRoutes } from './routes/userinfo.js'
+import { memoryStoreSection } from './store/memory-snapshot.js'
 import { MemoryStore } from './store/memory-store.js'
+import { StateFile } from './store/state-file.js'
 import type { Store } from './store/store.js'
 
 export interface AppDeps {
@@ -71,6 +73,9 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     tokenSecret: Buffer.alloc(0),
     epochSeconds: 0,
   }
+  // --state-file: the store comes back as saved, its identity included, before that identity is adopted.
+  const stateFile = config.store.stateFile === undefined ? undefined : await StateFile.open(config.store.stateFile)
+  stateFile?.attach(memoryStoreSection(ctx.store))
   await adoptStoreIdentity(ctx)
 
   const tls = deps.tls
@@ -117,6 +122,7 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   const sweeper = setInterval(() => void ctx.store.sweep(ctx.clock.nowMs()), config.store.sweepIntervalSeconds * 1000)
   sweeper.unref()
   app.addHook('onClose', async () => clearInterval(sweeper))
+  await stateFile?.startSaving(app, config.store.stateFileIntervalSeconds)
   return { app, ctx, control }
 }
 

@@ -315,6 +315,7 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
       keyPrefix: raw.store?.keyPrefix ?? 'mockta:',
       commandTimeoutMs: raw.store?.commandTimeoutMs ?? 2000,
       ...(raw.store?.stateFile !== undefined && { stateFile: raw.store.stateFile }),
+      stateFileIntervalSeconds: raw.store?.stateFileIntervalSeconds ?? 5,
       maxFamilies: raw.store?.maxFamilies ?? 1_000_000,
       sweepIntervalSeconds: raw.store?.sweepIntervalSeconds ?? 60,
     },
