@@ -207,7 +207,8 @@ function parseDocument(path: string, text: string): StateDocument {
   if (header.format !== STATE_FORMAT) throw failure(path, `is not a mockta state file (it has no "format": "${STATE_FORMAT}")`)
   if (header.version !== STATE_VERSION) {
     const newer = typeof header.version === 'number' && header.version > STATE_VERSION ? ', written by a newer mockta' : ''
-    throw failure(path, `has state-file version ${JSON.stringify(header.version)}${newer}; this mockta reads version ${STATE_VERSION} only`)
+    const has = header.version === undefined ? 'has no state-file version' : `has state-file version ${JSON.stringify(header.version)}${newer}`
+    throw failure(path, `${has}; this mockta reads version ${STATE_VERSION} only`)
   }
   try {
     return checkDocument(doc)
