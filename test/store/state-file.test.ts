@@ -175,3 +175,12 @@ t.test('a save failing at runtime is logged without secrets and retried; the ser
   t.equal(await stateFile.save(), true, 'the next attempt writes what the failed one could not')
   t.match(JSON.parse(readFileSync(file, 'utf8')), { sections: { test: { value: 'secret-value-2' } } })
 })
+
+t.test('configuration: store.stateFile with its interval (default 5 s), for the memory store only', async (t) => {
+  const { resolveConfig } = await import('../../src/config/load.js')
+  const options = { baseDir: t.testdir(), defaultBaseUrl: 'http://127.0.0.1:8080' }
+  t.match(resolveConfig({ store: { stateFile: 'state.json' } }, options).store, { stateFile: 'state.json', stateFileIntervalSeconds: 5 })
+  t.match(resolveConfig({ store: { stateFileIntervalSeconds: 1 } }, options).store, { stateFileIntervalSeconds: 1 })
+  t.throws(() => resolveConfig({ store: { stateFileIntervalSeconds: 0 } }, options), { message: /\/store\/stateFileIntervalSeconds: must be >= 1/ })
+  t.throws(() => resolveConfig({ store: { type: 'redis', url: 'redis://127.0.0.1:6379', stateFile: 'state.json' } }, options), { message: /\/store\/stateFile: is for the memory store/ })
+})
