@@ -30,10 +30,10 @@ import { revokeRoutes } from './routes/revoke.js'
 import { signInRoutes } from './routes/sign-in.js'
 import { tokenRoutes } from './routes/token.js'
 import { userinfoRoutes } from './routes/userinfo.js'
-import { memoryStoreSection } from './store/memory-snapshot.js'
 import { MemoryStore } from './store/memory-store.js'
-import { StateFile } from './store/state-file.js'
 import type { Store } from './store/store.js'
+import { memoryStoreSection } from './store/memory-snapshot.js'
+import { StateFile } from './store/state-file.js'
 
 export interface AppDeps {
   clock: Clock
