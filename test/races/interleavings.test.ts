@@ -36,7 +36,7 @@ const scenario =
   (t: { teardown(fn: () => unknown): void }, makeStore: () => MemoryStore, tally = newTally()) =>
   async (s: fc.Scheduler, grace: number, n: number, withRevoke: boolean): Promise<void> => {
     const config = testConfig(refreshPolicy('native-app', { graceSeconds: grace }))
-    // Building adopts the store's identity through a scheduled call too.
+    // The build reads the store's identity: a store call like any other, released by the scheduler.
     const { app } = await s.waitFor(buildTestApp(t, { config, store: scheduled(s, makeStore()) }))
     const session = await s.waitFor(signIn(app, { scope: 'offline_access api:read' }))
     const requests: Array<Promise<LightMyRequestResponse>> = Array.from({ length: n }, () => refresh(app, session.refresh_token))
