@@ -36,6 +36,8 @@ import { MemoryStore } from './store/memory-store.js'
 import { memoryHealth } from './store/store-health.js'
 import { redisHealth } from './store/redis/connection.js'
 import type { Store } from './store/store.js'
+import { memoryStoreSection } from './store/memory-snapshot.js'
+import { StateFile } from './store/state-file.js'
 
 export interface AppDeps {
   clock: Clock
@@ -77,6 +79,9 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     tokenSecret: Buffer.alloc(0),
     epochSeconds: 0,
   }
+  // --state-file: the store comes back as saved, its identity included, before that identity is adopted.
+  const stateFile = config.store.stateFile === undefined ? undefined : await StateFile.open(config.store.stateFile)
+  stateFile?.attach(memoryStoreSection(ctx.store))
   await adoptStoreIdentity(ctx)
 
   const tls = deps.tls
@@ -126,6 +131,7 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   const sweeper = setInterval(() => void ctx.store.sweep(ctx.clock.nowMs()), config.store.sweepIntervalSeconds * 1000)
   sweeper.unref()
   app.addHook('onClose', async () => clearInterval(sweeper))
+  await stateFile?.startSaving(app, config.store.stateFileIntervalSeconds)
   return { app, ctx, control }
 }
 

@@ -315,6 +315,7 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
       keyPrefix: raw.store?.keyPrefix ?? 'mockta:',
       commandTimeoutMs: raw.store?.commandTimeoutMs ?? 2000,
       ...(raw.store?.stateFile !== undefined && { stateFile: raw.store.stateFile }),
+      stateFileIntervalSeconds: raw.store?.stateFileIntervalSeconds ?? 5,
       maxFamilies: raw.store?.maxFamilies ?? 1_000_000,
       sweepIntervalSeconds: raw.store?.sweepIntervalSeconds ?? 60,
     },
@@ -382,6 +383,8 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): Config {
   const baseUrl = (options.baseUrl ?? fileUrl ?? defaultBaseUrl).replace(/\/$/, '')
   const halfFiles = (obj as RawConfig).https?.certFile === undefined ? (obj as RawConfig).https?.keyFile !== undefined : (obj as RawConfig).https?.keyFile === undefined
   if (isObj(obj.https) && halfFiles) problems.push('/https: certFile and keyFile go together (or neither, to generate a certificate)')
+  const store = (obj as RawConfig).store
+  if (store?.type === 'redis' && store.stateFile !== undefined) problems.push('/store/stateFile: is for the memory store; with type "redis" the state is kept by Redis')
 
   if (problems.length > 0 || !loaded) throw new ConfigError(problems)
   return complete(obj as RawConfig, baseUrl, loaded.keys, keySource, https)

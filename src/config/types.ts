@@ -93,6 +93,8 @@ export interface StoreConfig {
   commandTimeoutMs: number
   /** memory: where the store is saved and restored across restarts (store/state-file.ts). MOCKTA_STATE_FILE. */
   stateFile?: string
+  /** memory: how often the state file is saved (only when something changed), besides at shutdown. Default 5. */
+  stateFileIntervalSeconds: number
   /** Live refresh families at most; new grants are refused beyond it, existing ones keep working. */
   maxFamilies: number
   sweepIntervalSeconds: number

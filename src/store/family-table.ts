@@ -68,6 +68,10 @@ export class Family implements FamilyRecord {
   get previousHash(): string | null {
     return this.previous === null ? null : hashOf(this.previous)
   }
+  /** The retired generations still remembered, oldest first. */
+  get retiredHashes(): string[] {
+    return (this.retired ?? []).map(hashOf)
+  }
 
   /** A plain copy, arrays included, so no caller can change the store. */
   toRecord(): FamilyRecord {
@@ -116,7 +120,8 @@ export class FamilyTable {
     return this.tokens.size
   }
 
-  add(r: FamilyRecord): void {
+  /** `retiredHashes`, oldest first, only when restoring a family (store/memory-snapshot.ts). */
+  add(r: FamilyRecord, retiredHashes: readonly string[] = []): void {
     const family = new Family(
       flat(r.id),
       this.profile(r),
@@ -136,6 +141,8 @@ export class FamilyTable {
     this.families.set(family.id, family)
     this.tokens.set(family.current, family)
     if (family.previous !== null) this.tokens.set(family.previous, family)
+    if (retiredHashes.length > 0) family.retired = retiredHashes.map(hashKey)
+    for (const key of family.retired ?? []) this.tokens.set(key, family)
   }
 
   get(id: string): Family | undefined {

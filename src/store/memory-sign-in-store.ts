@@ -1,7 +1,7 @@
 /** The in-process SignInStore: Maps whose every operation is one synchronous section (no interleaving). */
 import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, SignInStore, TransactionRecord } from './sign-in-store.js'
 
-interface CodeEntry {
+export interface CodeEntry {
   code: AuthorizationCodeRecord
   redeemed: boolean
   replayed: boolean
@@ -23,6 +23,11 @@ export class MemorySignInStore implements SignInStore {
   private readonly transactions = new Map<string, TransactionRecord>()
 
   constructor(private readonly maxTransactions = MAX_TRANSACTIONS) {}
+
+  /** The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store. */
+  get held(): { codes: Map<string, CodeEntry>; sessions: Map<string, SessionRecord>; transactions: Map<string, TransactionRecord> } {
+    return { codes: this.codes, sessions: this.sessions, transactions: this.transactions }
+  }
 
   async createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
     this.codes.set(code.hash, { code: copyCode(code), redeemed: false, replayed: false, issued: null })

@@ -33,6 +33,14 @@ export class MemoryStore implements Store {
 
   constructor(private readonly maxFamilies: number) {}
 
+  /**
+   * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
+   * (the identity goes back through `identity`, which a fresh store takes as proposed).
+   */
+  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; signIn: MemorySignInStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
+    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, signIn: this.signIn, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
+  }
+
   async createFamily(family: FamilyRecord): Promise<boolean> {
     if (this.families.size >= this.maxFamilies) {
       // Under pressure, ended families go at once instead of after the retention window; throttled so

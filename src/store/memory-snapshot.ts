@@ -1,0 +1,222 @@
+/**
+ * The memory store as plain JSON-able data and back: the `store` section of the state file
+ * (store/state-file.ts). Everything the store remembers goes in, so a restored store answers every
+ * call as the saved one would have: families with their current, grace-period and retired token
+ * hashes, revoked access tokens, codes with their redemption state (a replay after the restart is
+ * still detected), sessions, pending sign-in forms, and the identity with its epoch-second jtis.
+ * Only hashes of handed-out values are kept, never the values themselves; the token secret is kept,
+ * so rotated refresh tokens derive the same successors after the restart.
+ */
+import type { SchemaObject } from 'ajv'
+import { MAX_RETIRED_GENERATIONS, MemoryStore } from './memory-store.js'
+import type { CodeEntry } from './memory-sign-in-store.js'
+import type { SessionRecord, TransactionRecord } from './sign-in-store.js'
+import { StateDataError, stateValidator, type StateSection } from './state-file.js'
+import type { FamilyRecord, Store, StoreIdentity } from './store.js'
+
+export interface MemoryStoreSnapshot {
+  /** `null` before the app adopted one (store.ts `identity`). */
+  identity: StoreIdentity | null
+  epochSecondJtis: string[]
+  /** Each with the retired generations it remembers, oldest first. */
+  families: Array<FamilyRecord & { retiredHashes: string[] }>
+  revokedAccessTokens: Array<{ jti: string; expiresAtMs: number }>
+  codes: CodeEntry[]
+  sessions: SessionRecord[]
+  /** Oldest first: the order decides which form goes first when there are too many. */
+  transactions: TransactionRecord[]
+}
+
+export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
+  const held = store.held
+  const signIn = held.signIn.held
+  return {
+    identity: held.identity ? { ...held.identity } : null,
+    epochSecondJtis: [...held.epochSecondJtis],
+    families: Array.from(held.families.values(), (f) => ({ ...f.toRecord(), retiredHashes: f.retiredHashes })),
+    revokedAccessTokens: Array.from(held.revokedAccessTokens, ([jti, expiresAtMs]) => ({ jti, expiresAtMs })),
+    codes: Array.from(signIn.codes.values(), (e) => structuredClone(e)),
+    sessions: Array.from(signIn.sessions.values(), (s) => ({ ...s })),
+    transactions: Array.from(signIn.transactions.values(), (t) => structuredClone(t)),
+  }
+}
+
+/** Puts a snapshot into a store that holds nothing yet; checks it whole first, so a bad one changes nothing. */
+export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
+  const snapshot = checkSnapshot(data)
+  assertConsistent(snapshot)
+  const held = store.held
+  if (held.families.size > 0 || held.identity) throw new Error('a snapshot is restored into a new memory store only')
+  // A new store takes its identity as proposed: the saved one comes back unchanged.
+  if (snapshot.identity) void store.identity(snapshot.identity)
+  for (const jti of snapshot.epochSecondJtis) held.epochSecondJtis.add(jti)
+  for (const { retiredHashes, ...family } of snapshot.families) held.families.add(family, retiredHashes)
+  for (const { jti, expiresAtMs } of snapshot.revokedAccessTokens) held.revokedAccessTokens.set(jti, expiresAtMs)
+  const signIn = held.signIn.held
+  for (const entry of snapshot.codes) signIn.codes.set(entry.code.hash, entry)
+  for (const session of snapshot.sessions) signIn.sessions.set(session.idHash, session)
+  for (const transaction of snapshot.transactions) signIn.transactions.set(transaction.idHash, transaction)
+}
+
+/** The memory store as the state file's `store` section. */
+export function memoryStoreSection(store: Store): StateSection {
+  if (!(store instanceof MemoryStore)) throw new Error('a state file (store.stateFile, --state-file) keeps the memory store; a Redis store keeps its state itself')
+  return { name: 'store', snapshot: () => snapshotMemoryStore(store), restore: (data) => restoreMemoryStore(store, data) }
+}
+
+/** What the schema cannot say: every token hash and id belongs to one family only. */
+function assertConsistent(snapshot: MemoryStoreSnapshot): void {
+  const ids = new Set<string>()
+  const hashes = new Set<string>()
+  for (const [i, f] of snapshot.families.entries()) {
+    if (ids.has(f.id)) throw new StateDataError(`store/families/${i}/id ${f.id} appears twice`)
+    ids.add(f.id)
+    for (const hash of [f.currentHash, ...(f.previousHash === null ? [] : [f.previousHash]), ...f.retiredHashes]) {
+      if (hashes.has(hash)) throw new StateDataError(`store/families/${i} has a token hash that appears twice`)
+      hashes.add(hash)
+    }
+  }
+}
+
+const text = { type: 'string', minLength: 1 } as const
+const nullableText = { type: 'string', minLength: 1, nullable: true } as const
+const ms = { type: 'number', minimum: 0 } as const
+const nullableMs = { type: 'number', minimum: 0, nullable: true } as const
+const seconds = { type: 'integer', minimum: 0 } as const
+const texts = { type: 'array', items: text } as const
+
+/**
+ * The store section's shape, strictly: every property required, nothing unknown (a hand-edited file is
+ * checked whole). It mirrors MemoryStoreSnapshot; Ajv's JSONSchemaType cannot express its nullable
+ * objects under exactOptionalPropertyTypes, so the round-trip tests keep the two in step.
+ */
+const snapshotSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['identity', 'epochSecondJtis', 'families', 'revokedAccessTokens', 'codes', 'sessions', 'transactions'],
+  properties: {
+    identity: {
+      nullable: true,
+      type: 'object',
+      additionalProperties: false,
+      required: ['epochSeconds', 'tokenSecret'],
+      properties: { epochSeconds: seconds, tokenSecret: text },
+    },
+    epochSecondJtis: texts,
+    families: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id', 'clientId', 'authServerId', 'userId', 'scopes', 'authTime', 'createdAtMs', 'expiresAtMs', 'idleSeconds', 'rotation', 'graceSeconds',
+          'currentHash', 'generation', 'lastUsedMs', 'currentUsed', 'previousHash', 'rotatedAtMs', 'revokedAtMs', 'retiredHashes',
+        ],
+        properties: {
+          id: text,
+          clientId: text,
+          authServerId: nullableText,
+          userId: nullableText,
+          scopes: texts,
+          authTime: seconds,
+          createdAtMs: ms,
+          expiresAtMs: nullableMs,
+          idleSeconds: seconds,
+          rotation: { type: 'string', enum: ['rotate', 'static'] },
+          graceSeconds: seconds,
+          currentHash: text,
+          generation: seconds,
+          lastUsedMs: ms,
+          currentUsed: { type: 'boolean' },
+          previousHash: nullableText,
+          rotatedAtMs: nullableMs,
+          revokedAtMs: nullableMs,
+          retiredHashes: { type: 'array', items: text, maxItems: MAX_RETIRED_GENERATIONS },
+        },
+      },
+    },
+    revokedAccessTokens: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['jti', 'expiresAtMs'], properties: { jti: text, expiresAtMs: ms } },
+    },
+    codes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'redeemed', 'replayed', 'issued'],
+        properties: {
+          code: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['hash', 'clientId', 'authServerId', 'redirectUri', 'userId', 'scopes', 'nonce', 'codeChallenge', 'authTime', 'expiresAtMs'],
+            properties: {
+              hash: text,
+              clientId: text,
+              authServerId: nullableText,
+              redirectUri: text,
+              userId: text,
+              scopes: texts,
+              nonce: { type: 'string', nullable: true },
+              codeChallenge: nullableText,
+              authTime: seconds,
+              expiresAtMs: ms,
+            },
+          },
+          redeemed: { type: 'boolean' },
+          replayed: { type: 'boolean' },
+          issued: {
+            nullable: true,
+            type: 'object',
+            additionalProperties: false,
+            required: ['familyId', 'accessTokenJti', 'accessTokenExpiresAtMs'],
+            properties: { familyId: nullableText, accessTokenJti: text, accessTokenExpiresAtMs: ms },
+          },
+        },
+      },
+    },
+    sessions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['idHash', 'userId', 'authTime', 'expiresAtMs'],
+        properties: { idHash: text, userId: text, authTime: seconds, expiresAtMs: ms },
+      },
+    },
+    transactions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['idHash', 'browserHash', 'request', 'expiresAtMs'],
+        properties: {
+          idHash: text,
+          browserHash: text,
+          expiresAtMs: ms,
+          request: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['clientId', 'authServerId', 'redirectUri', 'responseTypes', 'responseMode', 'scopes', 'state', 'nonce', 'codeChallenge', 'prompt', 'loginHint', 'maxAge'],
+            properties: {
+              clientId: text,
+              authServerId: nullableText,
+              redirectUri: text,
+              responseTypes: { type: 'array', items: { type: 'string', enum: ['code', 'token', 'id_token'] } },
+              responseMode: { type: 'string', enum: ['query', 'fragment', 'form_post'] },
+              scopes: texts,
+              state: { type: 'string' },
+              nonce: { type: 'string', nullable: true },
+              codeChallenge: nullableText,
+              prompt: { type: 'array', items: { type: 'string', enum: ['none', 'login', 'consent'] } },
+              loginHint: { type: 'string', nullable: true },
+              maxAge: { type: 'integer', minimum: 0, nullable: true },
+            },
+          },
+        },
+      },
+    },
+  },
+}
+
+const checkSnapshot = stateValidator<MemoryStoreSnapshot>(snapshotSchema, 'store')
