@@ -109,7 +109,8 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   registerHooks(app)
   const redis = deps.redis
   const control = new ControlPlane(ctx, config, { ...(redis && redisControl(redis, config.store.keyPrefix, config.control.journalSize)), ...deps.control })
-  // A replica joining others starts from their clock, data and keys.
+  // A replica joining others starts from their clock, data and keys; a single node from its state file.
+  stateFile?.attach(control.stateSection())
   await control.sync()
   registerControlHooks(app, ctx, control)
   await registerControlApi(app, control, config.control, config.limits.bodyLimitBytes)

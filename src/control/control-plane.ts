@@ -15,7 +15,9 @@ import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, t
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
 import type { OAuthRequestInfo } from './oauth-request.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
-import { afterConflict, MemorySharedState, type SharedControlState } from './shared-state.js'
+import { afterConflict, MemorySharedState, type SharedControlState, type SharedState } from './shared-state.js'
+import { StateDataError, stateValidator, type StateSection } from '../store/state-file.js'
+
 
 export interface ClockState {
   /** mockta's time, ISO 8601. */
@@ -43,6 +45,34 @@ const checkAdvance = validator<{ seconds: number }>(advanceSchema, 'clock advanc
 const checkSet = validator<{ time: string | number }>(setClockSchema, 'clock set')
 const checkToken = validator<{ token: string }>(tokenSchema, 'token request')
 const checkRetire = validator<{ kid?: string }>(retireSchema, 'retire request')
+
+/**
+ * A saved control section: its shape is checked here, its runtime data by building the registries
+ * from it (the same checks as a runtime change).
+ */
+const checkSavedControl = stateValidator<SharedState>(
+  {
+    type: 'object',
+    additionalProperties: false,
+    required: ['clockOffsetMs', 'runtime'],
+    properties: {
+      clockOffsetMs: { type: 'integer' },
+      runtime: {
+        type: ['object', 'null'],
+        required: ['authorizationServers', 'org', 'clients', 'users', 'keys', 'nextKeys'],
+        properties: {
+          authorizationServers: { type: 'array', items: { type: 'object' } },
+          org: { type: 'object' },
+          clients: { type: 'array', items: { type: 'object' } },
+          users: { type: 'array', items: { type: 'object' } },
+          keys: { type: 'array', minItems: 1, items: { type: 'object', required: ['kid'] } },
+          nextKeys: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+      },
+    },
+  },
+  'control',
+)
 
 /** Largest time a JavaScript Date can hold (ECMA-262 §21.4.1.22). */
 const MAX_DATE_MS = 8.64e15
@@ -88,11 +118,36 @@ export class ControlPlane {
     await adoptStoreIdentity(this.ctx)
   }
 
-  /** Puts the shared state into effect in this process. */
+  /** Puts the shared state into effect in this process (the runtime data first: it is what can fail). */
   private applyShared(): void {
     const { clockOffsetMs, runtime } = this.shared.current
-    if (this.adjustable) this.adjustable.offsetMs = clockOffsetMs
     this.runtime.adopt(runtime)
+    if (this.adjustable) this.adjustable.offsetMs = clockOffsetMs
+  }
+
+  /**
+   * The control plane's part of a state file (a single node's memory, store/state-file.ts): the clock
+   * offset and the runtime data, keys included, so tokens signed with a rotated key still verify after
+   * a restart. Fault rules and the journal belong to a test session and are not kept.
+   */
+  stateSection(): StateSection {
+    const shared = this.shared
+    if (!(shared instanceof MemorySharedState)) throw new Error('a state file keeps the memory store; a Redis store keeps the control state itself')
+    return {
+      name: 'control',
+      snapshot: (): SharedState => shared.current,
+      restore: (data) => {
+        const saved = checkSavedControl(data)
+        const previous = shared.current
+        shared.current = { clockOffsetMs: saved.clockOffsetMs, runtime: saved.runtime }
+        try {
+          this.applyShared()
+        } catch (err) {
+          shared.current = previous
+          throw new StateDataError(`control/runtime cannot be applied: ${(err as Error).message}`)
+        }
+      },
+    }
   }
 
   private clockState(): ClockState {

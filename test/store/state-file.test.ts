@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import * as fsp from 'node:fs/promises'
 import { join } from 'node:path'
-import Fastify from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import t from 'tap'
 import { ManualClock } from '../../src/clock.js'
 import { writeFileAtomically, type AtomicWriteFs } from '../../src/store/atomic-write.js'
@@ -57,6 +57,31 @@ t.test('a restart with the state file keeps sign-ins, sessions and revocations',
   t.ok(redirectParams(none)['code'], 'the browser session survived: prompt=none signs in')
 })
 
+t.test("a restart keeps the control plane's clock offset and runtime data, not its fault rules or journal", async (t) => {
+  const file = join(t.testdir(), 'state.json')
+  const control = (app: FastifyInstance, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+    app.inject({ method, url: `/__mockta${url}`, ...(payload !== undefined && { payload }) })
+  const before = await buildTestApp(t, { clock: new ManualClock(), change: withStateFile(file) })
+  const carol = { username: 'carol@example.com', password: 'carol-password' }
+  t.equal((await control(before.app, 'PUT', '/users', { login: carol.username, password: carol.password })).statusCode, 200)
+  t.equal((await control(before.app, 'POST', '/clock/advance', { seconds: 600 })).statusCode, 200)
+  const next = (await control(before.app, 'POST', '/keys/default/next')).json<{ next: string }>().next
+  t.equal((await control(before.app, 'POST', '/keys/default/promote')).statusCode, 200)
+  t.equal((await control(before.app, 'POST', '/faults', { action: { type: 'latency', ms: 1 } })).statusCode, 201)
+  const tokens = await signIn(before.app, { user: carol, scope: 'openid offline_access' })
+  t.equal(JSON.parse(Buffer.from(tokens.access_token.split('.')[0]!, 'base64url').toString()).kid, next, 'signed with the rotated key')
+  await before.app.close()
+
+  const after = await buildTestApp(t, { clock: new ManualClock(), change: withStateFile(file) })
+  t.equal(after.clock.nowMs(), before.clock.nowMs(), 'the clock offset came back')
+  t.equal((await introspect(after.app, tokens.access_token)).active, true, 'a token signed with the rotated key still verifies')
+  t.equal((await refresh(after.app, tokens.refresh_token)).statusCode, 200, "the runtime user's refresh token works")
+  t.match((await control(after.app, 'GET', '/keys/default')).json(), { active: next, next: null })
+  t.ok(await signIn(after.app, { user: carol }), 'the runtime user signs in')
+  t.same((await control(after.app, 'GET', '/faults')).json(), [], 'fault rules are a test session\'s: not kept')
+  t.equal((await control(after.app, 'GET', '/journal')).json<unknown[]>().length, 3, 'the journal starts empty: only the three OAuth requests since the restart')
+})
+
 t.test('the file: its header, owner-only mode, written only when something changed', async (t) => {
   const file = join(t.testdir(), 'state.json')
   const { app, logs } = await buildTestApp(t, { change: withStateFile(file) })
@@ -85,7 +110,7 @@ t.test('sections: unknown ones are ignored with a warning, missing ones start em
   t.match(logs(), /"sections":\["future"\].*sections this mockta does not know; they are ignored/)
   t.ok((await signIn(app)).refresh_token, 'a missing store section is an empty store')
   await app.close()
-  t.strictSame(Object.keys(JSON.parse(readFileSync(file, 'utf8')).sections), ['store'], 'only known sections are written back')
+  t.strictSame(Object.keys(JSON.parse(readFileSync(file, 'utf8')).sections), ['store', 'control'], 'only known sections are written back')
 })
 
 t.test('a file mockta cannot use whole stops start-up, naming the file, the problem and the way out', async (t) => {
@@ -103,6 +128,10 @@ t.test('a file mockta cannot use whole stops start-up, naming the file, the prob
     ['a newer version', JSON.stringify({ ...doc, version: 2 }), /has state-file version 2, written by a newer mockta; this mockta reads version 1 only/],
     ['no version', JSON.stringify({ ...doc, version: undefined }), /has no state-file version; this mockta reads version 1 only/],
     ['a bad header', JSON.stringify({ ...doc, sections: [] }), /is not a valid mockta state file: the file\/sections must be object/],
+    ['a bad control section', JSON.stringify({ ...doc, sections: { ...doc.sections, control: { clockOffsetMs: 'soon', runtime: null } } }),
+      /has a "control" section mockta cannot use: control\/clockOffsetMs must be integer/],
+    ['control data that cannot be applied', JSON.stringify({ ...doc, sections: { ...doc.sections, control: { clockOffsetMs: 0, runtime: { authorizationServers: [], org: {}, clients: [], users: [], keys: [{ kid: 'k' }], nextKeys: {} } } } }),
+      /has a "control" section mockta cannot use: control\/runtime cannot be applied/],
     ['a bad store section', JSON.stringify({ ...doc, sections: { store: { ...doc.sections.store, families: [{ ...doc.sections.store.families[0], currentHash: 7 }] } } }),
       /has a "store" section mockta cannot use: store\/families\/0\/currentHash must be string/],
   ]
