@@ -30,7 +30,7 @@ import { revokeRoutes } from './routes/revoke.js'
 import { signInRoutes } from './routes/sign-in.js'
 import { tokenRoutes } from './routes/token.js'
 import { userinfoRoutes } from './routes/userinfo.js'
-import { MemoryStore } from './store/memory-store.js'
+import { closeStore, openStore } from './store/create-store.js'
 import type { Store } from './store/store.js'
 
 export interface AppDeps {
@@ -59,11 +59,12 @@ export async function buildApp(config: Config, deps: Partial<AppDeps> = {}): Pro
 export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): Promise<MocktaApp> {
   const keys = new KeySet(config.keys)
   const clock = deps.clock ?? new SystemClock()
+  const opened = deps.store ? { store: deps.store } : await openStore(config, clock)
   const ctx: AppContext = {
     config,
     clock,
     ids: deps.ids ?? randomIds,
-    store: deps.store ?? new MemoryStore(config.store.maxFamilies),
+    store: opened.store,
     servers: new AuthServers(config, keys),
     clients: new Clients(config.clients),
     users: new Users(config.users),
@@ -71,7 +72,10 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
     tokenSecret: Buffer.alloc(0),
     epochSeconds: 0,
   }
-  await adoptStoreIdentity(ctx)
+  await adoptStoreIdentity(ctx).catch(async (err: unknown) => {
+    await closeStore(opened)
+    throw err
+  })
 
   const tls = deps.tls
   // HTTPS mode: an https.Server is an http.Server to Fastify (node:https declares it so).
@@ -114,9 +118,13 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   healthRoutes(app)
 
   // Expired records are swept so a demo running for weeks keeps bounded memory.
-  const sweeper = setInterval(() => void ctx.store.sweep(ctx.clock.nowMs()), config.store.sweepIntervalSeconds * 1000)
+  // A store that cannot answer now (Redis down) is swept next time.
+  const sweeper = setInterval(() => void ctx.store.sweep(ctx.clock.nowMs()).catch(() => {}), config.store.sweepIntervalSeconds * 1000)
   sweeper.unref()
-  app.addHook('onClose', async () => clearInterval(sweeper))
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper)
+    await closeStore(opened)
+  })
   return { app, ctx, control }
 }
 
