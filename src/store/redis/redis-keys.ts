@@ -2,7 +2,8 @@
  * Where the Redis store keeps what (README "Redis store"). Every key is under `${keyPrefix}store:`;
  * `${keyPrefix}control:` belongs to the control plane and is never touched here. The Lua scripts build
  * the same keys from the same names (lua-library.ts), since a family's keys are only known inside the
- * script, once its token has been looked up.
+ * script, once its token has been looked up. That is also why Redis Cluster is not supported: a
+ * script there may only touch the keys it declares, and a family's keys cannot be declared up front.
  *
  *   f:<familyId>        hash   a refresh family (family-hash.ts)
  *   t:<tokenHash>       string the family id a refresh-token hash belongs to (current, previous, retired)
