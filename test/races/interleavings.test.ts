@@ -36,7 +36,8 @@ const scenario =
   (t: { teardown(fn: () => unknown): void }, makeStore: () => MemoryStore, tally = newTally()) =>
   async (s: fc.Scheduler, grace: number, n: number, withRevoke: boolean): Promise<void> => {
     const config = testConfig(refreshPolicy('native-app', { graceSeconds: grace }))
-    const { app } = await buildTestApp(t, { config, store: scheduled(s, makeStore()) })
+    // Building the app reads the store's identity: a scheduled call too.
+    const { app } = await s.waitFor(buildTestApp(t, { config, store: scheduled(s, makeStore()) }))
     const session = await s.waitFor(signIn(app, { scope: 'offline_access api:read' }))
     const requests: Array<Promise<LightMyRequestResponse>> = Array.from({ length: n }, () => refresh(app, session.refresh_token))
     if (withRevoke) requests.push(post(app, 'revoke', { client_id: 'native-app', token: session.refresh_token }))

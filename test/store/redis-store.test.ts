@@ -156,7 +156,7 @@ if (server) {
     const store = new RedisStore(conn, { keyPrefix: uniquePrefix('outage'), maxFamilies: 10 })
     t.ok(await store.createFamily(familyRecord()))
     await server.stop()
-    const calls = [
+    const calls: Array<Promise<unknown>> = [
       store.getFamily('oarfamilyA0000000001'),
       store.redeemRefreshToken({ hash: 'hash-A1', successorHash: 'hash-A2', clientId: 'native-app', authServerId: 'default', nowMs: T0 }),
       store.consumeAuthorizationCode('code-hash-1', T0),
