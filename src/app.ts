@@ -32,7 +32,7 @@ import { signInRoutes } from './routes/sign-in.js'
 import { tokenRoutes } from './routes/token.js'
 import { userinfoRoutes } from './routes/userinfo.js'
 import { redisControl } from './control/redis/index.js'
-import { MemoryStore } from './store/memory-store.js'
+import { closeStore, openStore, type CreatedStore } from './store/create-store.js'
 import { memoryHealth } from './store/store-health.js'
 import { redisHealth } from './store/redis/connection.js'
 import type { Store } from './store/store.js'
@@ -49,7 +49,7 @@ export interface AppDeps {
   control: ControlPlaneOptions
   /** PEM key and certificate: serve HTTPS instead of HTTP (see tls/certificate.ts). */
   tls: { key: string; cert: string }
-  /** A Redis connection: the control plane's state is then shared with every replica using it. */
+  /** A Redis connection to use (and leave open) instead of opening one from `store.url`: the Redis store and the control plane's shared state go through it. */
   redis: Redis
 }
 
@@ -65,13 +65,26 @@ export async function buildApp(config: Config, deps: Partial<AppDeps> = {}): Pro
 }
 
 export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): Promise<MocktaApp> {
-  const keys = new KeySet(config.keys)
   const clock = deps.clock ?? new SystemClock()
+  const opened = deps.store ? { store: deps.store } : await openStore(config, clock, deps.redis)
+  try {
+    return await assemble(config, deps, clock, opened)
+  } catch (err) {
+    // A state file, Redis or configuration that stops start-up leaves no connection open.
+    await closeStore(opened)
+    throw err
+  }
+}
+
+async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, opened: CreatedStore): Promise<MocktaApp> {
+  const keys = new KeySet(config.keys)
+  // The control plane shares its state through the store's Redis connection (or one given for it).
+  const redis = deps.redis ?? opened.redis
   const ctx: AppContext = {
     config,
     clock,
     ids: deps.ids ?? randomIds,
-    store: deps.store ?? new MemoryStore(config.store.maxFamilies),
+    store: opened.store,
     servers: new AuthServers(config, keys),
     clients: new Clients(config.clients),
     users: new Users(config.users),
@@ -107,7 +120,6 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   app.setErrorHandler(errorHandler(ctx.ids))
   app.setNotFoundHandler((_req, reply) => sendOAuthError(reply, mocktaError('not_found')))
   registerHooks(app)
-  const redis = deps.redis
   const control = new ControlPlane(ctx, config, { ...(redis && redisControl(redis, config.store.keyPrefix, config.control.journalSize)), ...deps.control })
   // A replica joining others starts from their clock, data and keys; a single node from its state file.
   stateFile?.attach(control.stateSection())
@@ -129,9 +141,13 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   healthRoutes(app, redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth)
 
   // Expired records are swept so a demo running for weeks keeps bounded memory.
-  const sweeper = setInterval(() => void ctx.store.sweep(ctx.clock.nowMs()), config.store.sweepIntervalSeconds * 1000)
+  // A store that cannot answer now (Redis down) is swept next time.
+  const sweeper = setInterval(() => void ctx.store.sweep(ctx.clock.nowMs()).catch(() => {}), config.store.sweepIntervalSeconds * 1000)
   sweeper.unref()
-  app.addHook('onClose', async () => clearInterval(sweeper))
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper)
+    await closeStore(opened)
+  })
   await stateFile?.startSaving(app, config.store.stateFileIntervalSeconds)
   return { app, ctx, control }
 }

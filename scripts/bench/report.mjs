@@ -67,6 +67,12 @@ export function targetRatios({ rows, startups, memory, bound, mocktaName = 'mock
     goals.push({ goal: `  (info) refresh_token req/s vs ${stateful.target}, which rotates`, ratio: round(m.reqPerSecMean / stateful.reqPerSecMean, 2), limit: 2.5, met: null, info: true, detail: `${fmt(m.reqPerSecMean)} vs ${fmt(stateful.reqPerSecMean)}; p99 ${m.latencyMs.p99} ms vs ${stateful.latencyMs.p99} ms` })
   }
 
+  // For information: what sharing the state through Redis costs (the Redis row, when redis-server is installed).
+  const redis = row(`${mocktaName}-redis`, 'refresh_token')
+  if (m && redis) {
+    goals.push({ goal: '  (info) refresh_token req/s, Redis store vs in-memory', ratio: round(redis.reqPerSecMean / m.reqPerSecMean, 2), limit: null, met: null, info: true, detail: `${fmt(redis.reqPerSecMean)} vs ${fmt(m.reqPerSecMean)}; p99 ${redis.latencyMs.p99} ms vs ${m.latencyMs.p99} ms` })
+  }
+
   const mi = row(mocktaName, 'introspect')
   const pi = fasterPeer('introspect')
   add('introspect req/s ≥ 2× the faster peer', mi && pi ? mi.reqPerSecMean / pi.reqPerSecMean : null, 2, true, mi && pi ? `${fmt(mi.reqPerSecMean)} vs ${pi.target} ${fmt(pi.reqPerSecMean)}` : 'missing')

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HOST, fetchJson, freePort, spawnServer } from './processes.mjs'
+import { benchRedisUrl, hasRedisServer } from './redis.mjs'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const here = dirname(fileURLToPath(import.meta.url))
@@ -26,11 +27,15 @@ const USER = { username: 'alice@example.com', password: 'alice-password' }
 const ALL = ['refresh_token', 'introspect', 'client_credentials', 'keys', 'discovery']
 
 /**
- * mockta once per store. A Redis row goes here when the Redis store exists, e.g.
- * `{ name: 'mockta-redis', store: { type: 'redis', url: process.env.BENCH_REDIS_URL } }`, skipped
- * when BENCH_REDIS_URL is unset.
+ * mockta once per store. The Redis row runs mockta with MOCKTA_REDIS_URL against the bench's own
+ * redis-server (scripts/bench/redis.mjs); without redis-server installed the row is skipped.
  */
-const MOCKTA_STORES = [{ name: 'mockta', description: 'mockta, in-memory store (dist/cli.js)', store: undefined }]
+const MOCKTA_STORES = [
+  { name: 'mockta', description: 'mockta, in-memory store (dist/cli.js)', store: undefined },
+  ...(hasRedisServer()
+    ? [{ name: 'mockta-redis', description: 'mockta, Redis store (MOCKTA_REDIS_URL, redis-server on loopback)', store: 'redis' }]
+    : (console.log('redis-server is not installed: the mockta-redis row is skipped (apt-get install redis-server)'), [])),
+]
 
 export const mocktaTargets = MOCKTA_STORES.map(({ name, description, store }) => ({
   name,
@@ -152,13 +157,19 @@ function mocktaConfig(workDir, store) {
   return path
 }
 
+let redisStarts = 0
+
 export async function startMockta(workDir, port, store) {
   port ??= await freePort()
   const env = { ...process.env }
   // The issuer must be the address the bench calls, whatever the caller's shell exports.
   delete env.MOCKTA_BASE_URL
   delete env.MOCKTA_CONFIG
-  const args = [join(root, 'dist/cli.js'), '--host', HOST, '--port', String(port), '--config', mocktaConfig(workDir, store)]
+  delete env.MOCKTA_REDIS_URL
+  // Each start gets a key prefix of its own: a fresh store, as the in-memory row gets.
+  if (store === 'redis') env.MOCKTA_REDIS_URL = await benchRedisUrl(workDir)
+  const storeConfig = store === 'redis' ? { type: 'redis', keyPrefix: `bench-${process.pid}-${++redisStarts}:` } : store
+  const args = [join(root, 'dist/cli.js'), '--host', HOST, '--port', String(port), '--config', mocktaConfig(workDir, storeConfig)]
   return spawnServer(process.execPath, args, { cwd: root, env }, `http://${HOST}:${port}`)
 }
 

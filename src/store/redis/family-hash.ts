@@ -1,0 +1,46 @@
+/**
+ * A FamilyRecord as the Redis hash `f:<id>`: what never changes as one JSON field (`rec`), what the
+ * scripts read or write as fields of their own, numbers as text and absent fields for `null`.
+ */
+import type { FamilyRecord } from '../store.js'
+
+type Fixed = Pick<FamilyRecord, 'id' | 'clientId' | 'authServerId' | 'userId' | 'scopes' | 'authTime' | 'createdAtMs' | 'idleSeconds' | 'rotation' | 'graceSeconds'>
+
+/** Who may redeem the family's tokens, compared as one string by the scripts (decideRefresh's first check). */
+export const ownerOf = (clientId: string, authServerId: string | null): string => JSON.stringify([clientId, authServerId])
+
+const optional = (n: number | null): string => (n === null ? '' : String(n))
+
+/** The createFamily script's arguments after the namespace, up to `created` (the caller adds maxFamilies). */
+export function createArgs(f: FamilyRecord): string[] {
+  const fixed: Fixed = {
+    id: f.id, clientId: f.clientId, authServerId: f.authServerId, userId: f.userId, scopes: [...f.scopes], authTime: f.authTime,
+    createdAtMs: f.createdAtMs, idleSeconds: f.idleSeconds, rotation: f.rotation, graceSeconds: f.graceSeconds,
+  }
+  return [
+    f.id, JSON.stringify(fixed), ownerOf(f.clientId, f.authServerId), String(f.idleSeconds), String(f.graceSeconds), optional(f.expiresAtMs),
+    f.currentHash, String(f.generation), String(f.lastUsedMs), f.currentUsed ? '1' : '0', f.previousHash ?? '', optional(f.rotatedAtMs),
+    optional(f.revokedAtMs), f.userId ?? '', String(f.createdAtMs),
+  ]
+}
+
+/** HGETALL's flat [field, value, …] reply as a record; undefined for a missing family. */
+export function familyFromHash(reply: unknown): FamilyRecord | undefined {
+  const flat = reply as string[]
+  if (!Array.isArray(flat) || flat.length === 0) return undefined
+  const h = new Map<string, string>()
+  for (let i = 0; i + 1 < flat.length; i += 2) h.set(flat[i]!, flat[i + 1]!)
+  const num = (field: string): number | null => (h.has(field) ? Number(h.get(field)) : null)
+  const fixed = JSON.parse(h.get('rec')!) as Fixed
+  return {
+    ...fixed,
+    expiresAtMs: num('exp'),
+    currentHash: h.get('cur')!,
+    generation: num('gen')!,
+    lastUsedMs: num('last')!,
+    currentUsed: h.get('used') === '1',
+    previousHash: h.get('prev') ?? null,
+    rotatedAtMs: num('rot'),
+    revokedAtMs: num('rev'),
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The Lua shared by the Redis store's scripts: key names, number formatting, the TTL rules and the
+ * refresh decision. Every script starts with this text and takes the store namespace as ARGV[1].
+ *
+ * Why Lua rather than WATCH/MULTI: a script runs atomically in Redis, so the lookup, the decision and
+ * the write of a rotation are one step for every replica sharing the Redis, in one round trip, with no
+ * retry loop. WATCH is per connection, and ioredis multiplexes one connection across all of a
+ * process's concurrent requests, so WATCH/MULTI would need a connection per transaction.
+ */
+import { MAX_RETIRED_GENERATIONS, RETENTION_MS } from '../memory-store.js'
+
+/**
+ * Added to every Redis TTL. Records are judged by mockta's clock (the `nowMs` of each call); a TTL only
+ * gives the memory back, so it must never end a record that mockta still considers alive. The margin
+ * absorbs small differences between replicas' clocks and the time a request takes.
+ */
+export const TTL_MARGIN_MS = 60_000
+
+/** Families a sweep to make room drops at most (one script, so it stays short). */
+export const PRESSURE_SWEEP_BATCH = 10_000
+
+/** How often, at most, a full store sweeps to make room (as MemoryStore). */
+export const PRESSURE_SWEEP_INTERVAL_MS = 1000
+
+/** The Redis TTL of a record that mockta considers alive until `untilMs`, seen at `nowMs`. */
+export const ttlMs = (untilMs: number, nowMs: number): number => Math.ceil(Math.max(untilMs - nowMs, 0)) + TTL_MARGIN_MS
+
+export const LUA_LIBRARY = `
+local P = ARGV[1]
+local RETENTION = ${RETENTION_MS}
+local MARGIN = ${TTL_MARGIN_MS}
+local MAX_RETIRED = ${MAX_RETIRED_GENERATIONS}
+local FAMILIES = P .. 'families'
+local PRESSURE = P .. 'pressure'
+local function fkey(id) return P .. 'f:' .. id end
+local function tkey(hash) return P .. 't:' .. hash end
+local function rkey(id) return P .. 'r:' .. id end
+local function ukey(user) return P .. 'u:' .. user end
+local function rec_key(kind, id) return P .. kind .. ':' .. id end
+local function expiry_key(kind) return P .. 'expiry:' .. kind end
+
+-- Numbers as text that reads back to the same double (Lua's tostring keeps only 14 digits).
+local function num(n)
+  if n == math.huge then return '+inf' end
+  if n == -math.huge then return '-inf' end
+  return string.format('%.17g', n)
+end
+local function opt(v) if v then return tonumber(v) end return false end
+
+local function ttl_until(until_ms, now) return math.ceil(math.max(until_ms - now, 0)) + MARGIN end
+
+-- A key that holds one record: its TTL is the record's (nil: none).
+local function keep(key, ttl)
+  if ttl then redis.call('PEXPIRE', key, num(ttl)) else redis.call('PERSIST', key) end
+end
+
+-- A key shared by several records (an index): lives as long as the longest-lived of them.
+local function extend(key, ttl, existed)
+  if not ttl then redis.call('PERSIST', key)
+  elseif not existed then redis.call('PEXPIRE', key, num(ttl))
+  else redis.call('PEXPIRE', key, num(ttl), 'GT') end
+end
+
+local function index_add(index, score, member, ttl)
+  local existed = redis.call('EXISTS', index) == 1
+  redis.call('ZADD', index, num(score), member)
+  extend(index, ttl, existed)
+end
+
+-- A family's mutable state, as numbers; false for an absent value.
+local function load(id)
+  local v = redis.call('HMGET', fkey(id), 'owner', 'idle', 'grace', 'exp', 'cur', 'gen', 'last', 'used', 'prev', 'rot', 'rev', 'user', 'created')
+  if not v[1] then return nil end
+  return { id = id, owner = v[1], idle = tonumber(v[2]), grace = tonumber(v[3]), exp = opt(v[4]), cur = v[5], gen = tonumber(v[6]),
+    last = tonumber(v[7]), used = v[8] == '1', prev = v[9], rot = opt(v[10]), rev = opt(v[11]), user = v[12], created = tonumber(v[13]) }
+end
+
+-- store.ts familyDeadlineMs, isFamilyLive, isInGrace and decideRefresh, line for line; the
+-- differential test (test/store/redis-store.model.test.ts) holds them to the TypeScript.
+local function deadline(f)
+  local d = math.huge
+  if f.idle > 0 then d = f.last + f.idle * 1000 end
+  if f.exp and f.exp < d then d = f.exp end
+  return d
+end
+local function is_live(f, now) return (not f.rev) and now < deadline(f) end
+local function in_grace(f, now)
+  if f.used or not f.rot then return false end
+  local elapsed = now - f.rot
+  return elapsed >= 0 and elapsed < f.grace * 1000
+end
+local function decide(f, position, owner, successor, now)
+  if f.owner ~= owner then return 'invalid' end
+  if not is_live(f, now) then return 'invalid' end
+  if position == 'current' then
+    if successor == '' then return 'kept' end
+    return 'rotated'
+  end
+  if position == 'previous' and in_grace(f, now) then return 'reused-successor' end
+  return 'reuse-detected'
+end
+
+-- When the family ended (or will end): revocation, else its deadline.
+local function ended_at(f)
+  if f.rev then return f.rev end
+  return deadline(f)
+end
+-- Kept while it has not ended, then RETENTION more (MemoryStore's sweep): nil while it has no end.
+local function family_ttl(f, now)
+  local e = ended_at(f)
+  if e == math.huge then return nil end
+  return ttl_until(e + RETENTION, now)
+end
+
+local function token_hashes(f)
+  local hashes = redis.call('LRANGE', rkey(f.id), 0, -1)
+  table.insert(hashes, f.cur)
+  if f.prev then table.insert(hashes, f.prev) end
+  return hashes
+end
+
+-- A family's token keys (and its retired list) share one expiry, at least the family's own. It is
+-- moved, for all of them at once and to twice the family's TTL, only when the family would outlive
+-- it: a rotation then costs O(1) amortised however many generations the family remembers.
+local function keep_tokens(f, ttl)
+  local left = redis.call('PTTL', tkey(f.cur))
+  if ttl == nil then
+    if left == -1 then return end
+    for _, h in ipairs(token_hashes(f)) do redis.call('PERSIST', tkey(h)) end
+    redis.call('PERSIST', rkey(f.id))
+    return
+  end
+  if left >= ttl then return end
+  local horizon = num(2 * ttl)
+  for _, h in ipairs(token_hashes(f)) do redis.call('PEXPIRE', tkey(h), horizon) end
+  redis.call('PEXPIRE', rkey(f.id), horizon)
+end
+
+-- A new token key of family f, with the expiry its other token keys share (f.cur is one of them).
+local function add_token(f, hash)
+  local left = redis.call('PTTL', tkey(f.cur))
+  if left > 0 then redis.call('SET', tkey(hash), f.id, 'PX', left) else redis.call('SET', tkey(hash), f.id) end
+end
+
+-- Older generations stay known so replaying any of them is detected as reuse (bar C-4), up to MAX_RETIRED.
+local function retire(f, hash)
+  local n = redis.call('RPUSH', rkey(f.id), hash)
+  if n == 1 then
+    local left = redis.call('PTTL', tkey(f.cur))
+    if left > 0 then redis.call('PEXPIRE', rkey(f.id), left) end
+  end
+  if n > MAX_RETIRED then redis.call('DEL', tkey(redis.call('LPOP', rkey(f.id)))) end
+end
+
+local function set_opt(key, field, value)
+  if value then redis.call('HSET', key, field, num(value)) else redis.call('HDEL', key, field) end
+end
+
+-- Writes f's mutable state and everything that follows from it: TTLs and index scores.
+local function save(f, now)
+  local k = fkey(f.id)
+  local used = '0'
+  if f.used then used = '1' end
+  redis.call('HSET', k, 'cur', f.cur, 'gen', num(f.gen), 'last', num(f.last), 'used', used)
+  if f.prev then redis.call('HSET', k, 'prev', f.prev) else redis.call('HDEL', k, 'prev') end
+  set_opt(k, 'exp', f.exp)
+  set_opt(k, 'rot', f.rot)
+  set_opt(k, 'rev', f.rev)
+  local ttl = family_ttl(f, now)
+  keep(k, ttl)
+  keep_tokens(f, ttl)
+  index_add(FAMILIES, ended_at(f), f.id, ttl)
+  if f.user then index_add(ukey(f.user), f.created, f.id, ttl) end
+end
+
+local function remove_family(id)
+  local f = load(id)
+  if f then
+    for _, h in ipairs(token_hashes(f)) do redis.call('DEL', tkey(h)) end
+    if f.user then redis.call('ZREM', ukey(f.user), id) end
+  end
+  redis.call('DEL', fkey(id), rkey(id))
+  redis.call('ZREM', FAMILIES, id)
+end
+
+-- Families that ended before \`bound\` (at or before it when inclusive), at most \`limit\`.
+local function sweep_families(bound, inclusive, limit)
+  local max = num(bound)
+  if not inclusive then max = '(' .. max end
+  local ids = redis.call('ZRANGEBYSCORE', FAMILIES, '-inf', max, 'LIMIT', 0, limit)
+  for _, id in ipairs(ids) do remove_family(id) end
+  return #ids
+end
+
+-- Records of one kind that expired at or before now, at most \`limit\`.
+local function sweep_records(kind, now, limit)
+  local index = expiry_key(kind)
+  local ids = redis.call('ZRANGEBYSCORE', index, '-inf', num(now), 'LIMIT', 0, limit)
+  for _, id in ipairs(ids) do
+    redis.call('DEL', rec_key(kind, id))
+    redis.call('ZREM', index, id)
+  end
+  return #ids
+end
+
+local function family_reply(id)
+  return redis.call('HGETALL', fkey(id))
+end
+`

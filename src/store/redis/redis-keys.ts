@@ -1,0 +1,29 @@
+/**
+ * Where the Redis store keeps what (README "Redis store"). Every key is under `${keyPrefix}store:`;
+ * `${keyPrefix}control:` belongs to the control plane and is never touched here. The Lua scripts build
+ * the same keys from the same names (lua-library.ts), since a family's keys are only known inside the
+ * script, once its token has been looked up. That is also why Redis Cluster is not supported: a
+ * script there may only touch the keys it declares, and a family's keys cannot be declared up front.
+ *
+ *   f:<familyId>        hash   a refresh family (family-hash.ts)
+ *   t:<tokenHash>       string the family id a refresh-token hash belongs to (current, previous, retired)
+ *   r:<familyId>        list   the family's retired token hashes, oldest first
+ *   u:<userId>          zset   the user's family ids, by creation time
+ *   families            zset   every family id, scored by when it ended (+inf while it has no deadline)
+ *   pressure            string when (mockta's clock) the last sweep to make room ran
+ *   a:<jti>             string a revoked access token
+ *   c:<codeHash>        hash   an authorization code: record, expiry, redeemed/replayed, what it issued
+ *   s:<sessionIdHash>   string a signed-in session (JSON)
+ *   x:<transactionHash> string a pending sign-in transaction (JSON)
+ *   expiry:<a|c|s|x>    zset   those records' ids, scored by expiry: what sweep() and the caps walk
+ *   identity            string the store identity (JSON)
+ *   epoch-jtis          set    JWT ids issued in the identity's epoch second
+ */
+
+/** One-letter kinds of the records indexed by expiry. */
+export type RecordKind = 'a' | 'c' | 's' | 'x'
+
+export const storeNamespace = (keyPrefix: string): string => `${keyPrefix}store:`
+
+/** SCAN's MATCH is a glob: a prefix with `*`, `?`, `[` or `\` must match only itself. */
+export const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, '\\$&')

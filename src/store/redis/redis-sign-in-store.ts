@@ -1,0 +1,83 @@
+/** The sign-in half of RedisStore: codes, sessions and sign-in transactions (sign-in-store.ts), shared by replicas. */
+import type { Redis } from 'ioredis'
+import type { Clock } from '../../clock.js'
+import { MAX_TRANSACTIONS } from '../memory-sign-in-store.js'
+import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, SignInStore, TransactionRecord } from '../sign-in-store.js'
+import { unavailableOnFailure } from './connection.js'
+import { ttlMs } from './lua-library.js'
+import { storeNamespace } from './redis-keys.js'
+import type { RunScript } from './redis-scripts.js'
+
+export class RedisSignInStore implements SignInStore {
+  private readonly ns: string
+
+  /**
+   * `clock`: mockta's clock, for the TTL of records whose calls carry no `nowMs` (they are created now;
+   * their expiry is in mockta's time, so the TTL is measured from mockta's now, not Redis' wall time).
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly run: RunScript,
+    keyPrefix: string,
+    private readonly clock: Clock,
+  ) {
+    this.ns = storeNamespace(keyPrefix)
+  }
+
+  async createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
+    await unavailableOnFailure(this.run('putCode', code.hash, JSON.stringify(code), code.expiresAtMs, this.ttl(code.expiresAtMs)))
+  }
+
+  async consumeAuthorizationCode(hash: string, nowMs: number): Promise<CodeRedemption> {
+    const [kind, code, issued] = (await unavailableOnFailure(this.run('consumeCode', hash, nowMs))) as [string, string?, string?]
+    if (kind === 'redeemed') return { kind, code: JSON.parse(code!) as AuthorizationCodeRecord }
+    if (kind === 'replayed') return { kind, code: JSON.parse(code!) as AuthorizationCodeRecord, issued: issued ? (JSON.parse(issued) as CodeGrantRecord) : null }
+    return { kind: 'invalid' }
+  }
+
+  async recordCodeGrant(hash: string, issued: CodeGrantRecord): Promise<boolean> {
+    return (await unavailableOnFailure(this.run('recordCodeGrant', hash, JSON.stringify(issued)))) === 1
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    await this.put('s', session.idHash, session, session.expiresAtMs)
+  }
+
+  async findSession(idHash: string, nowMs: number): Promise<SessionRecord | undefined> {
+    const session = await this.get<SessionRecord>('s', idHash)
+    return session && nowMs < session.expiresAtMs ? session : undefined
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await unavailableOnFailure(this.run('takeRecord', 's', idHash))
+  }
+
+  async createTransaction(transaction: TransactionRecord): Promise<void> {
+    await this.put('x', transaction.idHash, transaction, transaction.expiresAtMs, MAX_TRANSACTIONS)
+  }
+
+  async findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
+    const t = await this.get<TransactionRecord>('x', idHash)
+    return t && nowMs < t.expiresAtMs ? t : undefined
+  }
+
+  async takeTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
+    const value = (await unavailableOnFailure(this.run('takeRecord', 'x', idHash))) as string | null
+    const t = value === null ? undefined : (JSON.parse(value) as TransactionRecord)
+    return t && nowMs < t.expiresAtMs ? t : undefined
+  }
+
+  /** A record mockta considers alive until `expiresAtMs` (mockta's clock); `cap`: most kept of this kind. */
+  async put(kind: 'a' | 's' | 'x', id: string, value: unknown, expiresAtMs: number, cap = 0): Promise<void> {
+    await unavailableOnFailure(this.run('putRecord', kind, id, JSON.stringify(value), expiresAtMs, this.ttl(expiresAtMs), cap))
+  }
+
+  async get<T>(kind: 'a' | 's' | 'x', id: string): Promise<T | undefined> {
+    const value = await unavailableOnFailure(this.redis.get(`${this.ns}${kind}:${id}`))
+    return value === null ? undefined : (JSON.parse(value) as T)
+  }
+
+  private ttl(expiresAtMs: number): number {
+    return ttlMs(expiresAtMs, this.clock.nowMs())
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The Store on Redis (ioredis), shared by every replica and kept across restarts: same contract as
+ * MemoryStore (test/store/store.contract.ts), same decisions (a differential test holds the Lua to
+ * store.ts), each decision atomic across processes (lua-library.ts says why Lua). Key layout:
+ * redis-keys.ts. Every Redis call goes through `unavailableOnFailure`, so an outage reaches the HTTP
+ * layer as StoreUnavailableError (503 temporarily_unavailable), never as another error.
+ *
+ * Time: records are judged by mockta's clock, the `nowMs` each call passes, exactly as MemoryStore
+ * judges them. Redis TTLs (computed from the same `nowMs`, plus TTL_MARGIN_MS) only give memory back.
+ * Moving mockta's clock therefore changes every decision at once, on every replica, but not the TTLs
+ * already set: after a jump forward, ended records stay in Redis until their TTL (real time) or the
+ * next sweep drops them; after a jump back, a record may outlive its TTL in mockta's eyes and is then
+ * forgotten early by Redis (as if swept). `sweep(nowMs)` still drops, by mockta's clock, what
+ * MemoryStore's sweep would, through the expiry indexes, so both stores forget the same things.
+ */
+import type { Redis } from 'ioredis'
+import { SystemClock, type Clock } from '../../clock.js'
+import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, TransactionRecord } from '../sign-in-store.js'
+import { RETENTION_MS } from '../memory-store.js'
+import type { FamilyRecord, FoundToken, RefreshOutcome, RefreshRequest, Store, StoreIdentity, StoreStats } from '../store.js'
+import { unavailableOnFailure } from './connection.js'
+import { createArgs, familyFromHash, ownerOf } from './family-hash.js'
+import { TTL_MARGIN_MS } from './lua-library.js'
+import { globEscape, storeNamespace } from './redis-keys.js'
+import { defineScripts, type RunScript } from './redis-scripts.js'
+import { RedisSignInStore } from './redis-sign-in-store.js'
+
+export interface RedisStoreOptions {
+  keyPrefix: string
+  maxFamilies: number
+  /** mockta's clock, for the TTLs of calls that pass no `nowMs`; the wall clock when left out. */
+  clock?: Clock
+}
+
+/** Records one sweep script drops at most per kind, so no script blocks Redis for long. */
+const SWEEP_BATCH = 500
+
+/**
+ * Epoch-second jtis are kept this long: every JWT mockta signs expires within Okta's 24-hour cap on
+ * access-token lifetimes, after which whether it was of the epoch second no longer matters.
+ */
+const EPOCH_JTIS_TTL_MS = RETENTION_MS + TTL_MARGIN_MS
+
+export class RedisStore implements Store {
+  private readonly ns: string
+  private readonly run: RunScript
+  private readonly clock: Clock
+  private readonly signIn: RedisSignInStore
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisStoreOptions,
+  ) {
+    this.ns = storeNamespace(options.keyPrefix)
+    this.run = defineScripts(redis, this.ns)
+    this.clock = options.clock ?? new SystemClock()
+    this.signIn = new RedisSignInStore(redis, this.run, options.keyPrefix, this.clock)
+  }
+
+  async createFamily(family: FamilyRecord): Promise<boolean> {
+    return (await this.call('createFamily', ...createArgs(family), this.options.maxFamilies)) === 1
+  }
+
+  async findRefreshToken(hash: string): Promise<FoundToken | undefined> {
+    const reply = (await this.call('findToken', hash)) as [FoundToken['position'], string[]] | null
+    if (!reply) return undefined
+    const family = familyFromHash(reply[1])
+    return family && { family, position: reply[0] }
+  }
+
+  async getFamily(id: string): Promise<FamilyRecord | undefined> {
+    return familyFromHash(await unavailableOnFailure(this.redis.hgetall(`${this.ns}f:${id}`).then(flatten)))
+  }
+
+  async redeemRefreshToken(r: RefreshRequest): Promise<RefreshOutcome> {
+    const [kind, family] = (await this.call('redeem', r.hash, r.successorHash ?? '', ownerOf(r.clientId, r.authServerId), r.nowMs)) as [RefreshOutcome['kind'], string[]?]
+    return kind === 'invalid' ? { kind } : { kind, family: familyFromHash(family)! }
+  }
+
+  async revokeFamily(id: string, nowMs: number): Promise<void> {
+    await this.call('revokeFamily', id, nowMs)
+  }
+
+  async revokeAccessToken(jti: string, expiresAtMs: number): Promise<void> {
+    await this.signIn.put('a', jti, expiresAtMs, expiresAtMs)
+  }
+
+  async isAccessTokenRevoked(jti: string): Promise<boolean> {
+    return (await unavailableOnFailure(this.redis.exists(`${this.ns}a:${jti}`))) === 1
+  }
+
+  async listFamiliesByUser(userId: string): Promise<FamilyRecord[]> {
+    const replies = (await this.call('listByUser', userId)) as string[][]
+    return replies.map((h) => familyFromHash(h)!)
+  }
+
+  async expireFamily(id: string, atMs: number): Promise<void> {
+    await this.call('expireFamily', id, atMs, this.clock.nowMs())
+  }
+
+  /** Deletes every key of the store's namespace (SCAN + UNLINK), and nothing else. */
+  async clear(): Promise<void> {
+    const keys = this.redis.scanStream({ match: `${globEscape(this.ns)}*`, count: 500 })
+    await unavailableOnFailure(
+      (async () => {
+        for await (const batch of keys as AsyncIterable<string[]>) if (batch.length > 0) await this.redis.unlink(...batch)
+      })(),
+    )
+  }
+
+  async identity(proposed: StoreIdentity): Promise<StoreIdentity> {
+    // SET NX GET: stores the proposal only if there is none, and answers the one there was.
+    const before = await unavailableOnFailure(this.redis.set(`${this.ns}identity`, JSON.stringify(proposed), 'NX', 'GET'))
+    return before === null ? { ...proposed } : (JSON.parse(before) as StoreIdentity)
+  }
+
+  async noteEpochSecondJti(jti: string): Promise<void> {
+    const key = `${this.ns}epoch-jtis`
+    await unavailableOnFailure(this.redis.multi().sadd(key, jti).pexpire(key, EPOCH_JTIS_TTL_MS).exec())
+  }
+
+  async isEpochSecondJti(jti: string): Promise<boolean> {
+    return (await unavailableOnFailure(this.redis.sismember(`${this.ns}epoch-jtis`, jti))) === 1
+  }
+
+  /**
+   * Drops, by mockta's clock, what MemoryStore's sweep would; Redis TTLs already give back the memory of
+   * records left alone, so this mainly keeps the indexes (and the capacity count) exact. In batches, each atomic.
+   */
+  async sweep(nowMs: number): Promise<number> {
+    let removed = 0
+    for (;;) {
+      const [n, more] = (await this.call('sweep', nowMs, RETENTION_MS, SWEEP_BATCH)) as [number, number]
+      removed += n
+      if (more === 0) return removed
+    }
+  }
+
+  async stats(): Promise<StoreStats> {
+    const [families, tokens] = (await this.call('familyStats')) as [number, number]
+    const revokedAccessTokens = await unavailableOnFailure(this.redis.zcard(`${this.ns}expiry:a`))
+    return { families, tokens, revokedAccessTokens }
+  }
+
+  createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
+    return this.signIn.createAuthorizationCode(code)
+  }
+  consumeAuthorizationCode(hash: string, nowMs: number): Promise<CodeRedemption> {
+    return this.signIn.consumeAuthorizationCode(hash, nowMs)
+  }
+  recordCodeGrant(hash: string, issued: CodeGrantRecord): Promise<boolean> {
+    return this.signIn.recordCodeGrant(hash, issued)
+  }
+  createSession(session: SessionRecord): Promise<void> {
+    return this.signIn.createSession(session)
+  }
+  findSession(idHash: string, nowMs: number): Promise<SessionRecord | undefined> {
+    return this.signIn.findSession(idHash, nowMs)
+  }
+  deleteSession(idHash: string): Promise<void> {
+    return this.signIn.deleteSession(idHash)
+  }
+  createTransaction(transaction: TransactionRecord): Promise<void> {
+    return this.signIn.createTransaction(transaction)
+  }
+  findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
+    return this.signIn.findTransaction(idHash, nowMs)
+  }
+  takeTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
+    return this.signIn.takeTransaction(idHash, nowMs)
+  }
+
+  private call(name: Parameters<RunScript>[0], ...args: Array<string | number>): Promise<unknown> {
+    return unavailableOnFailure(this.run(name, ...args))
+  }
+}
+
+/** HGETALL as ioredis returns it (an object) back to the scripts' flat [field, value, …] form. */
+const flatten = (h: Record<string, string>): string[] => Object.entries(h).flat()
