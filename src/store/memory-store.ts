@@ -1,7 +1,7 @@
 /** The in-process Store: Maps, with every decision made synchronously so no request can interleave. */
+import { SignInDelegation } from './sign-in-delegation.js'
 import { FamilyTable } from './family-table.js'
 import { MemorySignInStore } from './memory-sign-in-store.js'
-import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, TransactionRecord } from './sign-in-store.js'
 import type { FamilyRecord, FoundToken, RefreshOutcome, RefreshRequest, Store, StoreIdentity, StoreStats } from './store.js'
 
 /**
@@ -20,18 +20,20 @@ export const MAX_RETIRED_GENERATIONS = 1000
 /** How often, at most, a full store sweeps to make room (a sweep is O(families)). */
 const PRESSURE_SWEEP_INTERVAL_MS = 1000
 
-export class MemoryStore implements Store {
+export class MemoryStore extends SignInDelegation implements Store {
   /** Families and their token hashes, in compact form; records leave it as copies. */
   private readonly families = new FamilyTable(MAX_RETIRED_GENERATIONS)
   private readonly revokedAccessTokens = new Map<string, number>()
   private lastPressureSweepMs = -Infinity
   /** Codes, sessions and sign-in transactions live in their own module; this class only delegates. */
-  private signIn = new MemorySignInStore()
+  protected signIn = new MemorySignInStore()
   private ownIdentity: StoreIdentity | undefined
   /** Bounded by one second of issuance (oauth/boot-epoch.ts). */
   private readonly epochSecondJtis = new Set<string>()
 
-  constructor(private readonly maxFamilies: number) {}
+  constructor(private readonly maxFamilies: number) {
+    super()
+  }
 
   /**
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
@@ -112,34 +114,6 @@ export class MemoryStore implements Store {
 
   async sweep(nowMs: number): Promise<number> {
     return this.sweepNow(nowMs) + this.signIn.sweep(nowMs)
-  }
-
-  createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
-    return this.signIn.createAuthorizationCode(code)
-  }
-  consumeAuthorizationCode(hash: string, nowMs: number): Promise<CodeRedemption> {
-    return this.signIn.consumeAuthorizationCode(hash, nowMs)
-  }
-  recordCodeGrant(hash: string, issued: CodeGrantRecord): Promise<boolean> {
-    return this.signIn.recordCodeGrant(hash, issued)
-  }
-  createSession(session: SessionRecord): Promise<void> {
-    return this.signIn.createSession(session)
-  }
-  findSession(idHash: string, nowMs: number): Promise<SessionRecord | undefined> {
-    return this.signIn.findSession(idHash, nowMs)
-  }
-  deleteSession(idHash: string): Promise<void> {
-    return this.signIn.deleteSession(idHash)
-  }
-  createTransaction(transaction: TransactionRecord): Promise<void> {
-    return this.signIn.createTransaction(transaction)
-  }
-  findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
-    return this.signIn.findTransaction(idHash, nowMs)
-  }
-  takeTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
-    return this.signIn.takeTransaction(idHash, nowMs)
   }
 
   async stats(): Promise<StoreStats> {

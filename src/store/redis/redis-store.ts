@@ -13,9 +13,9 @@
  * forgotten early by Redis (as if swept). `sweep(nowMs)` still drops, by mockta's clock, what
  * MemoryStore's sweep would, through the expiry indexes, so both stores forget the same things.
  */
+import { SignInDelegation } from '../sign-in-delegation.js'
 import type { Redis } from 'ioredis'
 import { SystemClock, type Clock } from '../../clock.js'
-import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, TransactionRecord } from '../sign-in-store.js'
 import { RETENTION_MS } from '../memory-store.js'
 import type { FamilyRecord, FoundToken, RefreshOutcome, RefreshRequest, Store, StoreIdentity, StoreStats } from '../store.js'
 import { unavailableOnFailure } from './connection.js'
@@ -41,16 +41,17 @@ const SWEEP_BATCH = 500
  */
 const EPOCH_JTIS_TTL_MS = RETENTION_MS + TTL_MARGIN_MS
 
-export class RedisStore implements Store {
+export class RedisStore extends SignInDelegation implements Store {
   private readonly ns: string
   private readonly run: RunScript
   private readonly clock: Clock
-  private readonly signIn: RedisSignInStore
+  protected readonly signIn: RedisSignInStore
 
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisStoreOptions,
   ) {
+    super()
     this.ns = storeNamespace(options.keyPrefix)
     this.run = defineScripts(redis, this.ns)
     this.clock = options.clock ?? new SystemClock()
@@ -140,34 +141,6 @@ export class RedisStore implements Store {
     const [families, tokens] = (await this.call('familyStats')) as [number, number]
     const revokedAccessTokens = await unavailableOnFailure(this.redis.zcard(`${this.ns}expiry:a`))
     return { families, tokens, revokedAccessTokens }
-  }
-
-  createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
-    return this.signIn.createAuthorizationCode(code)
-  }
-  consumeAuthorizationCode(hash: string, nowMs: number): Promise<CodeRedemption> {
-    return this.signIn.consumeAuthorizationCode(hash, nowMs)
-  }
-  recordCodeGrant(hash: string, issued: CodeGrantRecord): Promise<boolean> {
-    return this.signIn.recordCodeGrant(hash, issued)
-  }
-  createSession(session: SessionRecord): Promise<void> {
-    return this.signIn.createSession(session)
-  }
-  findSession(idHash: string, nowMs: number): Promise<SessionRecord | undefined> {
-    return this.signIn.findSession(idHash, nowMs)
-  }
-  deleteSession(idHash: string): Promise<void> {
-    return this.signIn.deleteSession(idHash)
-  }
-  createTransaction(transaction: TransactionRecord): Promise<void> {
-    return this.signIn.createTransaction(transaction)
-  }
-  findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
-    return this.signIn.findTransaction(idHash, nowMs)
-  }
-  takeTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
-    return this.signIn.takeTransaction(idHash, nowMs)
   }
 
   private call(name: Parameters<RunScript>[0], ...args: Array<string | number>): Promise<unknown> {
