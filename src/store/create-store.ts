@@ -20,11 +20,11 @@ export interface CreatedStore {
  * `clock`: mockta's clock, from which the Redis store measures its TTLs. `connection`: a Redis
  * connection to use (and leave open) instead of opening one from `store.url`.
  */
-export function createStore(config: Config, clock?: Clock, connection?: Redis): CreatedStore {
+export async function createStore(config: Config, clock?: Clock, connection?: Redis): Promise<CreatedStore> {
   const { type, url, keyPrefix, commandTimeoutMs, maxFamilies } = config.store
   if (type === 'memory') return { store: new MemoryStore(maxFamilies) }
   if (!url && !connection) throw new ConfigError(['store.url: required when store.type is "redis" (or give --redis-url / MOCKTA_REDIS_URL)'])
-  const redis = connection ?? connectRedis({ url: url!, commandTimeoutMs })
+  const redis = connection ?? (await connectRedis({ url: url!, commandTimeoutMs }))
   return { store: new RedisStore(redis, { keyPrefix, maxFamilies, ...(clock && { clock }) }), redis, ownsRedis: !connection }
 }
 
@@ -33,7 +33,7 @@ export function createStore(config: Config, clock?: Clock, connection?: Redis): 
  * fails start-up with a clear message instead of a server answering 503 to everything.
  */
 export async function openStore(config: Config, clock?: Clock, connection?: Redis): Promise<CreatedStore> {
-  const created = createStore(config, clock, connection)
+  const created = await createStore(config, clock, connection)
   if (!created.redis || !created.ownsRedis) return created
   const waitMs = Math.max(5000, 5 * config.store.commandTimeoutMs)
   try {

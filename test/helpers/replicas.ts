@@ -29,7 +29,7 @@ export async function replicaPair(t: Test, options: { change?: (c: Config) => vo
     options.change?.(c)
   })
   const replica = async (): Promise<TestApp> => {
-    const connection = connectRedis({ url: redis.url, commandTimeoutMs: config.store.commandTimeoutMs })
+    const connection = await connectRedis({ url: redis.url, commandTimeoutMs: config.store.commandTimeoutMs })
     t.teardown(() => connection.disconnect())
     await whenReady(connection, 5000)
     return buildTestApp(t, { config, clock: new ManualClock(), redis: connection })

@@ -5,7 +5,7 @@ import { startRedis } from '../helpers/redis-server.js'
 t.test('the Redis harness: a real server that can be stopped and started again', async (t) => {
   const server = await startRedis(t, { appendOnly: true })
   if (!server) return
-  const redis = connectRedis({ url: server.url, commandTimeoutMs: 1000 })
+  const redis = await connectRedis({ url: server.url, commandTimeoutMs: 1000 })
   t.teardown(() => redis.disconnect())
   await whenReady(redis, 5000)
   await redis.set('k', 'v')

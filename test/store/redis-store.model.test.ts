@@ -99,7 +99,7 @@ async function apply(store: Store, o: Op, w: { now: number; families: string[]; 
 
 const server = await startRedis(t)
 if (server) {
-  const redis = connectRedis({ url: server.url, commandTimeoutMs: 2000 })
+  const redis = await connectRedis({ url: server.url, commandTimeoutMs: 2000 })
   t.teardown(() => redis.disconnect())
   await whenReady(redis, 5000)
 

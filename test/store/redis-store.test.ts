@@ -22,7 +22,7 @@ let prefixes = 0
 const uniquePrefix = (name: string): string => `${name}-${++prefixes}:`
 
 async function connect(t: { teardown(fn: () => unknown): void }, url: string, commandTimeoutMs = 2000): Promise<Redis> {
-  const redis = connectRedis({ url, commandTimeoutMs })
+  const redis = await connectRedis({ url, commandTimeoutMs })
   t.teardown(() => redis.disconnect())
   await whenReady(redis, 5000)
   return redis

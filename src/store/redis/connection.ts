@@ -3,7 +3,7 @@
  * offline queue (a command while disconnected fails at once), a command timeout, one attempt per
  * command, and reconnection forever in the background so mockta recovers by itself when Redis returns.
  */
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { StoreHealth } from '../store-health.js'
 import { StoreUnavailableError } from '../store-unavailable.js'
 
@@ -15,7 +15,9 @@ export interface RedisOptions {
 /** Reconnect backoff: quick at first, at most a second apart, never giving up. */
 const retryDelayMs = (attempt: number): number => Math.min(50 * attempt, 1000)
 
-export function connectRedis({ url, commandTimeoutMs }: RedisOptions): Redis {
+export async function connectRedis({ url, commandTimeoutMs }: RedisOptions): Promise<Redis> {
+  // Loaded only when a Redis store is configured: the memory store's start-up and memory stay as they were (issue 7).
+  const { Redis } = await import('ioredis')
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
