@@ -34,7 +34,7 @@ import { userinfoRoutes } from './routes/userinfo.js'
 import { redisControl } from './control/redis/index.js'
 import { closeStore, openStore, type CreatedStore } from './store/create-store.js'
 import { memoryHealth } from './store/store-health.js'
-import { redisHealth } from './store/redis/connection.js'
+import { logOutages, redisHealth } from './store/redis/connection.js'
 import type { Store } from './store/store.js'
 import { memoryStoreSection } from './store/memory-snapshot.js'
 import { StateFile } from './store/state-file.js'
@@ -139,6 +139,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   userinfoRoutes(app, ctx)
   logoutRoutes(app, ctx)
   healthRoutes(app, redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth)
+  const outages = redis && logOutages(redis, app.log)
 
   // Expired records are swept so a demo running for weeks keeps bounded memory.
   // A store that cannot answer now (Redis down) is swept next time.
@@ -146,6 +147,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   sweeper.unref()
   app.addHook('onClose', async () => {
     clearInterval(sweeper)
+    outages?.stop()
     await closeStore(opened)
   })
   await stateFile?.startSaving(app, config.store.stateFileIntervalSeconds)

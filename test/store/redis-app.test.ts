@@ -36,7 +36,7 @@ if (server) {
   })
 
   t.test('Redis down: /token answers 503 temporarily_unavailable, and recovers when Redis is back', async (t) => {
-    const { app } = await buildTestApp(t, { config: onRedis() })
+    const { app, logs } = await buildTestApp(t, { config: onRedis() })
     t.teardown(() => app.close())
     const tokens = await signIn(app)
     await server.stop()
@@ -54,6 +54,9 @@ if (server) {
       res = await refresh(app, tokens.refresh_token)
     }
     t.equal(res.statusCode, 200, 'the refresh token from before the outage works: nothing was lost')
+    const outageLines = logs().split('\n').filter((line) => /the Redis store is (unreachable|reachable again)/.test(line))
+    t.equal(outageLines.length, 2, 'one log line for the outage and one for its end, not one per reconnection attempt')
+    t.notMatch(logs(), server.url, 'the Redis URL is never logged')
   })
 
   t.test('two apps on one Redis share families: a refresh on one, reuse detected on the other', async (t) => {

@@ -73,3 +73,24 @@ export async function redisHealth(redis: Redis, timeoutMs: number): Promise<Stor
     clearTimeout(timer)
   }
 }
+
+/**
+ * One log line when the connection is lost and one when it is back, not one per reconnection attempt:
+ * an operator sees the outage and its end, and the URL (which may hold a password) is never logged.
+ */
+export function logOutages(redis: Redis, log: { warn(msg: string): void; info(msg: string): void }): { stop(): void } {
+  let lost = false
+  let stopped = false
+  redis.on('close', () => {
+    if (lost || stopped) return
+    lost = true
+    log.warn('the Redis store is unreachable: requests that need it answer temporarily_unavailable until it is back')
+  })
+  redis.on('ready', () => {
+    if (!lost) return
+    lost = false
+    log.info('the Redis store is reachable again')
+  })
+  // Closing the connection at shutdown is no outage.
+  return { stop: () => void (stopped = true) }
+}
