@@ -31,6 +31,23 @@ t.test('parsing: flags win over variables; bad values are reported', async (t) =
   }
 })
 
+t.test('parsing the state options (issue 6): a Redis URL or a state file, never both', async (t) => {
+  t.match(parseCliOptions([], { MOCKTA_REDIS_URL: 'redis://redis:6379' }), { redisUrl: 'redis://redis:6379' })
+  t.match(parseCliOptions(['--redis-url', 'rediss://r:6380/2'], { MOCKTA_REDIS_URL: 'redis://other:6379' }), { redisUrl: 'rediss://r:6380/2' }, 'the flag wins')
+  t.match(parseCliOptions(['--state-file=/data/state.json'], {}), { stateFile: '/data/state.json' })
+  const problems = (argv: string[], env: NodeJS.ProcessEnv): string[] => {
+    try {
+      parseCliOptions(argv, env)
+      return []
+    } catch (err) {
+      return (err as ConfigError).problems
+    }
+  }
+  t.same(problems([], { MOCKTA_REDIS_URL: 'http://redis:6379' }), ['MOCKTA_REDIS_URL: must be a redis:// or rediss:// URL'])
+  t.same(problems(['--state-file', 's.json'], { MOCKTA_REDIS_URL: 'redis://r:6379' }), ['--state-file: a state file is for the memory store; with Redis the state is already kept'])
+  for (const text of ['Env: MOCKTA_REDIS_URL.', 'Env: MOCKTA_STATE_FILE.']) t.match(usage, text)
+})
+
 t.test('on 0.0.0.0 without a token or --trust-network it refuses to start', async (t) => {
   const port = await freePort()
   const proc = mockta(t, ['--host', '0.0.0.0', '--port', String(port)])

@@ -44,7 +44,8 @@ async function cluster(t: Test): Promise<Cluster | undefined> {
     ...fixture,
     $schema: undefined,
     clients: [...fixture.clients, { ...native, id: STRICT, name: 'Native app, no grace', refreshToken: { rotation: 'rotate', graceSeconds: 0 } }],
-    store: { type: 'redis', url: redis.url, keyPrefix: uniquePrefix(), commandTimeoutMs: 1000 },
+    // The Redis store itself is chosen by MOCKTA_REDIS_URL below, as in the compose example.
+    store: { keyPrefix: uniquePrefix(), commandTimeoutMs: 1000 },
   }
   const file = join(mkdtempSync(join(tmpdir(), 'mockta-replicas-')), 'config.json')
   writeFileSync(file, JSON.stringify(config))
@@ -52,7 +53,7 @@ async function cluster(t: Test): Promise<Cluster | undefined> {
   const start = async (which: 'a' | 'b'): Promise<Replica> => {
     const life = run(t, process.execPath, [join(root, 'dist/cli.js'), '--port', String(ports[which]), '--config', file], {
       cwd: root,
-      env: productionEnv({ MOCKTA_BASE_URL: PUBLIC_ORIGIN }),
+      env: productionEnv({ MOCKTA_BASE_URL: PUBLIC_ORIGIN, MOCKTA_REDIS_URL: redis.url }),
     })
     await life.waitFor(/mockta listening/)
     return { base: `http://127.0.0.1:${ports[which]}`, life }
