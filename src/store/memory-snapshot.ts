@@ -61,7 +61,14 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
 /** The memory store as the state file's `store` section. */
 export function memoryStoreSection(store: Store): StateSection {
   if (!(store instanceof MemoryStore)) throw new Error('a state file (store.stateFile, --state-file) keeps the memory store; a Redis store keeps its state itself')
-  return { name: 'store', snapshot: () => snapshotMemoryStore(store), restore: (data) => restoreMemoryStore(store, data) }
+  return {
+    name: 'store',
+    snapshot: () => snapshotMemoryStore(store),
+    restore: (data) => restoreMemoryStore(store, data),
+    saveWith: (saveNow) => {
+      store.onRevocation = saveNow
+    },
+  }
 }
 
 /** What the schema cannot say: every token hash and id belongs to one family only. */

@@ -28,6 +28,12 @@ export class MemoryStore extends SignInDelegation implements Store {
   /** Codes, sessions and sign-in transactions live in their own module; this class only delegates. */
   protected signIn = new MemorySignInStore()
   private ownIdentity: StoreIdentity | undefined
+  /**
+   * Awaited after every change that ends tokens (a revocation, reuse detection, an expiry, a reset):
+   * with a state file, it saves at once (store/memory-snapshot.ts), so a `kill -9` right after can
+   * never bring an ended token back (reliability bar F-1). Other changes wait for the save interval.
+   */
+  onRevocation: (() => Promise<void>) | undefined
   /** Bounded by one second of issuance (oauth/boot-epoch.ts). */
   private readonly epochSecondJtis = new Set<string>()
 
@@ -66,16 +72,22 @@ export class MemoryStore extends SignInDelegation implements Store {
   }
 
   async redeemRefreshToken(r: RefreshRequest): Promise<RefreshOutcome> {
-    return this.families.redeem(r)
+    const outcome = this.families.redeem(r)
+    // Decided and applied above, in one synchronous step; only the saving waits.
+    if (outcome.kind === 'reuse-detected') await this.onRevocation?.()
+    return outcome
   }
 
   async revokeFamily(id: string, nowMs: number): Promise<void> {
     const f = this.families.get(id)
-    if (f && f.revokedAtMs === null) f.revokedAtMs = nowMs
+    if (!f || f.revokedAtMs !== null) return
+    f.revokedAtMs = nowMs
+    await this.onRevocation?.()
   }
 
   async revokeAccessToken(jti: string, expiresAtMs: number): Promise<void> {
     this.revokedAccessTokens.set(jti, expiresAtMs)
+    await this.onRevocation?.()
   }
 
   async isAccessTokenRevoked(jti: string): Promise<boolean> {
@@ -88,7 +100,9 @@ export class MemoryStore extends SignInDelegation implements Store {
 
   async expireFamily(id: string, atMs: number): Promise<void> {
     const f = this.families.get(id)
-    if (f && (f.expiresAtMs === null || f.expiresAtMs > atMs)) f.expiresAtMs = atMs
+    if (!f || (f.expiresAtMs !== null && f.expiresAtMs <= atMs)) return
+    f.expiresAtMs = atMs
+    await this.onRevocation?.()
   }
 
   async clear(): Promise<void> {
@@ -97,6 +111,7 @@ export class MemoryStore extends SignInDelegation implements Store {
     this.signIn = new MemorySignInStore()
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()
+    await this.onRevocation?.()
   }
 
   async identity(proposed: StoreIdentity): Promise<StoreIdentity> {

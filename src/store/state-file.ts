@@ -30,6 +30,8 @@ export interface StateSection {
    * A section absent from the file is not restored: it starts empty, as without a file.
    */
   restore(data: unknown): void
+  /** Given, once saving has started, a save to await after a change that must not wait for the interval. */
+  saveWith?(saveNow: () => Promise<void>): void
 }
 
 /** Data a section cannot take; the message says where and what (e.g. `store/families/0/generation must be integer`). */
@@ -148,6 +150,7 @@ export class StateFile {
     } catch (err) {
       throw new StateFileError(`the state file ${this.path} cannot be written (${(err as Error).message}). Check that its directory exists and is writable.`)
     }
+    for (const section of this.sections) section.saveWith?.(() => this.saveOrLog(app.log))
     const timer = setInterval(() => void this.saveOrLog(app.log), intervalSeconds * 1000)
     timer.unref()
     app.addHook('onClose', async () => {

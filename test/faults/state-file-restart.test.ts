@@ -126,6 +126,34 @@ t.test('kill -9: the last interval save is what comes back', async (t) => {
   t.same(await second.exit(15_000), { code: 0, signal: null })
 })
 
+t.test('kill -9 right after a revocation: it is kept, because revocations are saved at once (F-1)', async (t) => {
+  const dir = t.testdir()
+  const stateFile = join(dir, 'mockta-state.json')
+  const config = JSON.parse(readFileSync(join(repoRoot, 'fixtures/config.json'), 'utf8')) as Record<string, unknown>
+  const configFile = join(dir, 'config.json')
+  // An hour between interval saves: only the save a revocation makes at once can keep it.
+  writeFileSync(configFile, JSON.stringify({ ...config, $schema: undefined, store: { stateFileIntervalSeconds: 3600 } }))
+  const { start, base } = await command(t, stateFile, ['--config', configFile])
+  const first = await start()
+  const revokedFamily = await passwordGrant(base, { scope: 'openid offline_access' })
+  const revokedToken = await passwordGrant(base, { scope: 'openid offline_access' })
+  const kept = await passwordGrant(base, { scope: 'openid offline_access' })
+  // Saved at once too: the sign-ins are in the file only because each revocation below saved everything.
+  t.equal((await postForm(base, 'revoke', { client_id: 'native-app', token: revokedFamily.refresh_token })).status, 200)
+  t.equal((await postForm(base, 'revoke', { client_id: 'native-app', token: revokedToken.access_token })).status, 200)
+  first.child.kill('SIGKILL')
+  t.equal((await first.exited).signal, 'SIGKILL')
+
+  const second = await start()
+  const refused = await refreshOver(base, revokedFamily.refresh_token)
+  t.equal(refused.text, INVALID_GRANT, 'the family revoked just before the kill stays revoked')
+  t.equal((await introspectOver(base, revokedFamily.access_token)).active, false, 'with its access token')
+  t.equal((await introspectOver(base, revokedToken.access_token)).active, false, 'the access token revoked just before the kill stays inactive')
+  t.equal((await refreshOver(base, kept.refresh_token)).status, 200, 'a sign-in made before the last revocation is kept')
+  second.child.kill('SIGTERM')
+  t.same(await second.exit(15_000), { code: 0, signal: null })
+})
+
 t.test('a corrupt state file: exit code 1, and stderr says which file, what is wrong and what to do', async (t) => {
   const stateFile = join(t.testdir(), 'mockta-state.json')
   writeFileSync(stateFile, '{"format":"mockta-state","version":1,"savedAt":"2026-11-26T00:00:00.000Z","sections":{"store":{"ident')
