@@ -1,7 +1,7 @@
 /** The in-process Store: Maps, with every decision made synchronously so no request can interleave. */
-import { SignInDelegation } from './sign-in-delegation.js'
 import { FamilyTable } from './family-table.js'
 import { MemorySignInStore } from './memory-sign-in-store.js'
+import { SignInDelegation } from './sign-in-delegation.js'
 import type { FamilyRecord, FoundToken, RefreshOutcome, RefreshRequest, Store, StoreIdentity, StoreStats } from './store.js'
 
 /**

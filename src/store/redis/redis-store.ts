@@ -13,10 +13,10 @@
  * forgotten early by Redis (as if swept). `sweep(nowMs)` still drops, by mockta's clock, what
  * MemoryStore's sweep would, through the expiry indexes, so both stores forget the same things.
  */
-import { SignInDelegation } from '../sign-in-delegation.js'
 import type { Redis } from 'ioredis'
 import { SystemClock, type Clock } from '../../clock.js'
 import { RETENTION_MS } from '../memory-store.js'
+import { SignInDelegation } from '../sign-in-delegation.js'
 import type { FamilyRecord, FoundToken, RefreshOutcome, RefreshRequest, Store, StoreIdentity, StoreStats } from '../store.js'
 import { unavailableOnFailure } from './connection.js'
 import { createArgs, familyFromHash, ownerOf } from './family-hash.js'
