@@ -103,13 +103,18 @@ async function savedStore(file: string, done: (store: { families: Array<{ genera
   throw new Error(`the state file never reached the expected state: ${readFileSync(file, 'utf8').slice(0, 500)}`)
 }
 
-t.test('kill -9: the last interval save is what comes back', async (t) => {
+/** The command with the fixtures but another save interval, and the state file in the test's directory. */
+async function commandSavingEvery(t: Parameters<typeof run>[0] & { testdir(): string }, stateFileIntervalSeconds: number) {
   const dir = t.testdir()
   const stateFile = join(dir, 'mockta-state.json')
   const config = JSON.parse(readFileSync(join(repoRoot, 'fixtures/config.json'), 'utf8')) as Record<string, unknown>
   const configFile = join(dir, 'config.json')
-  writeFileSync(configFile, JSON.stringify({ ...config, $schema: undefined, store: { stateFileIntervalSeconds: 1 } }))
-  const { start, base } = await command(t, stateFile, ['--config', configFile])
+  writeFileSync(configFile, JSON.stringify({ ...config, $schema: undefined, store: { stateFileIntervalSeconds } }))
+  return { stateFile, ...(await command(t, stateFile, ['--config', configFile])) }
+}
+
+t.test('kill -9: the last interval save is what comes back', async (t) => {
+  const { start, base, stateFile } = await commandSavingEvery(t, 1)
   const first = await start()
   const session = await passwordGrant(base, { scope: 'openid offline_access' })
   const rotated = await refreshOver(base, session.refresh_token)
@@ -127,13 +132,8 @@ t.test('kill -9: the last interval save is what comes back', async (t) => {
 })
 
 t.test('kill -9 right after a revocation: it is kept, because revocations are saved at once (F-1)', async (t) => {
-  const dir = t.testdir()
-  const stateFile = join(dir, 'mockta-state.json')
-  const config = JSON.parse(readFileSync(join(repoRoot, 'fixtures/config.json'), 'utf8')) as Record<string, unknown>
-  const configFile = join(dir, 'config.json')
   // An hour between interval saves: only the save a revocation makes at once can keep it.
-  writeFileSync(configFile, JSON.stringify({ ...config, $schema: undefined, store: { stateFileIntervalSeconds: 3600 } }))
-  const { start, base } = await command(t, stateFile, ['--config', configFile])
+  const { start, base } = await commandSavingEvery(t, 3600)
   const first = await start()
   const revokedFamily = await passwordGrant(base, { scope: 'openid offline_access' })
   const revokedToken = await passwordGrant(base, { scope: 'openid offline_access' })
