@@ -13,6 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { MemoryStore } from '../../dist/store/memory-store.js'
 import { randomIds } from '../../dist/ids.js'
+import { newFamilyRecord } from '../../dist/store/store.js'
 
 const count = Number(process.argv[2])
 if (!Number.isInteger(count) || count < 1) throw new Error('usage: family-memory.mjs N')
@@ -34,7 +35,7 @@ const tokens = new Array(count)
 const before = settle()
 for (let i = 0; i < count; i++) {
   const token = randomIds.refreshToken()
-  await store.createFamily({
+  await store.createFamily(newFamilyRecord({
     id: randomIds.familyId(),
     clientId,
     authServerId,
@@ -47,13 +48,7 @@ for (let i = 0; i < count; i++) {
     rotation: 'rotate',
     graceSeconds: 30,
     currentHash: hash(token),
-    generation: 0,
-    lastUsedMs: nowMs,
-    currentUsed: false,
-    previousHash: null,
-    rotatedAtMs: null,
-    revokedAtMs: null,
-  })
+  }))
   tokens[i] = token
 }
 // The tokens array belongs to the measurement, not the store: count it out.

@@ -15,7 +15,7 @@ import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, t
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
 import type { OAuthRequestInfo } from './oauth-request.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
-import { afterConflict, MemorySharedState, type SharedControlState, type SharedState } from './shared-state.js'
+import { MemorySharedState, writeDecided, type SharedControlState, type SharedState } from './shared-state.js'
 import { StateDataError, stateValidator, type StateSection } from '../store/state-file.js'
 
 
@@ -77,9 +77,6 @@ const checkSavedControl = stateValidator<SharedState>(
 /** Largest time a JavaScript Date can hold (ECMA-262 §21.4.1.22). */
 const MAX_DATE_MS = 8.64e15
 
-/** Attempts of a clock move that keeps losing compare-and-set races to other replicas before a 409. */
-const MAX_ATTEMPTS = 50
-
 export class ControlPlane {
   private readonly faultRules: FaultRuleStore
   private readonly entries: JournalStore
@@ -97,7 +94,7 @@ export class ControlPlane {
     this.entries = options.journal ?? new RingJournal(loaded.control.journalSize)
     this.shared = options.shared ?? new MemorySharedState()
     this.random = options.random ?? Math.random
-    this.runtime = new RuntimeData(loaded, ctx, { write: (runtime) => this.shared.write({ runtime }), refresh: () => this.sync() })
+    this.runtime = new RuntimeData(loaded, ctx, (decide) => writeDecided(this.shared, () => this.sync(), () => ({ runtime: decide() }), 'changing the runtime data'))
     this.adjustable = isAdjustable(ctx.clock) ? ctx.clock : undefined
   }
 
@@ -163,19 +160,17 @@ export class ControlPlane {
   private async moveClock(what: string, target: (nowMs: number) => number): Promise<ClockState> {
     const clock = this.adjustable
     if (!clock) throw new ControlError(409, 'this mockta was built with a clock that cannot be moved')
-    for (let attempt = 1; ; attempt++) {
+    let offsetMs = clock.offsetMs
+    const decide = () => {
       const ms = target(clock.nowMs())
       if (!Number.isFinite(ms) || ms < 0 || ms > MAX_DATE_MS) throw badRequest(`invalid ${what}: the result is outside the representable dates`)
       // Whole milliseconds: the offset is shared as an integer.
-      const offsetMs = Math.round(clock.offsetMs + ms - clock.nowMs())
-      if (await this.shared.write({ clockOffsetMs: offsetMs })) {
-        clock.offsetMs = offsetMs
-        return this.clockState()
-      }
-      if (attempt === MAX_ATTEMPTS) throw new ControlError(409, 'other replicas kept moving the clock; try again')
-      await afterConflict()
-      await this.sync()
+      offsetMs = Math.round(clock.offsetMs + ms - clock.nowMs())
+      return { clockOffsetMs: offsetMs }
     }
+    await writeDecided(this.shared, () => this.sync(), decide, 'moving the clock')
+    clock.offsetMs = offsetMs
+    return this.clockState()
   }
 
   readonly clock = {

@@ -16,7 +16,6 @@ import { Users } from '../registry/users.js'
 import { badRequest, ControlError, notFound } from './control-error.js'
 import { checkCanPromote, checkCanPublish, keysToRetire, keyStateOf, newSigningJwk, promoteNext, publishNext, retire, type KeyState } from './key-rotation.js'
 import { ORG_SERVER } from './oauth-request.js'
-import { afterConflict } from './shared-state.js'
 
 /** Everything runtime changes touch, as plain data (what a shared store would hold). */
 export interface RuntimeDataState {
@@ -46,16 +45,11 @@ const snapshot = (config: Config): RuntimeDataState =>
 
 const fail = (what: string, problems: string[]): ControlError => badRequest(`invalid ${what}: ${problems.join('; ')}`)
 
-/** How the runtime data reaches the other replicas (ControlPlane wires it to SharedControlState). */
-export interface RuntimeDataSharing {
-  /** Compare-and-set of the shared runtime data; false when another replica changed it first. */
-  write(next: RuntimeDataState): Promise<boolean>
-  /** Catches up with the other replicas (adopting their runtime data through `adopt`). */
-  refresh(): Promise<void>
-}
-
-/** Attempts of a change that keeps losing compare-and-set races before it gives up with a 409. */
-const MAX_ATTEMPTS = 50
+/**
+ * How a change reaches the other replicas (ControlPlane wires it to the shared control state): decides
+ * the new runtime data, again after catching up if another replica changed it first, and writes it.
+ */
+export type CommitRuntimeData = (decide: () => RuntimeDataState) => Promise<void>
 
 export class RuntimeData {
   private state: RuntimeDataState
@@ -65,7 +59,7 @@ export class RuntimeData {
   constructor(
     private readonly loaded: Config,
     private readonly ctx: AppContext,
-    private readonly sharing: RuntimeDataSharing,
+    private readonly commit: CommitRuntimeData,
   ) {
     this.state = snapshot(loaded)
   }
@@ -98,20 +92,19 @@ export class RuntimeData {
    * change is then decided again on the newer state (so its checks, inside `change`, see that too).
    */
   private async change(change: (s: RuntimeDataState) => void): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const next = structuredClone(this.state)
+    let next = this.state
+    let built: ReturnType<RuntimeData['build']> | undefined
+    await this.commit(() => {
+      next = structuredClone(this.state)
       change(next)
-      let built: ReturnType<RuntimeData['build']>
       try {
         built = this.build(next)
       } catch (err) {
         throw badRequest(`the change cannot be applied: ${(err as Error).message}`)
       }
-      if (await this.sharing.write(next)) return this.install(next, built)
-      if (attempt === MAX_ATTEMPTS) throw new ControlError(409, 'other replicas kept changing the runtime data; try again')
-      await afterConflict()
-      await this.sharing.refresh()
-    }
+      return next
+    })
+    this.install(next, built!)
   }
 
   users(): PublicUser[] {

@@ -6,6 +6,7 @@
  * `write` is a compare-and-set against what this process last saw, so two replicas changing it at
  * once cannot lose either change.
  */
+import { ControlError } from './control-error.js'
 import type { RuntimeDataState } from './runtime-data.js'
 
 export interface SharedState {
@@ -33,12 +34,30 @@ export interface SharedControlState {
   clear(): Promise<void>
 }
 
+/** Attempts of a change that keeps losing compare-and-set races to other replicas before a 409. */
+const MAX_ATTEMPTS = 50
+
 /**
  * A short random pause after losing a compare-and-set race: the replica that won usually has its next
  * change ready at once, and without a pause the loser (which must first read the new state) would
  * keep losing to it.
  */
-export const afterConflict = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 10))
+const afterConflict = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 10))
+
+/**
+ * Decides a change from the latest state this process has seen and writes it with compare-and-set.
+ * After losing a race to another replica it catches up (`refresh`) and decides again, so the decision
+ * (and the checks inside `decide`) always sees the state it changes. `doing` names the change in the
+ * 409 of a change that keeps losing.
+ */
+export async function writeDecided(shared: SharedControlState, refresh: () => Promise<void>, decide: () => Partial<SharedState>, doing: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await shared.write(decide())) return
+    if (attempt === MAX_ATTEMPTS) throw new ControlError(409, `other replicas kept ${doing}; try again`)
+    await afterConflict()
+    await refresh()
+  }
+}
 
 export const initialSharedState = (): SharedState => ({ clockOffsetMs: 0, runtime: null })
 

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'
 import type { GrantSubject } from '../oauth/claims.js'
 import { hashToken } from '../oauth/refresh-token.js'
+import { newFamilyRecord } from '../store/store.js'
 import { issueTokens } from './issue-tokens.js'
 import type { TokenResponse } from './types.js'
 
@@ -19,7 +20,7 @@ export async function issueForSignIn(subject: GrantSubject, ctx: AppContext, non
   const refreshToken = ctx.ids.refreshToken()
   const familyId = ctx.ids.familyId()
   const lifetime = server.refreshToken.lifetimeSeconds
-  const created = await ctx.store.createFamily({
+  const created = await ctx.store.createFamily(newFamilyRecord({
     id: familyId,
     clientId: client.id,
     authServerId: server.id,
@@ -33,13 +34,7 @@ export async function issueForSignIn(subject: GrantSubject, ctx: AppContext, non
     rotation: client.refreshToken.rotation,
     graceSeconds: client.refreshToken.graceSeconds,
     currentHash: hashToken(refreshToken),
-    generation: 0,
-    lastUsedMs: nowMs,
-    currentUsed: false,
-    previousHash: null,
-    rotatedAtMs: null,
-    revokedAtMs: null,
-  })
+  }))
   if (!created) throw mocktaError('store_full').withHeaders({ 'retry-after': '60' })
   const options = nonce === undefined ? { familyId, refreshToken } : { familyId, refreshToken, nonce }
   return issueTokens(subject, options, ctx)

@@ -105,6 +105,19 @@ export interface Store extends SignInStore {
   stats(): Promise<StoreStats>
 }
 
+/** What a family is at sign-in: `createdAtMs` is also its last use; nothing rotated, used or revoked yet. */
+export type NewFamily = Omit<FamilyRecord, 'generation' | 'lastUsedMs' | 'currentUsed' | 'previousHash' | 'rotatedAtMs' | 'revokedAtMs'>
+
+export const newFamilyRecord = (f: NewFamily): FamilyRecord => ({
+  ...f,
+  generation: 0,
+  lastUsedMs: f.createdAtMs,
+  currentUsed: false,
+  previousHash: null,
+  rotatedAtMs: null,
+  revokedAtMs: null,
+})
+
 /** When a family's refresh tokens stop working, whatever their generation. */
 export function familyDeadlineMs(f: FamilyRecord): number {
   const idle = f.idleSeconds > 0 ? f.lastUsedMs + f.idleSeconds * 1000 : Infinity

@@ -107,6 +107,17 @@ async function isActive(f: Fixture, token: string): Promise<boolean> {
 const mustBeActive = (pick: (f: Fixture) => string) => async (f: Fixture) => ((await isActive(f, pick(f))) ? undefined : 'the token is no longer active')
 const mustBeInactive = (pick: (f: Fixture) => string) => async (f: Fixture) => ((await isActive(f, pick(f))) ? 'the token is still active' : undefined)
 
+/** A request made an hour and a second later: past the access tokens' and the `lifetime` server's refresh tokens' life. */
+const anHourLater = (request: (f: Fixture) => InjectOptions) => (f: Fixture): InjectOptions => {
+  f.t.clock.advance(3601)
+  return request(f)
+}
+/** The web client's token `pick`, presented at `endpoint` after the web client revoked it. */
+const onceRevoked = (endpoint: 'introspect' | 'revoke', pick: (f: Fixture) => string) => async (f: Fixture): Promise<InjectOptions> => {
+  await post(f.t.app, 'revoke', { token: pick(f) }, { authorization: WEB_AUTH })
+  return at(endpoint, { token: pick(f) })
+}
+
 /** Rotates the native refresh token once, then moves the clock past the 30 s grace period. */
 async function rotatedOutsideGrace(f: Fixture): Promise<{ old: string; current: string }> {
   const res = await refresh(f.t.app, f.native.refresh_token)
@@ -265,14 +276,7 @@ function rows(): Row[] {
   add('#66', 'refresh_token missing', { request: () => tokenReq('grant_type=refresh_token', { ...FORM, authorization: WEB_AUTH }), expect: invalidRequest })
   add('#67', 'unknown refresh token of the right shape', { request: () => refreshAsWeb('A'.repeat(43)), expect: invalidGrant })
   add('#67', 'garbage refresh token', { request: () => refreshAsWeb('this-is-garbage-not-a-token'), expect: invalidGrant })
-  add('#68', 'absolute lifetime passed', {
-    config: 'lifetime',
-    request: (f) => {
-      f.t.clock.advance(3601)
-      return refreshAsNative(f.native.refresh_token)
-    },
-    expect: invalidGrant,
-  })
+  add('#68', 'absolute lifetime passed', { config: 'lifetime', request: anHourLater((f) => refreshAsNative(f.native.refresh_token)), expect: invalidGrant })
   add('#69', 'idle longer than 7 days', {
     request: (f) => {
       f.t.clock.advance(7 * 86_400 + 1)
@@ -352,27 +356,9 @@ function rows(): Row[] {
   add('#89', 'no client authentication', { request: (f) => at('introspect', { token: f.web.access_token }, null), expect: invalidClient })
   add('#90', 'wrong secret with a live token', { request: (f) => at('introspect', { token: f.web.access_token }, basic(WEB.id, 'wrong-web-secret')), expect: invalidClient })
   for (const junk of ['this is not even a token', '   ', 'a.b.c']) add('#91', `garbage ${JSON.stringify(junk)}`, { request: () => at('introspect', { token: junk }), expect: inactive })
-  add('#92', 'expired access token', {
-    request: (f) => {
-      f.t.clock.advance(3601)
-      return at('introspect', { token: f.web.access_token })
-    },
-    expect: inactive,
-  })
-  add('#92', 'revoked access token', {
-    request: async (f) => {
-      await post(f.t.app, 'revoke', { token: f.web.access_token }, { authorization: WEB_AUTH })
-      return at('introspect', { token: f.web.access_token })
-    },
-    expect: inactive,
-  })
-  add('#92', 'revoked refresh token', {
-    request: async (f) => {
-      await post(f.t.app, 'revoke', { token: f.web.refresh_token }, { authorization: WEB_AUTH })
-      return at('introspect', { token: f.web.refresh_token })
-    },
-    expect: inactive,
-  })
+  add('#92', 'expired access token', { request: anHourLater((f) => at('introspect', { token: f.web.access_token })), expect: inactive })
+  add('#92', 'revoked access token', { request: onceRevoked('introspect', (f) => f.web.access_token), expect: inactive })
+  add('#92', 'revoked refresh token', { request: onceRevoked('introspect', (f) => f.web.refresh_token), expect: inactive })
   add('#92', 'rotated (consumed) refresh token, past grace', { request: async (f) => at('introspect', { token: (await rotatedOutsideGrace(f)).old, client_id: 'native-app' }, null), expect: inactive })
   add('#93', 'alg:none JWT with valid claims', { request: (f) => at('introspect', { token: unsignedJwt(payloadOf(f.web.access_token)) }), expect: inactive })
   add('#93', "alg:none JWT with a real key's kid", { request: (f) => at('introspect', { token: unsignedJwt(payloadOf(f.web.access_token), kidOf(f.web.access_token)) }), expect: inactive })
@@ -444,20 +430,8 @@ function rows(): Row[] {
   add('#107', 'no client authentication', { request: (f) => at('revoke', { token: f.web.refresh_token }, null), expect: invalidClient, after: mustBeActive((f) => f.web.refresh_token) })
   add('#107', 'a wrong secret', { request: (f) => at('revoke', { token: f.web.refresh_token }, basic(WEB.id, 'wrong-web-secret')), expect: invalidClient, after: mustBeActive((f) => f.web.refresh_token) })
   add('#108', 'a garbage token', { request: () => at('revoke', { token: 'garbage-garbage-garbage' }), expect: revoked })
-  add('#108', 'an expired access token', {
-    request: (f) => {
-      f.t.clock.advance(3601)
-      return at('revoke', { token: f.web.access_token })
-    },
-    expect: revoked,
-  })
-  add('#108', 'an already-revoked refresh token', {
-    request: async (f) => {
-      await post(f.t.app, 'revoke', { token: f.web.refresh_token }, { authorization: WEB_AUTH })
-      return at('revoke', { token: f.web.refresh_token })
-    },
-    expect: revoked,
-  })
+  add('#108', 'an expired access token', { request: anHourLater((f) => at('revoke', { token: f.web.access_token })), expect: revoked })
+  add('#108', 'an already-revoked refresh token', { request: onceRevoked('revoke', (f) => f.web.refresh_token), expect: revoked })
   add('#109', "another client's token: 200 and it stays active", { request: (f) => at('revoke', { token: f.native.refresh_token }), expect: revoked, after: (f) => stillUsable(f, f.native.refresh_token) })
   add('#110', 'unknown token_type_hint=foo: ignored, the token is revoked', {
     request: (f) => at('revoke', { token: f.web.refresh_token, token_type_hint: 'foo' }),
