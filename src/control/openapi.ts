@@ -1,8 +1,7 @@
 /** The control API's OpenAPI 3.1 document, generated from the route table so it cannot drift. */
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { schemaPath } from '../config/load.js'
-import { packageRoot } from '../package-root.js'
+import { packageVersion } from '../package-root.js'
 import { controlRoutes } from './route-table.js'
 
 const errorSchema = {
@@ -33,7 +32,7 @@ function writeForms(definitions: Record<string, unknown>): Record<string, unknow
 
 export function openApiDocument(prefix: string): Record<string, unknown> {
   const configSchema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { definitions: Record<string, unknown> }
-  const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
+  const version = packageVersion()
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of controlRoutes) {
     const params = [...route.url.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }))
