@@ -3,6 +3,7 @@
 import { defaultBaseUrl, parseCliOptions, usage } from './config/cli-options.js'
 import { ConfigError, loadConfigFile } from './config/load.js'
 import { anyFreePort } from './free-port.js'
+import { packageVersion } from './package-root.js'
 import { closeOnSignals, startServer } from './server.js'
 
 async function main(): Promise<void> {
@@ -11,13 +12,18 @@ async function main(): Promise<void> {
     process.stdout.write(usage)
     return
   }
+  if ('version' in options) {
+    process.stdout.write(`${packageVersion()}\n`)
+    return
+  }
   // Port 0 ("any free port") would put :0 in the default issuers: take the port before building them.
   const port = options.port === 0 ? await anyFreePort(options.host) : options.port
   const config = loadConfigFile(options.configPath, { baseUrl: options.baseUrl, defaultBaseUrl: defaultBaseUrl(options.host, port), https: options.https })
   Object.assign(config.control, options.control ?? {})
   if (options.redisUrl !== undefined) Object.assign(config.store, { type: 'redis', url: options.redisUrl })
   if (options.stateFile !== undefined) config.store.stateFile = options.stateFile
-  const app = await startServer(config, { host: options.host, port })
+  // The JSON log is for machines; a person at a terminal also gets a summary (never with secrets).
+  const app = await startServer(config, { host: options.host, port, summary: process.stdout.isTTY === true })
   closeOnSignals(app)
 }
 

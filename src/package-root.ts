@@ -1,5 +1,6 @@
 /**
- * The installed package's root directory (where package.json, fixtures/ and schema/ are). Found by
+ * The installed package's root directory (where package.json, fixtures/ and schema/ are) and its
+ * version. The root is found by
  * walking up from this module to the nearest package.json named mockta, because the module is not
  * always at the same depth: src/package-root.ts and dist/package-root.js sit one level below the root,
  * but the `mockta` command runs from one bundled file, dist/cli.js (scripts/bundle-cli.mjs, issue 7).
@@ -21,3 +22,6 @@ function findPackageRoot(from: string): string {
 }
 
 export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)))
+
+/** package.json's version, as `mockta --version` prints it and the control API's OpenAPI document carries it. */
+export const packageVersion = (): string => (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version

@@ -3,11 +3,15 @@ import type { FastifyInstance } from 'fastify'
 import { buildMockta } from './app.js'
 import type { Config } from './config/types.js'
 import { assertControlAccess } from './control/routes.js'
+import { packageVersion } from './package-root.js'
+import { startupSummary } from './startup-summary.js'
 import { tlsMaterial } from './tls/certificate.js'
 
 export interface ListenOptions {
   host: string
   port: number
+  /** Also write the human start-up summary to stdout (the `mockta` command: when stdout is a terminal). */
+  summary?: boolean
 }
 
 /** Seconds a shutdown may take before the process gives up waiting for in-flight requests. */
@@ -22,6 +26,10 @@ export async function startServer(config: Config, options: ListenOptions): Promi
   // Clients trust a generated certificate through its CA file, e.g. NODE_EXTRA_CA_CERTS=<caFile>.
   const https = tls && { https: tls.caFile === undefined ? 'configured certificate' : `generated certificate; trust ${tls.caFile}` }
   app.log.info({ issuers: issuers.map((s) => s.issuer), keys: config.keySource, ...https }, `mockta listening on ${options.host}:${addressPort(app)}`)
+  if (options.summary) {
+    const named = issuers.map((s) => ({ id: s.id ?? 'org', issuer: s.issuer }))
+    process.stdout.write(startupSummary(ctx.config, named, packageVersion()))
+  }
   return app
 }
 

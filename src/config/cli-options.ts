@@ -22,8 +22,9 @@ export const DEFAULT_HOST = '127.0.0.1'
 export const usage = `Usage: mockta [options]
 
 A local stand-in for Okta's OAuth 2.0 / OpenID Connect authorization server.
+Documentation: the docs/ folder of mockta's repository; sections below cite a page and a heading.
 
-Options (each flag wins over its environment variable):
+Options (docs/configuration.md "Command line and environment"; each flag wins over its environment variable):
   --config FILE     Configuration file (JSON, see schema/mockta.config.schema.json).
                     Env: MOCKTA_CONFIG. Default: the built-in fixtures/config.json.
   --port N          Port to listen on, 0..65535 (0 = any free port).
@@ -38,7 +39,7 @@ Options (each flag wins over its environment variable):
                     the temp dir's mockta-ca.pem; trust it with NODE_EXTRA_CA_CERTS).
                     Env: MOCKTA_HTTPS=true. Default: the file's https.enabled, else off.
 
-Test control plane (README "Test control plane"; API under /__mockta/, OpenAPI at /__mockta/openapi.json):
+Test control plane (docs/configuration.md "Control plane settings"; API under /__mockta/, OpenAPI at /__mockta/openapi.json):
   --admin-token T   Bearer token the control API requires. Needed to start on a non-loopback
                     address unless --trust-network is given.
                     Env: MOCKTA_ADMIN_TOKEN. Default: none (control API open on loopback only).
@@ -46,12 +47,13 @@ Test control plane (README "Test control plane"; API under /__mockta/, OpenAPI a
                     Config: control.trustNetwork. Env: MOCKTA_TRUST_NETWORK (true/false). Default: false.
   --journal-size N  Journal entries kept, 1..1000000 (the oldest go first).
                     Config: control.journalSize. Env: MOCKTA_JOURNAL_SIZE. Default: 1000.
-State (README "Replicas and restarts"):
+State (docs/configuration.md "Store and state file"):
   --redis-url URL   Keep all state in Redis (redis://host:port), shared by every replica.
                     Config: store.type "redis" and store.url. Env: MOCKTA_REDIS_URL. Default: memory.
   --state-file PATH Save the in-memory state to PATH every few seconds and at shutdown, and
                     restore it at start-up. Config: store.stateFile. Env: MOCKTA_STATE_FILE.
   -h, --help        Show this help and exit.
+  -v, --version     Print mockta's version and exit.
 
 Flags also accept the --flag=VALUE form.
 `
@@ -67,8 +69,9 @@ const SWITCHES: ReadonlySet<Key> = new Set(['https', 'trust-network'])
 const isKey = (name: string): name is Key => Object.hasOwn(ENV, name)
 
 /** `argv` without the node and script paths (process.argv.slice(2)). Throws ConfigError listing every bad flag or variable. */
-export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | { help: true } {
+export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions | { help: true } | { version: true } {
   if (argv.some((arg) => arg === '--help' || arg === '-h')) return { help: true }
+  if (argv.some((arg) => arg === '--version' || arg === '-v')) return { version: true }
   const problems: string[] = []
   const flags: Partial<Record<Key, string>> = {}
   for (let i = 0; i < argv.length; i++) {

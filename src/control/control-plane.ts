@@ -257,19 +257,21 @@ export class ControlPlane {
 
   readonly users = {
     list: (): Promise<PublicUser[]> => this.afterSync(() => this.runtime.users()),
-    put: (user: UserInput): Promise<PublicUser> => this.changing(() => this.runtime.upsertUser(user)),
+    /** Adds or replaces a user; `at` (a login or id) names the one to replace, as PUT /users/{user}. The password may be left out to keep it. */
+    put: (user: Omit<UserInput, 'password'> & { password?: string }, at?: string): Promise<PublicUser> => this.changing(() => this.runtime.upsertUser(user, at)),
     remove: (loginOrId: string): Promise<void> => this.changing(() => this.runtime.removeUser(loginOrId)),
   }
 
   readonly clients = {
     list: (): Promise<PublicClient[]> => this.afterSync(() => this.runtime.clients()),
-    put: (client: ClientInput): Promise<PublicClient> => this.changing(() => this.runtime.upsertClient(client)),
+    /** Adds or replaces a client (`at`: its id, as PUT /clients/{id}). A listed client may be written back: a left-out secret is kept, `confidential` ignored. */
+    put: (client: ClientInput & { confidential?: boolean }, at?: string): Promise<PublicClient> => this.changing(() => this.runtime.upsertClient(client, at)),
     remove: (id: string): Promise<void> => this.changing(() => this.runtime.removeClient(id)),
   }
 
   readonly authServers = {
     list: (): Promise<AuthServerConfig[]> => this.afterSync(() => this.runtime.authServers()),
-    put: (server: AuthServerInput): Promise<AuthServerConfig> => this.changing(() => this.runtime.upsertAuthServer(server)),
+    put: (server: AuthServerInput, at?: string): Promise<AuthServerConfig> => this.changing(() => this.runtime.upsertAuthServer(server, at)),
     remove: (id: string): Promise<void> => this.changing(() => this.runtime.removeAuthServer(id)),
   }
 

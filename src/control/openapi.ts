@@ -1,8 +1,7 @@
 /** The control API's OpenAPI 3.1 document, generated from the route table so it cannot drift. */
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { schemaPath } from '../config/load.js'
-import { packageRoot } from '../package-root.js'
+import { packageVersion } from '../package-root.js'
 import { controlRoutes } from './route-table.js'
 
 const errorSchema = {
@@ -14,9 +13,26 @@ const errorSchema = {
 /** JSON Schema `#/definitions/x` references of the configuration schema, re-rooted under components. */
 const rerooted = (value: unknown): unknown => JSON.parse(JSON.stringify(value).replaceAll('"#/definitions/', '"#/components/schemas/'))
 
+type JsonSchema = { required?: string[]; properties: Record<string, Record<string, unknown>> }
+
+/**
+ * What the user and client writes accept beyond the configuration file's forms: a listed item written
+ * back as it is. The password and the secret are write-only (a write without one keeps the replaced
+ * item's); `confidential` is read-only, derived from the secret, and ignored on write.
+ */
+function writeForms(definitions: Record<string, unknown>): Record<string, unknown> {
+  const user = structuredClone(definitions['user']) as JsonSchema
+  const client = structuredClone(definitions['client']) as JsonSchema
+  user.required = (user.required ?? []).filter((name) => name !== 'password')
+  user.properties['password'] = { ...user.properties['password'], writeOnly: true, description: 'Write-only; left out, the replaced user keeps its password (a new user needs one).' }
+  client.properties['secret'] = { ...client.properties['secret'], writeOnly: true, description: 'Write-only; left out, the replaced client keeps its secret unless authMethods is ["none"]. Absent for public clients.' }
+  client.properties['confidential'] = { type: 'boolean', readOnly: true, description: 'Whether the client has a secret; listed, ignored on write.' }
+  return { userWrite: { ...user, title: 'User (write)' }, clientWrite: { ...client, title: 'Client (write)' } }
+}
+
 export function openApiDocument(prefix: string): Record<string, unknown> {
   const configSchema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { definitions: Record<string, unknown> }
-  const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
+  const version = packageVersion()
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of controlRoutes) {
     const params = [...route.url.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }))
@@ -41,7 +57,7 @@ export function openApiDocument(prefix: string): Record<string, unknown> {
     info: { title: 'mockta control API', version, description: 'Test controls: clock, faults, journal, minting, runtime data, key rotation, reset. See README "Test control plane".' },
     paths,
     components: {
-      schemas: { ...(rerooted(configSchema.definitions) as Record<string, unknown>), ControlError: errorSchema },
+      schemas: { ...(rerooted({ ...configSchema.definitions, ...writeForms(configSchema.definitions) }) as Record<string, unknown>), ControlError: errorSchema },
       securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'MOCKTA_ADMIN_TOKEN; not needed when mockta listens on loopback only' } },
     },
     security: [{}, { adminToken: [] }],

@@ -16,7 +16,7 @@ export interface ControlRoute {
   url: string
   summary: string
   tag: string
-  /** A JSON Schema, or the name of a configuration-file definition (`#/definitions/…`). */
+  /** A JSON Schema, or the name of a configuration-file definition (`#/definitions/…`) or of a write form openapi.ts derives from one. */
   body?: object | string
   query?: { properties: Record<string, object> }
   /** 200 unless said; `undefined` results are 204. */
@@ -50,13 +50,16 @@ export const controlRoutes: readonly ControlRoute[] = [
   { method: 'POST', url: '/families/{id}/expire', tag: 'tokens', summary: "End a family's refresh tokens now", handle: (c, i) => c.families.expire(i.params['id'] as string) },
 
   { method: 'GET', url: '/users', tag: 'data', summary: 'Users (without passwords)', handle: (c) => c.users.list() },
-  { method: 'PUT', url: '/users', tag: 'data', summary: 'Add a user or replace the one with its login', body: 'user', handle: (c, i) => c.users.put(i.body as never) },
+  { method: 'PUT', url: '/users', tag: 'data', summary: 'Add a user or replace the one with its login (a left-out password is kept)', body: 'userWrite', handle: (c, i) => c.users.put(i.body as never) },
+  { method: 'PUT', url: '/users/{user}', tag: 'data', summary: 'Replace the user with this login or id, or add one with this login (a left-out password is kept)', body: 'userWrite', handle: (c, i) => c.users.put(i.body as never, i.params['user'] as string) },
   { method: 'DELETE', url: '/users/{user}', tag: 'data', summary: 'Remove a user (login or id)', handle: (c, i) => c.users.remove(i.params['user'] as string) },
   { method: 'GET', url: '/clients', tag: 'data', summary: 'Clients (without secrets)', handle: (c) => c.clients.list() },
-  { method: 'PUT', url: '/clients', tag: 'data', summary: 'Add a client or replace the one with its id', body: 'client', handle: (c, i) => c.clients.put(i.body as never) },
+  { method: 'PUT', url: '/clients', tag: 'data', summary: 'Add a client or replace the one with its id (a left-out secret is kept)', body: 'clientWrite', handle: (c, i) => c.clients.put(i.body as never) },
+  { method: 'PUT', url: '/clients/{id}', tag: 'data', summary: 'Add or replace the client with this id (a left-out secret is kept)', body: 'clientWrite', handle: (c, i) => c.clients.put(i.body as never, i.params['id'] as string) },
   { method: 'DELETE', url: '/clients/{id}', tag: 'data', summary: 'Remove a client', handle: (c, i) => c.clients.remove(i.params['id'] as string) },
   { method: 'GET', url: '/authorization-servers', tag: 'data', summary: 'Custom authorization servers', handle: (c) => c.authServers.list() },
   { method: 'PUT', url: '/authorization-servers', tag: 'data', summary: 'Add a custom authorization server or replace the one with its id', body: 'authorizationServer', handle: (c, i) => c.authServers.put(i.body as never) },
+  { method: 'PUT', url: '/authorization-servers/{id}', tag: 'data', summary: 'Add or replace the custom authorization server with this id', body: 'authorizationServer', handle: (c, i) => c.authServers.put(i.body as never, i.params['id'] as string) },
   { method: 'DELETE', url: '/authorization-servers/{id}', tag: 'data', summary: 'Remove a custom authorization server', handle: (c, i) => c.authServers.remove(i.params['id'] as string) },
 
   { method: 'GET', url: '/keys/{authServer}', tag: 'keys', summary: 'Active, next and published kids (`org` = the org server)', handle: (c, i) => c.keys.get(i.params['authServer'] as string) },

@@ -40,7 +40,8 @@ export async function registerControlApi(app: FastifyInstance, control: ControlP
       })
       api.setErrorHandler(controlErrorHandler)
       api.setNotFoundHandler((req, reply) => {
-        sendControlError(reply, new ControlError(404, `no control endpoint ${req.method} ${req.url.split('?', 1)[0]}`))
+        // Points at the API's description, so a wrong path is not a dead end.
+        sendControlError(reply, new ControlError(404, `no control endpoint ${req.method} ${req.url.split('?', 1)[0]}; the control API is described at GET ${CONTROL_PREFIX}/openapi.json`))
       })
       api.addHook('onRequest', async (req) => authorize(req, access))
 

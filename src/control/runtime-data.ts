@@ -44,6 +44,11 @@ const snapshot = (config: Config): RuntimeDataState =>
   })
 
 const fail = (what: string, problems: string[]): ControlError => badRequest(`invalid ${what}: ${problems.join('; ')}`)
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+/** A PUT to an item's path whose body names another item. */
+const mismatch = (field: string, value: unknown, at: string): ControlError => badRequest(`the body's ${field} ${JSON.stringify(value)} is not the one in the path (${at})`)
+/** By login (case-insensitive) or id. */
+const findUser = (users: UserConfig[], loginOrId: string): UserConfig | undefined => users.find((u) => u.id === loginOrId || u.login.toLowerCase() === loginOrId.toLowerCase())
 
 /**
  * How a change reaches the other replicas (ControlPlane wires it to the shared control state): decides
@@ -111,30 +116,49 @@ export class RuntimeData {
     return this.state.users.map(({ password: _, ...u }) => structuredClone(u))
   }
 
-  /** Adds the user, or replaces the one with the same login (case-insensitive). */
-  async upsertUser(input: unknown): Promise<PublicUser> {
-    const problems = itemProblems('user', input)
-    if (problems.length > 0) throw fail('user', problems)
-    const user = resolveUser(input as RawUser)
-    const login = user.login.toLowerCase()
+  /**
+   * Adds the user, or replaces the one with the same login (case-insensitive); with `at` (PUT
+   * /users/{user}), replaces the user that login or id names, or adds one with that login. The
+   * password is write-only: a write that leaves it out keeps the replaced user's, so a listed user can
+   * be written back as it is.
+   */
+  async upsertUser(input: unknown, at?: string): Promise<PublicUser> {
+    let user: UserConfig | undefined
     await this.change((s) => {
-      const clash = s.users.find((u) => u.id === user.id && u.login.toLowerCase() !== login)
-      if (clash) throw new ControlError(409, `user id ${user.id} already belongs to ${clash.login}`)
-      const i = s.users.findIndex((u) => u.login.toLowerCase() === login)
-      if (i === -1) s.users.push(user)
-      else s.users[i] = user
+      const body: Record<string, unknown> = isObject(input) ? { ...input } : {}
+      const login = typeof body['login'] === 'string' ? body['login'] : undefined
+      const existing = at === undefined ? s.users.find((u) => u.login.toLowerCase() === login?.toLowerCase()) : findUser(s.users, at)
+      if (at !== undefined && existing) {
+        if (login !== undefined && login.toLowerCase() !== existing.login.toLowerCase()) throw mismatch('login', login, at)
+        if (body['id'] !== undefined && body['id'] !== existing.id) throw mismatch('id', body['id'], at)
+        body['login'] ??= existing.login
+        body['id'] ??= existing.id
+      } else if (at !== undefined) {
+        if (login === undefined) body['login'] = at
+        else if (login.toLowerCase() !== at.toLowerCase() && body['id'] !== at) throw mismatch('login', login, at)
+      }
+      if (body['password'] === undefined && existing) body['password'] = existing.password
+      const problems = itemProblems('user', isObject(input) ? body : input)
+      if (problems.length > 0) throw fail('user', problems)
+      const next = resolveUser(body as RawUser)
+      const key = next.login.toLowerCase()
+      const clash = s.users.find((u) => u.id === next.id && u.login.toLowerCase() !== key)
+      if (clash) throw new ControlError(409, `user id ${next.id} already belongs to ${clash.login}`)
+      const i = s.users.findIndex((u) => u.login.toLowerCase() === key)
+      if (i === -1) s.users.push(next)
+      else s.users[i] = next
+      user = next
     })
-    const { password: _, ...shown } = user
+    const { password: _, ...shown } = user!
     return shown
   }
 
   /** By login or id. */
   async removeUser(loginOrId: string): Promise<void> {
-    const key = loginOrId.toLowerCase()
     await this.change((s) => {
-      const i = s.users.findIndex((u) => u.id === loginOrId || u.login.toLowerCase() === key)
-      if (i === -1) throw notFound(`no user ${loginOrId}`)
-      s.users.splice(i, 1)
+      const found = findUser(s.users, loginOrId)
+      if (!found) throw notFound(`no user ${loginOrId}`)
+      s.users.splice(s.users.indexOf(found), 1)
     })
   }
 
@@ -142,17 +166,34 @@ export class RuntimeData {
     return this.state.clients.map(({ secret, ...c }) => ({ ...structuredClone(c), confidential: secret !== undefined }))
   }
 
-  /** Adds the client, or replaces the one with the same id. */
-  async upsertClient(input: unknown): Promise<PublicClient> {
-    const problems = [...itemProblems('client', input), ...clientProblems(input, '', this.state.users.map((u) => u.login))]
-    if (problems.length > 0) throw fail('client', problems)
-    const client = resolveClient(input as RawClient)
+  /**
+   * Adds the client, or replaces the one with the same id (with `at`, PUT /clients/{id}: that id). A
+   * listed client can be written back as it is: the secret is write-only, so a write without one keeps
+   * the replaced client's (unless it asks for a public client, authMethods ["none"]), and `confidential`,
+   * which the listing derives from the secret, is ignored.
+   */
+  async upsertClient(input: unknown, at?: string): Promise<PublicClient> {
+    let id = ''
     await this.change((s) => {
+      const body: Record<string, unknown> = isObject(input) ? { ...input } : {}
+      delete body['confidential']
+      if (at !== undefined) {
+        body['id'] ??= at
+        if (body['id'] !== at) throw mismatch('id', body['id'], at)
+      }
+      const existing = s.clients.find((c) => c.id === body['id'])
+      const askedPublic = Array.isArray(body['authMethods']) && body['authMethods'].includes('none')
+      if (body['secret'] === undefined && existing?.secret !== undefined && !askedPublic) body['secret'] = existing.secret
+      const written = isObject(input) ? body : input
+      const problems = [...itemProblems('client', written), ...clientProblems(written, '', s.users.map((u) => u.login))]
+      if (problems.length > 0) throw fail('client', problems)
+      const client = resolveClient(body as RawClient)
       const i = s.clients.findIndex((c) => c.id === client.id)
       if (i === -1) s.clients.push(client)
       else s.clients[i] = client
+      id = client.id
     })
-    return this.clients().find((c) => c.id === client.id)!
+    return this.clients().find((c) => c.id === id)!
   }
 
   async removeClient(id: string): Promise<void> {
@@ -167,8 +208,16 @@ export class RuntimeData {
     return structuredClone(this.state.authorizationServers)
   }
 
-  /** Adds the custom authorization server, or replaces the one with the same id (its keys default to the first loaded key). */
-  async upsertAuthServer(input: unknown): Promise<AuthServerConfig> {
+  /**
+   * Adds the custom authorization server, or replaces the one with the same id (with `at`, PUT
+   * /authorization-servers/{id}: that id); its keys default to the first loaded key.
+   */
+  async upsertAuthServer(body: unknown, at?: string): Promise<AuthServerConfig> {
+    let input = body
+    if (at !== undefined && isObject(body)) {
+      input = { id: at, ...body }
+      if ((input as { id: unknown }).id !== at) throw mismatch('id', (input as { id: unknown }).id, at)
+    }
     const problems = [...itemProblems('authorizationServer', input), ...claimProblems(input, '')]
     if (problems.length > 0) throw fail('authorization server', problems)
     const raw = input as RawAuthServer

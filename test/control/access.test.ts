@@ -53,7 +53,7 @@ t.test('bad requests: 400 with a clear JSON error; unknown paths 404', async (t)
   t.match((await control(app, 'POST', '/clock/advance', [1, 2])).json(), { error: 'bad_request', message: /must be object/ })
   const unknown = await control(app, 'GET', '/time-machine')
   t.equal(unknown.statusCode, 404)
-  t.same(unknown.json(), { error: 'not_found', message: 'no control endpoint GET /__mockta/time-machine' })
+  t.match(unknown.json(), { error: 'not_found', message: /^no control endpoint GET \/__mockta\/time-machine; / })
 })
 
 t.test('the OAuth endpoints still take form bodies only', async (t) => {

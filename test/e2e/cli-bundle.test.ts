@@ -30,4 +30,7 @@ t.test('the bundled command finds the package files and reports the package vers
   const openapi = await fetch(`${base}/__mockta/openapi.json`)
   t.equal(openapi.status, 200)
   t.match(await openapi.json(), { info: { version } }, "the control API's OpenAPI carries package.json's version")
+  const printed = run(t, process.execPath, [join(root, 'dist/cli.js'), '--version'], { cwd: root, env: productionEnv() })
+  t.same(await printed.exit(), { code: 0, signal: null })
+  t.equal(printed.stdout(), `${version}\n`, '--version from the bundle')
 })

@@ -1,5 +1,5 @@
 /** The built `mockta` command as a real process: start-up, flags and environment, failures, shutdown. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -66,6 +66,16 @@ t.test('--help lists every flag and environment variable and exits 0', async (t)
     t.match(proc.stdout(), `Env: ${variable}.`, `documents ${variable}`)
   }
   t.equal(proc.stderr(), '')
+})
+
+t.test('--version and -v print the package version and exit 0', async (t) => {
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version
+  for (const flag of ['--version', '-v']) {
+    const proc = mockta(t, [flag])
+    t.same(await proc.exit(), { code: 0, signal: null }, flag)
+    t.equal(proc.stdout(), `${version}\n`, `${flag} prints ${version}`)
+    t.equal(proc.stderr(), '')
+  }
 })
 
 t.test('a configuration with several errors: every path on stderr, non-zero exit, never listens', async (t) => {

@@ -102,7 +102,7 @@ t.test('both replicas: one image, one store, one public origin, variables mockta
   for (const name of Object.keys(replica)) t.ok(mocktaVariables.has(name), `${name} is a variable mockta reads`)
   // The command's own parser and start-up rule: this environment starts mockta, off loopback.
   const options = parseCliOptions([], replica)
-  if ('help' in options) throw new Error('unexpected --help')
+  if ('help' in options || 'version' in options) throw new Error('unexpected --help or --version')
   t.equal(options.host, '0.0.0.0')
   t.equal(options.redisUrl, 'redis://redis:6379')
   t.doesNotThrow(() => assertControlAccess(options.host, { journalSize: 1000, trustNetwork: false, ...options.control }))

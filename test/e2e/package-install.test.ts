@@ -4,7 +4,7 @@
  * `import { startMockta } from 'mockta'` there.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -43,6 +43,9 @@ t.test('npm pack → npm install → npx mockta → discovery, a token, a contro
   const help = run(t, npm, ['exec', '--no', '--', 'mockta', '--help'], { cwd: work, env: productionEnv() })
   t.same(await help.exit(60_000), { code: 0, signal: null })
   t.match(help.stdout(), 'MOCKTA_ADMIN_TOKEN')
+  const version = run(t, npm, ['exec', '--no', '--', 'mockta', '--version'], { cwd: work, env: productionEnv() })
+  t.same(await version.exit(60_000), { code: 0, signal: null })
+  t.equal(version.stdout().trim(), (JSON.parse(readFileSync(join(built, 'package.json'), 'utf8')) as { version: string }).version, 'mockta --version from the installed tarball')
 
   // The bin npx runs (checked above through `npm exec`), started directly so SIGTERM reaches it.
   const server = run(t, join(work, 'node_modules/.bin/mockta'), ['--port', '0'], { cwd: work, env: productionEnv() })
