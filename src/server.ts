@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { buildMockta } from './app.js'
 import type { Config } from './config/types.js'
-import { assertControlAccess } from './control/routes.js'
+import { assertControlAccess } from './routes/control/routes.js'
 import { tlsMaterial } from './tls/certificate.js'
 
 export interface ListenOptions {

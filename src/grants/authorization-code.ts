@@ -7,9 +7,9 @@ import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import { loadJose } from '../oauth/jose-loader.js'
 import { verifyPkce } from '../oauth/pkce.js'
-import { hashToken } from '../oauth/refresh-token.js'
-import type { CodeGrantRecord } from '../store/sign-in-store.js'
-import { issueForSignIn } from './sign-in.js'
+import { hashToken } from '../crypto/hash-token.js'
+import type { CodeGrantRecord } from '../store/authorization-store.js'
+import { issueForSignIn } from './authentication-tokens.js'
 import type { GrantHandler } from './types.js'
 
 export const authorizationCodeGrant: GrantHandler = {

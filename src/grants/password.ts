@@ -2,7 +2,7 @@
 import { nowSeconds } from '../clock.js'
 import { oktaError } from '../errors/oauth-error.js'
 import { checkScopes, parseScope } from '../oauth/scope.js'
-import { issueForSignIn } from './sign-in.js'
+import { issueForSignIn } from './authentication-tokens.js'
 import type { GrantHandler } from './types.js'
 
 export const passwordGrant: GrantHandler = {

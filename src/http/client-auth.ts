@@ -7,8 +7,8 @@ import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
 import { OAuthError, oktaError } from '../errors/oauth-error.js'
 import type { Client, Clients } from '../registry/clients.js'
-import { safeEqual } from '../oauth/safe-equal.js'
-import { hasQueryParam, readQuery, type Form } from './form.js'
+import { safeEqual } from '../crypto/safe-equal.js'
+import { hasQueryParam, readQuery, type Form } from '../oauth/form.js'
 
 export interface AuthenticatedClient {
   client: Client

@@ -5,7 +5,8 @@ import type { AppContext } from '../context.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import { isFamilyLive, isInGrace, type FoundToken } from '../store/store.js'
 import { isFromThisEpoch } from './boot-epoch.js'
-import { hashToken, looksLikeRefreshToken } from './refresh-token.js'
+import { hashToken } from '../crypto/hash-token.js'
+import { looksLikeRefreshToken } from './refresh-token.js'
 import { verifyJwt } from './token-signer.js'
 
 export type LookedUp =

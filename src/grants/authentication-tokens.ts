@@ -2,7 +2,7 @@
 import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'
 import type { GrantSubject } from '../oauth/claims.js'
-import { hashToken } from '../oauth/refresh-token.js'
+import { hashToken } from '../crypto/hash-token.js'
 import { newFamilyRecord } from '../store/store.js'
 import { issueTokens } from './issue-tokens.js'
 import type { TokenResponse } from './types.js'

@@ -4,9 +4,9 @@
  */
 import type { FastifyReply } from 'fastify'
 import type { AppContext } from '../context.js'
-import type { AuthorizationRequest } from '../oauth/authorization-request.js'
-import { sendAuthorizationResponse } from '../oauth/authorization-response.js'
-import { hashToken } from '../oauth/refresh-token.js'
+import type { AuthorizationRequest } from '../store/authorization-request.js'
+import { sendAuthorizationResponse } from '../http/authorization-response.js'
+import { hashToken } from '../crypto/hash-token.js'
 import { isFrontChannel } from '../oauth/response-type.js'
 import type { Client } from '../registry/clients.js'
 import type { User } from '../registry/users.js'

@@ -2,12 +2,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'
-import { readForm } from '../http/form.js'
+import { readForm } from '../oauth/form.js'
 import { sendErrorPage, sendHtml } from '../http/html.js'
-import { completeAuthorization } from '../sign-in/complete.js'
-import { startSession } from '../sign-in/session.js'
-import { SIGN_IN_PATH, signInPage } from '../sign-in/sign-in-page.js'
-import { transactionOf } from '../sign-in/transaction.js'
+import { completeAuthorization } from '../browser-sign-in/complete.js'
+import { startSession } from '../http/browser-sign-in/session.js'
+import { SIGN_IN_PATH, signInPage } from '../http/browser-sign-in/sign-in-page.js'
+import { transactionOf } from '../http/browser-sign-in/transaction.js'
 import { listedUsers } from './authorize.js'
 
 const PARAMS = ['tx', 'username', 'password', 'demo_user']

@@ -1,8 +1,8 @@
 /** The control API's OpenAPI 3.1 document, generated from the route table so it cannot drift. */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { schemaPath } from '../config/load.js'
-import { packageRoot } from '../package-root.js'
+import { schemaPath } from '../../config/load.js'
+import { packageRoot } from '../../package-root.js'
 import { controlRoutes } from './route-table.js'
 
 const errorSchema = {

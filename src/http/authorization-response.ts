@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { FastifyReply } from 'fastify'
-import { escapeHtml, page, sendHtml } from '../http/html.js'
-import type { ResponseMode } from './authorization-request.js'
+import { escapeHtml, page, sendHtml } from './html.js'
+import type { ResponseMode } from '../store/authorization-request.js'
 
 export interface ResponseTarget {
   redirectUri: string
