@@ -28,7 +28,7 @@ import { introspectRoutes } from './routes/introspect.js'
 import { keysRoutes } from './routes/keys.js'
 import { logoutRoutes } from './routes/logout.js'
 import { revokeRoutes } from './routes/revoke.js'
-import { signInRoutes } from './routes/browser-sign-in.js'
+import { browserSignInRoutes } from './routes/browser-sign-in.js'
 import { tokenRoutes } from './routes/token.js'
 import { userinfoRoutes } from './routes/userinfo.js'
 import { redisControl } from './control/redis/index.js'
@@ -135,7 +135,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   introspectRoutes(app, ctx)
   revokeRoutes(app, ctx)
   authorizeRoutes(app, ctx)
-  signInRoutes(app, ctx)
+  browserSignInRoutes(app, ctx)
   userinfoRoutes(app, ctx)
   logoutRoutes(app, ctx)
   healthRoutes(app, redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth)

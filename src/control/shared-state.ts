@@ -7,7 +7,7 @@
  * once cannot lose either change.
  */
 import { ControlError } from './control-error.js'
-import type { RuntimeDataState } from './runtime-data.js'
+import type { RuntimeDataState } from './runtime-data-state.js'
 
 export interface SharedState {
   /** mockta's time minus the clock's own, in milliseconds. */

@@ -1,5 +1,5 @@
 /**
- * The sign-in part of the Store contract (src/store/sign-in-store.ts): authorization codes consumed
+ * The authorization part of the Store contract (src/store/authorization-store.ts): authorization codes consumed
  * exactly once, replays reported with what the first redemption issued, sessions and sign-in
  * transactions with their expiry. Run by storeContract for every implementation.
  */
