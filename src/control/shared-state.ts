@@ -17,7 +17,7 @@ export interface SharedState {
 }
 
 export interface SharedControlState {
-  /** Whether other processes share it: each request then syncs first (control/request-hooks.ts). */
+  /** Whether other processes share it: each request then syncs first (http/control/request-hooks.ts). */
   readonly replicated: boolean
   /** The latest state this process has seen. */
   readonly current: Readonly<SharedState>
