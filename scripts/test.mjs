@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The whole test suite: type check, then every tap test, then one closing line `N passed, N failed`.
+// The whole test suite: type check, dependency layers, then every tap test, then one closing line `N passed, N failed`.
 // Runs under whichever node starts it (CI also starts it with Node 24), and tap's workers inherit it.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
@@ -11,6 +11,7 @@ import { buildReport } from './report.mjs'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'package.json'))
 const tsc = require.resolve('typescript/bin/tsc')
+const depcruise = join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs')
 const tap = join(dirname(require.resolve('tap/package.json')), 'dist/esm/run.mjs')
 
 let passed = 0
@@ -19,6 +20,12 @@ let failed = 0
 process.stdout.write(`# node ${process.version}\n# type check (tsc --noEmit)\n`)
 const typecheck = spawnSync(process.execPath, [tsc, '--noEmit', '-p', 'test/tsconfig.json'], { cwd: root, stdio: 'inherit' })
 if (typecheck.status === 0) passed++
+else failed++
+
+// Imports point only down the floors (docs/architecture.md, "Floors"); a violation fails the run.
+process.stdout.write('# dependency layers (dependency-cruiser)\n')
+const layers = spawnSync(process.execPath, [depcruise, 'src', '--config', '.dependency-cruiser.cjs'], { cwd: root, stdio: 'inherit' })
+if (layers.status === 0) passed++
 else failed++
 
 // Tests write the reliability report's figures here (test/helpers/report.ts); a fresh directory per run.

@@ -9,8 +9,8 @@ import { SystemClock, type Clock } from './clock.js'
 import type { Config } from './config/types.js'
 import { adoptStoreIdentity, type AppContext } from './context.js'
 import { ControlPlane, type ControlPlaneOptions } from './control/control-plane.js'
-import { registerControlHooks } from './control/request-hooks.js'
-import { registerControlApi } from './control/routes.js'
+import { registerControlHooks } from './http/control/request-hooks.js'
+import { registerControlApi } from './routes/control/routes.js'
 import { mocktaError } from './errors/oauth-error.js'
 import { errorHandler, sendOAuthError } from './http/error-handler.js'
 import { registerCors } from './http/cors.js'
@@ -28,7 +28,7 @@ import { introspectRoutes } from './routes/introspect.js'
 import { keysRoutes } from './routes/keys.js'
 import { logoutRoutes } from './routes/logout.js'
 import { revokeRoutes } from './routes/revoke.js'
-import { signInRoutes } from './routes/sign-in.js'
+import { browserSignInRoutes } from './routes/browser-sign-in.js'
 import { tokenRoutes } from './routes/token.js'
 import { userinfoRoutes } from './routes/userinfo.js'
 import { redisControl } from './control/redis/index.js'
@@ -135,7 +135,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   introspectRoutes(app, ctx)
   revokeRoutes(app, ctx)
   authorizeRoutes(app, ctx)
-  signInRoutes(app, ctx)
+  browserSignInRoutes(app, ctx)
   userinfoRoutes(app, ctx)
   logoutRoutes(app, ctx)
   healthRoutes(app, redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth)

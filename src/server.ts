@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify'
 import { buildMockta } from './app.js'
 import type { Config } from './config/types.js'
-import { assertControlAccess } from './control/routes.js'
 import { packageVersion } from './package-root.js'
+import { assertControlAccess } from './routes/control/routes.js'
 import { startupSummary } from './startup-summary.js'
 import { tlsMaterial } from './tls/certificate.js'
 

@@ -11,7 +11,7 @@ import { loadConfigFile, resolveConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import type { ControlPlane } from './control/control-plane.js'
 import { ORG_SERVER } from './control/oauth-request.js'
-import { assertControlAccess } from './control/routes.js'
+import { assertControlAccess } from './routes/control/routes.js'
 import { anyFreePort } from './free-port.js'
 
 export interface StartMocktaOptions {

@@ -4,7 +4,7 @@
  * secret or a password.
  */
 import type { Config } from './config/types.js'
-import { CONTROL_PREFIX } from './control/routes.js'
+import { CONTROL_PREFIX } from './routes/control/routes.js'
 
 /** Beyond this many clients or users, the rest are counted, not listed. */
 const LISTED = 10

@@ -1,6 +1,6 @@
 /**
  * The test control plane as one service: clock, faults, journal, minting, runtime data, keys, reset.
- * The HTTP routes (control/routes.ts) and the in-process handle (start-mockta.ts) both call it, so
+ * The HTTP routes (routes/control/routes.ts) and the in-process handle (start-mockta.ts) both call it, so
  * every control is implemented once. Inputs are validated here, since JavaScript callers skip tsc.
  */
 import { isAdjustable, type AdjustableClock } from '../clock.js'

@@ -7,7 +7,7 @@ import type { JWK } from 'jose'
 import { loadJose } from '../oauth/jose-loader.js'
 import { ControlError, notFound } from './control-error.js'
 import { ORG_SERVER } from './oauth-request.js'
-import type { RuntimeDataState } from './runtime-data.js'
+import type { RuntimeDataState } from './runtime-data-state.js'
 
 export interface KeyState {
   authServer: string

@@ -1,6 +1,6 @@
 /**
- * Tokens without a sign-in, and tokens ended on demand: what tests use to skip the browser and to
- * simulate revocation or expiry. Issuance goes through the grants' own code (sign-in.ts,
+ * Tokens without a browser sign-in, and tokens ended on demand: what tests use to skip the browser and to
+ * simulate revocation or expiry. Issuance goes through the grants' own code (authentication-tokens.ts,
  * issue-tokens.ts); only the authorization server's lifetimes and claims are overridden for the call.
  */
 import { nowSeconds } from '../clock.js'
@@ -8,9 +8,10 @@ import type { ClaimConfig } from '../config/types.js'
 import type { AppContext } from '../context.js'
 import { OAuthError, OktaApiError } from '../errors/oauth-error.js'
 import { issueTokens } from '../grants/issue-tokens.js'
-import { issueForSignIn } from '../grants/sign-in.js'
+import { issueForAuthentication } from '../grants/authentication-tokens.js'
 import type { TokenResponse } from '../grants/types.js'
-import { hashToken, looksLikeRefreshToken } from '../oauth/refresh-token.js'
+import { hashToken } from '../crypto/hash-token.js'
+import { looksLikeRefreshToken } from '../oauth/refresh-token.js'
 import { checkScopes, parseScope } from '../oauth/scope.js'
 import { lookUpToken } from '../oauth/token-lookup.js'
 import { unverifiedIssuer } from '../oauth/token-signer.js'
@@ -140,7 +141,7 @@ export async function mint(ctx: AppContext, request: MintRequest): Promise<Token
   const subject = { server, client, user, scopes, authTime: nowSeconds(ctx.clock) }
   if (!user) return issueTokens(subject, {}, ctx)
   try {
-    return await issueForSignIn(subject, ctx, request.nonce)
+    return await issueForAuthentication(subject, ctx, request.nonce)
   } catch (err) {
     if (err instanceof OAuthError) throw new ControlError(409, `cannot mint: ${err.message}`)
     throw err

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
-import { basicCredentials } from '../http/client-auth.js'
+import { basicCredentials } from '../oauth/basic-credentials.js'
 
 export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout'
 export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout']

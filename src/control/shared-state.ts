@@ -7,7 +7,7 @@
  * once cannot lose either change.
  */
 import { ControlError } from './control-error.js'
-import type { RuntimeDataState } from './runtime-data.js'
+import type { RuntimeDataState } from './runtime-data-state.js'
 
 export interface SharedState {
   /** mockta's time minus the clock's own, in milliseconds. */
@@ -17,7 +17,7 @@ export interface SharedState {
 }
 
 export interface SharedControlState {
-  /** Whether other processes share it: each request then syncs first (control/request-hooks.ts). */
+  /** Whether other processes share it: each request then syncs first (http/control/request-hooks.ts). */
   readonly replicated: boolean
   /** The latest state this process has seen. */
   readonly current: Readonly<SharedState>

@@ -7,9 +7,9 @@ import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import { loadJose } from '../oauth/jose-loader.js'
 import { verifyPkce } from '../oauth/pkce.js'
-import { hashToken } from '../oauth/refresh-token.js'
-import type { CodeGrantRecord } from '../store/sign-in-store.js'
-import { issueForSignIn } from './sign-in.js'
+import { hashToken } from '../crypto/hash-token.js'
+import type { CodeGrantRecord } from '../store/authorization-store.js'
+import { issueForAuthentication } from './authentication-tokens.js'
 import type { GrantHandler } from './types.js'
 
 export const authorizationCodeGrant: GrantHandler = {
@@ -44,7 +44,7 @@ export const authorizationCodeGrant: GrantHandler = {
     if (!user) throw oktaError('invalid_authorization_code')
 
     const subject = { server, client: auth.client, user, scopes: record.scopes, authTime: record.authTime }
-    const response = await issueForSignIn(subject, ctx, record.nonce ?? undefined)
+    const response = await issueForAuthentication(subject, ctx, record.nonce ?? undefined)
     const issued = issuedBy(response.access_token, (await loadJose()).decodeJwt)
     // A replay that raced this redemption was refused before these tokens existed, so it could not
     // revoke them: do it now. The answer still goes out, exactly as if the replay had come after it.

@@ -2,7 +2,7 @@
 import { nowSeconds } from '../clock.js'
 import { oktaError } from '../errors/oauth-error.js'
 import { checkScopes, parseScope } from '../oauth/scope.js'
-import { issueForSignIn } from './sign-in.js'
+import { issueForAuthentication } from './authentication-tokens.js'
 import type { GrantHandler } from './types.js'
 
 export const passwordGrant: GrantHandler = {
@@ -19,6 +19,6 @@ export const passwordGrant: GrantHandler = {
     checkScopes(scopes, server.scopes, auth.client.scopes)
     const user = ctx.users.authenticate(username, password)
     if (!user) throw oktaError('invalid_password_credentials')
-    return issueForSignIn({ server, client: auth.client, user, scopes, authTime: nowSeconds(ctx.clock) }, ctx)
+    return issueForAuthentication({ server, client: auth.client, user, scopes, authTime: nowSeconds(ctx.clock) }, ctx)
   },
 }

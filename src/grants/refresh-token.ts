@@ -4,7 +4,8 @@
  * period revokes the whole family.
  */
 import { oktaError } from '../errors/oauth-error.js'
-import { hashToken, looksLikeRefreshToken, successorToken } from '../oauth/refresh-token.js'
+import { hashToken } from '../crypto/hash-token.js'
+import { looksLikeRefreshToken, successorToken } from '../oauth/refresh-token.js'
 import { parseScope } from '../oauth/scope.js'
 import { isFamilyLive } from '../store/store.js'
 import { issueTokens } from './issue-tokens.js'

@@ -3,8 +3,8 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { AppContext } from '../context.js'
 import type { GrantType } from '../config/types.js'
 import type { AuthServer } from '../registry/auth-servers.js'
-import type { AuthenticatedClient } from '../http/client-auth.js'
-import type { Form } from '../http/form.js'
+import type { AuthenticatedClient } from '../registry/clients.js'
+import type { Form } from '../oauth/form.js'
 
 /** The token response body (SPEC `TokenResponse`), in Okta's member order. */
 export interface TokenResponse {

@@ -6,14 +6,10 @@
 import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
 import { OAuthError, oktaError } from '../errors/oauth-error.js'
-import type { Client, Clients } from '../registry/clients.js'
-import { safeEqual } from '../oauth/safe-equal.js'
-import { hasQueryParam, readQuery, type Form } from './form.js'
-
-export interface AuthenticatedClient {
-  client: Client
-  method: ClientAuthMethod
-}
+import type { AuthenticatedClient, Clients } from '../registry/clients.js'
+import { safeEqual } from '../crypto/safe-equal.js'
+import { basicCredentials, type Presented } from '../oauth/basic-credentials.js'
+import { hasQueryParam, readQuery, type Form } from '../oauth/form.js'
 
 export interface ClientAuthOptions {
   /** Okta documents `?client_id=` for public clients at /introspect and /revoke only. */
@@ -22,15 +18,6 @@ export interface ClientAuthOptions {
   realm: string
 }
 
-interface Presented {
-  id: string
-  secret: string | undefined
-  viaHeader: boolean
-}
-
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
-const SCHEME = /^basic +/i
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true })
 const UNKNOWN_CLIENT_SECRET = '\0unknown-client'
 
 export function authenticateClient(req: FastifyRequest, form: Form, clients: Clients, options: ClientAuthOptions): AuthenticatedClient {
@@ -81,38 +68,4 @@ function presentedCredentials(req: FastifyRequest, form: Form, options: ClientAu
   if (bodySecret !== undefined) return undefined
   const queryId = options.allowQueryClientId ? readQuery(req.query, 'client_id') : undefined
   return queryId === undefined ? undefined : { id: queryId, secret: undefined, viaHeader: false }
-}
-
-/** Parses `Authorization: Basic …` strictly; undefined when there is no Authorization header. */
-export function basicCredentials(header: string | undefined): Presented | undefined {
-  if (header === undefined) return undefined
-  const invalid = () => oktaError('invalid_basic_auth_creds')
-  const scheme = SCHEME.exec(header)
-  if (!scheme) throw invalid()
-  const token = header.slice(scheme[0].length)
-  // Node's base64 decoder skips junk; check the alphabet and padding first (reliability bar #47).
-  if (token.length % 4 !== 0 || !BASE64.test(token)) throw invalid()
-  let decoded: string
-  try {
-    decoded = fatalUtf8.decode(Buffer.from(token, 'base64'))
-  } catch {
-    throw invalid()
-  }
-  const colon = decoded.indexOf(':')
-  // okta-auth-js authenticates public clients as `Basic base64(client_id)`, without a colon.
-  const rawId = colon === -1 ? decoded : decoded.slice(0, colon)
-  const rawSecret = colon === -1 ? undefined : decoded.slice(colon + 1)
-  const id = formDecode(rawId)
-  const secret = rawSecret === undefined ? undefined : formDecode(rawSecret)
-  if (!id || secret === '' || secret === null) throw invalid()
-  return { id, secret, viaHeader: true }
-}
-
-/** RFC 6749 §2.3.1 / Appendix B: id and secret are form-encoded before base64. `null` when malformed. */
-function formDecode(value: string): string | null {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '))
-  } catch {
-    return null
-  }
 }

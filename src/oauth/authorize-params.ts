@@ -3,13 +3,11 @@
  * redirect URI, whose failures are shown to the user and never redirected; then everything else,
  * whose failures go back to the proven redirect URI.
  */
-import type { AppContext } from '../context.js'
 import { OAuthError, oktaError } from '../errors/oauth-error.js'
-import { readForm, type Form } from '../http/form.js'
+import { readForm, type Form } from './form.js'
 import type { AuthServer } from '../registry/auth-servers.js'
-import type { Client } from '../registry/clients.js'
-import type { AuthorizationRequest, Prompt, ResponseMode } from './authorization-request.js'
-import type { ResponseTarget } from './authorization-response.js'
+import type { Client, Clients } from '../registry/clients.js'
+import type { AuthorizationRequest, Prompt, ResponseMode } from '../store/authorization-request.js'
 import { isS256Challenge, PKCE_METHODS } from './pkce.js'
 import { configuredResponseTypes, isConfigured, isFrontChannel, parseResponseType } from './response-type.js'
 import { checkScopes, parseScope } from './scope.js'
@@ -24,6 +22,12 @@ const PROMPTS: readonly string[] = ['none', 'login', 'consent']
 // Okta: max_age "should be within range 0 - 2^31-1" (ERR invalid_max_age).
 const MAX_AGE_LIMIT = 2 ** 31 - 1
 
+/** Where an /authorize result goes: the proven redirect URI, in the response mode asked for. */
+export interface ResponseTarget {
+  redirectUri: string
+  responseMode: ResponseMode
+}
+
 export interface ProvenClient {
   form: Form
   client: Client
@@ -33,10 +37,10 @@ export interface ProvenClient {
 }
 
 /** Phase 1: errors here are OAuthErrors for the error page. */
-export function proveClient(params: unknown, ctx: AppContext): ProvenClient {
+export function proveClient(params: unknown, clients: Clients): ProvenClient {
   const form = readForm(params, AUTHORIZE_PARAMS)
   const clientId = form['client_id']
-  const client = clientId === undefined ? undefined : ctx.clients.get(clientId)
+  const client = clientId === undefined ? undefined : clients.get(clientId)
   if (!client) throw oktaError('invalid_client_id')
   const redirectUri = form['redirect_uri']
   if (redirectUri === undefined) throw oktaError('missing_redirect_uri')

@@ -6,14 +6,20 @@
  * a restart within one second of a revocation then still cannot bring the revoked token back, and
  * replicas sharing the store agree on them. Every JWT mockta signs must be reported to `noteIssued`.
  */
-import type { AppContext } from '../context.js'
+import type { Store } from '../store/store.js'
+
+/** The store's memory: its epoch second and the jtis issued in it (the app's context is one). */
+export interface StoreMemory {
+  store: Pick<Store, 'noteEpochSecondJti' | 'isEpochSecondJti'>
+  readonly epochSeconds: number
+}
 
 /** Called for every JWT issued; only the epoch second needs remembering, so this is rarely a store call. */
-export async function noteIssued(ctx: AppContext, jti: string, iat: number): Promise<void> {
+export async function noteIssued(ctx: StoreMemory, jti: string, iat: number): Promise<void> {
   if (iat === ctx.epochSeconds) await ctx.store.noteEpochSecondJti(jti)
 }
 
-export async function isFromThisEpoch(ctx: AppContext, jti: string, iat: number): Promise<boolean> {
+export async function isFromThisEpoch(ctx: StoreMemory, jti: string, iat: number): Promise<boolean> {
   if (iat !== ctx.epochSeconds) return iat > ctx.epochSeconds
   return ctx.store.isEpochSecondJti(jti)
 }

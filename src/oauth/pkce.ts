@@ -1,6 +1,6 @@
 /** PKCE (RFC 7636), S256 only as at Okta (wire spec §2.3). */
 import { createHash } from 'node:crypto'
-import { safeEqual } from './safe-equal.js'
+import { safeEqual } from '../crypto/safe-equal.js'
 
 export const PKCE_METHODS = ['S256'] as const
 

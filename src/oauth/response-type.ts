@@ -3,8 +3,7 @@
  * `code`, and Okta's implicit and hybrid combinations of `code`, `token` and `id_token`.
  */
 import type { Client } from '../registry/clients.js'
-
-export type ResponseType = 'code' | 'token' | 'id_token'
+import type { ResponseType } from '../store/authorization-request.js'
 
 const ALL: readonly string[] = ['code', 'token', 'id_token']
 

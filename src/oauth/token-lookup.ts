@@ -1,12 +1,18 @@
 /** Finds out what a presented token is and whether it is live, for /introspect and /revoke. */
 import type { JWTPayload } from 'jose'
-import { nowSeconds } from '../clock.js'
-import type { AppContext } from '../context.js'
+import { nowSeconds, type Clock } from '../clock.js'
 import type { AuthServer } from '../registry/auth-servers.js'
-import { isFamilyLive, isInGrace, type FoundToken } from '../store/store.js'
-import { isFromThisEpoch } from './boot-epoch.js'
-import { hashToken, looksLikeRefreshToken } from './refresh-token.js'
+import { isFamilyLive, isInGrace, type FoundToken, type Store } from '../store/store.js'
+import { isFromThisEpoch, type StoreMemory } from './boot-epoch.js'
+import { hashToken } from '../crypto/hash-token.js'
+import { looksLikeRefreshToken } from './refresh-token.js'
 import { verifyJwt } from './token-signer.js'
+
+/** What a lookup reads: the store, its memory's epoch and the clock (the app's context is one). */
+export interface TokenLookupContext extends StoreMemory {
+  store: Store
+  clock: Clock
+}
 
 export type LookedUp =
   | { kind: 'access_token'; payload: JWTPayload & { jti: string; exp: number }; familyId: string | undefined; active: boolean }
@@ -17,7 +23,7 @@ export type LookedUp =
  * The token type hint is only a hint (RFC 7662 §2.1): the shape of the token decides where to look.
  * Tokens of another server, forged, expired or unknown are `undefined`.
  */
-export async function lookUpToken(token: string, server: AuthServer, ctx: AppContext): Promise<LookedUp | undefined> {
+export async function lookUpToken(token: string, server: AuthServer, ctx: TokenLookupContext): Promise<LookedUp | undefined> {
   if (looksLikeRefreshToken(token)) {
     const found = await ctx.store.findRefreshToken(hashToken(token))
     if (!found || found.family.authServerId !== server.id) return undefined
@@ -35,7 +41,7 @@ export async function lookUpToken(token: string, server: AuthServer, ctx: AppCon
 }
 
 /** An access token dies with its family's revocation, or its own; a family mockta no longer knows is gone. */
-async function accessTokenLive(jti: string, familyId: string | undefined, ctx: AppContext): Promise<boolean> {
+async function accessTokenLive(jti: string, familyId: string | undefined, ctx: TokenLookupContext): Promise<boolean> {
   if (await ctx.store.isAccessTokenRevoked(jti)) return false
   if (familyId === undefined) return true
   const family = await ctx.store.getFamily(familyId)

@@ -1,7 +1,13 @@
 /** Registered OAuth clients, looked up by id. */
-import type { ClientConfig } from '../config/types.js'
+import type { ClientAuthMethod, ClientConfig } from '../config/types.js'
 
 export type Client = Readonly<ClientConfig>
+
+/** A client that proved who it is at /token, /introspect or /revoke, and how (http/client-auth.ts). */
+export interface AuthenticatedClient {
+  client: Client
+  method: ClientAuthMethod
+}
 
 export const isConfidential = (client: Client): boolean => client.secret !== undefined
 

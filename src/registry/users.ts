@@ -1,6 +1,6 @@
 /** Users and their credentials, looked up by login or id. */
 import type { UserConfig } from '../config/types.js'
-import { safeEqual } from '../oauth/safe-equal.js'
+import { safeEqual } from '../crypto/safe-equal.js'
 
 export type User = Readonly<UserConfig>
 

@@ -7,15 +7,15 @@ import { nowSeconds } from '../clock.js'
 import type { AppContext } from '../context.js'
 import { OAuthError, oktaError } from '../errors/oauth-error.js'
 import { sendErrorPage, sendHtml } from '../http/html.js'
-import type { AuthorizationRequest } from '../oauth/authorization-request.js'
-import { sendAuthorizationResponse } from '../oauth/authorization-response.js'
+import type { AuthorizationRequest } from '../store/authorization-request.js'
+import { sendAuthorizationResponse } from '../http/authorization-response.js'
 import { errorParams, proveClient, validateRequest, type ProvenClient } from '../oauth/authorize-params.js'
 import type { Client } from '../registry/clients.js'
 import type { User } from '../registry/users.js'
-import { completeAuthorization } from '../sign-in/complete.js'
-import { currentSession, startSession } from '../sign-in/session.js'
-import { signInPage } from '../sign-in/sign-in-page.js'
-import { beginTransaction } from '../sign-in/transaction.js'
+import { completeAuthorization } from '../browser-sign-in/complete.js'
+import { currentSession, startSession } from '../http/browser-sign-in/session.js'
+import { signInPage } from '../http/browser-sign-in/sign-in-page.js'
+import { beginTransaction } from '../http/browser-sign-in/transaction.js'
 import { endpoint, serverOf } from './paths.js'
 
 export function authorizeRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -23,7 +23,7 @@ export function authorizeRoutes(app: FastifyInstance, ctx: AppContext): void {
     const server = serverOf(req, ctx)
     let proven: ProvenClient
     try {
-      proven = proveClient(req.method === 'POST' ? req.body : req.query, ctx)
+      proven = proveClient(req.method === 'POST' ? req.body : req.query, ctx.clients)
     } catch (err) {
       // No trusted redirect URI yet: tell the person, never the (possibly forged) redirect target.
       if (err instanceof OAuthError) return sendErrorPage(reply, err.error, err.message)
@@ -43,7 +43,7 @@ async function authorize(req: FastifyRequest, reply: FastifyReply, request: Auth
   const auto = autoSignInUser(client, request, ctx)
   if (auto) {
     const session = await startSession(req, reply, auto, ctx)
-    return completeAuthorization(reply, request, client, auto, session.authTime, ctx)
+    return sendAuthorizationResponse(reply, request, await completeAuthorization(request, client, auto, session.authTime, ctx))
   }
   const signedIn = await currentSession(req, ctx)
   // OIDC Core §3.1.2.1: max_age asks for a sign-in no older than that many seconds; 0 always asks
@@ -51,7 +51,7 @@ async function authorize(req: FastifyRequest, reply: FastifyReply, request: Auth
   const age = signedIn === undefined ? 0 : nowSeconds(ctx.clock) - signedIn.session.authTime
   const tooOld = signedIn !== undefined && request.maxAge !== null && (request.maxAge === 0 || age > request.maxAge)
   const mustSignIn = request.prompt.includes('login') || tooOld || !signedIn
-  if (!mustSignIn) return completeAuthorization(reply, request, client, signedIn.user, signedIn.session.authTime, ctx)
+  if (!mustSignIn) return sendAuthorizationResponse(reply, request, await completeAuthorization(request, client, signedIn.user, signedIn.session.authTime, ctx))
   if (request.prompt.includes('none')) throw oktaError(signedIn ? 'login_required' : 'no_existing_session')
 
   const transactionId = await beginTransaction(req, reply, request, ctx)

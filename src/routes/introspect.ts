@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import { authenticateClient } from '../http/client-auth.js'
-import { readForm } from '../http/form.js'
+import { readForm } from '../oauth/form.js'
 import { formatScope } from '../oauth/scope.js'
 import { lookUpToken, type LookedUp } from '../oauth/token-lookup.js'
 import { familyDeadlineMs } from '../store/store.js'
-import type { AuthenticatedClient } from '../http/client-auth.js'
+import type { AuthenticatedClient } from '../registry/clients.js'
 import { endpoint, serverOf } from './paths.js'
 
 const PARAMS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'token', 'token_type_hint']

@@ -5,13 +5,13 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { mocktaError, OAuthError, oktaError } from '../errors/oauth-error.js'
-import { readForm } from '../http/form.js'
+import { readForm } from '../oauth/form.js'
 import { page, sendErrorPage, sendHtml } from '../http/html.js'
-import { redirectUrl } from '../oauth/authorization-response.js'
+import { redirectUrl } from '../http/authorization-response.js'
 import { loadJose } from '../oauth/jose-loader.js'
 import { verifyJwt } from '../oauth/token-signer.js'
 import type { AuthServer } from '../registry/auth-servers.js'
-import { endSession } from '../sign-in/session.js'
+import { endSession } from '../http/browser-sign-in/session.js'
 import { endpoint, serverOf } from './paths.js'
 
 const PARAMS = ['id_token_hint', 'post_logout_redirect_uri', 'state']

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import { authenticateClient } from '../http/client-auth.js'
-import { readForm } from '../http/form.js'
+import { readForm } from '../oauth/form.js'
 import { lookUpToken } from '../oauth/token-lookup.js'
 import { endpoint, serverOf } from './paths.js'
 

@@ -5,7 +5,7 @@ import { oktaError } from '../errors/oauth-error.js'
 import { grants, supportedGrantTypes } from '../grants/index.js'
 import { authenticateClient } from '../http/client-auth.js'
 import { assertBrowserOrigin } from '../http/cors.js'
-import { readForm } from '../http/form.js'
+import { readForm } from '../oauth/form.js'
 import { endpoint, serverOf } from './paths.js'
 
 const AUTH_PARAMS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type']

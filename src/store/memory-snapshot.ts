@@ -8,11 +8,11 @@
  * so rotated refresh tokens derive the same successors after the restart.
  */
 import type { SchemaObject } from 'ajv'
-import { MAX_RETIRED_GENERATIONS, MemoryStore } from './memory-store.js'
-import type { CodeEntry } from './memory-sign-in-store.js'
-import type { SessionRecord, TransactionRecord } from './sign-in-store.js'
+import { MemoryStore } from './memory-store.js'
+import type { CodeEntry } from './memory-authorization-store.js'
+import type { SessionRecord, TransactionRecord } from './authorization-store.js'
 import { StateDataError, stateValidator, type StateSection } from './state-file.js'
-import type { FamilyRecord, Store, StoreIdentity } from './store.js'
+import { MAX_RETIRED_GENERATIONS, type FamilyRecord, type Store, type StoreIdentity } from './store.js'
 
 export interface MemoryStoreSnapshot {
   /** `null` before the app adopted one (store.ts `identity`). */
@@ -29,15 +29,15 @@ export interface MemoryStoreSnapshot {
 
 export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
   const held = store.held
-  const signIn = held.signIn.held
+  const authorization = held.authorization.held
   return {
     identity: held.identity ? { ...held.identity } : null,
     epochSecondJtis: [...held.epochSecondJtis],
     families: Array.from(held.families.values(), (f) => ({ ...f.toRecord(), retiredHashes: f.retiredHashes })),
     revokedAccessTokens: Array.from(held.revokedAccessTokens, ([jti, expiresAtMs]) => ({ jti, expiresAtMs })),
-    codes: Array.from(signIn.codes.values(), (e) => structuredClone(e)),
-    sessions: Array.from(signIn.sessions.values(), (s) => ({ ...s })),
-    transactions: Array.from(signIn.transactions.values(), (t) => structuredClone(t)),
+    codes: Array.from(authorization.codes.values(), (e) => structuredClone(e)),
+    sessions: Array.from(authorization.sessions.values(), (s) => ({ ...s })),
+    transactions: Array.from(authorization.transactions.values(), (t) => structuredClone(t)),
   }
 }
 
@@ -52,10 +52,10 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   for (const jti of snapshot.epochSecondJtis) held.epochSecondJtis.add(jti)
   for (const { retiredHashes, ...family } of snapshot.families) held.families.add(family, retiredHashes)
   for (const { jti, expiresAtMs } of snapshot.revokedAccessTokens) held.revokedAccessTokens.set(jti, expiresAtMs)
-  const signIn = held.signIn.held
-  for (const entry of snapshot.codes) signIn.codes.set(entry.code.hash, entry)
-  for (const session of snapshot.sessions) signIn.sessions.set(session.idHash, session)
-  for (const transaction of snapshot.transactions) signIn.transactions.set(transaction.idHash, transaction)
+  const authorization = held.authorization.held
+  for (const entry of snapshot.codes) authorization.codes.set(entry.code.hash, entry)
+  for (const session of snapshot.sessions) authorization.sessions.set(session.idHash, session)
+  for (const transaction of snapshot.transactions) authorization.transactions.set(transaction.idHash, transaction)
 }
 
 /** The memory store as the state file's `store` section. */

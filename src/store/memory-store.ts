@@ -1,32 +1,19 @@
 /** The in-process Store: Maps, with every decision made synchronously so no request can interleave. */
 import { FamilyTable } from './family-table.js'
-import { MemorySignInStore } from './memory-sign-in-store.js'
-import { SignInDelegation } from './sign-in-delegation.js'
-import type { FamilyRecord, FoundToken, RefreshOutcome, RefreshRequest, Store, StoreIdentity, StoreStats } from './store.js'
-
-/**
- * Families stay after they end for as long as one of their access tokens may still be unexpired (Okta
- * caps access-token lifetimes at 24 h), so introspection keeps answering for those tokens.
- */
-export const RETENTION_MS = 24 * 3600 * 1000
-
-/**
- * Retired generations remembered per family, so replaying any of them is detected as reuse (C-4).
- * Older ones are forgotten (they then fail as unknown tokens) so a family refreshed for months keeps
- * bounded memory.
- */
-export const MAX_RETIRED_GENERATIONS = 1000
+import { MemoryAuthorizationStore } from './memory-authorization-store.js'
+import { AuthorizationDelegation } from './authorization-delegation.js'
+import { MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
 
 /** How often, at most, a full store sweeps to make room (a sweep is O(families)). */
 const PRESSURE_SWEEP_INTERVAL_MS = 1000
 
-export class MemoryStore extends SignInDelegation implements Store {
+export class MemoryStore extends AuthorizationDelegation implements Store {
   /** Families and their token hashes, in compact form; records leave it as copies. */
   private readonly families = new FamilyTable(MAX_RETIRED_GENERATIONS)
   private readonly revokedAccessTokens = new Map<string, number>()
   private lastPressureSweepMs = -Infinity
   /** Codes, sessions and sign-in transactions live in their own module; this class only delegates. */
-  protected signIn = new MemorySignInStore()
+  protected authorization = new MemoryAuthorizationStore()
   private ownIdentity: StoreIdentity | undefined
   /**
    * Awaited after every change that ends tokens (a revocation, reuse detection, an expiry, a reset):
@@ -45,8 +32,8 @@ export class MemoryStore extends SignInDelegation implements Store {
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
    * (the identity goes back through `identity`, which a fresh store takes as proposed).
    */
-  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; signIn: MemorySignInStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
-    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, signIn: this.signIn, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
+  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
+    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -108,7 +95,7 @@ export class MemoryStore extends SignInDelegation implements Store {
   async clear(): Promise<void> {
     this.families.clear()
     this.revokedAccessTokens.clear()
-    this.signIn = new MemorySignInStore()
+    this.authorization = new MemoryAuthorizationStore()
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()
     await this.onRevocation?.()
@@ -128,7 +115,7 @@ export class MemoryStore extends SignInDelegation implements Store {
   }
 
   async sweep(nowMs: number): Promise<number> {
-    return this.sweepNow(nowMs) + this.signIn.sweep(nowMs)
+    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs)
   }
 
   async stats(): Promise<StoreStats> {

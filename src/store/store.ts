@@ -4,7 +4,22 @@
  * rotation with reuse detection needs a compare-and-set, not a get followed by a set).
  */
 import type { RotationPolicy } from '../config/types.js'
-import type { SignInStore } from './sign-in-store.js'
+import type { AuthorizationStore } from './authorization-store.js'
+
+// Limits every Store keeps alike (memory and Redis), so the two answer the same.
+
+/**
+ * Families stay after they end for as long as one of their access tokens may still be unexpired (Okta
+ * caps access-token lifetimes at 24 h), so introspection keeps answering for those tokens.
+ */
+export const RETENTION_MS = 24 * 3600 * 1000
+
+/**
+ * Retired generations remembered per family, so replaying any of them is detected as reuse (C-4).
+ * Older ones are forgotten (they then fail as unknown tokens) so a family refreshed for months keeps
+ * bounded memory.
+ */
+export const MAX_RETIRED_GENERATIONS = 1000
 
 /** One sign-in's chain of refresh tokens (Okta: the tokens "issued since the user authenticated"). */
 export interface FamilyRecord {
@@ -75,8 +90,8 @@ export interface StoreStats {
   revokedAccessTokens: number
 }
 
-/** Sign-in records (codes, sessions, transactions) are declared in sign-in-store.ts. */
-export interface Store extends SignInStore {
+/** Authorization records (codes, sessions, transactions) are declared in authorization-store.ts. */
+export interface Store extends AuthorizationStore {
   /** Adds a new family; `false` when the store is at capacity (new grants are refused). */
   createFamily(family: FamilyRecord): Promise<boolean>
   /** A snapshot of the family a token hash belongs to, whatever its state. */

@@ -6,8 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { openApiDocument } from '../../src/control/openapi.js'
-import { CONTROL_PREFIX } from '../../src/control/routes.js'
+import { openApiDocument } from '../../src/routes/control/openapi.js'
+import { CONTROL_PREFIX } from '../../src/routes/control/routes.js'
 import { repoRoot } from '../helpers/cli-build.js'
 
 t.test('schema/mockta.control.openapi.json is the served document', async (t) => {

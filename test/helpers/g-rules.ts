@@ -7,7 +7,7 @@ import { supportedGrantTypes } from '../../src/grants/index.js'
 import type { MemoryStore } from '../../src/store/memory-store.js'
 import type { Store } from '../../src/store/store.js'
 import { page } from '../../src/http/html.js'
-import { SIGN_IN_PATH, signInPage } from '../../src/sign-in/sign-in-page.js'
+import { SIGN_IN_PATH, signInPage } from '../../src/http/browser-sign-in/sign-in-page.js'
 
 export type Rule = 'G1' | 'G2' | 'G3' | 'G4' | 'G5' | 'G6' | 'G7' | 'G8' | 'G9'
 export interface Violation {
@@ -258,7 +258,7 @@ export function snapshotStore(store: Store): string {
   const families = [...s['families'].values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((f) => [f.toRecord(), f.retired])
   const revoked = [...s['revokedAccessTokens'].entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   // Codes (with their redeemed and replayed marks), sessions and sign-in transactions (issue 3).
-  const signIn = s['signIn'] as unknown as Record<'codes' | 'sessions' | 'transactions', Map<string, unknown>>
+  const signIn = s['authorization'] as unknown as Record<'codes' | 'sessions' | 'transactions', Map<string, unknown>>
   const sorted = (m: Map<string, unknown>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return JSON.stringify([families, s['families'].tokenCount, revoked, sorted(signIn.codes), sorted(signIn.sessions), sorted(signIn.transactions)])
 }
@@ -275,7 +275,7 @@ export function storeFingerprint(store: Store): Record<string, number> {
     generations += f.generation
     if (f.revokedAtMs !== null) revokedFamilies++
   }
-  const signIn = s['signIn'] as unknown as { codes: Map<string, { redeemed: boolean; replayed: boolean }>; sessions: Map<string, unknown>; transactions: Map<string, unknown> }
+  const signIn = s['authorization'] as unknown as { codes: Map<string, { redeemed: boolean; replayed: boolean }>; sessions: Map<string, unknown>; transactions: Map<string, unknown> }
   let redeemed = 0
   let replayed = 0
   for (const e of signIn.codes.values()) {

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks'
 import t from 'tap'
 import { record } from '../helpers/report.js'
-import { safeEqual } from '../../src/oauth/safe-equal.js'
+import { safeEqual } from '../../src/crypto/safe-equal.js'
 
 t.test('safeEqual: equal strings only, never a throw', async (t) => {
   const secret = 'web-app-secret'

@@ -3,7 +3,7 @@
  * - every regular expression is safe from catastrophic backtracking (safe-regex2, which Fastify's
  *   router already relies on), so no input can make validation slow;
  * - no secret, verifier or token is compared with `===`, `!==`, `localeCompare` or `startsWith`:
- *   those must go through the constant-time `safeEqual` (src/oauth/safe-equal.ts). Comparisons with
+ *   those must go through the constant-time `safeEqual` (src/crypto/safe-equal.ts). Comparisons with
  *   `undefined`, `null`, a number or a type name, and of a `.length`, reveal nothing and are allowed.
  */
 import { readFileSync, readdirSync } from 'node:fs'

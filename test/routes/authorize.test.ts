@@ -9,7 +9,7 @@ import {
   authorize, authorizeParams, autoSignIn, codeThroughForm, Cookies, pkcePair, redirectParams, SPA, submitSignIn, transactionIdOf, WEB_REDIRECT,
 } from '../helpers/authorize.js'
 import { mocktaErrors } from '../../src/errors/okta-errors.js'
-import { SIGN_IN_FAILED } from '../../src/sign-in/sign-in-page.js'
+import { SIGN_IN_FAILED } from '../../src/http/browser-sign-in/sign-in-page.js'
 
 const { challenge } = pkcePair()
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')

@@ -5,10 +5,11 @@
  * sign-in forms, the identity) is lost across a restart; and a snapshot that is not whole is refused.
  */
 import t from 'tap'
-import { MemoryStore, RETENTION_MS } from '../../src/store/memory-store.js'
+import { MemoryStore } from '../../src/store/memory-store.js'
+import { RETENTION_MS } from '../../src/store/store.js'
 import { restoreMemoryStore, snapshotMemoryStore, type MemoryStoreSnapshot } from '../../src/store/memory-snapshot.js'
 import type { Store } from '../../src/store/store.js'
-import { codeRecord } from './sign-in-store.contract.js'
+import { codeRecord } from './authorization-store.contract.js'
 import { familyRecord, storeContract } from './store.contract.js'
 
 const T0 = Date.UTC(2026, 0, 1)

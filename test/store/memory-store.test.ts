@@ -1,6 +1,7 @@
 import t from 'tap'
-import { MAX_RETIRED_GENERATIONS, MemoryStore, RETENTION_MS } from '../../src/store/memory-store.js'
-import { MemorySignInStore } from '../../src/store/memory-sign-in-store.js'
+import { MemoryStore } from '../../src/store/memory-store.js'
+import { MAX_RETIRED_GENERATIONS, RETENTION_MS } from '../../src/store/store.js'
+import { MemoryAuthorizationStore } from '../../src/store/memory-authorization-store.js'
 import { familyRecord, storeContract } from './store.contract.js'
 
 storeContract(t, ({ maxFamilies }) => new MemoryStore(maxFamilies), { retentionMs: RETENTION_MS })
@@ -22,7 +23,7 @@ t.test('a long-lived family remembers a bounded number of retired generations', 
 })
 
 t.test('pending sign-in forms are bounded: beyond the cap the oldest is forgotten', async (t) => {
-  const store = new MemorySignInStore(3)
+  const store = new MemoryAuthorizationStore(3)
   const T0 = Date.UTC(2026, 0, 1)
   const request = { clientId: 'spa-app', authServerId: null, redirectUri: 'x:/', responseTypes: ['code' as const], responseMode: 'query' as const, scopes: ['openid'], state: 's', nonce: null, codeChallenge: null, prompt: [], loginHint: null, maxAge: null }
   for (let i = 0; i <= 3; i++) await store.createTransaction({ idHash: `tx-${i}`, browserHash: 'b', request, expiresAtMs: T0 + 600_000 })

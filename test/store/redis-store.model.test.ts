@@ -11,7 +11,7 @@ import { connectRedis, whenReady } from '../../src/store/redis/connection.js'
 import { RedisStore } from '../../src/store/redis/redis-store.js'
 import type { Store } from '../../src/store/store.js'
 import { startRedis } from '../helpers/redis-server.js'
-import { codeRecord } from './sign-in-store.contract.js'
+import { codeRecord } from './authorization-store.contract.js'
 import { familyRecord } from './store.contract.js'
 
 const T0 = Date.UTC(2026, 0, 1)

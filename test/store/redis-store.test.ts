@@ -5,13 +5,13 @@
 import t from 'tap'
 import type { Redis } from 'ioredis'
 import { ManualClock } from '../../src/clock.js'
-import { RETENTION_MS } from '../../src/store/memory-store.js'
+import { RETENTION_MS } from '../../src/store/store.js'
 import { connectRedis, whenReady } from '../../src/store/redis/connection.js'
 import { TTL_MARGIN_MS } from '../../src/store/redis/lua-library.js'
 import { RedisStore } from '../../src/store/redis/redis-store.js'
 import { StoreUnavailableError } from '../../src/store/store-unavailable.js'
 import { startRedis } from '../helpers/redis-server.js'
-import { codeRecord } from './sign-in-store.contract.js'
+import { codeRecord } from './authorization-store.contract.js'
 import { familyRecord, storeContract } from './store.contract.js'
 
 const T0 = Date.UTC(2026, 0, 1)

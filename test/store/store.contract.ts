@@ -5,7 +5,7 @@
  */
 import type { Test } from 'tap'
 import type { FamilyRecord, RefreshRequest, Store } from '../../src/store/store.js'
-import { signInStoreContract } from './sign-in-store.contract.js'
+import { authorizationStoreContract } from './authorization-store.contract.js'
 
 export interface StoreOptions {
   /** Live families at most (config `store.maxFamilies`). */
@@ -331,5 +331,5 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.strictSame(await store.identity(second), second, 'after clear, a new identity')
     t.equal(await store.isEpochSecondJti('AT.one'), false, 'the old epoch second is forgotten')
   })
-  signInStoreContract(t, () => makeStore(ROOMY))
+  authorizationStoreContract(t, () => makeStore(ROOMY))
 }

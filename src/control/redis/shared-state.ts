@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis, Result } from 'ioredis'
 import { unavailableOnFailure } from '../../store/redis/connection.js'
-import type { RuntimeDataState } from '../runtime-data.js'
+import type { RuntimeDataState } from '../runtime-data-state.js'
 import { initialSharedState, type SharedControlState, type SharedState } from '../shared-state.js'
 
 /**

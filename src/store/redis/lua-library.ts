@@ -7,7 +7,7 @@
  * retry loop. WATCH is per connection, and ioredis multiplexes one connection across all of a
  * process's concurrent requests, so WATCH/MULTI would need a connection per transaction.
  */
-import { MAX_RETIRED_GENERATIONS, RETENTION_MS } from '../memory-store.js'
+import { MAX_RETIRED_GENERATIONS, RETENTION_MS } from '../store.js'
 
 /**
  * Added to every Redis TTL. Records are judged by mockta's clock (the `nowMs` of each call); a TTL only

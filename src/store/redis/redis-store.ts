@@ -15,15 +15,14 @@
  */
 import type { Redis } from 'ioredis'
 import { SystemClock, type Clock } from '../../clock.js'
-import { RETENTION_MS } from '../memory-store.js'
-import { SignInDelegation } from '../sign-in-delegation.js'
-import type { FamilyRecord, FoundToken, RefreshOutcome, RefreshRequest, Store, StoreIdentity, StoreStats } from '../store.js'
+import { AuthorizationDelegation } from '../authorization-delegation.js'
+import { RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from '../store.js'
 import { unavailableOnFailure } from './connection.js'
 import { createArgs, familyFromHash, ownerOf } from './family-hash.js'
 import { TTL_MARGIN_MS } from './lua-library.js'
 import { globEscape, storeNamespace } from './redis-keys.js'
 import { defineScripts, type RunScript } from './redis-scripts.js'
-import { RedisSignInStore } from './redis-sign-in-store.js'
+import { RedisAuthorizationStore } from './redis-authorization-store.js'
 
 export interface RedisStoreOptions {
   keyPrefix: string
@@ -41,11 +40,11 @@ const SWEEP_BATCH = 500
  */
 const EPOCH_JTIS_TTL_MS = RETENTION_MS + TTL_MARGIN_MS
 
-export class RedisStore extends SignInDelegation implements Store {
+export class RedisStore extends AuthorizationDelegation implements Store {
   private readonly ns: string
   private readonly run: RunScript
   private readonly clock: Clock
-  protected readonly signIn: RedisSignInStore
+  protected readonly authorization: RedisAuthorizationStore
 
   constructor(
     private readonly redis: Redis,
@@ -55,7 +54,7 @@ export class RedisStore extends SignInDelegation implements Store {
     this.ns = storeNamespace(options.keyPrefix)
     this.run = defineScripts(redis, this.ns)
     this.clock = options.clock ?? new SystemClock()
-    this.signIn = new RedisSignInStore(redis, this.run, options.keyPrefix, this.clock)
+    this.authorization = new RedisAuthorizationStore(redis, this.run, options.keyPrefix, this.clock)
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -83,7 +82,7 @@ export class RedisStore extends SignInDelegation implements Store {
   }
 
   async revokeAccessToken(jti: string, expiresAtMs: number): Promise<void> {
-    await this.signIn.put('a', jti, expiresAtMs, expiresAtMs)
+    await this.authorization.put('a', jti, expiresAtMs, expiresAtMs)
   }
 
   async isAccessTokenRevoked(jti: string): Promise<boolean> {

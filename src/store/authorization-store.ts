@@ -1,8 +1,15 @@
 /**
- * The sign-in half of the Store: authorization codes, signed-in sessions and pending sign-in
- * transactions. Keys are hashes of the values handed out, so a dump of the store holds nothing usable.
+ * The authorization half of the Store, the records of the /authorize flow: authorization codes,
+ * browser sessions and pending browser sign-in transactions. Keys are hashes of the values handed out,
+ * so a dump of the store holds nothing usable.
  */
-import type { AuthorizationRequest } from '../oauth/authorization-request.js'
+import type { AuthorizationRequest } from './authorization-request.js'
+
+/**
+ * Pending sign-in forms at most. Anyone can open one (GET /authorize), so a flood must not grow memory
+ * without bound: beyond this the oldest form is forgotten, as if it had expired.
+ */
+export const MAX_TRANSACTIONS = 100_000
 
 /** An issued authorization code (RFC 6749 §4.1.2), bound to everything /token must check. */
 export interface AuthorizationCodeRecord {
@@ -49,7 +56,7 @@ export interface TransactionRecord {
   expiresAtMs: number
 }
 
-export interface SignInStore {
+export interface AuthorizationStore {
   createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void>
   /** Atomically marks the code used: only one caller ever gets `redeemed`. Expired codes are `invalid`. */
   consumeAuthorizationCode(hash: string, nowMs: number): Promise<CodeRedemption>

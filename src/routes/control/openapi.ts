@@ -1,7 +1,7 @@
 /** The control API's OpenAPI 3.1 document, generated from the route table so it cannot drift. */
 import { readFileSync } from 'node:fs'
-import { schemaPath } from '../config/load.js'
-import { packageVersion } from '../package-root.js'
+import { schemaPath } from '../../config/load.js'
+import { packageVersion } from '../../package-root.js'
 import { controlRoutes } from './route-table.js'
 
 const errorSchema = {

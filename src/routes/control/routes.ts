@@ -3,12 +3,12 @@
  * accepted here only (the OAuth endpoints stay form-only); errors are `{"error", "message"}` JSON.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ConfigError } from '../config/load.js'
-import { StoreUnavailableError } from '../store/store-unavailable.js'
-import type { ControlConfig } from '../config/types.js'
-import { safeEqual } from '../oauth/safe-equal.js'
-import { ControlError, badRequest } from './control-error.js'
-import type { ControlPlane } from './control-plane.js'
+import { ConfigError } from '../../config/load.js'
+import { StoreUnavailableError } from '../../store/store-unavailable.js'
+import type { ControlConfig } from '../../config/types.js'
+import { safeEqual } from '../../crypto/safe-equal.js'
+import { ControlError, badRequest } from '../../control/control-error.js'
+import type { ControlPlane } from '../../control/control-plane.js'
 import { controlRoutes, type ControlRoute } from './route-table.js'
 import { openApiDocument } from './openapi.js'
 

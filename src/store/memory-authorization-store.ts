@@ -1,5 +1,5 @@
-/** The in-process SignInStore: Maps whose every operation is one synchronous section (no interleaving). */
-import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, SignInStore, TransactionRecord } from './sign-in-store.js'
+/** The in-process AuthorizationStore: Maps whose every operation is one synchronous section (no interleaving). */
+import { MAX_TRANSACTIONS, type AuthorizationCodeRecord, type AuthorizationStore, type CodeGrantRecord, type CodeRedemption, type SessionRecord, type TransactionRecord } from './authorization-store.js'
 
 export interface CodeEntry {
   code: AuthorizationCodeRecord
@@ -8,16 +8,10 @@ export interface CodeEntry {
   issued: CodeGrantRecord | null
 }
 
-/**
- * Pending sign-in forms at most. Anyone can open one (GET /authorize), so a flood must not grow memory
- * without bound: beyond this the oldest form is forgotten, as if it had expired.
- */
-export const MAX_TRANSACTIONS = 100_000
-
 const copyCode = (c: AuthorizationCodeRecord): AuthorizationCodeRecord => ({ ...c, scopes: [...c.scopes] })
 const copyTransaction = (t: TransactionRecord): TransactionRecord => structuredClone(t)
 
-export class MemorySignInStore implements SignInStore {
+export class MemoryAuthorizationStore implements AuthorizationStore {
   private readonly codes = new Map<string, CodeEntry>()
   private readonly sessions = new Map<string, SessionRecord>()
   private readonly transactions = new Map<string, TransactionRecord>()

@@ -1,6 +1,11 @@
-/** A validated /authorize request: what a sign-in must remember until it ends in a code (or tokens). */
-import type { ResponseType } from './response-type.js'
+/**
+ * A validated /authorize request: what a browser sign-in must remember until it ends in a code (or
+ * tokens). The store keeps it in a transaction, so the store's contract owns its shape; oauth/ parses
+ * and validates it (oauth/response-type.ts, oauth/authorize-params.ts).
+ */
 
+/** `response_type` parts (OAuth 2.0 Multiple Response Type Encoding Practices §3). */
+export type ResponseType = 'code' | 'token' | 'id_token'
 export type ResponseMode = 'query' | 'fragment' | 'form_post'
 export type Prompt = 'none' | 'login' | 'consent'
 

@@ -5,13 +5,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { FastifyReply } from 'fastify'
-import { escapeHtml, page, sendHtml } from '../http/html.js'
-import type { ResponseMode } from './authorization-request.js'
-
-export interface ResponseTarget {
-  redirectUri: string
-  responseMode: ResponseMode
-}
+import { escapeHtml, page, sendHtml } from './html.js'
+import type { ResponseTarget } from '../oauth/authorize-params.js'
 
 export function sendAuthorizationResponse(reply: FastifyReply, target: ResponseTarget, params: Record<string, string>): FastifyReply {
   if (target.responseMode === 'form_post') return sendFormPost(reply, target.redirectUri, params)

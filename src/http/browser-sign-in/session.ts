@@ -1,11 +1,11 @@
 /** The signed-in browser session: a random id in an HttpOnly cookie, stored only as its hash. */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { nowSeconds } from '../clock.js'
-import type { AppContext } from '../context.js'
-import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from '../http/cookies.js'
-import { hashToken } from '../oauth/refresh-token.js'
-import type { User } from '../registry/users.js'
-import type { SessionRecord } from '../store/sign-in-store.js'
+import { nowSeconds } from '../../clock.js'
+import type { AppContext } from '../../context.js'
+import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from '../cookies.js'
+import { hashToken } from '../../crypto/hash-token.js'
+import type { User } from '../../registry/users.js'
+import type { SessionRecord } from '../../store/authorization-store.js'
 
 export interface SignedIn {
   session: SessionRecord

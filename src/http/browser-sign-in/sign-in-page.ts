@@ -1,6 +1,6 @@
 /** mockta's sign-in page: self-contained HTML (no scripts, no external assets), labelled and keyboard-usable. */
-import { escapeHtml, page } from '../http/html.js'
-import type { User } from '../registry/users.js'
+import { escapeHtml, page } from '../html.js'
+import type { User } from '../../registry/users.js'
 
 /** Where the sign-in form posts; mockta's own path, outside Okta's URL space. */
 export const SIGN_IN_PATH = '/mockta/sign-in'

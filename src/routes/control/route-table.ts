@@ -1,8 +1,8 @@
 /** Every control endpoint once: method, path, documentation and the ControlPlane call it makes. */
-import { advanceSchema, retireSchema, setClockSchema, tokenSchema, type ControlPlane } from './control-plane.js'
-import { faultRuleSchema } from './faults.js'
-import { journalQuerySchema } from './journal.js'
-import { mintSchema } from './minting.js'
+import { advanceSchema, retireSchema, setClockSchema, tokenSchema, type ControlPlane } from '../../control/control-plane.js'
+import { faultRuleSchema } from '../../control/faults.js'
+import { journalQuerySchema } from '../../control/journal.js'
+import { mintSchema } from '../../control/minting.js'
 
 export interface ControlInput {
   params: Record<string, string>

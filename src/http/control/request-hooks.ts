@@ -9,13 +9,14 @@
  * before serialisation instead of parsing the JSON again, and nothing at all for other routes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
-import { oktaErrors, type OktaErrorCode } from '../errors/okta-errors.js'
-import { hashToken, looksLikeRefreshToken } from '../oauth/refresh-token.js'
-import { StoreUnavailableError } from '../store/store-unavailable.js'
-import type { ControlPlane } from './control-plane.js'
-import type { FaultAction, FaultRule } from './faults.js'
-import { describeOAuthRequest, endpointOf, type OAuthEndpoint, type OAuthRequestInfo } from './oauth-request.js'
+import type { AppContext } from '../../context.js'
+import { oktaErrors, type OktaErrorCode } from '../../errors/okta-errors.js'
+import { hashToken } from '../../crypto/hash-token.js'
+import { looksLikeRefreshToken } from '../../oauth/refresh-token.js'
+import { StoreUnavailableError } from '../../store/store-unavailable.js'
+import type { ControlPlane } from '../../control/control-plane.js'
+import type { FaultAction, FaultRule } from '../../control/faults.js'
+import { describeOAuthRequest, endpointOf, type OAuthEndpoint, type OAuthRequestInfo } from '../../control/oauth-request.js'
 
 /** The members of an answer the journal keeps. */
 interface Answer {

@@ -1,13 +1,13 @@
-/** Tokens for a fresh sign-in (password, authorization_code): a new refresh family if asked. */
+/** Tokens for a fresh user authentication (password, authorization_code): a new refresh family if asked. */
 import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'
 import type { GrantSubject } from '../oauth/claims.js'
-import { hashToken } from '../oauth/refresh-token.js'
+import { hashToken } from '../crypto/hash-token.js'
 import { newFamilyRecord } from '../store/store.js'
 import { issueTokens } from './issue-tokens.js'
 import type { TokenResponse } from './types.js'
 
-export async function issueForSignIn(subject: GrantSubject, ctx: AppContext, nonce?: string): Promise<TokenResponse> {
+export async function issueForAuthentication(subject: GrantSubject, ctx: AppContext, nonce?: string): Promise<TokenResponse> {
   const { client, server, user } = subject
   const wantsRefresh = subject.scopes.includes('offline_access')
   // Okta issues a refresh token only for `offline_access`, and only to clients allowed the refresh
@@ -26,7 +26,7 @@ export async function issueForSignIn(subject: GrantSubject, ctx: AppContext, non
     authServerId: server.id,
     userId: user.id,
     scopes: [...subject.scopes],
-    // The sign-in's time, not the code's redemption time: refreshed ID tokens keep it (OIDC Core §2).
+    // The authentication's time, not the code's redemption time: refreshed ID tokens keep it (OIDC Core §2).
     authTime: subject.authTime,
     createdAtMs: nowMs,
     expiresAtMs: lifetime > 0 ? nowMs + lifetime * 1000 : null,

@@ -1,12 +1,11 @@
 /**
  * The end of a successful /authorize: a single-use code bound to the request and/or the implicit and
- * hybrid flows' tokens, sent to the redirect URI.
+ * hybrid flows' tokens: the parameters the route sends to the redirect URI
+ * (http/authorization-response.ts).
  */
-import type { FastifyReply } from 'fastify'
 import type { AppContext } from '../context.js'
-import type { AuthorizationRequest } from '../oauth/authorization-request.js'
-import { sendAuthorizationResponse } from '../oauth/authorization-response.js'
-import { hashToken } from '../oauth/refresh-token.js'
+import type { AuthorizationRequest } from '../store/authorization-request.js'
+import { hashToken } from '../crypto/hash-token.js'
 import { isFrontChannel } from '../oauth/response-type.js'
 import type { Client } from '../registry/clients.js'
 import type { User } from '../registry/users.js'
@@ -16,16 +15,15 @@ import { frontChannelTokens } from './front-channel-tokens.js'
 export const CODE_LIFETIME_SECONDS = 300
 
 export async function completeAuthorization(
-  reply: FastifyReply,
   request: AuthorizationRequest,
   client: Client,
   user: User,
   authTime: number,
   ctx: AppContext,
-): Promise<FastifyReply> {
+): Promise<Record<string, string>> {
   const code = request.responseTypes.includes('code') ? await issueCode(request, user, authTime, ctx) : undefined
   const tokens = isFrontChannel(request.responseTypes) ? await frontChannelTokens(request, client, user, authTime, code, ctx) : {}
-  return sendAuthorizationResponse(reply, request, { ...(code !== undefined && { code }), ...tokens, state: request.state })
+  return { ...(code !== undefined && { code }), ...tokens, state: request.state }
 }
 
 async function issueCode(request: AuthorizationRequest, user: User, authTime: number, ctx: AppContext): Promise<string> {

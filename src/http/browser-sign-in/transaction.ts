@@ -4,12 +4,12 @@
  * CSRF) or replayed after completion is refused.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
-import { BROWSER_COOKIE, readCookie, setCookie } from '../http/cookies.js'
-import type { AuthorizationRequest } from '../oauth/authorization-request.js'
-import { hashToken } from '../oauth/refresh-token.js'
-import { safeEqual } from '../oauth/safe-equal.js'
-import type { TransactionRecord } from '../store/sign-in-store.js'
+import type { AppContext } from '../../context.js'
+import { BROWSER_COOKIE, readCookie, setCookie } from '../cookies.js'
+import type { AuthorizationRequest } from '../../store/authorization-request.js'
+import { hashToken } from '../../crypto/hash-token.js'
+import { safeEqual } from '../../crypto/safe-equal.js'
+import type { TransactionRecord } from '../../store/authorization-store.js'
 import { secureCookies } from './session.js'
 
 /** How long a sign-in form stays usable (Okta's sign-in transactions last minutes, not hours). */

@@ -1,18 +1,19 @@
-/** POST /mockta/sign-in: the sign-in form's target. Checks the credentials, then finishes the pending /authorize. */
+/** POST /mockta/sign-in: the browser sign-in form's target. Checks the credentials, then finishes the pending /authorize. */
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'
-import { readForm } from '../http/form.js'
+import { readForm } from '../oauth/form.js'
 import { sendErrorPage, sendHtml } from '../http/html.js'
-import { completeAuthorization } from '../sign-in/complete.js'
-import { startSession } from '../sign-in/session.js'
-import { SIGN_IN_PATH, signInPage } from '../sign-in/sign-in-page.js'
-import { transactionOf } from '../sign-in/transaction.js'
+import { completeAuthorization } from '../browser-sign-in/complete.js'
+import { sendAuthorizationResponse } from '../http/authorization-response.js'
+import { startSession } from '../http/browser-sign-in/session.js'
+import { SIGN_IN_PATH, signInPage } from '../http/browser-sign-in/sign-in-page.js'
+import { transactionOf } from '../http/browser-sign-in/transaction.js'
 import { listedUsers } from './authorize.js'
 
 const PARAMS = ['tx', 'username', 'password', 'demo_user']
 
-export function signInRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function browserSignInRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(SIGN_IN_PATH, async (req, reply) => {
     const form = readForm(req.body, PARAMS)
     const transactionId = form['tx']
@@ -38,6 +39,6 @@ export function signInRoutes(app: FastifyInstance, ctx: AppContext): void {
     const taken = await transactionOf(req, transactionId, ctx, true)
     if (!taken) return expired()
     const session = await startSession(req, reply, user, ctx)
-    return completeAuthorization(reply, taken.request, client, user, session.authTime, ctx)
+    return sendAuthorizationResponse(reply, taken.request, await completeAuthorization(taken.request, client, user, session.authTime, ctx))
   })
 }

@@ -1,11 +1,11 @@
 /**
- * The sign-in part of the Store contract (src/store/sign-in-store.ts): authorization codes consumed
+ * The authorization part of the Store contract (src/store/authorization-store.ts): authorization codes consumed
  * exactly once, replays reported with what the first redemption issued, sessions and sign-in
  * transactions with their expiry. Run by storeContract for every implementation.
  */
 import type { Test } from 'tap'
-import type { AuthorizationRequest } from '../../src/oauth/authorization-request.js'
-import type { AuthorizationCodeRecord, SessionRecord, TransactionRecord } from '../../src/store/sign-in-store.js'
+import type { AuthorizationRequest } from '../../src/store/authorization-request.js'
+import type { AuthorizationCodeRecord, SessionRecord, TransactionRecord } from '../../src/store/authorization-store.js'
 import type { Store } from '../../src/store/store.js'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -34,7 +34,7 @@ const request: AuthorizationRequest = {
 const session = (overrides: Partial<SessionRecord> = {}): SessionRecord => ({ idHash: 'sid-hash', userId: '00ualice000000000001', authTime: T0 / 1000, expiresAtMs: T0 + 7200 * SECOND, ...overrides })
 const transaction = (overrides: Partial<TransactionRecord> = {}): TransactionRecord => ({ idHash: 'tx-hash', browserHash: 'browser-hash', request: structuredClone(request), expiresAtMs: T0 + 600 * SECOND, ...overrides })
 
-export function signInStoreContract(t: Test, makeStore: () => Store | Promise<Store>): void {
+export function authorizationStoreContract(t: Test, makeStore: () => Store | Promise<Store>): void {
   t.test('codes: consumed once; a replay reports what the first redemption issued', async (t) => {
     const store = await makeStore()
     await store.createAuthorizationCode(codeRecord())

@@ -1,14 +1,13 @@
-/** The sign-in half of RedisStore: codes, sessions and sign-in transactions (sign-in-store.ts), shared by replicas. */
+/** The authorization half of RedisStore: codes, sessions and sign-in transactions (authorization-store.ts), shared by replicas. */
 import type { Redis } from 'ioredis'
 import type { Clock } from '../../clock.js'
-import { MAX_TRANSACTIONS } from '../memory-sign-in-store.js'
-import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, SignInStore, TransactionRecord } from '../sign-in-store.js'
+import { MAX_TRANSACTIONS, type AuthorizationCodeRecord, type AuthorizationStore, type CodeGrantRecord, type CodeRedemption, type SessionRecord, type TransactionRecord } from '../authorization-store.js'
 import { unavailableOnFailure } from './connection.js'
 import { ttlMs } from './lua-library.js'
 import { storeNamespace } from './redis-keys.js'
 import type { RunScript } from './redis-scripts.js'
 
-export class RedisSignInStore implements SignInStore {
+export class RedisAuthorizationStore implements AuthorizationStore {
   private readonly ns: string
 
   /**

@@ -1,0 +1,37 @@
+/**
+ * The authorization half of a Store, passed on to the store's own authorization module
+ * (memory-authorization-store.ts, redis/redis-authorization-store.ts): a Store is one interface for the app, two modules inside.
+ */
+import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, AuthorizationStore, TransactionRecord } from './authorization-store.js'
+
+export abstract class AuthorizationDelegation implements AuthorizationStore {
+  protected abstract authorization: AuthorizationStore
+
+  createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
+    return this.authorization.createAuthorizationCode(code)
+  }
+  consumeAuthorizationCode(hash: string, nowMs: number): Promise<CodeRedemption> {
+    return this.authorization.consumeAuthorizationCode(hash, nowMs)
+  }
+  recordCodeGrant(hash: string, issued: CodeGrantRecord): Promise<boolean> {
+    return this.authorization.recordCodeGrant(hash, issued)
+  }
+  createSession(session: SessionRecord): Promise<void> {
+    return this.authorization.createSession(session)
+  }
+  findSession(idHash: string, nowMs: number): Promise<SessionRecord | undefined> {
+    return this.authorization.findSession(idHash, nowMs)
+  }
+  deleteSession(idHash: string): Promise<void> {
+    return this.authorization.deleteSession(idHash)
+  }
+  createTransaction(transaction: TransactionRecord): Promise<void> {
+    return this.authorization.createTransaction(transaction)
+  }
+  findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
+    return this.authorization.findTransaction(idHash, nowMs)
+  }
+  takeTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
+    return this.authorization.takeTransaction(idHash, nowMs)
+  }
+}
