@@ -1,7 +1,7 @@
 /** Refresh-token values: how they are stored (hashes) and how a rotation's successor is derived. */
 import { createHash, createHmac } from 'node:crypto'
 
-/** Stores key tokens by SHA-256, so a dump of the store holds no usable refresh token (SP-6). */
+/** Stores key tokens by SHA-256, so a dump of the store holds no usable refresh token (docs/reliability.md § SP-6). */
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url')
 
 /**

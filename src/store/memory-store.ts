@@ -11,7 +11,7 @@ import type { FamilyRecord, FoundToken, RefreshOutcome, RefreshRequest, Store, S
 export const RETENTION_MS = 24 * 3600 * 1000
 
 /**
- * Retired generations remembered per family, so replaying any of them is detected as reuse (C-4).
+ * Retired generations remembered per family, so replaying any of them is detected as reuse (docs/reliability.md § C-4).
  * Older ones are forgotten (they then fail as unknown tokens) so a family refreshed for months keeps
  * bounded memory.
  */
@@ -31,7 +31,7 @@ export class MemoryStore extends SignInDelegation implements Store {
   /**
    * Awaited after every change that ends tokens (a revocation, reuse detection, an expiry, a reset):
    * with a state file, it saves at once (store/memory-snapshot.ts), so a `kill -9` right after can
-   * never bring an ended token back (reliability bar F-1). Other changes wait for the save interval.
+   * never bring an ended token back (docs/reliability.md § F-1). Other changes wait for the save interval.
    */
   onRevocation: (() => Promise<void>) | undefined
   /** Bounded by one second of issuance (oauth/boot-epoch.ts). */
