@@ -2,7 +2,7 @@
 /**
  * Part of `npm run build`: compiles schema/mockta.config.schema.json with Ajv's standalone code
  * generation into dist/config/config-validator.cjs, so a start-up loads a ready validator instead of
- * importing Ajv and compiling the schema (about 60 ms of mockta's start-up, issue 7). The file carries
+ * importing Ajv and compiling the schema (about 60 ms of mockta's start-up, docs/bench.md). The file carries
  * the schema's SHA-256; src/config/load.ts uses it only when that still matches the schema and
  * compiles with Ajv otherwise (running from src/, or a schema edited after the build).
  *

@@ -1,4 +1,4 @@
-// The reliability & security report (reliability bar §4): aggregates the JSON lines the tests wrote
+// The reliability & security report (docs/reliability.md § 4): aggregates the JSON lines the tests wrote
 // (test/helpers/report.ts), prints the block, writes it as JSON, and returns the gates that failed.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
@@ -62,7 +62,7 @@ export function buildReport(root, dir, full) {
   out.push(`  cases ${n(cases.size)} (variants ${n(cat.length)})   passed ${n(cat.length - catFailed)}   failed ${n(catFailed)}   slowest ${Math.round(slowest)} ms`)
   out.push(`  rule violations: ${['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7', 'G8', 'G9'].map((g) => `${g} ${n(violations[g])}`).join(' | ')}`)
   const departures = [...new Set(cat.filter((c) => c.departure).map((c) => c.case))]
-  if (departures.length) out.push(`  following Okta over the bar: ${departures.join(' ')}`)
+  if (departures.length) out.push(`  following Okta over docs/reliability.md: ${departures.join(' ')}`)
   gate('catalogue failures or G-rule violations', catFailed > 0 || Object.values(violations).some((v) => v > 0) || (full && cat.length === 0))
 
   // -- fuzzing
@@ -162,7 +162,7 @@ export function buildReport(root, dir, full) {
   out.push(`  injected faults ${n(sum(injected, 'faults'))} -> expected 5xx ${n(sum(injected, 'expected5xx'))}, RT consumed without successor ${n(sum(injected, 'consumedWithoutSuccessor'))}`)
   const clock = fault('clock-jump')
   if (clock.length) out.push(`  clock jumps ${n(sum(clock, 'jumps'))} | 5xx ${n(sum(clock, 'serverErrors'))} | grace reopened by a backward jump ${n(sum(clock, 'graceReopened'))}`)
-  // Issue 6: two processes on one Redis (test/replicas/processes.test.ts).
+  // docs/replicas.md: two processes on one Redis (test/replicas/processes.test.ts).
   const replicaBursts = fault('replica-burst')
   const replicaKills = fault('replica-kill')
   if (replicaBursts.length + replicaKills.length > 0) {
@@ -193,7 +193,7 @@ export function buildReport(root, dir, full) {
   }
   gate('limits', limits.some((l) => !l.ok))
 
-  // -- load: errors gate; latency is printed against the bar's limits but not gated (no timing assertions).
+  // -- load: errors gate; latency is printed against the limits of docs/reliability.md § 4 but not gated (no timing assertions).
   const load = of('load')
   const LIMITS = { '/token': 250, '/introspect': 100, '/keys': 50 }
   const limitOf = (name) => Object.entries(LIMITS).find(([prefix]) => name.startsWith(prefix))?.[1]

@@ -102,7 +102,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   const serverFactory: FastifyServerFactory<Server> | undefined = tls && ((handler) => createHttpsServer({ key: tls.key, cert: tls.cert }, handler))
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
-    // One line per request is written by our own hook, without query strings (SP-2).
+    // One line per request is written by our own hook, without query strings (docs/reliability.md § SP-2).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.bodyLimitBytes,
     requestTimeout: config.limits.requestTimeoutSeconds * 1000,

@@ -20,7 +20,7 @@ export interface AppContext {
   tokenSecret: Buffer
   /**
    * When the store's memory began (its identity). Tokens issued before it are unknown to it, so
-   * introspection reports them inactive: a token revoked before a restart never comes back to life (bar F-1).
+   * introspection reports them inactive: a token revoked before a restart never comes back to life (docs/reliability.md § F-1).
    */
   epochSeconds: number
 }

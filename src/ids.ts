@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { customAlphabet, nanoid } from 'nanoid'
 
-// Okta object ids are 20 characters: a 3-character type prefix and 17 alphanumerics (wire spec §5.3).
+// Okta object ids are 20 characters: a 3-character type prefix and 17 alphanumerics (docs/okta-behaviour.md § 5.3).
 const oktaSuffix = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', 17)
 
 export interface Ids {

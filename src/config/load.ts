@@ -55,7 +55,7 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 
 const require = createRequire(import.meta.url)
 
-/** Ajv with the file's options, loaded only when a schema has to be compiled now (issue 7: start-up). */
+/** Ajv with the file's options, loaded only when a schema has to be compiled now (docs/bench.md: start-up). */
 function newAjv(): AjvClass {
   const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
   return new Ajv({ allErrors: true })
@@ -67,7 +67,7 @@ const precompiledValidatorPath = join(packageRoot, 'dist/config/config-validator
  * The validator `npm run build` precompiled into dist/config/ (scripts/build-config-validator.mjs)
  * when it was built from this very schema; otherwise Ajv compiles the schema now (nothing built yet,
  * or a schema edited since the build). Same options, same errors; the precompiled one spares start-up
- * importing Ajv and compiling (issue 7).
+ * importing Ajv and compiling (docs/bench.md).
  */
 function compileValidator(): ValidateFunction {
   const schemaText = readFileSync(schemaPath, 'utf8')
@@ -85,7 +85,7 @@ let itemAjv: AjvClass | undefined
 
 /** The problems of one item of the file (`client`, `user`, `authorizationServer`), in the file's own wording. */
 export function itemProblems(definition: 'client' | 'user' | 'authorizationServer', item: unknown): string[] {
-  // Only the control plane's runtime changes need this, so Ajv is loaded on the first one (issue 7: start-up).
+  // Only the control plane's runtime changes need this, so Ajv is loaded on the first one (docs/bench.md: start-up).
   if (!itemAjv) {
     itemAjv = newAjv()
     itemAjv.addSchema(JSON.parse(readFileSync(schemaPath, 'utf8')) as object, 'mockta-config')

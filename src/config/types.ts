@@ -48,7 +48,7 @@ export interface OrgAuthServerConfig {
   refreshToken: RefreshTokenLifetimeConfig
   /** Published keys; the first signs ID tokens. */
   signingKeys: string[]
-  /** Okta does not publish the org AS access-token key (wire spec §5.1): tokens are checked by introspection. */
+  /** Okta does not publish the org AS access-token key (docs/okta-behaviour.md § 5.1): tokens are checked by introspection. */
   accessTokenSigningKey: string
 }
 
@@ -150,6 +150,6 @@ export interface Config {
   /** Okta's Trusted Origins (CORS): browser origins allowed besides those of the clients' redirect URIs. */
   trustedOrigins: string[]
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
-  /** The test control plane under /__mockta/ (README "Test control plane"). */
+  /** The test control plane under /__mockta/ (docs/control-plane.md). */
   control: ControlConfig
 }

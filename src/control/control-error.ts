@@ -21,7 +21,7 @@ export const notFound = (message: string): ControlError => new ControlError(404,
 const require = createRequire(import.meta.url)
 let ajv: AjvClass | undefined
 
-/** Ajv is loaded, and each schema compiled, on the first control request that needs it, not at start-up (issue 7). */
+/** Ajv is loaded, and each schema compiled, on the first control request that needs it, not at start-up (docs/bench.md). */
 function compile(schema: Schema): ValidateFunction {
   if (!ajv) {
     const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }

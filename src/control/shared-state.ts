@@ -1,5 +1,5 @@
 /**
- * The control-plane state every replica must agree on (issue 6): the clock offset and the runtime
+ * The control-plane state every replica must agree on (docs/replicas.md): the clock offset and the runtime
  * data (users, clients, authorization servers, keys and rotation state). One process keeps it in
  * memory; replicas keep it in Redis (control/redis/shared-state.ts). Each process holds the latest
  * state it has seen, so reads stay synchronous; `refresh` catches up with other replicas' changes and

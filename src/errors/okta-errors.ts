@@ -64,7 +64,7 @@ export type OktaErrorCode = keyof typeof oktaErrors
 
 /**
  * Errors for cases Okta does not document (framework-level failures). They keep the OAuth shape with
- * Okta's generic `invalid_request`; the README lists them as departures.
+ * Okta's generic `invalid_request`; docs/departures.md lists them.
  */
 export const mocktaErrors = {
   unsupported_media_type: { status: 400, error: 'invalid_request', description: 'The request body must be application/x-www-form-urlencoded.' },

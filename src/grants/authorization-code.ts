@@ -1,5 +1,5 @@
 /**
- * Authorization code grant (RFC 6749 §4.1.3) with PKCE (RFC 7636) and Okta's errors (wire spec §2.3).
+ * Authorization code grant (RFC 6749 §4.1.3) with PKCE (RFC 7636) and Okta's errors (docs/okta-behaviour.md § 2.3).
  * A code is consumed atomically before anything else; a second redemption fails and revokes what the
  * first one issued (RFC 6749 §4.1.2).
  */

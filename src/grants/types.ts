@@ -6,7 +6,7 @@ import type { AuthServer } from '../registry/auth-servers.js'
 import type { AuthenticatedClient } from '../registry/clients.js'
 import type { Form } from '../oauth/form.js'
 
-/** The token response body (SPEC `TokenResponse`), in Okta's member order. */
+/** The token response body (Okta's OpenAPI `TokenResponse`, docs/okta-behaviour.md § 2.2), in Okta's member order. */
 export interface TokenResponse {
   token_type: 'Bearer'
   expires_in: number

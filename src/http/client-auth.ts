@@ -1,5 +1,5 @@
 /**
- * Client authentication at /token, /introspect and /revoke (wire spec §3): client_secret_basic with
+ * Client authentication at /token, /introspect and /revoke (docs/okta-behaviour.md § 3): client_secret_basic with
  * RFC 6749 Appendix B decoding, client_secret_post, and public clients by `client_id` in the body, in
  * the query string (introspect, revoke) or as `Basic base64(client_id)` with no colon (okta-auth-js).
  */
@@ -36,13 +36,13 @@ export function authenticateClient(req: FastifyRequest, form: Form, clients: Cli
 
   const client = clients.get(presented.id)
   if (!client) {
-    // An unknown client costs the same comparison as a wrong secret (reliability bar SP-11).
+    // An unknown client costs the same comparison as a wrong secret (docs/reliability.md § SP-11).
     safeEqual(presented.secret, UNKNOWN_CLIENT_SECRET)
     return fail(oktaError('invalid_client'))
   }
 
   if (client.secret === undefined) {
-    // A public client that sends a secret is using a method it does not have (wire spec §3).
+    // A public client that sends a secret is using a method it does not have (docs/okta-behaviour.md § 3).
     if (presented.secret !== undefined || !client.authMethods.includes('none')) return fail(oktaError('invalid_client'))
     return { client, method: 'none' }
   }

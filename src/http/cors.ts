@@ -1,5 +1,5 @@
 /**
- * CORS as Okta answers it (wire spec §10, SPEC isCorsEnabled): discovery, keys, introspect, revoke and
+ * CORS as Okta answers it (docs/okta-behaviour.md § 10; Okta's OpenAPI `isCorsEnabled`): discovery, keys, introspect, revoke and
  * userinfo for any origin; /token only for the origins of the clients' redirect URIs and the
  * configured Trusted Origins, checked per client on the POST itself.
  */
@@ -57,7 +57,7 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
   }
   const allowed = (endpoint: CorsEndpoint, origin: string) => endpoint !== 'token' || originsOf(ctx.config).has(origin)
 
-  // Callback-style hooks: they run on every request (issue 7).
+  // Callback-style hooks: they run on every request (docs/bench.md).
   app.addHook('onRequest', (req, reply, done) => {
     const origin = req.headers.origin
     const method = req.headers['access-control-request-method']
@@ -84,7 +84,7 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
     reply.header('vary', 'Origin')
     if (allowed(endpoint, origin)) {
       reply.header('access-control-allow-origin', origin)
-      // The userinfo error is only in this header; a browser app must be able to read it (wire spec §10).
+      // The userinfo error is only in this header; a browser app must be able to read it (docs/okta-behaviour.md § 10).
       if (endpoint === 'userinfo') reply.header('access-control-expose-headers', 'WWW-Authenticate')
     }
     done(null, payload)

@@ -42,7 +42,7 @@ export class AuthServers {
         id: null,
         issuer: base,
         endpointBase: `${base}/oauth2/v1`,
-        // Org AS access tokens are for Okta's own APIs: audience is the org URL (wire spec §1.1).
+        // Org AS access tokens are for Okta's own APIs: audience is the org URL (docs/okta-behaviour.md § 1.1).
         audience: base,
         scopes: new Set(config.org.scopes),
         claims: [],

@@ -1,5 +1,5 @@
 /**
- * OpenID and OAuth (RFC 8414) metadata for every authorization server (wire spec §1.3). Only
+ * OpenID and OAuth (RFC 8414) metadata for every authorization server (docs/okta-behaviour.md § 1.3). Only
  * endpoints mockta serves are advertised; `issuer` is byte-equal to the tokens' `iss`.
  */
 import type { FastifyInstance } from 'fastify'
@@ -10,13 +10,13 @@ import { serverOf } from './paths.js'
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none']
 const ID_TOKEN_CLAIMS = ['iss', 'ver', 'sub', 'aud', 'iat', 'exp', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'name', 'nickname', 'preferred_username', 'given_name', 'middle_name', 'family_name', 'email', 'email_verified', 'profile', 'zoneinfo', 'locale', 'address', 'phone_number', 'picture', 'website', 'gender', 'birthdate', 'updated_at', 'at_hash', 'c_hash']
-// Okta's list (wire spec §1.3); RFC 8414 metadata adds a bare `token`.
+// Okta's list (docs/okta-behaviour.md § 1.3); RFC 8414 metadata adds a bare `token`.
 const RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token']
 const ACCESS_TOKEN_CLAIMS = ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'uid', 'scp', 'sub']
 
 function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, unknown> {
   const e = server.endpointBase
-  // `implicit` is no token grant but a flow of /authorize; Okta lists it too (wire spec §1.3).
+  // `implicit` is no token grant but a flow of /authorize; Okta lists it too (docs/okta-behaviour.md § 1.3).
   const grants = [...supportedGrantTypes, 'implicit'].filter((g) => kind === 'oauth' || g !== 'client_credentials')
   return {
     issuer: server.issuer,
@@ -57,7 +57,7 @@ export function discoveryRoutes(app: FastifyInstance, ctx: AppContext): void {
     ['/oauth2/:authServerId/.well-known/openid-configuration', 'openid'],
     ['/.well-known/oauth-authorization-server', 'oauth'],
     ['/oauth2/:authServerId/.well-known/oauth-authorization-server', 'oauth'],
-    // RFC 8414 §3 form, served by Okta since 2026 (wire spec §1.1).
+    // RFC 8414 §3 form, served by Okta since 2026 (docs/okta-behaviour.md § 1.1).
     ['/.well-known/oauth-authorization-server/oauth2/:authServerId', 'oauth'],
   ]
   for (const [url, kind] of routes) {

@@ -1,4 +1,4 @@
-/** POST /v1/introspect (RFC 7662, wire spec §6): Okta's fields for live tokens, exactly `{"active":false}` otherwise. */
+/** POST /v1/introspect (RFC 7662, docs/okta-behaviour.md § 6): Okta's fields for live tokens, exactly `{"active":false}` otherwise. */
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
@@ -28,7 +28,7 @@ export function introspectRoutes(app: FastifyInstance, ctx: AppContext): void {
 
 /**
  * A confidential client (a resource server) may introspect any access or ID token of the server; a
- * public client only its own; refresh tokens only by the client they were issued to (wire spec §6).
+ * public client only its own; refresh tokens only by the client they were issued to (docs/okta-behaviour.md § 6).
  */
 function mayIntrospect(found: LookedUp, auth: AuthenticatedClient): boolean {
   if (found.kind === 'refresh_token') return found.found.family.clientId === auth.client.id

@@ -1,4 +1,4 @@
-/** URL layout (wire spec §1.1): custom servers under `/oauth2/{id}/v1/…`, the org server under `/oauth2/v1/…`. */
+/** URL layout (docs/okta-behaviour.md § 1.1): custom servers under `/oauth2/{id}/v1/…`, the org server under `/oauth2/v1/…`. */
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod, RouteShorthandOptions } from 'fastify'
 import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'

@@ -1,4 +1,4 @@
-/** POST /v1/revoke (RFC 7009, wire spec §7): 200 with an empty body for any well-formed request. */
+/** POST /v1/revoke (RFC 7009, docs/okta-behaviour.md § 7): 200 with an empty body for any well-formed request. */
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
@@ -17,9 +17,9 @@ export function revokeRoutes(app: FastifyInstance, ctx: AppContext): void {
     const token = form['token']
     if (token === undefined) throw oktaError('request_missing_token')
     const found = await lookUpToken(token, server, ctx)
-    // "A client may only revoke its own tokens" (SPEC); another client's token is left alone, silently.
+    // "A client may only revoke its own tokens" (Okta's OpenAPI, docs/okta-behaviour.md § 7); another client's token is left alone, silently.
     if (found?.kind === 'refresh_token' && found.found.family.clientId === client.id) {
-      // Any generation of a family revokes the family: its refresh token and its access tokens (SP-21).
+      // Any generation of a family revokes the family: its refresh token and its access tokens (docs/reliability.md § SP-21).
       await ctx.store.revokeFamily(found.found.family.id, ctx.clock.nowMs())
     } else if (found?.kind === 'access_token' && found.payload['cid'] === client.id) {
       // Revoking an access token revokes only it; its refresh token keeps working (G-REV).

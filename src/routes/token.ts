@@ -1,4 +1,4 @@
-/** POST /v1/token: client authentication, then the grant registry (order of checks: reliability bar §0). */
+/** POST /v1/token: client authentication, then the grant registry (order of checks: docs/reliability.md § 0). */
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'

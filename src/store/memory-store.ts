@@ -18,7 +18,7 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   /**
    * Awaited after every change that ends tokens (a revocation, reuse detection, an expiry, a reset):
    * with a state file, it saves at once (store/memory-snapshot.ts), so a `kill -9` right after can
-   * never bring an ended token back (reliability bar F-1). Other changes wait for the save interval.
+   * never bring an ended token back (docs/reliability.md § F-1). Other changes wait for the save interval.
    */
   onRevocation: (() => Promise<void>) | undefined
   /** Bounded by one second of issuance (oauth/boot-epoch.ts). */

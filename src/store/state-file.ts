@@ -1,5 +1,5 @@
 /**
- * The state file (`--state-file`, README "State file"): what a single mockta keeps across restarts,
+ * The state file (`--state-file`, docs/refresh-tokens.md): what a single mockta keeps across restarts,
  * so `docker compose restart` does not sign everyone out. The file is one JSON document,
  *
  *   { "format": "mockta-state", "version": 1, "savedAt": ISO time, "sections": { "<name>": … } }
@@ -56,7 +56,7 @@ let ajv: AjvClass | undefined
 export function stateValidator<T>(schema: SchemaObject, section: string): (data: unknown) => T {
   let check: ValidateFunction<T> | undefined
   return (data) => {
-    // Ajv is loaded only when there is a file to read (issue 7: start-up without it stays as fast).
+    // Ajv is loaded only when there is a file to read (docs/bench.md: start-up without it stays as fast).
     if (!ajv) {
       const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
       ajv = new Ajv({ allErrors: true })

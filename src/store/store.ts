@@ -15,7 +15,7 @@ import type { AuthorizationStore } from './authorization-store.js'
 export const RETENTION_MS = 24 * 3600 * 1000
 
 /**
- * Retired generations remembered per family, so replaying any of them is detected as reuse (C-4).
+ * Retired generations remembered per family, so replaying any of them is detected as reuse (docs/reliability.md § C-4).
  * Older ones are forgotten (they then fail as unknown tokens) so a family refreshed for months keeps
  * bounded memory.
  */
@@ -43,7 +43,7 @@ export interface FamilyRecord {
   currentHash: string
   generation: number
   lastUsedMs: number
-  /** Whether the live token was itself presented; ends the previous token's grace (I4). */
+  /** Whether the live token was itself presented; ends the previous token's grace (docs/reliability.md § I4). */
   currentUsed: boolean
   /** The token rotated away most recently, still good during the grace period. */
   previousHash: string | null
@@ -75,7 +75,7 @@ export interface FoundToken {
 /**
  * What makes tokens this store's own, kept with the store so that every process sharing it (replicas
  * on one Redis, a restart from a state file) agrees: JWTs issued before `epochSeconds` are from an
- * earlier memory and introspect inactive (reliability bar F-1), and `tokenSecret` derives rotated
+ * earlier memory and introspect inactive (docs/reliability.md § F-1), and `tokenSecret` derives rotated
  * refresh tokens (oauth/refresh-token.ts), so a grace-period replay on any replica gets the same successor.
  */
 export interface StoreIdentity {
@@ -146,7 +146,7 @@ export const isFamilyLive = (f: FamilyRecord, nowMs: number): boolean => f.revok
  * in the family. Returns what to do; the store applies it atomically.
  */
 export function decideRefresh(f: FamilyRecord, position: FoundToken['position'], r: RefreshRequest): RefreshOutcome['kind'] {
-  // A token only works for the client and server it was issued to; a foreign one changes nothing (SP-5).
+  // A token only works for the client and server it was issued to; a foreign one changes nothing (docs/reliability.md § SP-5).
   if (f.clientId !== r.clientId || f.authServerId !== r.authServerId) return 'invalid'
   if (!isFamilyLive(f, r.nowMs)) return 'invalid'
   if (position === 'current') return r.successorHash === null ? 'kept' : 'rotated'
@@ -155,13 +155,13 @@ export function decideRefresh(f: FamilyRecord, position: FoundToken['position'],
 
 /**
  * Whether the previous token is still good: grace is one generation deep, lasts `graceSeconds` from the
- * rotation and ends once the successor itself was used (reliability bar I4).
+ * rotation and ends once the successor itself was used (docs/reliability.md § I4).
  */
 export const isInGrace = (f: FamilyRecord, nowMs: number): boolean =>
   !f.currentUsed && f.rotatedAtMs !== null && elapsedInGrace(nowMs - f.rotatedAtMs, f.graceSeconds)
 
 /**
  * A clock moved back before the rotation gives a negative elapsed time: that ends the grace period
- * rather than reopening it (reliability bar F-3b: moving the clock back never extends a grace window).
+ * rather than reopening it (docs/reliability.md § F-3b: moving the clock back never extends a grace window).
  */
 const elapsedInGrace = (elapsedMs: number, graceSeconds: number): boolean => elapsedMs >= 0 && elapsedMs < graceSeconds * 1000

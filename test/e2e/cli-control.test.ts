@@ -31,7 +31,7 @@ t.test('parsing: flags win over variables; bad values are reported', async (t) =
   }
 })
 
-t.test('parsing the state options (issue 6): a Redis URL or a state file, never both', async (t) => {
+t.test('parsing the state options (docs/replicas.md): a Redis URL or a state file, never both', async (t) => {
   t.match(parseCliOptions([], { MOCKTA_REDIS_URL: 'redis://redis:6379' }), { redisUrl: 'redis://redis:6379' })
   t.match(parseCliOptions(['--redis-url', 'rediss://r:6380/2'], { MOCKTA_REDIS_URL: 'redis://other:6379' }), { redisUrl: 'rediss://r:6380/2' }, 'the flag wins')
   t.match(parseCliOptions(['--state-file=/data/state.json'], {}), { stateFile: '/data/state.json' })

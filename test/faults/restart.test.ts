@@ -1,5 +1,5 @@
 /**
- * Restarts (reliability bar F-1, I8): state lives in memory, so after a restart every refresh token is
+ * Restarts (docs/reliability.md § F-1, I8): state lives in memory, so after a restart every refresh token is
  * invalid and every access token from before it introspects inactive — a token revoked before the
  * restart never comes back, even when the restart happens within the same second (boot epoch,
  * src/oauth/boot-epoch.ts). In-process with the same keys and clock, and once with the real command.

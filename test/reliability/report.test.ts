@@ -1,4 +1,4 @@
-/** The report's gates bite: any failing figure fails the run (scripts/report.mjs, reliability bar §4). */
+/** The report's gates bite: any failing figure fails the run (scripts/report.mjs, docs/reliability.md § 4). */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,5 +1,5 @@
 /**
- * The control plane across replicas (issue 6): a control call on one replica applies to all. Two
+ * The control plane across replicas (docs/replicas.md): a control call on one replica applies to all. Two
  * in-process replicas on one real redis-server; the control API is driven over HTTP (inject).
  */
 import t from 'tap'

@@ -1,5 +1,5 @@
 /**
- * Two real mockta processes on different ports sharing one real redis-server (issue 6), as two
+ * Two real mockta processes on different ports sharing one real redis-server (docs/replicas.md), as two
  * containers behind a load balancer: the same public origin (MOCKTA_BASE_URL) and key prefix, every
  * request sent straight to one replica or the other. Refresh-token rotation, reuse detection,
  * revocation, bursts, the clock, a replica killed mid-burst, and Redis itself stopping and coming back.

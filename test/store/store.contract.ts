@@ -163,7 +163,7 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
       ['current, other client', 'hash-A2', { clientId: 'web-app' }],
       ['current, org server', 'hash-A2', { authServerId: null }],
       ['current, other server', 'hash-A2', { authServerId: 'other' }],
-      // Outside grace this would be reuse for the owner; for anyone else it is nothing (SP-5, bar #71).
+      // Outside grace this would be reuse for the owner; for anyone else it is nothing (SP-5, docs/reliability.md § #71).
       ['previous, other client', 'hash-A1', { clientId: 'web-app' }],
       ['previous, other server', 'hash-A1', { authServerId: null }],
     ]
@@ -220,7 +220,7 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.equal((await redeem(store, 'hash-B1', T0 + 2 * SECOND, null)).kind, 'kept')
   })
 
-  t.test('at capacity, ended families make room at once (bar C-16)', async (t) => {
+  t.test('at capacity, ended families make room at once (docs/reliability.md § C-16)', async (t) => {
     const store = await withFamily(t, {}, { maxFamilies: 1 })
     await store.revokeFamily('oarfamilyA0000000001', T0 + SECOND)
     t.equal(await store.createFamily(familyRecord({ id: 'oarfamilyB0000000001', currentHash: 'hash-B1', createdAtMs: T0 + 2 * SECOND })), true)

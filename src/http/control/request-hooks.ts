@@ -5,7 +5,7 @@
  * fingerprint (oauth-request.ts).
  *
  * These hooks run on every OAuth request, so they are callback-style and do as little as they can
- * (issue 7): no fault matching while there are no rules, the answer's members read from the object
+ * (docs/bench.md): no fault matching while there are no rules, the answer's members read from the object
  * before serialisation instead of parsing the JSON again, and nothing at all for other routes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -45,7 +45,7 @@ declare module 'fastify' {
   }
 }
 
-/** Okta's rate-limit answer (wire spec §10): E0000047 body and X-Rate-Limit-* headers. */
+/** Okta's rate-limit answer (docs/okta-behaviour.md § 10): E0000047 body and X-Rate-Limit-* headers. */
 const RATE_LIMIT_SUMMARY = 'API call exceeded rate limit due to too many requests.'
 
 /** Answers longer than this are not read for the journal (as before: the text was kept only below it). */
@@ -126,7 +126,7 @@ export function registerControlHooks(app: FastifyInstance, ctx: AppContext, cont
     const durationMs = Math.round(reply.elapsedTime * 10) / 10
     const record = (familyId: string | undefined): Promise<void> => {
       const error = answer?.error ?? answer?.errorCode
-      // Member by member, not `...info`: spreading into a literal this size cost microseconds per request (issue 7).
+      // Member by member, not `...info`: spreading into a literal this size cost microseconds per request (docs/bench.md).
       return control.record({
         endpoint: info.endpoint,
         authServer: info.authServer,
@@ -251,7 +251,7 @@ function parse(payload: string | undefined): Record<string, unknown> | undefined
   }
 }
 
-/** Okta access-token `jti`s carry the family as their third part (`AT.….oar…`, wire spec §5.1). */
+/** Okta access-token `jti`s carry the family as their third part (`AT.….oar…`, docs/okta-behaviour.md § 5.1). */
 function familyOfAccessToken(token: string): string | undefined {
   const payload = parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
   const jti = payload?.['jti']

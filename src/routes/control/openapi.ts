@@ -54,7 +54,7 @@ export function openApiDocument(prefix: string): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'mockta control API', version, description: 'Test controls: clock, faults, journal, minting, runtime data, key rotation, reset. See README "Test control plane".' },
+    info: { title: 'mockta control API', version, description: 'Test controls: clock, faults, journal, minting, runtime data, key rotation, reset. See docs/control-plane.md in the mockta repository.' },
     paths,
     components: {
       schemas: { ...(rerooted({ ...configSchema.definitions, ...writeForms(configSchema.definitions) }) as Record<string, unknown>), ControlError: errorSchema },

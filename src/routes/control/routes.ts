@@ -45,7 +45,7 @@ export async function registerControlApi(app: FastifyInstance, control: ControlP
       })
       api.addHook('onRequest', async (req) => authorize(req, access))
 
-      // Built on the first request for it: start-up need not read the schema file (issue 7).
+      // Built on the first request for it: start-up need not read the schema file (docs/bench.md).
       let document: string | undefined
       api.get('/openapi.json', async (_req, reply) => reply.type('application/json').send((document ??= JSON.stringify(openApiDocument(CONTROL_PREFIX)))))
       for (const route of controlRoutes) addRoute(api, control, route)

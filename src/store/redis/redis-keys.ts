@@ -1,5 +1,5 @@
 /**
- * Where the Redis store keeps what (README "Redis store"). Every key is under `${keyPrefix}store:`;
+ * Where the Redis store keeps what (docs/replicas.md). Every key is under `${keyPrefix}store:`;
  * `${keyPrefix}control:` belongs to the control plane and is never touched here. The Lua scripts build
  * the same keys from the same names (lua-library.ts), since a family's keys are only known inside the
  * script, once its token has been looked up. That is also why Redis Cluster is not supported: a
