@@ -8,6 +8,7 @@ import { startMockta } from '../../src/start-mockta.js'
 import { buildTestApp, testConfig } from '../helpers/app.js'
 import { control } from '../helpers/control.js'
 import { failure, httpControls } from '../helpers/control-client.js'
+import { record } from '../helpers/report.js'
 
 t.test('with an admin token, every control request needs it as a Bearer token', async (t) => {
   const { app, logs } = await buildTestApp(t, { change: (c) => (c.control.adminToken = 's3cret-admin-token') })
@@ -62,14 +63,19 @@ t.test('requests from other sites are refused with 403; the control API sends no
     ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site' }],
     ['Sec-Fetch-Site cross-site on a loopback Origin', { 'sec-fetch-site': 'cross-site', origin: 'http://localhost:3000' }],
   ]
+  let attempts = 0
+  let forbidden = 0
   for (const [name, headers] of refused) {
     const res = await app.inject({ method: 'POST', url: '/__mockta/clock/advance', headers: { ...json, ...headers }, payload: '{"seconds":3600}' })
     t.equal(res.statusCode, 403, name)
     t.match(res.json(), { error: 'forbidden', message: /other sites' pages; origins on hosts in control\.allowedHosts/ }, name)
     const read = await app.inject({ method: 'GET', url: '/__mockta/users', headers })
     t.equal(read.statusCode, 403, `${name}: a read too`)
+    attempts += 2
+    forbidden += Number(res.statusCode === 403) + Number(read.statusCode === 403)
   }
   t.equal(clock.nowMs(), before, 'the clock did not move')
+  record('surface', { kind: 'cross-site', attempts, refused: forbidden })
   const own = await app.inject({ method: 'POST', url: '/__mockta/clock/advance', headers: { ...json, origin: 'http://mockta.test', 'sec-fetch-site': 'same-origin' }, payload: '{"seconds":1}' })
   t.equal(own.statusCode, 200, "the base URL's own origin")
   const loopback = await app.inject({ method: 'POST', url: '/__mockta/clock/advance', headers: { ...json, origin: 'http://localhost:5173', 'sec-fetch-site': 'same-site' }, payload: '{"seconds":1}' })
