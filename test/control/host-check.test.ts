@@ -77,6 +77,13 @@ t.test("the base URL's host and control.allowedHosts are allowed too", async (t)
   for (const host of ['evilcorp.test', 'mockta.evil', 'other.test']) await assertForeign(t, await ask(mockta, 'GET', '/__mockta/clock', host), `Host ${host}`)
 })
 
+t.test('control.allowedHosts and the limits from a configuration file; a host with a port is refused at start-up', async (t) => {
+  const mockta = await started(t, { config: { control: { allowedHosts: ['mockta'] }, limits: { headersTimeoutSeconds: 3, bodyTimeoutSeconds: 4 } } })
+  t.equal((await ask(mockta, 'GET', '/__mockta/clock', 'mockta:8080')).status, 200)
+  t.equal(mockta.app.server.headersTimeout, 3000, 'the header deadline')
+  await t.rejects(startMockta({ config: { control: { allowedHosts: ['mockta:8080'] } } }), { name: 'ConfigError', message: /\/control\/allowedHosts\/0/ })
+})
+
 t.test('--trust-network keeps the Host rule unless the list says *', async (t) => {
   const trusted = await started(t, { trustNetwork: true })
   await assertForeign(t, await ask(trusted, 'GET', '/__mockta/clock', 'evil.example'), 'trusted network, foreign Host')
