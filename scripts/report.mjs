@@ -193,6 +193,30 @@ export function buildReport(root, dir, full) {
   }
   gate('limits', limits.some((l) => !l.ok))
 
+  // -- who reaches the control plane, and slow clients (docs/security.md)
+  const surface = of('surface')
+  const tally = (kind) => ({ attempts: sum(surface.filter((s) => s.kind === kind), 'attempts'), refused: sum(surface.filter((s) => s.kind === kind), 'refused') })
+  const hosts = tally('foreign-host')
+  const crossSite = tally('cross-site')
+  const browser = tally('browser-cross-site')
+  const slow = surface.filter((s) => s.kind === 'slow headers' || s.kind === 'slow body')
+  // A cut-off is the 408's arrival; it must come within a second of the configured time, and the server must close.
+  const slowBad = slow.filter((s) => s.status !== 408 || typeof s.answeredSeconds !== 'number' || Math.abs(s.answeredSeconds - s.configuredSeconds) > 1 || s.closedSeconds === undefined)
+  const seconds = (rows, key) => rows.map((r) => (typeof r[key] === 'number' ? r[key].toFixed(1) : '-')).join('/')
+  out.push('-- control plane exposure and slow clients')
+  out.push(
+    `  foreign Host refused ${n(hosts.refused)}/${n(hosts.attempts)} | cross-site requests refused ${n(crossSite.refused)}/${n(crossSite.attempts)} | browser cross-site attempts without effect ${browser.attempts ? `${n(browser.refused)}/${n(browser.attempts)}` : 'not run'}`,
+  )
+  for (const kind of ['slow headers', 'slow body']) {
+    const rows = slow.filter((s) => s.kind === kind)
+    if (!rows.length) out.push(`  ${kind}: not run`)
+    else out.push(`  ${kind}: 408 after ${seconds(rows, 'answeredSeconds')} s, closed after ${seconds(rows, 'closedSeconds')} s (configured ${[...new Set(rows.map((r) => r.configuredSeconds))].join('/')} s, ±1 s) over ${rows.map((r) => r.name).join(', ')}${rows.some((r) => slowBad.includes(r)) ? '  FAILED' : ''}`)
+  }
+  gate(
+    'control plane exposure or slow clients',
+    hosts.refused < hosts.attempts || crossSite.refused < crossSite.attempts || browser.refused < browser.attempts || slowBad.length > 0 || (full && (hosts.attempts === 0 || crossSite.attempts === 0 || slow.length === 0)),
+  )
+
   // -- load: errors gate; latency is printed against the limits of docs/reliability.md § 4 but not gated (no timing assertions).
   const load = of('load')
   const LIMITS = { '/token': 250, '/introspect': 100, '/keys': 50 }

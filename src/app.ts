@@ -12,10 +12,12 @@ import { ControlPlane, type ControlPlaneOptions } from './control/control-plane.
 import { registerControlHooks } from './http/control/request-hooks.js'
 import { registerControlApi } from './routes/control/routes.js'
 import { mocktaError } from './errors/oauth-error.js'
+import { mocktaErrors } from './errors/okta-errors.js'
 import { errorHandler, sendOAuthError } from './http/error-handler.js'
 import { registerCors } from './http/cors.js'
 import { registerHooks } from './http/hooks.js'
 import { refuseWhileClosing } from './http/shutdown.js'
+import { applyServerTimeouts, registerBodyTimeout } from './http/slow-clients.js'
 import { randomIds, type Ids } from './ids.js'
 import { KeySet } from './keys/key-set.js'
 import { AuthServers } from './registry/auth-servers.js'
@@ -105,14 +107,12 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
     // One line per request is written by our own hook, without query strings (docs/reliability.md § SP-2).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.bodyLimitBytes,
-    requestTimeout: config.limits.requestTimeoutSeconds * 1000,
-    connectionTimeout: config.limits.requestTimeoutSeconds * 1000,
-    keepAliveTimeout: config.limits.keepAliveTimeoutSeconds * 1000,
     // Requests arriving while closing get an OAuth-shaped 503 from http/shutdown.ts instead.
     return503OnClosing: false,
     clientErrorHandler: rejectMalformedRequest,
     ...(serverFactory && { serverFactory }),
   })
+  applyServerTimeouts(app.server, config.limits)
 
   // Form bodies only (RFC 6749 §3.2); without JSON or text parsers no other shape reaches a handler.
   app.removeAllContentTypeParsers()
@@ -120,12 +120,13 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   app.setErrorHandler(errorHandler(ctx.ids))
   app.setNotFoundHandler((_req, reply) => sendOAuthError(reply, mocktaError('not_found')))
   registerHooks(app)
+  registerBodyTimeout(app, config.limits.bodyTimeoutSeconds)
   const control = new ControlPlane(ctx, config, { ...(redis && redisControl(redis, config.store.keyPrefix, config.control.journalSize)), ...deps.control })
   // A replica joining others starts from their clock, data and keys; a single node from its state file.
   stateFile?.attach(control.stateSection())
   await control.sync()
   registerControlHooks(app, ctx, control)
-  await registerControlApi(app, control, config.control, config.limits.bodyLimitBytes)
+  await registerControlApi(app, control, config.control, config.baseUrl, config.limits.bodyLimitBytes)
   registerCors(app, ctx)
   refuseWhileClosing(app)
 
@@ -154,14 +155,25 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   return { app, ctx, control }
 }
 
-/** Node's HTTP parser rejects malformed framing before Fastify sees it; answer in the OAuth shape and close. */
+/** How long a refused connection may take to read its answer before it is closed outright. */
+const LINGER_MS = 500
+
+/**
+ * Node's HTTP parser rejects malformed framing, and headers that did not arrive in time, before
+ * Fastify sees them; answer in the OAuth shape and close. The server keeps sockets half-open, so
+ * ending ours alone would leave a client that keeps sending connected: the socket is destroyed too.
+ */
 function rejectMalformedRequest(err: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) {
+  // An answer already under way on this socket (Node's own `_httpMessage`) cannot be followed by another.
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
+  if (!socket.writable || answering) {
     socket.destroy()
     return
   }
-  const [status, reason] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request']
-  const body = JSON.stringify({ error: 'invalid_request', error_description: 'The request could not be parsed.' })
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+  const [status, reason] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : timeout ? [408, 'Request Timeout'] : [400, 'Bad Request']
+  const description = timeout ? mocktaErrors.request_timeout.description : 'The request could not be parsed.'
+  const body = JSON.stringify({ error: 'invalid_request', error_description: description })
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  setTimeout(() => socket.destroy(), LINGER_MS).unref()
 }

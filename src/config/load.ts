@@ -322,10 +322,12 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
     limits: {
       bodyLimitBytes: raw.limits?.bodyLimitBytes ?? 65536,
       requestTimeoutSeconds: raw.limits?.requestTimeoutSeconds ?? 10,
+      headersTimeoutSeconds: raw.limits?.headersTimeoutSeconds ?? 10,
+      bodyTimeoutSeconds: raw.limits?.bodyTimeoutSeconds ?? 10,
       keepAliveTimeoutSeconds: raw.limits?.keepAliveTimeoutSeconds ?? 5,
     },
     logLevel: raw.logLevel ?? 'info',
-    control: { journalSize: raw.control?.journalSize ?? 1000, trustNetwork: raw.control?.trustNetwork ?? false },
+    control: { journalSize: raw.control?.journalSize ?? 1000, trustNetwork: raw.control?.trustNetwork ?? false, allowedHosts: [...(raw.control?.allowedHosts ?? [])] },
     signIn: { sessionLifetimeSeconds: raw.signIn?.sessionLifetimeSeconds ?? 7200, listUsers: raw.signIn?.listUsers ?? true },
     trustedOrigins: (raw.trustedOrigins ?? []).map((o) => o.replace(/\/$/, '')),
     https,

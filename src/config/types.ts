@@ -102,7 +102,12 @@ export interface StoreConfig {
 
 export interface LimitsConfig {
   bodyLimitBytes: number
+  /** A connection that sends nothing for this long in the middle of a request is closed (the socket timeout). */
   requestTimeoutSeconds: number
+  /** The request line and headers must arrive within this time of the request's first byte (408 otherwise). */
+  headersTimeoutSeconds: number
+  /** A body must arrive within this time of its first byte, the end of the headers (408 otherwise), however steadily it trickles. */
+  bodyTimeoutSeconds: number
   keepAliveTimeoutSeconds: number
 }
 
@@ -113,6 +118,11 @@ export interface ControlConfig {
   trustNetwork: boolean
   /** Bearer token the control API requires; from --admin-token / MOCKTA_ADMIN_TOKEN, never from the file. */
   adminToken?: string
+  /**
+   * Host names the control API answers besides loopback and the base URL's host (DNS rebinding):
+   * `name`, `.example.test` for a domain and its subdomains, `*` for any. --allowed-hosts, MOCKTA_ALLOWED_HOSTS.
+   */
+  allowedHosts: string[]
 }
 
 export interface SignInConfig {

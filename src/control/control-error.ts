@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module'
 import type { Ajv as AjvClass, ErrorObject, Schema, ValidateFunction } from 'ajv'
 
-const ERROR_NAMES = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 503: 'store_unavailable' } as const
+const ERROR_NAMES = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 415: 'unsupported_media_type', 503: 'store_unavailable' } as const
 
 export class ControlError extends Error {
   constructor(

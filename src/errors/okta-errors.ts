@@ -70,6 +70,8 @@ export const mocktaErrors = {
   unsupported_media_type: { status: 400, error: 'invalid_request', description: 'The request body must be application/x-www-form-urlencoded.' },
   malformed_body: { status: 400, error: 'invalid_request', description: 'The request body could not be parsed.' },
   body_too_large: { status: 413, error: 'invalid_request', description: 'The request body is too large.' },
+  // RFC 9110 §15.5.9: the client took too long to send its request (limits.headersTimeoutSeconds, bodyTimeoutSeconds).
+  request_timeout: { status: 408, error: 'invalid_request', description: 'The request did not arrive in time.' },
   content_encoding: { status: 400, error: 'invalid_request', description: 'Compressed request bodies are not supported.' },
   duplicate_header: { status: 400, error: 'invalid_request', description: 'The request contained multiple headers with the same name.' },
   method_not_allowed: { status: 405, error: 'invalid_request', description: 'The endpoint does not support the provided HTTP method.' },

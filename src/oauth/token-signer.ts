@@ -64,10 +64,23 @@ export async function verifyJwt(token: string, server: AuthServer, nowSeconds: n
       issuer: server.issuer,
       currentDate: new Date(nowSeconds * 1000),
     })
+    if (!numericDatesValid(payload)) return undefined
     return rememberVerified(token, key, server.issuer, payload)
   } catch {
     return undefined
   }
+}
+
+/** The NumericDate claims (RFC 7519 §4.1.4-6, OIDC Core §2 auth_time) a token of ours may carry. */
+const NUMERIC_DATES = ['exp', 'iat', 'nbf', 'auth_time'] as const
+
+/**
+ * Each NumericDate present must be a whole number of seconds. jose accepts any JSON number, so
+ * `1e400` (Infinity) would pass its `exp` check for ever, and introspection must answer integers
+ * (RFC 7662 §2.2); mockta signs only integers, so anything else was not made by it as it stands.
+ */
+function numericDatesValid(payload: JWTPayload): boolean {
+  return NUMERIC_DATES.every((claim) => payload[claim] === undefined || Number.isSafeInteger(payload[claim]))
 }
 
 /** The unverified `iss` of a JWT-shaped string, to pick the server whose keys to try. */

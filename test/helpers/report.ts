@@ -11,7 +11,7 @@ import { join } from 'node:path'
 
 const dir = process.env['MOCKTA_REPORT_DIR']
 
-export type Section = 'catalogue' | 'fuzz' | 'canary' | 'race' | 'model' | 'fault' | 'limit' | 'load' | 'process'
+export type Section = 'catalogue' | 'fuzz' | 'canary' | 'race' | 'model' | 'fault' | 'limit' | 'surface' | 'load' | 'process'
 
 export function record(section: Section, figures: Record<string, unknown>): void {
   if (!dir) return

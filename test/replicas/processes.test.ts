@@ -78,7 +78,8 @@ async function active(replica: Replica, tokenValue: string, clientId = 'native-a
 }
 
 async function controlCall(replica: Replica, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${replica.base}/__mockta${path}`, { method, ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) })
+  const payload = body === undefined && method !== 'GET' ? {} : body
+  const res = await fetch(`${replica.base}/__mockta${path}`, { method, ...(payload !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }) })
   return res.status === 204 ? undefined : res.json()
 }
 
