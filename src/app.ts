@@ -10,6 +10,7 @@ import type { Config } from './config/types.js'
 import { adoptStoreIdentity, type AppContext } from './context.js'
 import { ControlPlane, type ControlPlaneOptions } from './control/control-plane.js'
 import { registerControlHooks } from './http/control/request-hooks.js'
+import { registerReplicaSync } from './http/control/replica-sync.js'
 import { registerControlApi } from './routes/control/routes.js'
 import { mocktaError } from './errors/oauth-error.js'
 import { mocktaErrors } from './errors/okta-errors.js'
@@ -125,21 +126,26 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   // A replica joining others starts from their clock, data and keys; a single node from its state file.
   stateFile?.attach(control.stateSection())
   await control.sync()
-  registerControlHooks(app, ctx, control)
+  // Every request on a replica catches up first, whatever its route.
+  registerReplicaSync(app, control)
   await registerControlApi(app, control, config.control, config.baseUrl, config.limits.bodyLimitBytes)
   registerCors(app, ctx)
   refuseWhileClosing(app)
 
-  discoveryRoutes(app, ctx)
-  keysRoutes(app, ctx)
-  tokenRoutes(app, ctx)
-  introspectRoutes(app, ctx)
-  revokeRoutes(app, ctx)
-  authorizeRoutes(app, ctx)
-  browserSignInRoutes(app, ctx)
-  userinfoRoutes(app, ctx)
-  logoutRoutes(app, ctx)
-  healthRoutes(app, redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth)
+  // The OAuth endpoints, in one scope: the journal and the faults are attached to their routes only.
+  await app.register(async (oauth) => {
+    registerControlHooks(oauth, ctx, control)
+    await oauth.register(discoveryRoutes, { ctx })
+    await oauth.register(keysRoutes, { ctx })
+    await oauth.register(tokenRoutes, { ctx })
+    await oauth.register(introspectRoutes, { ctx })
+    await oauth.register(revokeRoutes, { ctx })
+    await oauth.register(authorizeRoutes, { ctx })
+    await oauth.register(userinfoRoutes, { ctx })
+    await oauth.register(logoutRoutes, { ctx })
+  })
+  await app.register(browserSignInRoutes, { ctx })
+  await app.register(healthRoutes, { storeHealth: redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth })
   const outages = redis && logOutages(redis, app.log)
 
   // Expired records are swept so a demo running for weeks keeps bounded memory.

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
-import { basicCredentials } from '../oauth/basic-credentials.js'
+import type { Presented } from '../oauth/basic-credentials.js'
 
 export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout'
 export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout']
@@ -55,15 +55,10 @@ const field = (body: unknown, name: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
-export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoint): OAuthRequestInfo {
+/** `header`: the request's well-formed Basic credentials, as client authentication read them (http/presented-basic.ts). */
+export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoint, header: Presented | undefined): OAuthRequestInfo {
   const authServer = (req.params as { authServerId?: string } | undefined)?.authServerId ?? ORG_SERVER
   const body = req.body
-  let header: { id: string; secret: string | undefined } | undefined
-  try {
-    header = basicCredentials(req.headers.authorization)
-  } catch {
-    header = undefined
-  }
   const bodyId = field(body, 'client_id')
   const queryId = field(req.query, 'client_id')
   const clientId = header?.id ?? bodyId ?? queryId

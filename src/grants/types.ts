@@ -16,6 +16,32 @@ export interface TokenResponse {
   id_token?: string
 }
 
+/** A signed JWT as its issuer knows it: no one decodes a token mockta has just signed. */
+export interface IssuedJwt {
+  jti: string
+  expiresAtMs: number
+}
+
+/**
+ * What a grant issued, besides the wire answer: the journal, the authorization-code grant's replay
+ * bookkeeping and the logs read it. Never sent.
+ */
+export interface Issued {
+  clientId: string
+  /** Absent for client_credentials. */
+  userId: string | undefined
+  scopes: readonly string[]
+  accessToken: IssuedJwt
+  idToken: IssuedJwt | undefined
+  /** The refresh family the tokens belong to (a sign-in with `offline_access`, a refresh). */
+  familyId: string | undefined
+}
+
+export interface Grant {
+  response: TokenResponse
+  issued: Issued
+}
+
 export interface GrantRequest {
   form: Form
   server: AuthServer
@@ -27,5 +53,6 @@ export interface GrantHandler {
   grantType: GrantType
   /** The form parameters this grant reads (besides client authentication). */
   parameters: readonly string[]
-  handle(request: GrantRequest, ctx: AppContext): Promise<TokenResponse>
+  /** Throws an `OAuthError` (a `GrantRefused` when the grant knows more than the answer says). */
+  handle(request: GrantRequest, ctx: AppContext): Promise<Grant>
 }

@@ -2,7 +2,7 @@
  * GET/POST /v1/authorize (RFC 6749 §4.1, OIDC Core §3.1.2): the authorization-code flow with PKCE.
  * A signed-in session, a client's automatic sign-in or the sign-in page leads to a code.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { nowSeconds } from '../clock.js'
 import type { AppContext } from '../context.js'
 import { OAuthError, oktaError } from '../errors/oauth-error.js'
@@ -18,7 +18,7 @@ import { signInPage } from '../http/browser-sign-in/sign-in-page.js'
 import { beginTransaction } from '../http/browser-sign-in/transaction.js'
 import { endpoint, serverOf } from './paths.js'
 
-export function authorizeRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const authorizeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   endpoint(app, ['GET', 'POST'], '/v1/authorize', {}, async (req, reply) => {
     const server = serverOf(req, ctx)
     let proven: ProvenClient

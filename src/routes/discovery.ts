@@ -2,7 +2,7 @@
  * OpenID and OAuth (RFC 8414) metadata for every authorization server (docs/okta-behaviour.md § 1.3). Only
  * endpoints mockta serves are advertised; `issuer` is byte-equal to the tokens' `iss`.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
 import type { AppContext } from '../context.js'
 import { supportedGrantTypes } from '../grants/index.js'
 import type { AuthServer } from '../registry/auth-servers.js'
@@ -41,7 +41,7 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
   }
 }
 
-export function discoveryRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const discoveryRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'servers'> }> = async (app, { ctx }) => {
   // Weak: runtime changes (control plane) replace the server objects.
   const documents = new WeakMap<AuthServer, Record<'openid' | 'oauth', string>>()
   const documentOf = (server: AuthServer, kind: 'openid' | 'oauth'): string => {

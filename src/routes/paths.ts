@@ -29,7 +29,7 @@ export function endpoint(
 }
 
 /** The authorization server named by the path; Okta's 404 body for an unknown id. */
-export function serverOf(req: FastifyRequest, ctx: AppContext): AuthServer {
+export function serverOf(req: FastifyRequest, ctx: Pick<AppContext, 'servers'>): AuthServer {
   const id = (req.params as { authServerId?: string }).authServerId
   return ctx.servers.resolve(id)
 }

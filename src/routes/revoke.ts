@@ -1,19 +1,18 @@
 /** POST /v1/revoke (RFC 7009, docs/okta-behaviour.md § 7): 200 with an empty body for any well-formed request. */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
 import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
-import { authenticateClient } from '../http/client-auth.js'
-import { readForm } from '../oauth/form.js'
+import { clientAuthentication, clientAuthenticationOf } from '../http/client-auth.js'
 import { lookUpToken } from '../oauth/token-lookup.js'
-import { endpoint, serverOf } from './paths.js'
+import { endpoint } from './paths.js'
 
 const PARAMS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'token', 'token_type_hint']
 
-export function revokeRoutes(app: FastifyInstance, ctx: AppContext): void {
-  endpoint(app, ['POST'], '/v1/revoke', {}, async (req, reply) => {
-    const server = serverOf(req, ctx)
-    const form = readForm(req.body, PARAMS)
-    const { client } = authenticateClient(req, form, ctx.clients, { allowQueryClientId: true, realm: server.issuer })
+export const revokeRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'servers' | 'clients' | 'store' | 'clock' | 'epochSeconds'> }> = async (app, { ctx }) => {
+  const preHandler = clientAuthentication(app, ctx, PARAMS, true)
+  endpoint(app, ['POST'], '/v1/revoke', { preHandler }, async (req, reply) => {
+    const { server, form, auth } = clientAuthenticationOf(req)
+    const { client } = auth
     const token = form['token']
     if (token === undefined) throw oktaError('request_missing_token')
     const found = await lookUpToken(token, server, ctx)

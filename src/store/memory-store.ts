@@ -2,7 +2,7 @@
 import { FamilyTable } from './family-table.js'
 import { MemoryAuthorizationStore } from './memory-authorization-store.js'
 import { AuthorizationDelegation } from './authorization-delegation.js'
-import { MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
+import { checkFound, MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type RefreshCheck, type RefreshCheckRequest, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
 
 /** How often, at most, a full store sweeps to make room (a sweep is O(families)). */
 const PRESSURE_SWEEP_INTERVAL_MS = 1000
@@ -52,6 +52,10 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   async findRefreshToken(hash: string): Promise<FoundToken | undefined> {
     const found = this.families.locate(hash)
     return found && { family: found.family.toRecord(), position: found.position }
+  }
+
+  async checkRefreshToken(r: RefreshCheckRequest): Promise<RefreshCheck> {
+    return checkFound(await this.findRefreshToken(r.hash), r)
   }
 
   async getFamily(id: string): Promise<FamilyRecord | undefined> {

@@ -66,6 +66,20 @@ export type RefreshOutcome =
   | { kind: 'reuse-detected'; family: FamilyRecord }
   | { kind: 'invalid' }
 
+/** A refresh grant's first question: may this client redeem this token at this server now? */
+export interface RefreshCheckRequest {
+  hash: string
+  clientId: string
+  authServerId: string | null
+  nowMs: number
+}
+
+/** The answer; a refused token still names its family (for the journal), and why (for the log). */
+export type RefreshCheck =
+  | { kind: 'unknown' }
+  | { kind: 'refused'; reason: 'foreign_client' | 'foreign_server' | 'family_ended'; familyId: string }
+  | { kind: 'usable'; family: FamilyRecord }
+
 export interface FoundToken {
   family: FamilyRecord
   /** 'current', the grace-eligible 'previous', or a 'retired' generation. */
@@ -97,6 +111,8 @@ export interface Store extends AuthorizationStore {
   /** A snapshot of the family a token hash belongs to, whatever its state. */
   findRefreshToken(hash: string): Promise<FoundToken | undefined>
   getFamily(id: string): Promise<FamilyRecord | undefined>
+  /** Whether a presented refresh token may be redeemed, before anything is signed (decides nothing, changes nothing). */
+  checkRefreshToken(request: RefreshCheckRequest): Promise<RefreshCheck>
   /** Decides and applies a refresh atomically: rotate, keep, grace replay, reuse detection or nothing. */
   redeemRefreshToken(request: RefreshRequest): Promise<RefreshOutcome>
   /** Revokes a family (its current refresh token and all its access tokens). Idempotent. */
@@ -140,6 +156,16 @@ export function familyDeadlineMs(f: FamilyRecord): number {
 }
 
 export const isFamilyLive = (f: FamilyRecord, nowMs: number): boolean => f.revokedAtMs === null && nowMs < familyDeadlineMs(f)
+
+/** The check every store makes of a token it found (checkRefreshToken), shared so they cannot drift. */
+export function checkFound(found: FoundToken | undefined, r: RefreshCheckRequest): RefreshCheck {
+  if (!found) return { kind: 'unknown' }
+  const f = found.family
+  if (f.clientId !== r.clientId) return { kind: 'refused', reason: 'foreign_client', familyId: f.id }
+  if (f.authServerId !== r.authServerId) return { kind: 'refused', reason: 'foreign_server', familyId: f.id }
+  if (!isFamilyLive(f, r.nowMs)) return { kind: 'refused', reason: 'family_ended', familyId: f.id }
+  return { kind: 'usable', family: f }
+}
 
 /**
  * The refresh decision, shared by every store so they cannot drift. `position` is where the hash sits

@@ -16,7 +16,7 @@
 import type { Redis } from 'ioredis'
 import { SystemClock, type Clock } from '../../clock.js'
 import { AuthorizationDelegation } from '../authorization-delegation.js'
-import { RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from '../store.js'
+import { checkFound, RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshCheck, type RefreshCheckRequest, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from '../store.js'
 import { unavailableOnFailure } from './connection.js'
 import { createArgs, familyFromHash, ownerOf } from './family-hash.js'
 import { TTL_MARGIN_MS } from './lua-library.js'
@@ -66,6 +66,10 @@ export class RedisStore extends AuthorizationDelegation implements Store {
     if (!reply) return undefined
     const family = familyFromHash(reply[1])
     return family && { family, position: reply[0] }
+  }
+
+  async checkRefreshToken(r: RefreshCheckRequest): Promise<RefreshCheck> {
+    return checkFound(await this.findRefreshToken(r.hash), r)
   }
 
   async getFamily(id: string): Promise<FamilyRecord | undefined> {
