@@ -132,7 +132,7 @@ t.test('SIGKILL in the middle of a refresh burst, then a restart: old tokens rej
 t.test('the epoch follows the store: a reset forgets the tokens of the old epoch second', async (t) => {
   const { isFromThisEpoch, noteIssued } = await import('../../src/oauth/boot-epoch.js')
   const { MemoryStore } = await import('../../src/store/memory-store.js')
-  const ctx = { store: new MemoryStore(10), epochSeconds: 100 } as unknown as import('../../src/context.js').AppContext
+  const ctx = { store: new MemoryStore(10), epochSeconds: 100 }
   await noteIssued(ctx, 'AT.a', 100)
   t.ok(await isFromThisEpoch(ctx, 'AT.a', 100), 'issued in the epoch second: known')
   t.notOk(await isFromThisEpoch(ctx, 'AT.b', 100), 'another token of that second: from an earlier memory')
