@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify'
 import { SystemClock, type Clock } from './clock.js'
 import type { Config } from './config/types.js'
-import { adoptStoreIdentity, type AppContext } from './context.js'
+import { adoptStoreIdentity, AppContext } from './context.js'
 import { ControlPlane, type ControlPlaneOptions } from './control/control-plane.js'
 import { registerControlHooks } from './http/control/request-hooks.js'
 import { registerReplicaSync } from './http/control/replica-sync.js'
@@ -83,18 +83,15 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   const keys = new KeySet(config.keys)
   // The control plane shares its state through the store's Redis connection (or one given for it).
   const redis = deps.redis ?? opened.redis
-  const ctx: AppContext = {
+  const ctx = new AppContext(clock, deps.ids ?? randomIds, opened.store, {
     config,
-    clock,
-    ids: deps.ids ?? randomIds,
-    store: opened.store,
     servers: new AuthServers(config, keys),
     clients: new Clients(config.clients),
     users: new Users(config.users),
-    // Placeholders until the store's identity is adopted below.
-    tokenSecret: Buffer.alloc(0),
-    epochSeconds: 0,
-  }
+    keys,
+    // A placeholder until the store's identity is adopted below.
+    identity: { epochSeconds: 0, tokenSecret: Buffer.alloc(0) },
+  })
   // --state-file: the store comes back as saved, its identity included, before that identity is adopted.
   const stateFile = config.store.stateFile === undefined ? undefined : await StateFile.open(config.store.stateFile)
   stateFile?.attach(memoryStoreSection(ctx.store))

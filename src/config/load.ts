@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { JWK } from 'jose'
 import type { AuthServerConfig, ClaimConfig, ClientConfig, Config, ControlConfig, LimitsConfig } from './types.js'
 import type { OrgAuthServerConfig, RefreshTokenLifetimeConfig, StoreConfig, UserConfig } from './types.js'
 
+import { jsonSchemas } from '../json-schema.js'
 import { packageRoot } from '../package-root.js'
 
 export const schemaPath = resolve(packageRoot, 'schema/mockta.config.schema.json')
@@ -55,19 +56,33 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 
 const require = createRequire(import.meta.url)
 
-/** Ajv with the file's options, loaded only when a schema has to be compiled now (docs/bench.md: start-up). */
-function newAjv(): AjvClass {
-  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
-  return new Ajv({ allErrors: true })
+/** The key of the configuration schema in the shared Ajv instance (json-schema.ts). */
+const CONFIG_SCHEMA = 'mockta-config'
+let configSchemaAdded = false
+
+/**
+ * The configuration schema's checker, whole or one definition (`#/definitions/…`), added to the
+ * shared Ajv instance once; Ajv is loaded only when a schema has to be compiled now (start-up).
+ */
+function configSchemaCheck(fragment = '', schemaText?: string): ValidateFunction {
+  const ajv = jsonSchemas()
+  if (!configSchemaAdded) {
+    ajv.addSchema(JSON.parse(schemaText ?? readFileSync(schemaPath, 'utf8')) as object, CONFIG_SCHEMA)
+    configSchemaAdded = true
+  }
+  const check = ajv.getSchema(`${CONFIG_SCHEMA}${fragment}`)
+  if (!check) throw new Error(`no schema ${CONFIG_SCHEMA}${fragment}`)
+  return check
 }
+
 /** Where `npm run build` writes it, whether this module runs as dist/config/load.js or bundled into dist/cli.js. */
 const precompiledValidatorPath = join(packageRoot, 'dist/config/config-validator.cjs')
 
 /**
  * The validator `npm run build` precompiled into dist/config/ (scripts/build-config-validator.mjs)
  * when it was built from this very schema; otherwise Ajv compiles the schema now (nothing built yet,
- * or a schema edited since the build). Same options, same errors; the precompiled one spares start-up
- * importing Ajv and compiling (docs/bench.md).
+ * or a schema edited since the build). Same options (json-schema.ts), same errors; the precompiled
+ * one spares start-up importing Ajv and compiling (docs/bench.md).
  */
 function compileValidator(): ValidateFunction {
   const schemaText = readFileSync(schemaPath, 'utf8')
@@ -78,20 +93,13 @@ function compileValidator(): ValidateFunction {
   } catch {
     // Not built: compile below.
   }
-  return newAjv().compile(JSON.parse(schemaText) as object)
+  return configSchemaCheck('', schemaText)
 }
-
-let itemAjv: AjvClass | undefined
 
 /** The problems of one item of the file (`client`, `user`, `authorizationServer`), in the file's own wording. */
 export function itemProblems(definition: 'client' | 'user' | 'authorizationServer', item: unknown): string[] {
   // Only the control plane's runtime changes need this, so Ajv is loaded on the first one (docs/bench.md: start-up).
-  if (!itemAjv) {
-    itemAjv = newAjv()
-    itemAjv.addSchema(JSON.parse(readFileSync(schemaPath, 'utf8')) as object, 'mockta-config')
-  }
-  const check = itemAjv.getSchema(`mockta-config#/definitions/${definition}`)
-  if (!check) throw new Error(`no schema definition ${definition}`)
+  const check = configSchemaCheck(`#/definitions/${definition}`)
   if (check(item)) return []
   return [...new Set((check.errors ?? []).flatMap(formatSchemaError))]
 }

@@ -4,7 +4,7 @@
  * configured Trusted Origins, checked per client on the POST itself.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext, Snapshot } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import type { Client } from '../registry/clients.js'
 
@@ -45,17 +45,13 @@ export function assertBrowserOrigin(req: FastifyRequest, client: Client, ctx: Ap
 }
 
 export function registerCors(app: FastifyInstance, ctx: AppContext): void {
-  // Per configuration: the control plane swaps ctx.config and ctx.clients when clients change at runtime.
-  const tokenOrigins = new WeakMap<AppContext['config'], Set<string>>()
-  const originsOf = (config: AppContext['config']): Set<string> => {
-    let origins = tokenOrigins.get(config)
-    if (!origins) {
-      origins = new Set([...config.clients.flatMap(clientOrigins), ...config.trustedOrigins])
-      tokenOrigins.set(config, origins)
-    }
-    return origins
+  // Per snapshot: a runtime change of the clients swaps in a new one (context.ts), and the origins with it.
+  let memo: { snapshot: Snapshot; origins: Set<string> } | undefined
+  const originsOf = (snapshot: Snapshot): Set<string> => {
+    if (memo?.snapshot !== snapshot) memo = { snapshot, origins: new Set([...snapshot.config.clients.flatMap(clientOrigins), ...snapshot.config.trustedOrigins]) }
+    return memo.origins
   }
-  const allowed = (endpoint: CorsEndpoint, origin: string) => endpoint !== 'token' || originsOf(ctx.config).has(origin)
+  const allowed = (endpoint: CorsEndpoint, origin: string) => endpoint !== 'token' || originsOf(ctx.current()).has(origin)
 
   // Callback-style hooks: they run on every request (docs/bench.md).
   app.addHook('onRequest', (req, reply, done) => {
