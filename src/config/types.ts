@@ -85,7 +85,7 @@ export interface ClientConfig {
   scopes: string[]
   pkceRequired: boolean
   /** /authorize takes this client's requests only as a `request_uri` from /v1/par (Okta's "Require PAR"). */
-  parRequired: boolean
+  parRequired?: boolean
   refreshToken: { rotation: RotationPolicy; graceSeconds: number }
   /**
    * Sign-in without a person: /authorize completes at once as this user (a login), or as the user a
