@@ -62,8 +62,6 @@ export const oktaErrors = {
   slow_down: { status: 400, error: 'slow_down', description: 'Slow down the polling frequency. Please try again later.' },
   expired_token: { status: 400, error: 'expired_token', description: 'The device code has expired.' },
   invalid_device_code: { status: 400, error: 'invalid_grant', description: 'The device code is invalid or has expired.' },
-  too_many_user_codes: { status: 429, error: 'too_many_user_codes', description: 'Too many user codes generated. Please try again later.' },
-  invalid_user_code: { status: 400, error: 'invalid_user_code', description: 'The user code is invalid or has expired.' },
   // Token exchange, on behalf of a user (RFC 8693; docs/okta-behaviour.md § 2.9).
   unsupported_grant_type_token_exchange: { status: 400, error: 'unsupported_grant_type', description: "'urn:ietf:params:oauth:grant-type:token-exchange' grant type is not supported." },
   on_behalf_invalid_client_type: { status: 400, error: 'invalid_request', description: 'Only service clients may use on-behalf token exchange.' },

@@ -5,7 +5,7 @@
  */
 import { nowSeconds } from '../clock.js'
 import type { AppContext } from '../context.js'
-import { oktaError } from '../errors/oauth-error.js'
+import { mocktaError, oktaError } from '../errors/oauth-error.js'
 import { hashToken } from '../crypto/hash-token.js'
 import { deviceCode, userCode } from '../ids.js'
 import { checkScopes, parseScope } from '../oauth/scope.js'
@@ -66,8 +66,8 @@ export async function startDeviceAuthorization(server: AuthServer, client: Clien
       interval: intervalSeconds,
     }
   }
-  // Okta's answer when it cannot hand out another user code.
-  throw oktaError('too_many_user_codes')
+  // Only a store full of live user codes clashes this often.
+  throw mocktaError('store_full').withHeaders({ 'retry-after': '60' })
 }
 
 /** A user code as a person types it: any case, with spaces or a dash between the halves (RFC 8628 §6.1). */

@@ -22,7 +22,8 @@ const OPENID_SCOPES = new Set(['openid', 'profile', 'email', 'address', 'phone',
 
 export const tokenExchangeGrant: GrantHandler = {
   grantType: TOKEN_EXCHANGE_GRANT,
-  parameters: ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'scope'],
+  // `requested_token_type` is not read: an access token is the only type this flow issues (RFC 8693 §2.1 makes it optional).
+  parameters: ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'audience', 'resource', 'scope'],
   async handle({ form, server, auth }, ctx) {
     // Okta serves token exchange on custom authorization servers only.
     if (server.id === null) throw oktaError('unsupported_grant_type_token_exchange')
@@ -34,7 +35,6 @@ export const tokenExchangeGrant: GrantHandler = {
     // On behalf of a user there is no actor (docs/okta-behaviour.md § 2.9); native SSO's actor tokens are not served.
     if (form['actor_token'] !== undefined) throw oktaError('invalid_actor_token')
     if (form['actor_token_type'] !== undefined) throw oktaError('invalid_actor_token_type')
-    if (form['requested_token_type'] !== undefined && form['requested_token_type'] !== ACCESS_TOKEN_TYPE) throw oktaError('invalid_request')
     if (form['resource'] !== undefined) throw oktaError('token_exchange_invalid_resource')
     if (form['audience'] !== server.audience) throw oktaError('token_exchange_invalid_audience')
     if (form['scope'] === undefined) throw oktaError('missing_scopes')

@@ -1,5 +1,6 @@
 /** The device authorization grant through inject: codes, polling errors, approval, denial, single use (docs/device-exchange-par.md). */
 import t from 'tap'
+import { oktaErrors } from '../../src/errors/okta-errors.js'
 import { ALICE, DEFAULT_AS, FORM, buildTestApp, form, post } from '../helpers/app.js'
 import { control } from '../helpers/control.js'
 import { DEVICE_GRANT, withNewGrants } from '../helpers/grants-config.js'
@@ -119,4 +120,10 @@ t.test('journal and discovery', async (t) => {
   const org = (await app.inject({ method: 'GET', url: '/.well-known/openid-configuration' })).json()
   t.notOk(org.grant_types_supported.includes('urn:ietf:params:oauth:grant-type:token-exchange'))
   t.equal(org.device_authorization_endpoint, 'http://mockta.test/oauth2/v1/device/authorize')
+})
+
+/** The catalogue rows this file drives (test/conformance/okta-error-catalogue.test.ts reads this list); their texts are asserted above. */
+const DRIVEN_CODES = ['authorization_pending', 'slow_down', 'expired_token', 'invalid_device_code'] as const
+t.test('the driven rows are catalogue rows', async (t) => {
+  for (const code of DRIVEN_CODES) t.ok(oktaErrors[code].description.length > 0, code)
 })

@@ -1,5 +1,6 @@
 /** Token exchange and pushed authorization requests through inject: every error row, single use (docs/device-exchange-par.md). */
 import t from 'tap'
+import { oktaErrors } from '../../src/errors/okta-errors.js'
 import { DEFAULT_AS, FORM, SERVICE, WEB, basic, buildTestApp, form, post, signIn } from '../helpers/app.js'
 import { control } from '../helpers/control.js'
 import { Cookies, WEB_REDIRECT, pkcePair, redirectParams } from '../helpers/authorize.js'
@@ -120,4 +121,10 @@ t.test('PAR: push, use once, errors', async (t) => {
   t.ok(redirectParams(viaPar)['code'])
   const entries = (await control(app, 'GET', '/journal')).json() as Array<{ endpoint: string }>
   t.ok(entries.some((e) => e.endpoint === 'par'))
+})
+
+/** The catalogue rows this file drives (test/conformance/okta-error-catalogue.test.ts reads this list); their texts are asserted above. */
+const DRIVEN_CODES = ['unsupported_grant_type_token_exchange', 'on_behalf_invalid_client_type', 'invalid_subject_token', 'invalid_subject_token_type', 'invalid_actor_token', 'invalid_actor_token_type', 'token_exchange_subject_token_expired', 'token_exchange_invalid_audience', 'token_exchange_invalid_resource', 'openid_not_allowed_token_exchange', 'associated_server_not_trusted', 'pushed_authorization_request_uri_present', 'invalid_request_uri', 'authorize_request_uri_mismatched_authorization_server', 'authorize_request_uri_mismatched_client', 'authorize_request_object_and_request_uri_provided'] as const
+t.test('the driven rows are catalogue rows', async (t) => {
+  for (const code of DRIVEN_CODES) t.ok(oktaErrors[code].description.length > 0, code)
 })
