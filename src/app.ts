@@ -33,6 +33,9 @@ import { logoutRoutes } from './routes/logout.js'
 import { revokeRoutes } from './routes/revoke.js'
 import { browserSignInRoutes } from './routes/browser-sign-in.js'
 import { tokenRoutes } from './routes/token.js'
+import { deviceAuthorizeRoutes } from './routes/device-authorize.js'
+import { parRoutes } from './routes/par.js'
+import { activateRoutes } from './routes/activate.js'
 import { userinfoRoutes } from './routes/userinfo.js'
 import { redisControl } from './control/redis/index.js'
 import { closeStore, openStore, type CreatedStore } from './store/create-store.js'
@@ -140,8 +143,11 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
     await oauth.register(authorizeRoutes, { ctx })
     await oauth.register(userinfoRoutes, { ctx })
     await oauth.register(logoutRoutes, { ctx })
+    await oauth.register(deviceAuthorizeRoutes, { ctx })
+    await oauth.register(parRoutes, { ctx })
   })
   await app.register(browserSignInRoutes, { ctx })
+  await app.register(activateRoutes, { ctx })
   await app.register(healthRoutes, { storeHealth: redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth })
   const outages = redis && logOutages(redis, app.log)
 

@@ -48,6 +48,7 @@ export interface MocktaHandle {
   mint: ControlPlane['mint']
   tokens: ControlPlane['tokens']
   families: ControlPlane['families']
+  devices: ControlPlane['devices']
   users: ControlPlane['users']
   clients: ControlPlane['clients']
   authServers: ControlPlane['authServers']
@@ -106,6 +107,7 @@ export async function startMockta(options: StartMocktaOptions = {}): Promise<Moc
       mint: (input) => plane.mint(input),
       tokens: plane.tokens,
       families: plane.families,
+      devices: plane.devices,
       users: plane.users,
       clients: plane.clients,
       authServers: plane.authServers,

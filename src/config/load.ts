@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { JWK } from 'jose'
 import type { AuthServerConfig, ClaimConfig, ClientConfig, Config, ControlConfig, LimitsConfig } from './types.js'
-import type { OrgAuthServerConfig, RefreshTokenLifetimeConfig, StoreConfig, UserConfig } from './types.js'
+import type { DeviceAuthorizationConfig, OrgAuthServerConfig, RefreshTokenLifetimeConfig, StoreConfig, UserConfig } from './types.js'
 
 import { jsonSchemas } from '../json-schema.js'
 import { packageRoot } from '../package-root.js'
@@ -28,14 +28,15 @@ export class ConfigError extends Error {
 }
 
 type RawRefresh = Partial<RefreshTokenLifetimeConfig>
+type RawDevice = Partial<DeviceAuthorizationConfig>
 export type RawClaim = Partial<ClaimConfig> & { name: string }
 export type RawUser = Partial<UserConfig> & Pick<UserConfig, 'login' | 'password'>
-export type RawAuthServer = Partial<Omit<AuthServerConfig, 'refreshToken' | 'claims'>> & { id: string; refreshToken?: RawRefresh; claims?: RawClaim[] }
+export type RawAuthServer = Partial<Omit<AuthServerConfig, 'refreshToken' | 'claims' | 'deviceAuthorization'>> & { id: string; refreshToken?: RawRefresh; claims?: RawClaim[]; deviceAuthorization?: RawDevice }
 export type RawClient = Partial<Omit<ClientConfig, 'refreshToken'>> & Pick<ClientConfig, 'id' | 'type'> & { refreshToken?: Partial<ClientConfig['refreshToken']> }
 /** The file after schema validation: the shape of schema/mockta.config.schema.json. */
 interface RawConfig {
   baseUrl?: string
-  orgAuthorizationServer?: Partial<Omit<OrgAuthServerConfig, 'refreshToken'>> & { refreshToken?: RawRefresh }
+  orgAuthorizationServer?: Partial<Omit<OrgAuthServerConfig, 'refreshToken' | 'deviceAuthorization'>> & { refreshToken?: RawRefresh; deviceAuthorization?: RawDevice }
   authorizationServers?: RawAuthServer[]
   clients?: RawClient[]
   users?: RawUser[]
@@ -259,9 +260,13 @@ function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: st
     list(org.signingKeys).forEach((kid, j) => checkKid(`/orgAuthorizationServer/signingKeys/${j}`, kid))
     checkKid('/orgAuthorizationServer/accessTokenSigningKey', org.accessTokenSigningKey)
   }
+  const serverIds = new Set(servers.flatMap((s) => field(s, 'id') ?? []))
   servers.forEach((s, i) => {
     if (!isObj(s)) return
     list(s.signingKeys).forEach((kid, j) => checkKid(`/authorizationServers/${i}/signingKeys/${j}`, kid))
+    list(s.trustedServers).forEach((id, j) => {
+      if (typeof id === 'string' && id !== 'org' && !serverIds.has(id)) problems.push(`/authorizationServers/${i}/trustedServers/${j}: no authorization server has the id ${JSON.stringify(id)}`)
+    })
     problems.push(...claimProblems(s, `/authorizationServers/${i}`))
   })
   return problems
@@ -282,6 +287,7 @@ export function resolveClient(c: RawClient): ClientConfig {
     redirectUris: c.redirectUris ?? [], postLogoutRedirectUris: c.postLogoutRedirectUris ?? [], scopes: c.scopes ?? [],
     // Okta: PKCE is required for browser and native apps, and must be for any client without a secret.
     pkceRequired: c.pkceRequired ?? (c.type === 'browser' || c.type === 'native' || c.secret === undefined),
+    parRequired: c.parRequired ?? false,
     refreshToken: { rotation: c.refreshToken?.rotation ?? 'rotate', graceSeconds: c.refreshToken?.graceSeconds ?? 30 },
   }
   if (c.secret !== undefined) client.secret = c.secret
@@ -312,6 +318,7 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
       refreshToken: { lifetimeSeconds: org.refreshToken?.lifetimeSeconds ?? 90 * 86400, idleSeconds: org.refreshToken?.idleSeconds ?? 0 },
       signingKeys: org.signingKeys ?? [(kids[1] ?? kids[0]) as string],
       accessTokenSigningKey: org.accessTokenSigningKey ?? ((kids[2] ?? kids[kids.length - 1]) as string),
+      deviceAuthorization: resolveDevice(org.deviceAuthorization),
     },
     authorizationServers: (raw.authorizationServers ?? []).map((s) => resolveAuthServer(s, kids[0] as string)),
     clients: (raw.clients ?? []).map(resolveClient),
@@ -350,8 +357,13 @@ export function resolveAuthServer(s: RawAuthServer, defaultKid: string): AuthSer
     accessTokenLifetimeSeconds: s.accessTokenLifetimeSeconds ?? 3600, idTokenLifetimeSeconds: s.idTokenLifetimeSeconds ?? 3600,
     refreshToken: { lifetimeSeconds: s.refreshToken?.lifetimeSeconds ?? 0, idleSeconds: s.refreshToken?.idleSeconds ?? 7 * 86400 },
     signingKeys: s.signingKeys ?? [defaultKid],
+    trustedServers: [...(s.trustedServers ?? [])],
+    deviceAuthorization: resolveDevice(s.deviceAuthorization),
   }
 }
+
+/** Okta's device codes last 10 minutes and ask for 5 seconds between polls (docs/okta-behaviour.md § 2.7). */
+const resolveDevice = (d: RawDevice | undefined): DeviceAuthorizationConfig => ({ lifetimeSeconds: d?.lifetimeSeconds ?? 600, intervalSeconds: d?.intervalSeconds ?? 5 })
 
 export function resolveUser(u: RawUser): UserConfig {
   return { id: u.id ?? deriveUserId(u.login), login: u.login, password: u.password, profile: u.profile ?? {}, groups: u.groups ?? ['Everyone'] }

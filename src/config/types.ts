@@ -2,7 +2,14 @@
 import type { JWK } from 'jose'
 
 export type ClientType = 'web' | 'browser' | 'native' | 'service'
-export type GrantType = 'authorization_code' | 'refresh_token' | 'password' | 'client_credentials' | 'implicit'
+export type GrantType =
+  | 'authorization_code'
+  | 'refresh_token'
+  | 'password'
+  | 'client_credentials'
+  | 'implicit'
+  | 'urn:ietf:params:oauth:grant-type:device_code'
+  | 'urn:ietf:params:oauth:grant-type:token-exchange'
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
 export type RotationPolicy = 'rotate' | 'static'
 
@@ -38,6 +45,17 @@ export interface AuthServerConfig {
   refreshToken: RefreshTokenLifetimeConfig
   /** kids from the key file; the first signs, all are published. */
   signingKeys: string[]
+  /** Servers whose access tokens this one accepts as a token exchange's `subject_token` (Okta's trusted servers), by id. */
+  trustedServers: string[]
+  deviceAuthorization: DeviceAuthorizationConfig
+}
+
+/** The device authorization grant's timings (RFC 8628 §3.2; Okta: 600 and 5). */
+export interface DeviceAuthorizationConfig {
+  /** How long a device code and its user code stay usable. */
+  lifetimeSeconds: number
+  /** The least time a device waits between polls; sooner gets `slow_down`. */
+  intervalSeconds: number
 }
 
 export interface OrgAuthServerConfig {
@@ -50,6 +68,7 @@ export interface OrgAuthServerConfig {
   signingKeys: string[]
   /** Okta does not publish the org AS access-token key (docs/okta-behaviour.md § 5.1): tokens are checked by introspection. */
   accessTokenSigningKey: string
+  deviceAuthorization: DeviceAuthorizationConfig
 }
 
 export interface ClientConfig {
@@ -65,6 +84,8 @@ export interface ClientConfig {
   /** Scopes this client may be granted; empty = any scope of the authorization server. */
   scopes: string[]
   pkceRequired: boolean
+  /** /authorize takes this client's requests only as a `request_uri` from /v1/par (Okta's "Require PAR"). */
+  parRequired?: boolean
   refreshToken: { rotation: RotationPolicy; graceSeconds: number }
   /**
    * Sign-in without a person: /authorize completes at once as this user (a login), or as the user a

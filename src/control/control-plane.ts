@@ -3,6 +3,7 @@
  * The HTTP routes (routes/control/routes.ts) and the in-process handle (start-mockta.ts) both call it, so
  * every control is implemented once. Inputs are validated here, since JavaScript callers skip tsc.
  */
+import { checkDeviceApproval, decideDevice, type DeviceApproval, type DeviceDecided } from './device-control.js'
 import { isAdjustable, type AdjustableClock } from '../clock.js'
 import type { RawAuthServer as AuthServerInput, RawClient as ClientInput, RawUser as UserInput } from '../config/load.js'
 import type { AuthServerConfig, Config } from '../config/types.js'
@@ -258,6 +259,15 @@ export class ControlPlane {
     list: (user: string): Promise<FamilySummary[]> => this.afterSync(() => familiesOf(this.ctx, user)),
     revoke: (id: string): Promise<FamilySummary> => this.afterSync(() => endFamily(this.ctx, id, 'revoke')),
     expire: (id: string): Promise<FamilySummary> => this.afterSync(() => endFamily(this.ctx, id, 'expire')),
+  }
+
+  /** A device's user code, approved as a user or denied, without the activation page. */
+  readonly devices = {
+    approve: (userCode: string, input: DeviceApproval): Promise<DeviceDecided> => {
+      const approval = checkDeviceApproval(input)
+      return this.afterSync(() => decideDevice(this.ctx, userCode, approval))
+    },
+    deny: (userCode: string): Promise<DeviceDecided> => this.afterSync(() => decideDevice(this.ctx, userCode, 'deny')),
   }
 
   readonly users = {

@@ -7,8 +7,8 @@ import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
 import type { Presented } from '../oauth/basic-credentials.js'
 
-export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout'
-export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout']
+export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout' | 'device_authorize' | 'par'
+export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout', 'device_authorize', 'par']
 
 /** The methods each endpoint serves; its other methods get a 405 and are not its requests. */
 const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
@@ -20,6 +20,8 @@ const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
   authorize: ['GET', 'HEAD', 'POST'],
   userinfo: ['GET', 'HEAD', 'POST'],
   logout: ['GET', 'HEAD', 'POST'],
+  device_authorize: ['POST'],
+  par: ['POST'],
 }
 
 /** `org` names Okta's org authorization server wherever the control plane takes a server id. */
@@ -42,8 +44,9 @@ export interface OAuthRequestInfo {
 /** The endpoint a request is for, from its route's URL pattern and its method; undefined for anything else. */
 export function endpointOf(routeUrl: string | undefined, method: string): OAuthEndpoint | undefined {
   if (routeUrl === undefined) return undefined
-  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys|authorize|userinfo|logout)$/.exec(routeUrl)
-  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : (match?.[1] as OAuthEndpoint | undefined)
+  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys|authorize|userinfo|logout|device\/authorize|par)$/.exec(routeUrl)
+  const name = match?.[1] === 'device/authorize' ? 'device_authorize' : match?.[1]
+  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : (name as OAuthEndpoint | undefined)
   return endpoint !== undefined && SERVED_METHODS[endpoint].includes(method) ? endpoint : undefined
 }
 
@@ -70,7 +73,7 @@ export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoin
   // /authorize takes its parameters in the query (GET) or the form (POST).
   const scope = field(body, 'scope') ?? (endpoint === 'authorize' ? field(req.query, 'scope') : undefined)
   const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
-  const token = field(body, 'refresh_token') ?? field(body, 'token') ?? (endpoint === 'userinfo' ? bearer : undefined)
+  const token = field(body, 'refresh_token') ?? field(body, 'token') ?? field(body, 'device_code') ?? field(body, 'subject_token') ?? (endpoint === 'userinfo' ? bearer : undefined)
   return {
     endpoint,
     authServer,

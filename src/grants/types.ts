@@ -14,6 +14,8 @@ export interface TokenResponse {
   scope: string
   refresh_token?: string
   id_token?: string
+  /** Token exchange only (RFC 8693 §2.2.1). */
+  issued_token_type?: string
 }
 
 /** A signed JWT as its issuer knows it: no one decodes a token mockta has just signed. */

@@ -8,7 +8,7 @@ import type { AppContext, Snapshot } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import type { Client } from '../registry/clients.js'
 
-const METHODS: Record<string, string> = { token: 'POST', introspect: 'POST', revoke: 'POST', keys: 'GET', userinfo: 'GET, POST', discovery: 'GET' }
+const METHODS: Record<string, string> = { token: 'POST', introspect: 'POST', revoke: 'POST', keys: 'GET', userinfo: 'GET, POST', discovery: 'GET', par: 'POST', device_authorize: 'POST' }
 const DISCOVERY_DOCUMENTS = ['openid-configuration', 'oauth-authorization-server']
 /** Preflight answers may be cached this long (seconds), as Okta's are. */
 const MAX_AGE = '3600'
@@ -26,10 +26,15 @@ function corsEndpoint(req: FastifyRequest): CorsEndpoint | undefined {
   const path = req.url.split('?', 1)[0]!
   if (DISCOVERY_DOCUMENTS.some((doc) => path.includes(`/.well-known/${doc}`))) return 'discovery'
   const parts = path.split('/')
+  // `/v1/device/authorize` is the one endpoint two segments deep (Okta's OpenAPI: CORS enabled).
+  if (parts.at(-2) === 'device' && parts.at(-1) === 'authorize') {
+    const base = parts.slice(0, -2)
+    return base[0] === '' && base[1] === 'oauth2' && base.at(-1) === 'v1' && (base.length === 3 || base.length === 4) ? 'device_authorize' : undefined
+  }
   const [empty, oauth2] = parts
   const [v1, name] = parts.slice(-2)
   const fits = empty === '' && oauth2 === 'oauth2' && v1 === 'v1' && (parts.length === 4 || parts.length === 5)
-  return fits && name !== undefined && name !== 'discovery' && Object.hasOwn(METHODS, name) ? name : undefined
+  return fits && name !== undefined && name !== 'discovery' && name !== 'device_authorize' && Object.hasOwn(METHODS, name) ? name : undefined
 }
 
 /** The browser origins of a client's http(s) redirect URIs. */
@@ -51,7 +56,8 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
     if (memo?.snapshot !== snapshot) memo = { snapshot, origins: new Set([...snapshot.config.clients.flatMap(clientOrigins), ...snapshot.config.trustedOrigins]) }
     return memo.origins
   }
-  const allowed = (endpoint: CorsEndpoint, origin: string) => endpoint !== 'token' || originsOf(ctx.current()).has(origin)
+  // /v1/par is per client, as /token (docs/okta-behaviour.md § 2.10).
+  const allowed = (endpoint: CorsEndpoint, origin: string) => (endpoint !== 'token' && endpoint !== 'par') || originsOf(ctx.current()).has(origin)
 
   // Callback-style hooks: they run on every request (docs/bench.md).
   app.addHook('onRequest', (req, reply, done) => {

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { AppContext } from '../context.js'
 import { supportedGrantTypes } from '../grants/index.js'
+import { TOKEN_EXCHANGE_GRANT } from '../grants/token-exchange.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import { serverOf } from './paths.js'
 
@@ -18,6 +19,8 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
   const e = server.endpointBase
   // `implicit` is no token grant but a flow of /authorize; Okta lists it too (docs/okta-behaviour.md § 1.3).
   const grants = [...supportedGrantTypes, 'implicit'].filter((g) => kind === 'oauth' || g !== 'client_credentials')
+  // Client credentials and token exchange are served by custom servers only (docs/okta-behaviour.md § 2.9).
+  const customOnly = new Set(['client_credentials', TOKEN_EXCHANGE_GRANT])
   return {
     issuer: server.issuer,
     authorization_endpoint: `${e}/authorize`,
@@ -26,7 +29,7 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
     jwks_uri: `${e}/keys`,
     response_types_supported: kind === 'oauth' ? [...RESPONSE_TYPES, 'token'] : RESPONSE_TYPES,
     response_modes_supported: ['query', 'fragment', 'form_post'],
-    grant_types_supported: server.id === null ? grants.filter((g) => g !== 'client_credentials') : grants,
+    grant_types_supported: server.id === null ? grants.filter((g) => !customOnly.has(g)) : grants,
     subject_types_supported: ['public'],
     ...(kind === 'openid' && { id_token_signing_alg_values_supported: ['RS256'] }),
     scopes_supported: [...server.scopes],
@@ -38,6 +41,8 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
     revocation_endpoint_auth_methods_supported: AUTH_METHODS,
     end_session_endpoint: `${e}/logout`,
     code_challenge_methods_supported: ['S256'],
+    device_authorization_endpoint: `${e}/device/authorize`,
+    pushed_authorization_request_endpoint: `${e}/par`,
   }
 }
 

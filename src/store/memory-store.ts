@@ -1,19 +1,22 @@
 /** The in-process Store: Maps, with every decision made synchronously so no request can interleave. */
 import { FamilyTable } from './family-table.js'
 import { MemoryAuthorizationStore } from './memory-authorization-store.js'
-import { AuthorizationDelegation } from './authorization-delegation.js'
+import { GrantDelegation } from './grant-delegation.js'
+import { MemoryGrantRecords } from './memory-grant-records.js'
 import { checkFound, MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type RefreshCheck, type RefreshCheckRequest, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
 
 /** How often, at most, a full store sweeps to make room (a sweep is O(families)). */
 const PRESSURE_SWEEP_INTERVAL_MS = 1000
 
-export class MemoryStore extends AuthorizationDelegation implements Store {
+export class MemoryStore extends GrantDelegation implements Store {
   /** Families and their token hashes, in compact form; records leave it as copies. */
   private readonly families = new FamilyTable(MAX_RETIRED_GENERATIONS)
   private readonly revokedAccessTokens = new Map<string, number>()
   private lastPressureSweepMs = -Infinity
   /** Codes, sessions and sign-in transactions live in their own module; this class only delegates. */
   protected authorization = new MemoryAuthorizationStore()
+  /** Device authorizations and pushed requests, likewise. */
+  protected grantRecords = new MemoryGrantRecords()
   private ownIdentity: StoreIdentity | undefined
   /**
    * Awaited after every change that ends tokens (a revocation, reuse detection, an expiry, a reset):
@@ -32,8 +35,8 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
    * (the identity goes back through `identity`, which a fresh store takes as proposed).
    */
-  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
-    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
+  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; grantRecords: MemoryGrantRecords; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
+    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, grantRecords: this.grantRecords, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -100,6 +103,7 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
     this.families.clear()
     this.revokedAccessTokens.clear()
     this.authorization = new MemoryAuthorizationStore()
+    this.grantRecords = new MemoryGrantRecords()
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()
     await this.onRevocation?.()
@@ -119,7 +123,7 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   }
 
   async sweep(nowMs: number): Promise<number> {
-    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs)
+    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs) + this.grantRecords.sweep(nowMs)
   }
 
   async stats(): Promise<StoreStats> {

@@ -3,7 +3,7 @@ import t from 'tap'
 import { ALICE, SERVICE, WEB, basic, buildTestApp, post } from '../helpers/app.js'
 import { assertNoStore, assertTokenError } from '../helpers/token-response.js'
 
-const SUPPORTED = 'authorization_code, refresh_token, password, client_credentials'
+const SUPPORTED = 'authorization_code, refresh_token, password, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange'
 
 t.test('missing grant_type → 400 invalid_request listing the valid values', async (t) => {
   const { app } = await buildTestApp(t)

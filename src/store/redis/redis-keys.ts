@@ -16,6 +16,7 @@
  *   s:<sessionIdHash>   string a signed-in session (JSON)
  *   x:<transactionHash> string a pending sign-in transaction (JSON)
  *   expiry:<a|c|s|x>    zset   those records' ids, scored by expiry: what sweep() and the caps walk
+ *   dv:, uc:, p:, expiry:<dv|p>    device authorizations, user codes and pushed requests (grant-record-scripts.ts)
  *   identity            string the store identity (JSON)
  *   epoch-jtis          set    JWT ids issued in the identity's epoch second
  */
