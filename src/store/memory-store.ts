@@ -11,6 +11,8 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   /** Families and their token hashes, in compact form; records leave it as copies. */
   private readonly families = new FamilyTable(MAX_RETIRED_GENERATIONS)
   private readonly revokedAccessTokens = new Map<string, number>()
+  /** Access-token cut-offs by scope (store.ts `endAccessTokens`): a handful of entries at most. */
+  private readonly accessTokenCutoffs = new Map<string, number>()
   private lastPressureSweepMs = -Infinity
   /** Codes, sessions and sign-in transactions live in their own module; this class only delegates. */
   protected authorization = new MemoryAuthorizationStore()
@@ -85,6 +87,16 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
     return this.revokedAccessTokens.has(jti)
   }
 
+  async endAccessTokens(scope: string, atSeconds: number): Promise<void> {
+    this.accessTokenCutoffs.set(scope, Math.max(atSeconds, this.accessTokenCutoffs.get(scope) ?? 0))
+    await this.onRevocation?.()
+  }
+
+  async accessTokensEndedAt(scopes: string[]): Promise<number> {
+    if (this.accessTokenCutoffs.size === 0) return 0
+    return Math.max(0, ...scopes.map((s) => this.accessTokenCutoffs.get(s) ?? 0))
+  }
+
   async listFamiliesByUser(userId: string): Promise<FamilyRecord[]> {
     return [...this.families.values()].filter((f) => f.userId === userId).map((f) => f.toRecord())
   }
@@ -99,6 +111,7 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   async clear(): Promise<void> {
     this.families.clear()
     this.revokedAccessTokens.clear()
+    this.accessTokenCutoffs.clear()
     this.authorization = new MemoryAuthorizationStore()
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()

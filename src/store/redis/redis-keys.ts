@@ -18,6 +18,7 @@
  *   expiry:<a|c|s|x>    zset   those records' ids, scored by expiry: what sweep() and the caps walk
  *   identity            string the store identity (JSON)
  *   epoch-jtis          set    JWT ids issued in the identity's epoch second
+ *   access-cutoffs      hash   scope (`*`, `client:<id>`, `user:<id>`) -> access tokens issued at or before this second are ended
  */
 
 /** One-letter kinds of the records indexed by expiry. */
