@@ -13,7 +13,7 @@ import { ControlError, badRequest, notFound, validator } from './control-error.j
 import { checkFaultRule, MemoryFaultRules, newFaultRule, ruleEnded, type FaultRule, type FaultRuleInput, type FaultRuleStore } from './faults.js'
 import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, type JournalStore } from './journal.js'
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
-import type { OAuthRequestInfo } from './oauth-request.js'
+import { ORG_SERVER, type OAuthRequestInfo } from './oauth-request.js'
 import { accessTokenScope, checkExpireAccessTokens, endAccessTokens, endSessions, sessionsOf, type AccessTokenExpiry, type SessionSummary } from './sessions.js'
 import { systemLogEvent } from './system-log.js'
 import { inspectToken, type TokenInspection } from './token-inspection.js'
@@ -321,6 +321,17 @@ export class ControlPlane {
     list: (): Promise<AuthServerConfig[]> => this.afterSync(() => this.runtime.authServers()),
     put: (server: AuthServerInput, at?: string): Promise<AuthServerConfig> => this.changing(() => this.runtime.upsertAuthServer(server, at)),
     remove: (id: string): Promise<void> => this.changing(() => this.runtime.removeAuthServer(id)),
+  }
+
+  /** Every authorization server, the org's first when enabled: issuer, discovery document and scopes. */
+  async issuers(): Promise<Array<{ authServer: string; name: string; issuer: string; discovery: string; scopes: string[] }>> {
+    await this.sync()
+    const describe = (authServer: string, name: string) => {
+      const server = this.ctx.servers.resolve(authServer === ORG_SERVER ? undefined : authServer)
+      return { authServer, name, issuer: server.issuer, discovery: `${server.issuer}/.well-known/openid-configuration`, scopes: [...server.scopes] }
+    }
+    const custom = this.runtime.authServers().map((a) => describe(a.id, a.name))
+    return this.ctx.config.org.enabled ? [describe(ORG_SERVER, 'Org authorization server'), ...custom] : custom
   }
 
   readonly keys = {

@@ -69,6 +69,7 @@ export const controlRoutes: readonly ControlRoute[] = [
   { method: 'PUT', url: '/authorization-servers/{id}', tag: 'data', summary: 'Add or replace the custom authorization server with this id', body: 'authorizationServer', handle: (c, i) => c.authServers.put(i.body as never, i.params['id'] as string) },
   { method: 'DELETE', url: '/authorization-servers/{id}', tag: 'data', summary: 'Remove a custom authorization server', handle: (c, i) => c.authServers.remove(i.params['id'] as string) },
 
+  { method: 'GET', url: '/issuers', tag: 'data', summary: 'Every authorization server (`org` first when enabled) with its issuer, discovery URL and scopes', handle: (c) => c.issuers() },
   { method: 'GET', url: '/keys/{authServer}', tag: 'keys', summary: 'Active, next and published kids (`org` = the org server)', handle: (c, i) => c.keys.get(i.params['authServer'] as string) },
   { method: 'POST', url: '/keys/{authServer}/next', tag: 'keys', summary: 'Generate and publish the next key', handle: (c, i) => c.keys.publishNext(i.params['authServer'] as string) },
   { method: 'POST', url: '/keys/{authServer}/promote', tag: 'keys', summary: 'Sign new tokens with the next key', handle: (c, i) => c.keys.promote(i.params['authServer'] as string) },
