@@ -86,7 +86,8 @@ function decodeJwt(token) {
   try { return { header: part(header), claims: part(payload) } } catch { return undefined }
 }
 
-const json = (value) => h('pre', { class: 'json' }, JSON.stringify(value, null, 2))
+// Focusable, so a long block can be scrolled by keyboard too.
+const json = (value) => h('pre', { class: 'json', tabindex: '0' }, JSON.stringify(value, null, 2))
 const time = (iso) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—')
 const shortTime = (iso) => (iso ? iso.slice(11, 19) : '—')
 
@@ -359,7 +360,7 @@ async function mint(form) {
     h('p', {}, `${r.token_type} token, expires in ${r.expires_in} s, scope `, h('code', {}, r.scope)),
     boxes,
     h('h3', {}, 'Call /userinfo with it'),
-    h('pre', { class: 'json', id: 'mint-curl' }, curl),
+    h('pre', { class: 'json', id: 'mint-curl', tabindex: '0' }, curl),
     h('button', { type: 'button', onclick: () => copy(curl, 'the curl command') }, 'Copy curl'))
   return `Minted tokens for ${body.user ?? body.clientId}`
 }
@@ -522,6 +523,8 @@ async function redactResponse(body) {
   if (typeof body !== 'object' || body === null) return body
   const out = { ...body }
   if (out.refresh_token) out.refresh_token = `fingerprint ${await fingerprint(out.refresh_token)}`
+  // JWTs are long: shortened here, decoded below (and in full in the inspector).
+  for (const name of ['access_token', 'id_token']) if (typeof out[name] === 'string') out[name] = `${out[name].slice(0, 16)}… (${out[name].length} characters, decoded below)`
   return out
 }
 
@@ -572,7 +575,7 @@ async function renderDemo() {
   const d = demo.get()
   const items = []
   if (d) {
-    items.push(h('li', {}, h('h3', {}, '1. Authorize URL'), h('pre', { class: 'json', id: 'demo-authorize-url' }, d.authorizeUrl),
+    items.push(h('li', {}, h('h3', {}, '1. Authorize URL'), h('pre', { class: 'json', id: 'demo-authorize-url', tabindex: '0' }, d.authorizeUrl),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'demo-go', onclick: () => location.assign(d.authorizeUrl) }, '2. Sign in (go to the authorize URL)'),
         h('button', { type: 'button', onclick: () => copy(d.authorizeUrl, 'the authorize URL') }, 'Copy URL'))))
     for (const [i, s] of d.steps.entries()) {
@@ -581,7 +584,8 @@ async function renderDemo() {
         for (const name of ['access_token', 'id_token']) {
           const token = i === d.steps.length - 1 && d.tokens ? d.tokens[name] : undefined
           const decoded = token && decodeJwt(token)
-          if (decoded) children.push(h('h4', {}, `Decoded ${name.replace('_', ' ')}`), json(decoded.claims), h('button', { type: 'button', class: 'small', onclick: () => act('Inspect', () => inspect(token).then(() => 'Inspected')) }, `Inspect the ${name.replace('_', ' ')}`))
+          const label = name === 'id_token' ? 'ID token' : 'access token'
+          if (decoded) children.push(h('h4', {}, `Decoded ${label}`), json(decoded.claims), h('button', { type: 'button', class: 'small', onclick: () => act('Inspect', () => inspect(token).then(() => 'Inspected')) }, `Inspect the ${label}`))
         }
       }
       items.push(h('li', { dataset: { step: s.title } }, children))

@@ -107,7 +107,7 @@ export function summarizeFamily(f: FamilyRecord, nowMs: number): FamilySummary {
     active: isFamilyLive(f, nowMs),
     idleDeadline: f.idleSeconds > 0 ? iso(f.lastUsedMs + f.idleSeconds * 1000) : null,
     graceSeconds: f.graceSeconds,
-    graceUntil: f.rotatedAtMs !== null && isInGrace(f, nowMs) ? iso(f.rotatedAtMs + f.graceSeconds * 1000) : null,
+    graceUntil: f.rotatedAtMs !== null && isFamilyLive(f, nowMs) && isInGrace(f, nowMs) ? iso(f.rotatedAtMs + f.graceSeconds * 1000) : null,
   }
 }
 
