@@ -90,6 +90,8 @@ function decodeJwt(token) {
 const json = (value) => h('pre', { class: 'json', tabindex: '0' }, JSON.stringify(value, null, 2))
 const time = (iso) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—')
 const shortTime = (iso) => (iso ? iso.slice(11, 19) : '—')
+/** Month, day and time: enough in a table row; the full time is in the title. */
+const when = (iso) => (iso ? h('span', { class: 'nowrap', title: time(iso) }, `${iso.slice(5, 10)} ${iso.slice(11, 19)}`) : '—')
 
 // --- mockta's clock, for countdowns ------------------------------------------------------------
 
@@ -174,6 +176,8 @@ let current
 
 function show(name) {
   if (!panels[name]) name = 'log'
+  // The last action's outcome belongs to the panel it was taken on.
+  if (current !== undefined && current !== name) say('')
   current = name
   for (const section of document.querySelectorAll('.panel')) section.hidden = section.id !== `panel-${name}`
   for (const a of document.querySelectorAll('#nav a')) {
@@ -223,10 +227,10 @@ function renderLog() {
     const failed = e.status >= 400 || e.faultId !== undefined
     const toggle = h('button', { type: 'button', class: 'small', 'aria-expanded': String(open), 'aria-controls': `log-detail-${e.seq}`, onclick: () => { open ? log.open.delete(e.seq) : log.open.add(e.seq); renderLog() } }, open ? 'Hide' : 'Details', h('span', { class: 'sr-only' }, ` of request ${e.seq}`))
     rows.push(h('tr', { dataset: { seq: e.seq } },
-      h('td', { class: 'mono', title: e.time }, shortTime(e.time)),
+      h('td', { class: 'mono nowrap', title: e.time }, shortTime(e.time)),
       h('td', {}, h('span', { class: `badge ${failed ? 'bad' : 'ok'}` }, String(e.status)), e.error ? h('span', { class: 'bad' }, ' ', e.error) : ''),
       h('td', { class: 'mono' }, `${e.method} ${e.path}`),
-      h('td', { class: 'mono' }, e.eventType ?? h('span', { class: 'muted' }, '—')),
+      h('td', { class: 'mono nowrap' }, e.eventType ?? h('span', { class: 'muted' }, '—')),
       h('td', {}, e.clientId ?? '—'),
       h('td', {}, e.grantType ?? '', e.username ? ` ${e.username}` : ''),
       h('td', {}, toggle)))
@@ -265,21 +269,21 @@ async function loadSessions() {
       h('button', { type: 'button', class: 'small', onclick: () => act(`Expire ${f.id}`, async () => { await api('POST', `/families/${f.id}/expire`); await loadSessions(); return `Expired family ${f.id}` }) }, 'Expire', h('span', { class: 'sr-only' }, ` family ${f.id}`)),
     ] : []
     return h('tr', { dataset: { family: f.id } },
-      h('td', { class: 'mono' }, f.id),
+      h('td', { class: 'mono nowrap' }, f.id),
       h('td', {}, state),
       h('td', {}, f.clientId, h('br'), h('span', { class: 'muted' }, f.authServer)),
-      h('td', { class: 'mono' }, time(f.createdAt)),
-      h('td', { class: 'mono' }, time(f.lastUsedAt)),
+      h('td', { class: 'mono' }, when(f.createdAt)),
+      h('td', { class: 'mono' }, when(f.lastUsedAt)),
       h('td', {}, String(f.generation)),
       h('td', {}, f.active ? countdown(f.idleDeadline, { never: 'no idle limit' }) : '—'),
-      h('td', {}, f.active ? countdown(f.expiresAt, { never: 'unlimited' }) : time(f.revokedAt ?? f.expiresAt)),
-      h('td', {}, f.graceUntil ? h('span', {}, 'previous token good ', countdown(f.graceUntil)) : h('span', { class: 'muted' }, `none (${f.graceSeconds}s after rotation)`)),
+      h('td', {}, f.active ? countdown(f.expiresAt, { never: 'unlimited' }) : when(f.revokedAt ?? f.expiresAt)),
+      h('td', {}, f.graceUntil ? h('span', {}, 'previous token good ', countdown(f.graceUntil)) : h('span', { class: 'muted' }, f.active ? `${f.graceSeconds} s after a rotation` : '—')),
       h('td', {}, actions))
   }))
   $('family-empty').hidden = families.length > 0
   clear($('session-rows'), sessions.map((s) => h('tr', { dataset: { session: s.id } },
-    h('td', { class: 'mono' }, s.id),
-    h('td', { class: 'mono' }, time(s.authTime)),
+    h('td', { class: 'mono nowrap' }, s.id),
+    h('td', { class: 'mono' }, when(s.authTime)),
     h('td', {}, countdown(s.expiresAt)),
     h('td', {}, h('button', { type: 'button', class: 'small danger', onclick: () => act('End session', async () => { await api('DELETE', `/users/${encodeURIComponent(user)}/sessions/${s.id}`); await loadSessions(); return `Ended browser session ${s.id}` }) }, 'End session', h('span', { class: 'sr-only' }, ` ${s.id}`))))))
   $('session-empty').hidden = sessions.length > 0
@@ -314,7 +318,8 @@ async function inspect(token) {
       r.family && h('div', {}, h('h3', {}, 'Family'), json(r.family)))
     return
   }
-  lastToken = { exp: r.claims.exp, label: `${r.kind} ${r.claims.jti ?? ''}` }
+  const keys = r.authServer && r.kid ? await api('GET', `/keys/${r.authServer}`).catch(() => undefined) : undefined
+  lastToken = { exp: r.claims.exp, label: `the inspected ${r.kind.replace('_', ' ')}${r.claims.cid ? ` of ${r.claims.cid}` : ''}` }
   updateClockHint()
   clear(box,
     h('dl', { class: 'facts' },
@@ -322,6 +327,7 @@ async function inspect(token) {
       h('dt', {}, 'Kind'), h('dd', {}, r.kind.replace('_', ' ')),
       h('dt', {}, 'Server'), h('dd', {}, r.authServer ?? 'not one of mockta\'s'),
       h('dt', {}, 'Signed by'), h('dd', {}, r.kid ?? '—', ' ', h('span', { class: r.signatureValid ? 'ok' : 'bad' }, r.signatureValid ? '(signature valid)' : '(signature not verified)')),
+      keys && [h('dt', {}, 'That key'), h('dd', { id: 'inspect-key-role' }, keyRole(keys, r.kid))],
       r.familyId && [h('dt', {}, 'Family'), h('dd', {}, r.familyId)]),
     h('div', { class: 'actions' },
       r.kind === 'access_token' && r.status === 'active' && h('button', { type: 'button', class: 'danger', onclick: () => act('Revoke token', async () => { await api('POST', '/tokens/revoke', { token }); await inspect(token); return 'Revoked the access token' }) }, 'Revoke this access token'),
@@ -370,7 +376,9 @@ async function mint(form) {
 panels.clock = { load: loadClock }
 
 function updateClockHint() {
-  $('clock-token-hint').textContent = lastToken?.exp ? `"Just past the token's expiry" moves to 1 s after ${time(new Date(lastToken.exp * 1000).toISOString())} (${lastToken.label}).` : '"Just past the token\'s expiry" uses the token last inspected or minted.'
+  const hint = $('clock-token-hint')
+  if (lastToken?.exp) clear(hint, `"Just past the token's expiry" moves to 1 s after ${time(new Date(lastToken.exp * 1000).toISOString())}: ${lastToken.label}, which expires `, countdown(new Date(lastToken.exp * 1000).toISOString()), '.')
+  else hint.textContent = '"Just past the token\'s expiry" uses the token last inspected or minted.'
   $('clock-past-expiry').disabled = !lastToken?.exp
 }
 
@@ -408,17 +416,32 @@ async function loadFaults() {
 
 panels.keys = { load: loadKeys }
 
+/** Kids this tab has seen each server publish: those no longer published are shown as retired. */
+const seenKids = JSON.parse(sessionStorage.getItem('mockta.kids') ?? '{}')
+
+/** A key's part at its server: signs, next, old (still published) or retired. */
+function keyRole(k, kid) {
+  if (kid === k.active) return 'current, signs new tokens'
+  if (kid === k.next) return 'next, published ahead of use'
+  if (k.published.includes(kid)) return 'old, still published'
+  return 'retired: tokens it signed no longer verify'
+}
+
 async function loadKeys() {
   const states = await Promise.all(data.servers.map((s) => api('GET', `/keys/${s.authServer}`).catch(() => undefined)))
+  for (const k of states.filter(Boolean)) seenKids[k.authServer] = [...new Set([...(seenKids[k.authServer] ?? []), ...k.published])]
+  sessionStorage.setItem('mockta.kids', JSON.stringify(seenKids))
   clear($('keys-list'), states.filter(Boolean).map((k) => {
     const older = k.published.filter((kid) => kid !== k.active && kid !== k.next)
+    const retired = (seenKids[k.authServer] ?? []).filter((kid) => !k.published.includes(kid))
     const call = (what, path, body) => act(what, async () => { await api('POST', `/keys/${k.authServer}/${path}`, body); await loadKeys(); return `${what}: ${k.authServer}` })
     return h('div', { class: 'card', dataset: { server: k.authServer } },
       h('h3', {}, k.authServer),
       h('dl', { class: 'facts' },
         h('dt', {}, 'Current (signs)'), h('dd', { class: 'mono' }, k.active),
         h('dt', {}, 'Next'), h('dd', { class: 'mono' }, k.next ?? '—'),
-        h('dt', {}, 'Old, still published'), h('dd', { class: 'mono' }, older.join(', ') || '—')),
+        h('dt', {}, 'Old, still published'), h('dd', { class: 'mono' }, older.join(', ') || '—'),
+        h('dt', {}, 'Retired (seen by this page)'), h('dd', { class: 'mono' }, retired.join(', ') || '—')),
       h('div', { class: 'actions' },
         h('button', { type: 'button', disabled: k.next !== null, onclick: () => call('Rotate (publish next key)', 'next') }, 'Rotate', h('span', { class: 'sr-only' }, ` ${k.authServer}`)),
         h('button', { type: 'button', disabled: k.next === null, onclick: () => call('Promote next key', 'promote') }, 'Promote', h('span', { class: 'sr-only' }, ` ${k.authServer}`)),
@@ -442,10 +465,10 @@ async function loadConfig() {
     h('td', {}, c.type, c.confidential ? ' (secret)' : ' (public)'),
     h('td', {}, c.grantTypes.join(', ')),
     h('td', {}, c.authMethods.join(', ')),
-    h('td', { class: 'mono' }, c.redirectUris.join('\n') || '—'))))
+    h('td', { class: 'mono uris' }, c.redirectUris.length ? c.redirectUris.map((u) => h('div', {}, u)) : '—'))))
   clear($('config-users'), data.users.map((u) => h('tr', {},
     h('td', {}, u.login),
-    h('td', {}, [u.profile?.firstName, u.profile?.lastName].filter(Boolean).join(' ') || '—'),
+    h('td', {}, u.profile?.name ?? ([u.profile?.firstName ?? u.profile?.given_name, u.profile?.lastName ?? u.profile?.family_name].filter(Boolean).join(' ') || '—')),
     h('td', { class: 'mono' }, u.id),
     h('td', {}, (u.groups ?? []).join(', ') || '—'),
     h('td', {}, h('button', { type: 'button', class: 'small', onclick: () => { $('demo-user').value = u.login; location.hash = 'demo'; say(`Demo client: sign in as ${u.login}`) } }, 'Sign in as', h('span', { class: 'sr-only' }, ` ${u.login}`))))))
@@ -469,6 +492,15 @@ const random = (n) => b64url(crypto.getRandomValues(new Uint8Array(n)))
 async function loadDemo() {
   $('demo-callback').textContent = CALLBACK
   await loadData()
+  // Back from the callback: the form shows the flow under way.
+  const d = demo.get()
+  if (d && !$('demo-form').dataset.restored) {
+    $('demo-form').dataset.restored = '1'
+    $('demo-client').value = d.clientId
+    $('demo-server').value = d.authServer
+    if (d.scope) $('demo-scope').value = d.scope
+    if (d.loginHint !== undefined) $('demo-user').value = d.loginHint
+  }
   demoClientChanged()
   await renderDemo()
 }
@@ -498,7 +530,7 @@ async function startDemo(form) {
   const params = new URLSearchParams({ client_id: client.id, response_type: 'code', scope: f.scope.value.trim(), redirect_uri: CALLBACK, state, nonce, code_challenge: challenge, code_challenge_method: 'S256' })
   if (f.loginHint.value) params.set('login_hint', f.loginHint.value)
   const url = `${base}/authorize?${params}`
-  demo.set({ clientId: client.id, confidential: client.confidential, authServer: f.authServer.value, verifier, state, authorizeUrl: url, steps: [] })
+  demo.set({ clientId: client.id, confidential: client.confidential, authServer: f.authServer.value, scope: f.scope.value, loginHint: f.loginHint.value, verifier, state, authorizeUrl: url, steps: [] })
   if (client.confidential) sessionStorage.setItem('mockta.demo.secret', f.secret.value)
   await renderDemo()
   return 'Authorize URL ready: step 2 signs in'

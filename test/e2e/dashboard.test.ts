@@ -121,7 +121,7 @@ t.test('every panel and action of the dashboard, in Chromium', { skip }, async (
   await page.click('#mint-result .token-box[data-token="access token"] button:has-text("Inspect")')
   await page.locator('#inspect-status', { hasText: 'active' }).waitFor()
   t.same(await serious(page), [], 'inspector: no serious or critical accessibility violation')
-  t.match(await text(page, '#inspect-result'), /Kind\s+access token[\s\S]*Server\s+default[\s\S]*Signed by\s+\S+ \(signature valid\)[\s\S]*"cid": "native-app"/)
+  t.match(await text(page, '#inspect-result'), /Kind\s+access token[\s\S]*Server\s+default[\s\S]*Signed by\s+\S+ \(signature valid\)\s+That key\s+current, signs new tokens[\s\S]*"cid": "native-app"/)
   await shoot(page, 'inspector')
   await page.click('#inspect-result button:has-text("Revoke this access token")')
   await page.locator('#inspect-status', { hasText: 'revoked' }).waitFor()
@@ -185,6 +185,8 @@ t.test('every panel and action of the dashboard, in Chromium', { skip }, async (
   await page.locator('#keys-list .card[data-server="default"] button:has-text("Retire old")').click()
   await page.locator('#status', { hasText: 'Retire old keys: default' }).waitFor()
   t.same((await keys()).published, [rotated.next], `the old key ${first.active} is retired`)
+  await page.locator('#keys-list .card[data-server="default"] dd', { hasText: first.active }).waitFor()
+  t.pass('the page lists the retired key')
 
   // 8. Configuration: servers with discovery links, clients, users with "sign in as"; no outbox yet.
   await panel(t, page, 'config', '#config-users tr')
