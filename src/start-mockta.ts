@@ -48,6 +48,10 @@ export interface MocktaHandle {
   mint: ControlPlane['mint']
   tokens: ControlPlane['tokens']
   families: ControlPlane['families']
+  /** Browser sessions per user, listed and ended. */
+  sessions: ControlPlane['sessions']
+  /** Every access token of a client, a user or everyone ended, refresh tokens kept. */
+  accessTokens: ControlPlane['accessTokens']
   users: ControlPlane['users']
   clients: ControlPlane['clients']
   authServers: ControlPlane['authServers']
@@ -106,6 +110,8 @@ export async function startMockta(options: StartMocktaOptions = {}): Promise<Moc
       mint: (input) => plane.mint(input),
       tokens: plane.tokens,
       families: plane.families,
+      sessions: plane.sessions,
+      accessTokens: plane.accessTokens,
       users: plane.users,
       clients: plane.clients,
       authServers: plane.authServers,

@@ -25,6 +25,8 @@ export interface MemoryStoreSnapshot {
   sessions: SessionRecord[]
   /** Oldest first: the order decides which form goes first when there are too many. */
   transactions: TransactionRecord[]
+  /** "Expire every access token" cut-offs by scope (store.ts `endAccessTokens`); absent in files saved before they existed. */
+  accessTokenCutoffs?: Array<{ scope: string; atSeconds: number }>
 }
 
 export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
@@ -38,6 +40,8 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
     codes: Array.from(authorization.codes.values(), (e) => structuredClone(e)),
     sessions: Array.from(authorization.sessions.values(), (s) => ({ ...s })),
     transactions: Array.from(authorization.transactions.values(), (t) => structuredClone(t)),
+    // Only when there are any: a file without them reads as it did before they existed.
+    ...(held.accessTokenCutoffs.size > 0 && { accessTokenCutoffs: Array.from(held.accessTokenCutoffs, ([scope, atSeconds]) => ({ scope, atSeconds })) }),
   }
 }
 
@@ -56,6 +60,7 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   for (const entry of snapshot.codes) authorization.codes.set(entry.code.hash, entry)
   for (const session of snapshot.sessions) authorization.sessions.set(session.idHash, session)
   for (const transaction of snapshot.transactions) authorization.transactions.set(transaction.idHash, transaction)
+  for (const { scope, atSeconds } of snapshot.accessTokenCutoffs ?? []) held.accessTokenCutoffs.set(scope, atSeconds)
 }
 
 /** The memory store as the state file's `store` section. */
@@ -110,6 +115,7 @@ const snapshotSchema: SchemaObject = {
       properties: { epochSeconds: seconds, tokenSecret: text },
     },
     epochSecondJtis: texts,
+    accessTokenCutoffs: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['scope', 'atSeconds'], properties: { scope: text, atSeconds: seconds } } },
     families: {
       type: 'array',
       items: {

@@ -34,8 +34,8 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
    * (the identity goes back through `identity`, which a fresh store takes as proposed).
    */
-  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
-    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
+  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string>; accessTokenCutoffs: Map<string, number> } {
+    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis, accessTokenCutoffs: this.accessTokenCutoffs }
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {

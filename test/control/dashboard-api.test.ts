@@ -7,6 +7,8 @@ import t from 'tap'
 import { buildTestApp, introspect, refresh, signIn, ALICE, BOB } from '../helpers/app.js'
 import { authorizeParams, codeThroughForm, pkcePair } from '../helpers/authorize.js'
 import { control } from '../helpers/control.js'
+import { MemoryStore } from '../../src/store/memory-store.js'
+import { restoreMemoryStore, snapshotMemoryStore } from '../../src/store/memory-snapshot.js'
 
 t.test('browser sessions: listed per user by a hash prefix, ended one by one or all at once', async (t) => {
   const { app } = await buildTestApp(t)
@@ -123,4 +125,14 @@ t.test('a fault rule with seconds ends by mockta clock', async (t) => {
   t.equal((await grant()).statusCode, 200, 'over after 30 s')
   t.same((await control(app, 'GET', '/faults')).json(), [], 'and gone from the list')
   t.equal((await control(app, 'POST', '/faults', { action: { type: 'drop' }, seconds: 0 })).statusCode, 400)
+})
+
+t.test('access-token cut-offs survive a restart from the state file', async (t) => {
+  const store = new MemoryStore(10)
+  await store.endAccessTokens('client:web-app', 1234)
+  const snapshot = JSON.parse(JSON.stringify(snapshotMemoryStore(store)))
+  t.same(snapshot.accessTokenCutoffs, [{ scope: 'client:web-app', atSeconds: 1234 }])
+  const restored = new MemoryStore(10)
+  restoreMemoryStore(restored, snapshot)
+  t.equal(await restored.accessTokensEndedAt(['*', 'client:web-app']), 1234)
 })
