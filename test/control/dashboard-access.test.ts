@@ -28,6 +28,9 @@ t.test('on loopback: the page and its assets, self-contained, with a strict CSP'
     t.equal(res.headers['x-content-type-options'], 'nosniff')
   }
   t.equal((await app.inject({ method: 'GET', url: '/__mockta/ui/callback?code=x&state=y', headers: { host: HOST } })).statusCode, 200)
+  const bare = await app.inject({ method: 'GET', url: '/__mockta', headers: { host: HOST } })
+  t.equal(bare.statusCode, 302, '/__mockta goes to /__mockta/, where the cookie path reaches')
+  t.equal(bare.headers['location'], '/__mockta/')
   t.equal((await app.inject({ method: 'GET', url: '/__mockta/ui/nothing', headers: { host: HOST } })).statusCode, 404)
   t.same((await app.inject({ method: 'GET', url: '/__mockta/ui/session', headers: { host: HOST } })).json(), { adminToken: false })
   const noToken = await app.inject({ method: 'POST', url: '/__mockta/ui/session', headers: { host: HOST, ...JSON_TYPE }, payload: JSON.stringify({ token: 'x' }) })
@@ -59,6 +62,7 @@ t.test('with an admin token: the token form, then an HttpOnly cookie scoped to /
   t.match(ask.body, /Admin token/)
   t.match(ask.headers['content-security-policy'], /script-src 'sha256-[A-Za-z0-9+/=]+'/, 'its one inline script is allowed by hash')
   t.equal((await app.inject({ method: 'GET', url: '/__mockta/ui/app.js', headers: { host: HOST } })).statusCode, 401, 'assets need the token')
+  t.equal((await app.inject({ method: 'GET', url: '/__mockta', headers: { host: HOST } })).headers['location'], '/__mockta/', 'the bare path is sent to the page first')
   t.equal((await app.inject({ method: 'GET', url: '/__mockta/clock', headers: { host: HOST } })).statusCode, 401)
 
   const signIn = (body: string, headers: Record<string, string> = JSON_TYPE) => app.inject({ method: 'POST', url: '/__mockta/ui/session', headers: { host: HOST, ...headers }, payload: body })

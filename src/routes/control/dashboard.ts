@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { serialize } from 'cookie'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ControlConfig } from '../../config/types.js'
 import { ControlError, validator } from '../../control/control-error.js'
 import { safeEqual } from '../../crypto/safe-equal.js'
@@ -62,7 +62,14 @@ const TOKEN_PAGE = `<!doctype html>
 `
 const TOKEN_SCRIPT_HASH = createHash('sha256').update(TOKEN_SCRIPT).digest('base64')
 
-export function sendTokenPage(reply: FastifyReply): void {
+/** `/__mockta` without its slash: the cookie's path would not cover it, so the page lives at `/__mockta/` only. */
+const withoutSlash = (req: FastifyRequest): boolean => req.url.split('?', 1)[0] === COOKIE_PATH.slice(0, -1)
+
+export function sendTokenPage(req: FastifyRequest, reply: FastifyReply): void {
+  if (withoutSlash(req)) {
+    void reply.redirect(COOKIE_PATH, 302)
+    return
+  }
   secured(reply, `default-src 'none'; script-src 'sha256-${TOKEN_SCRIPT_HASH}'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`)
     .code(401)
     .header('www-authenticate', 'Bearer realm="mockta-control"')
@@ -79,7 +86,8 @@ export async function dashboardRoutes(api: FastifyInstance, options: { access: C
   const cookie = (value: string, maxAge?: number): string =>
     serialize(ADMIN_COOKIE, value, { httpOnly: true, sameSite: 'strict', path: COOKIE_PATH, secure: options.secure, ...(maxAge !== undefined && { maxAge }) })
   const page: DashboardRouteConfig = { page: true }
-  const sendPage = (_req: unknown, reply: FastifyReply) => secured(reply, PAGE_CSP).type('text/html; charset=utf-8').send(asset('index.html'))
+  const sendPage = (req: FastifyRequest, reply: FastifyReply) =>
+    withoutSlash(req) ? reply.redirect(COOKIE_PATH, 302) : secured(reply, PAGE_CSP).type('text/html; charset=utf-8').send(asset('index.html'))
   api.get('/', { config: page }, sendPage)
   // The demo client's redirect URI: the same page, which finishes the flow it started.
   api.get('/ui/callback', { config: page }, sendPage)

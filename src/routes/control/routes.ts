@@ -67,7 +67,7 @@ export async function registerControlApi(app: FastifyInstance, control: ControlP
         } catch (err) {
           // The dashboard's pages, opened without the admin token, ask for it instead (docs/dashboard.md).
           const config = req.routeOptions.config as DashboardRouteConfig | undefined
-          if (err instanceof ControlError && err.statusCode === 401 && config?.page === true) sendTokenPage(reply)
+          if (err instanceof ControlError && err.statusCode === 401 && config?.page === true) sendTokenPage(req, reply)
           else done(err as ControlError)
         }
       })
