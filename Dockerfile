@@ -24,6 +24,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/fixtures ./fixtures
 COPY --from=build /app/schema ./schema
+# The dashboard's page, script and styles (docs/dashboard.md), served as they are.
+COPY ui ./ui
 
 # Without MOCKTA_BASE_URL the issuers are http://localhost:PORT/…, right for a browser on the host with
 # -p 8080:8080; on a docker network set MOCKTA_BASE_URL to the origin browser and containers share.

@@ -49,6 +49,10 @@ export interface MocktaHandle {
   tokens: ControlPlane['tokens']
   families: ControlPlane['families']
   devices: ControlPlane['devices']
+  /** Browser sessions per user, listed and ended. */
+  sessions: ControlPlane['sessions']
+  /** Every access token of a client, a user or everyone ended, refresh tokens kept. */
+  accessTokens: ControlPlane['accessTokens']
   users: ControlPlane['users']
   clients: ControlPlane['clients']
   authServers: ControlPlane['authServers']
@@ -108,6 +112,8 @@ export async function startMockta(options: StartMocktaOptions = {}): Promise<Moc
       tokens: plane.tokens,
       families: plane.families,
       devices: plane.devices,
+      sessions: plane.sessions,
+      accessTokens: plane.accessTokens,
       users: plane.users,
       clients: plane.clients,
       authServers: plane.authServers,

@@ -11,10 +11,13 @@ import { adoptStoreIdentity, type AppContext } from '../context.js'
 import type { TokenResponse } from '../grants/types.js'
 import { oktaId } from '../ids.js'
 import { ControlError, badRequest, notFound, validator } from './control-error.js'
-import { checkFaultRule, MemoryFaultRules, newFaultRule, type FaultRule, type FaultRuleInput, type FaultRuleStore } from './faults.js'
+import { checkFaultRule, MemoryFaultRules, newFaultRule, ruleEnded, type FaultRule, type FaultRuleInput, type FaultRuleStore } from './faults.js'
 import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, type JournalStore } from './journal.js'
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
-import type { OAuthRequestInfo } from './oauth-request.js'
+import { ORG_SERVER, type OAuthRequestInfo } from './oauth-request.js'
+import { accessTokenScope, checkExpireAccessTokens, endAccessTokens, endSessions, sessionsOf, type AccessTokenExpiry, type SessionSummary } from './sessions.js'
+import { systemLogEvent } from './system-log.js'
+import { inspectToken, type TokenInspection } from './token-inspection.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
 import { MemorySharedState, type SharedControlState, type SharedState } from './shared-state.js'
 import { StateDataError, stateValidator, type StateSection } from '../store/state-file.js'
@@ -194,13 +197,15 @@ export class ControlPlane {
 
   readonly faults = {
     add: async (input: FaultRuleInput): Promise<FaultRule> => {
-      const rule = newFaultRule(checkFaultRule(input), oktaId('flt'))
+      const rule = newFaultRule(checkFaultRule(input), oktaId('flt'), this.ctx.clock.nowMs())
+      if (rule.endsAt !== undefined) this.timedFaults = true
       await this.faultRules.add(rule)
       await this.shared.touch()
       return { ...rule }
     },
     list: async (): Promise<FaultRule[]> => {
       await this.sync()
+      await this.dropEndedFaults(true)
       return this.faultRules.list()
     },
     remove: async (id: string): Promise<void> => {
@@ -223,9 +228,22 @@ export class ControlPlane {
    * the fault rules' own keys; the touch makes the other replicas stop matching it.
    */
   async fireFaults(request: OAuthRequestInfo): Promise<FaultRule[]> {
+    if (this.timedFaults) await this.dropEndedFaults(false)
     const fired = await this.faultRules.fire(request, this.random)
     if (fired.some((rule) => rule.remaining === 0)) await this.shared.touch()
     return fired
+  }
+
+  /** Whether a rule with `seconds` may be in force (seen added or listed here): only then are rules checked for their end. */
+  private timedFaults = false
+
+  /** Removes the rules whose `seconds` are over by mockta's clock. */
+  private async dropEndedFaults(listing: boolean): Promise<void> {
+    if (!listing && !this.timedFaults) return
+    const rules = await this.faultRules.list()
+    const nowMs = this.ctx.clock.nowMs()
+    for (const rule of rules) if (ruleEnded(rule, nowMs)) await this.faultRules.remove(rule.id)
+    this.timedFaults = rules.some((r) => r.endsAt !== undefined && !ruleEnded(r, nowMs))
   }
 
   readonly journal = {
@@ -235,6 +253,11 @@ export class ControlPlane {
       return this.entries.query(q)
     },
     clear: (): Promise<void> => this.entries.clear(),
+    /** Newest first, each with its Okta System Log event type: the dashboard's request log. */
+    events: async (query: JournalQuery = {}): Promise<Array<JournalEntry & { eventType: string | undefined }>> => {
+      const entries = await this.journal.list(query)
+      return entries.reverse().map((e) => ({ ...e, eventType: systemLogEvent(e) }))
+    },
   }
 
   /** Adds a journal entry (used by the request hooks). */
@@ -250,6 +273,8 @@ export class ControlPlane {
   }
 
   readonly tokens = {
+    /** Header, claims, signing key and status by mockta's clock, without client authentication. */
+    inspect: async (input: { token: string }): Promise<TokenInspection> => this.afterSync(() => inspectToken(this.ctx, checkToken(input).token)),
     revoke: async (input: { token: string }): Promise<EndedToken> => this.afterSync(() => endToken(this.ctx, checkToken(input).token, 'revoke')),
     expire: async (input: { token: string }): Promise<EndedToken> => this.afterSync(() => endToken(this.ctx, checkToken(input).token, 'expire')),
   }
@@ -270,6 +295,29 @@ export class ControlPlane {
     deny: (userCode: string): Promise<DeviceDecided> => this.afterSync(() => decideDevice(this.ctx, userCode, 'deny')),
   }
 
+  readonly sessions = {
+    /** A user's live browser sessions (login or id). */
+    list: (user: string): Promise<SessionSummary[]> => this.afterSync(() => sessionsOf(this.ctx, user)),
+    /** Signs a browser out: one session (`id` as listed), or all of the user's. */
+    end: (user: string, id?: string): Promise<SessionSummary[]> => this.afterSync(() => endSessions(this.ctx, user, id)),
+  }
+
+  readonly accessTokens = {
+    /**
+     * Ends every access token of a client, a user or (neither) everyone issued until now; refresh tokens
+     * keep working, so an app's renewal can be tested. `iat` has one-second resolution, so the clock is
+     * then moved to the next whole second: tokens issued after this call are told apart from those before.
+     */
+    expire: async (input: { clientId?: string; user?: string } = {}): Promise<AccessTokenExpiry & { clock: ClockState }> => {
+      const checked = checkExpireAccessTokens(input)
+      await this.sync()
+      const scope = accessTokenScope(this.ctx, checked)
+      const ended = await endAccessTokens(this.ctx, scope, this.ctx.clock.nowMs())
+      const clock = this.adjustable ? await this.changing(() => this.moveClock('access-token expiry', (now) => Math.max(now, Date.parse(ended.endedBefore)))) : this.clockState()
+      return { ...ended, clock }
+    },
+  }
+
   readonly users = {
     list: (): Promise<PublicUser[]> => this.afterSync(() => this.runtime.users()),
     /** Adds or replaces a user; `at` (a login or id) names the one to replace, as PUT /users/{user}. The password may be left out to keep it. */
@@ -288,6 +336,17 @@ export class ControlPlane {
     list: (): Promise<AuthServerConfig[]> => this.afterSync(() => this.runtime.authServers()),
     put: (server: AuthServerInput, at?: string): Promise<AuthServerConfig> => this.changing(() => this.runtime.upsertAuthServer(server, at)),
     remove: (id: string): Promise<void> => this.changing(() => this.runtime.removeAuthServer(id)),
+  }
+
+  /** Every authorization server, the org's first when enabled: issuer, discovery document and scopes. */
+  async issuers(): Promise<Array<{ authServer: string; name: string; issuer: string; discovery: string; scopes: string[] }>> {
+    await this.sync()
+    const describe = (authServer: string, name: string) => {
+      const server = this.ctx.servers.resolve(authServer === ORG_SERVER ? undefined : authServer)
+      return { authServer, name, issuer: server.issuer, discovery: `${server.issuer}/.well-known/openid-configuration`, scopes: [...server.scopes] }
+    }
+    const custom = this.runtime.authServers().map((a) => describe(a.id, a.name))
+    return this.ctx.config.org.enabled ? [describe(ORG_SERVER, 'Org authorization server'), ...custom] : custom
   }
 
   readonly keys = {

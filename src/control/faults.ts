@@ -33,6 +33,8 @@ export interface FaultRuleInput {
   times?: number
   /** Fire with this probability (0..1) for every matching request until cleared. */
   probability?: number
+  /** Stop firing this many seconds (mockta's clock) after it was added, and disappear. */
+  seconds?: number
 }
 
 export interface FaultRule {
@@ -43,6 +45,8 @@ export interface FaultRule {
   remaining: number | null
   probability: number
   fired: number
+  /** When a rule added with `seconds` stops (mockta's clock, ISO 8601); absent otherwise. */
+  endsAt?: string
 }
 
 const matchSchema = {
@@ -64,6 +68,7 @@ export const faultRuleSchema = {
     match: matchSchema,
     times: { type: 'integer', minimum: 1, maximum: 1_000_000 },
     probability: { type: 'number', minimum: 0, maximum: 1 },
+    seconds: { type: 'integer', minimum: 1, maximum: 86400 },
     action: {
       type: 'object',
       required: ['type'],
@@ -124,7 +129,8 @@ export function candidateRules(rules: readonly FaultRule[], request: OAuthReques
   return out
 }
 
-export function newFaultRule(input: FaultRuleInput, id: string): FaultRule {
+/** `nowMs`: mockta's clock, from which a rule with `seconds` counts. */
+export function newFaultRule(input: FaultRuleInput, id: string, nowMs = 0): FaultRule {
   if (input.times !== undefined && input.probability !== undefined) throw badRequest('invalid fault rule: give either times or probability, not both')
   return {
     id,
@@ -133,8 +139,12 @@ export function newFaultRule(input: FaultRuleInput, id: string): FaultRule {
     remaining: input.times ?? null,
     probability: input.probability ?? 1,
     fired: 0,
+    ...(input.seconds !== undefined && { endsAt: new Date(nowMs + input.seconds * 1000).toISOString() }),
   }
 }
+
+/** Whether a rule added with `seconds` is over at `nowMs`. */
+export const ruleEnded = (rule: FaultRule, nowMs: number): boolean => rule.endsAt !== undefined && Date.parse(rule.endsAt) <= nowMs
 
 export function ruleMatches(m: FaultMatch, r: OAuthRequestInfo): boolean {
   return (

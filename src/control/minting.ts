@@ -16,7 +16,7 @@ import { checkScopes, parseScope } from '../oauth/scope.js'
 import { lookUpToken } from '../oauth/token-lookup.js'
 import { unverifiedIssuer } from '../oauth/token-signer.js'
 import type { AuthServer } from '../registry/auth-servers.js'
-import { isFamilyLive, type FamilyRecord } from '../store/store.js'
+import { isFamilyLive, isInGrace, type FamilyRecord } from '../store/store.js'
 import { badRequest, ControlError, notFound, validator } from './control-error.js'
 import { ORG_SERVER } from './oauth-request.js'
 
@@ -76,6 +76,11 @@ export interface FamilySummary {
   generation: number
   revokedAt: string | null
   active: boolean
+  /** When idle use ends the family (`null`: no idle limit). */
+  idleDeadline: string | null
+  graceSeconds: number
+  /** Until when the token rotated away last still works (docs/reliability.md § I4); `null` when not in grace. */
+  graceUntil: string | null
 }
 
 export interface EndedToken {
@@ -100,6 +105,9 @@ export function summarizeFamily(f: FamilyRecord, nowMs: number): FamilySummary {
     generation: f.generation,
     revokedAt: f.revokedAtMs === null ? null : iso(f.revokedAtMs),
     active: isFamilyLive(f, nowMs),
+    idleDeadline: f.idleSeconds > 0 ? iso(f.lastUsedMs + f.idleSeconds * 1000) : null,
+    graceSeconds: f.graceSeconds,
+    graceUntil: f.rotatedAtMs !== null && isFamilyLive(f, nowMs) && isInGrace(f, nowMs) ? iso(f.rotatedAtMs + f.graceSeconds * 1000) : null,
   }
 }
 

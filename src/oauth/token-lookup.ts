@@ -37,7 +37,18 @@ export async function lookUpToken(token: string, server: AuthServer, ctx: TokenL
   const [prefix, , familyId] = claims.jti.split('.')
   if (prefix === 'ID') return { kind: 'id_token', payload: claims, active: true }
   if (prefix !== 'AT') return undefined
-  return { kind: 'access_token', payload: claims, familyId, active: await accessTokenLive(claims.jti, familyId, ctx) }
+  return { kind: 'access_token', payload: claims, familyId, active: (await accessTokenLive(claims.jti, familyId, ctx)) && !(await endedByCutoff(claims, ctx)) }
+}
+
+/**
+ * Whether "expire every access token" (of everyone, the token's client or its user) was asked at or
+ * after the token's `iat`; refresh tokens are untouched (docs/dashboard.md).
+ */
+async function endedByCutoff(claims: JWTPayload & { iat?: number }, ctx: TokenLookupContext): Promise<boolean> {
+  const scopes = ['*']
+  if (typeof claims['cid'] === 'string') scopes.push(`client:${claims['cid']}`)
+  if (typeof claims['uid'] === 'string') scopes.push(`user:${claims['uid']}`)
+  return (claims.iat ?? 0) <= (await ctx.store.accessTokensEndedAt(scopes))
 }
 
 /** An access token dies with its family's revocation, or its own; a family mockta no longer knows is gone. */

@@ -25,6 +25,9 @@ export abstract class AuthorizationDelegation implements AuthorizationStore {
   deleteSession(idHash: string): Promise<void> {
     return this.authorization.deleteSession(idHash)
   }
+  listSessionsByUser(userId: string, nowMs: number): Promise<SessionRecord[]> {
+    return this.authorization.listSessionsByUser(userId, nowMs)
+  }
   createTransaction(transaction: TransactionRecord): Promise<void> {
     return this.authorization.createTransaction(transaction)
   }

@@ -66,6 +66,8 @@ export interface AuthorizationStore {
   createSession(session: SessionRecord): Promise<void>
   findSession(idHash: string, nowMs: number): Promise<SessionRecord | undefined>
   deleteSession(idHash: string): Promise<void>
+  /** A user's live sessions (for the control plane; a scan, not a request path). */
+  listSessionsByUser(userId: string, nowMs: number): Promise<SessionRecord[]>
 
   createTransaction(transaction: TransactionRecord): Promise<void>
   findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined>

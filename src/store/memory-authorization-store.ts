@@ -58,6 +58,10 @@ export class MemoryAuthorizationStore implements AuthorizationStore {
     this.sessions.delete(idHash)
   }
 
+  async listSessionsByUser(userId: string, nowMs: number): Promise<SessionRecord[]> {
+    return [...this.sessions.values()].filter((s) => s.userId === userId && nowMs < s.expiresAtMs).map((s) => ({ ...s }))
+  }
+
   async createTransaction(transaction: TransactionRecord): Promise<void> {
     this.transactions.set(transaction.idHash, copyTransaction(transaction))
     // Maps iterate in insertion order: the first key is the oldest form.

@@ -29,6 +29,8 @@ export interface MemoryStoreSnapshot {
   /** Oldest first, likewise. Absent in files saved before the device grant (read as none). */
   deviceAuthorizations?: DeviceAuthorizationRecord[]
   pushedRequests?: PushedRequestRecord[]
+  /** "Expire every access token" cut-offs by scope (store.ts `endAccessTokens`); absent in files saved before they existed. */
+  accessTokenCutoffs?: Array<{ scope: string; atSeconds: number }>
 }
 
 export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
@@ -44,6 +46,8 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
     transactions: Array.from(authorization.transactions.values(), (t) => structuredClone(t)),
     deviceAuthorizations: Array.from(held.grantRecords.held.devices.values(), (d) => structuredClone(d)),
     pushedRequests: Array.from(held.grantRecords.held.pushed.values(), (p) => structuredClone(p)),
+    // Only when there are any: a file without them reads as it did before they existed.
+    ...(held.accessTokenCutoffs.size > 0 && { accessTokenCutoffs: Array.from(held.accessTokenCutoffs, ([scope, atSeconds]) => ({ scope, atSeconds })) }),
   }
 }
 
@@ -68,6 +72,7 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
     grantRecords.userCodes.set(device.userCodeHash, device.deviceCodeHash)
   }
   for (const pushed of snapshot.pushedRequests ?? []) grantRecords.pushed.set(pushed.uriHash, pushed)
+  for (const { scope, atSeconds } of snapshot.accessTokenCutoffs ?? []) held.accessTokenCutoffs.set(scope, atSeconds)
 }
 
 /** The memory store as the state file's `store` section. */
@@ -148,6 +153,7 @@ const snapshotSchema: SchemaObject = {
       properties: { epochSeconds: seconds, tokenSecret: text },
     },
     epochSecondJtis: texts,
+    accessTokenCutoffs: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['scope', 'atSeconds'], properties: { scope: text, atSeconds: seconds } } },
     families: {
       type: 'array',
       items: {

@@ -12,6 +12,8 @@ export class MemoryStore extends GrantDelegation implements Store {
   /** Families and their token hashes, in compact form; records leave it as copies. */
   private readonly families = new FamilyTable(MAX_RETIRED_GENERATIONS)
   private readonly revokedAccessTokens = new Map<string, number>()
+  /** Access-token cut-offs by scope (store.ts `endAccessTokens`): a handful of entries at most. */
+  private readonly accessTokenCutoffs = new Map<string, number>()
   private lastPressureSweepMs = -Infinity
   /** Codes, sessions and sign-in transactions live in their own module; this class only delegates. */
   protected authorization = new MemoryAuthorizationStore()
@@ -35,8 +37,8 @@ export class MemoryStore extends GrantDelegation implements Store {
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
    * (the identity goes back through `identity`, which a fresh store takes as proposed).
    */
-  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; grantRecords: MemoryGrantRecords; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
-    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, grantRecords: this.grantRecords, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
+  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; grantRecords: MemoryGrantRecords; identity: StoreIdentity | undefined; epochSecondJtis: Set<string>; accessTokenCutoffs: Map<string, number> } {
+    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, grantRecords: this.grantRecords, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis, accessTokenCutoffs: this.accessTokenCutoffs }
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -88,6 +90,16 @@ export class MemoryStore extends GrantDelegation implements Store {
     return this.revokedAccessTokens.has(jti)
   }
 
+  async endAccessTokens(scope: string, atSeconds: number): Promise<void> {
+    this.accessTokenCutoffs.set(scope, Math.max(atSeconds, this.accessTokenCutoffs.get(scope) ?? 0))
+    await this.onRevocation?.()
+  }
+
+  async accessTokensEndedAt(scopes: string[]): Promise<number> {
+    if (this.accessTokenCutoffs.size === 0) return 0
+    return Math.max(0, ...scopes.map((s) => this.accessTokenCutoffs.get(s) ?? 0))
+  }
+
   async listFamiliesByUser(userId: string): Promise<FamilyRecord[]> {
     return [...this.families.values()].filter((f) => f.userId === userId).map((f) => f.toRecord())
   }
@@ -102,6 +114,7 @@ export class MemoryStore extends GrantDelegation implements Store {
   async clear(): Promise<void> {
     this.families.clear()
     this.revokedAccessTokens.clear()
+    this.accessTokenCutoffs.clear()
     this.authorization = new MemoryAuthorizationStore()
     this.grantRecords = new MemoryGrantRecords()
     this.ownIdentity = undefined

@@ -121,6 +121,13 @@ export interface Store extends AuthorizationStore, GrantRecordStore {
   /** Remembers a revoked access token until it would have expired anyway. */
   revokeAccessToken(jti: string, expiresAtMs: number): Promise<void>
   isAccessTokenRevoked(jti: string): Promise<boolean>
+  /**
+   * Ends every access token of `scope` (`*`, `client:<id>` or `user:<id>`) issued at or before `atSeconds`
+   * (their `iat`), keeping refresh tokens (docs/dashboard.md). Only ever moves forward.
+   */
+  endAccessTokens(scope: string, atSeconds: number): Promise<void>
+  /** The latest of those cut-offs among `scopes`, 0 when none. */
+  accessTokensEndedAt(scopes: string[]): Promise<number>
   /** Every family of a user the store still remembers (live or ended), oldest first. */
   listFamiliesByUser(userId: string): Promise<FamilyRecord[]>
   /** Ends a family's refresh tokens at `atMs` unless it already ends earlier (its access tokens stay valid). */

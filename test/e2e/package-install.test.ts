@@ -30,7 +30,8 @@ t.test('npm pack → npm install → npx mockta → discovery, a token, a contro
   t.ok(files.includes('fixtures/config.json') && files.includes('schema/mockta.config.schema.json'), 'default configuration and schema')
   t.ok(files.includes('schema/mockta.control.openapi.json'), "the control API's OpenAPI document")
   t.ok(files.includes('cjs/index.cjs') && files.includes('cjs/index.d.cts'), 'the CommonJS entry and its types')
-  const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|cjs\/index\.(cjs|d\.cts)|dist\/.+|fixtures\/.+|schema\/.+)$/.test(f))
+  t.ok(['ui/index.html', 'ui/app.js', 'ui/app.css'].every((f) => files.includes(f)), "the dashboard's page, script and styles")
+  const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|cjs\/index\.(cjs|d\.cts)|dist\/.+|fixtures\/.+|schema\/.+|ui\/.+)$/.test(f))
   t.same(unexpected, [], 'nothing else: no sources, tests or examples')
 
   writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'smoke', private: true, type: 'module' }))

@@ -22,7 +22,7 @@ export const DOCKER_HEALTHCHECK = `node -e "fetch('http://127.0.0.1:'+process.en
 export const PRODUCTION_INSTALL = ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund']
 
 /** What the runtime stage copies in: the two manifests from the checkout, the rest from the build. */
-const IMAGE_FILES = ['package.json', 'package-lock.json', 'dist', 'fixtures', 'schema']
+const IMAGE_FILES = ['package.json', 'package-lock.json', 'dist', 'fixtures', 'schema', 'ui']
 
 const execFileAsync = promisify(execFile)
 
@@ -78,6 +78,8 @@ t.test('production install: npm ci --omit=dev, start, discovery, health check', 
   t.match(await keys.json(), { keys: [{ kty: 'RSA', alg: 'RS256', use: 'sig' }] }, 'the bundled fixture keys load from the image')
 
   t.equal(await healthCheck(port), 0, 'the health check passes against the running image')
+  const dashboard = await fetch(`${base}/__mockta/ui/app.js`)
+  t.equal(dashboard.status, 200, "the image serves the dashboard's script")
 
   server.child.kill('SIGTERM')
   t.same(await server.exit(15_000), { code: 0, signal: null }, 'docker stop (SIGTERM) exits 0')

@@ -1,5 +1,5 @@
 /**
- * The package as `npm run build` makes it (package.json, dist/, cjs/, fixtures/, schema/), built from the
+ * The package as `npm run build` makes it (package.json, dist/, cjs/, fixtures/, schema/, ui/), built from the
  * current sources into a content-addressed directory under node_modules/.cache. Building there rather
  * than into dist/ means parallel test files and other engineers' builds never see a half-written dist/,
  * and a stale dist/ is never what gets tested.
@@ -40,7 +40,7 @@ function filesUnder(dir: string): string[] {
 
 function sourceHash(): string {
   const hash = createHash('sha256').update(String(require('typescript/package.json').version))
-  const files = [...filesUnder(join(repoRoot, 'src')), ...filesUnder(join(repoRoot, 'cjs')), ...filesUnder(join(repoRoot, 'fixtures')), ...filesUnder(join(repoRoot, 'schema'))]
+  const files = [...filesUnder(join(repoRoot, 'src')), ...filesUnder(join(repoRoot, 'cjs')), ...filesUnder(join(repoRoot, 'fixtures')), ...filesUnder(join(repoRoot, 'schema')), ...filesUnder(join(repoRoot, 'ui'))]
   const buildScripts = [join(repoRoot, 'tsconfig.json'), join(repoRoot, 'package.json'), validatorScript, bundleScript]
   for (const file of [...buildScripts, ...files]) {
     hash.update(relative(repoRoot, file)).update('\0').update(readFileSync(file)).update('\0')
@@ -82,6 +82,8 @@ async function build(): Promise<string> {
     cpSync(join(repoRoot, 'cjs'), join(staging, 'cjs'), { recursive: true })
     cpSync(join(repoRoot, 'fixtures'), join(staging, 'fixtures'), { recursive: true })
     cpSync(join(repoRoot, 'schema'), join(staging, 'schema'), { recursive: true })
+    // The dashboard's page, script and styles, read from the package root (routes/control/dashboard.ts).
+    cpSync(join(repoRoot, 'ui'), join(staging, 'ui'), { recursive: true })
     try {
       renameSync(staging, target)
     } catch (err) {

@@ -60,9 +60,10 @@ export function httpControls(baseUrl: string, adminToken?: string): Controls {
     journal: {
       list: (q = {}) => call('GET', `/journal?${new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)]))}`),
       clear: () => call('DELETE', '/journal'),
+      events: (q = {}) => call('GET', `/journal/events?${new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)]))}`),
     },
     mint: (b) => call('POST', '/tokens', b),
-    tokens: { revoke: (b) => call('POST', '/tokens/revoke', b), expire: (b) => call('POST', '/tokens/expire', b) },
+    tokens: { inspect: (b) => call('POST', '/tokens/inspect', b), revoke: (b) => call('POST', '/tokens/revoke', b), expire: (b) => call('POST', '/tokens/expire', b) },
     families: {
       list: (user) => call('GET', `/users/${enc(user)}/families`),
       revoke: (id) => call('POST', `/families/${enc(id)}/revoke`),

@@ -87,6 +87,19 @@ export function authorizationStoreContract(t: Test, makeStore: () => Store | Pro
     await store.deleteSession('sid-hash')
   })
 
+  t.test('listSessionsByUser: the live sessions of one user', async (t) => {
+    const store = await makeStore()
+    await store.createSession(session())
+    await store.createSession(session({ idHash: 'sid-2', expiresAtMs: T0 + 60 * SECOND }))
+    await store.createSession(session({ idHash: 'sid-bob', userId: '00ubob00000000000002' }))
+    const ids = async (nowMs: number) => (await store.listSessionsByUser('00ualice000000000001', nowMs)).map((s) => s.idHash).sort()
+    t.strictSame(await ids(T0), ['sid-2', 'sid-hash'])
+    t.strictSame(await ids(T0 + 60 * SECOND), ['sid-hash'], 'an expired one is not listed')
+    await store.deleteSession('sid-hash')
+    t.strictSame(await ids(T0), ['sid-2'])
+    t.strictSame(await store.listSessionsByUser('00unobody', T0), [])
+  })
+
   t.test('transactions: found until taken or expired; taken once, even in a burst', async (t) => {
     const store = await makeStore()
     await store.createTransaction(transaction())

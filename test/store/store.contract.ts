@@ -211,6 +211,22 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.equal(await store.isAccessTokenRevoked('AT.two'), false)
   })
 
+  t.test('endAccessTokens / accessTokensEndedAt: the latest cut-off among the scopes asked, only forward', async (t) => {
+    const store = await makeStore(ROOMY)
+    t.equal(await store.accessTokensEndedAt(['*', 'client:web-app']), 0, 'none yet')
+    await store.endAccessTokens('client:web-app', 1000)
+    await store.endAccessTokens('user:00u1', 2000)
+    t.equal(await store.accessTokensEndedAt(['*', 'client:web-app']), 1000)
+    t.equal(await store.accessTokensEndedAt(['*', 'client:web-app', 'user:00u1']), 2000)
+    t.equal(await store.accessTokensEndedAt(['*', 'client:spa-app']), 0)
+    await store.endAccessTokens('client:web-app', 500)
+    t.equal(await store.accessTokensEndedAt(['client:web-app']), 1000, 'an earlier cut-off changes nothing')
+    await store.endAccessTokens('*', 3000)
+    t.equal(await store.accessTokensEndedAt(['*', 'client:spa-app']), 3000)
+    await store.clear()
+    t.equal(await store.accessTokensEndedAt(['*', 'client:web-app', 'user:00u1']), 0, 'cleared')
+  })
+
   t.test('at capacity: createFamily is refused, existing families keep working', async (t) => {
     const store = await withFamily(t, {}, { maxFamilies: 2 })
     t.equal(await store.createFamily(familyRecord({ id: 'oarfamilyB0000000001', currentHash: 'hash-B1' })), true)

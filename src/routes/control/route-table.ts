@@ -4,6 +4,7 @@ import { faultRuleSchema } from '../../control/faults.js'
 import { journalQuerySchema } from '../../control/journal.js'
 import { mintSchema } from '../../control/minting.js'
 import { deviceApprovalSchema } from '../../control/device-control.js'
+import { expireAccessTokensSchema } from '../../control/sessions.js'
 
 export interface ControlInput {
   params: Record<string, string>
@@ -41,6 +42,7 @@ export const controlRoutes: readonly ControlRoute[] = [
   { method: 'DELETE', url: '/faults/{id}', tag: 'faults', summary: 'Remove one fault rule', handle: (c, i) => c.faults.remove(i.params['id'] as string) },
 
   { method: 'GET', url: '/journal', tag: 'journal', summary: 'Journal entries, oldest first', query: journalQuerySchema, handle: (c, i) => c.journal.list(numbers(i.query) as never) },
+  { method: 'GET', url: '/journal/events', tag: 'journal', summary: 'Journal entries newest first, each with its Okta System Log event type (`eventType`)', query: journalQuerySchema, handle: (c, i) => c.journal.events(numbers(i.query) as never) },
   { method: 'DELETE', url: '/journal', tag: 'journal', summary: 'Clear the journal', handle: (c) => c.journal.clear() },
 
   { method: 'POST', url: '/tokens', tag: 'tokens', summary: 'Mint an Okta token response without a sign-in', body: mintSchema, handle: (c, i) => c.mint(i.body as never) },
@@ -48,6 +50,11 @@ export const controlRoutes: readonly ControlRoute[] = [
   { method: 'POST', url: '/tokens/expire', tag: 'tokens', summary: 'Expire an access token, or the family of a refresh token, now', body: tokenSchema, handle: (c, i) => c.tokens.expire(i.body as never) },
   { method: 'POST', url: '/device/{userCode}/approve', tag: 'tokens', summary: "Approve a device's user code as a user (login or id), as the activation page would", body: deviceApprovalSchema, handle: (c, i) => c.devices.approve(i.params['userCode'] as string, i.body as never) },
   { method: 'POST', url: '/device/{userCode}/deny', tag: 'tokens', summary: "Deny a device's user code, as the activation page would", handle: (c, i) => c.devices.deny(i.params['userCode'] as string) },
+  { method: 'POST', url: '/tokens/inspect', tag: 'tokens', summary: "A token's header, claims, signing key and status by mockta's clock (no client authentication; a refresh token shows its family)", body: tokenSchema, handle: (c, i) => c.tokens.inspect(i.body as never) },
+  { method: 'POST', url: '/access-tokens/expire', tag: 'tokens', summary: 'End every access token of `clientId`, of `user`, or (neither) of everyone issued until now; refresh tokens keep working', body: expireAccessTokensSchema, handle: (c, i) => c.accessTokens.expire(i.body as never) },
+  { method: 'GET', url: '/users/{user}/sessions', tag: 'tokens', summary: "A user's live browser sessions (login or id)", handle: (c, i) => c.sessions.list(i.params['user'] as string) },
+  { method: 'DELETE', url: '/users/{user}/sessions', tag: 'tokens', summary: "End every browser session of a user (they must sign in again)", handle: (c, i) => c.sessions.end(i.params['user'] as string) },
+  { method: 'DELETE', url: '/users/{user}/sessions/{id}', tag: 'tokens', summary: 'End one browser session (`id` as listed)', handle: (c, i) => c.sessions.end(i.params['user'] as string, i.params['id'] as string) },
   { method: 'GET', url: '/users/{user}/families', tag: 'tokens', summary: "A user's refresh-token families (login or id)", handle: (c, i) => c.families.list(i.params['user'] as string) },
   { method: 'POST', url: '/families/{id}/revoke', tag: 'tokens', summary: 'Revoke a family: its refresh token and every access token issued in it', handle: (c, i) => c.families.revoke(i.params['id'] as string) },
   { method: 'POST', url: '/families/{id}/expire', tag: 'tokens', summary: "End a family's refresh tokens now", handle: (c, i) => c.families.expire(i.params['id'] as string) },
@@ -65,6 +72,7 @@ export const controlRoutes: readonly ControlRoute[] = [
   { method: 'PUT', url: '/authorization-servers/{id}', tag: 'data', summary: 'Add or replace the custom authorization server with this id', body: 'authorizationServer', handle: (c, i) => c.authServers.put(i.body as never, i.params['id'] as string) },
   { method: 'DELETE', url: '/authorization-servers/{id}', tag: 'data', summary: 'Remove a custom authorization server', handle: (c, i) => c.authServers.remove(i.params['id'] as string) },
 
+  { method: 'GET', url: '/issuers', tag: 'data', summary: 'Every authorization server (`org` first when enabled) with its issuer, discovery URL and scopes', handle: (c) => c.issuers() },
   { method: 'GET', url: '/keys/{authServer}', tag: 'keys', summary: 'Active, next and published kids (`org` = the org server)', handle: (c, i) => c.keys.get(i.params['authServer'] as string) },
   { method: 'POST', url: '/keys/{authServer}/next', tag: 'keys', summary: 'Generate and publish the next key', handle: (c, i) => c.keys.publishNext(i.params['authServer'] as string) },
   { method: 'POST', url: '/keys/{authServer}/promote', tag: 'keys', summary: 'Sign new tokens with the next key', handle: (c, i) => c.keys.promote(i.params['authServer'] as string) },

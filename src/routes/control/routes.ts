@@ -18,6 +18,8 @@ import { crossSiteReason } from '../../http/cross-site.js'
 import { sendOAuthError } from '../../http/error-handler.js'
 import { HostAllowlist } from '../../http/host-allowlist.js'
 import { StoreUnavailableError } from '../../store/store-unavailable.js'
+import { readCookie } from '../../http/cookies.js'
+import { ADMIN_COOKIE, dashboardRoutes, sendTokenPage, type DashboardRouteConfig } from './dashboard.js'
 import { controlRoutes, type ControlRoute } from './route-table.js'
 import { openApiDocument } from './openapi.js'
 
@@ -55,14 +57,18 @@ export async function registerControlApi(app: FastifyInstance, control: ControlP
         // Points at the API's description, so a wrong path is not a dead end.
         sendControlError(reply, new ControlError(404, `no control endpoint ${req.method} ${req.url.split('?', 1)[0]}; the control API is described at GET ${CONTROL_PREFIX}/openapi.json`))
       })
-      api.addHook('onRequest', (req, _reply, done) => {
+      api.addHook('onRequest', (req, reply, done) => {
         try {
           refuseForeign(req, hosts)
-          authorize(req, access)
+          const config = req.routeOptions.config as DashboardRouteConfig | undefined
+          if (config?.signIn !== true) authorize(req, access)
           requireJson(req)
           done()
         } catch (err) {
-          done(err as ControlError)
+          // The dashboard's pages, opened without the admin token, ask for it instead (docs/dashboard.md).
+          const config = req.routeOptions.config as DashboardRouteConfig | undefined
+          if (err instanceof ControlError && err.statusCode === 401 && config?.page === true) sendTokenPage(req, reply)
+          else done(err as ControlError)
         }
       })
 
@@ -70,6 +76,7 @@ export async function registerControlApi(app: FastifyInstance, control: ControlP
       let document: string | undefined
       api.get('/openapi.json', async (_req, reply) => reply.type('application/json').send((document ??= JSON.stringify(openApiDocument(CONTROL_PREFIX)))))
       for (const route of controlRoutes) addRoute(api, control, route)
+      await api.register(dashboardRoutes, { access, secure: baseUrl.startsWith('https:') })
     },
     { prefix: CONTROL_PREFIX },
   )
@@ -127,11 +134,29 @@ function authorize(req: FastifyRequest, access: ControlConfig): void {
   if (access.adminToken !== undefined) {
     const header = req.headers.authorization
     const presented = header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined
-    if (!safeEqual(presented, access.adminToken)) throw new ControlError(401, 'the control API needs Authorization: Bearer <MOCKTA_ADMIN_TOKEN>')
+    // The dashboard's cookie (docs/dashboard.md) stands in for the header, for its own origin only.
+    const cookie = presented === undefined ? readCookie(req, ADMIN_COOKIE) : undefined
+    if (!safeEqual(presented ?? cookie, access.adminToken)) throw new ControlError(401, 'the control API needs Authorization: Bearer <MOCKTA_ADMIN_TOKEN>')
+    if (cookie !== undefined) requireOwnOrigin(req)
     return
   }
   if (!access.trustNetwork && !isLoopback(req.socket.localAddress)) {
     throw new ControlError(403, 'the control API is served on loopback only unless MOCKTA_ADMIN_TOKEN or MOCKTA_TRUST_NETWORK is set')
+  }
+}
+
+/**
+ * A browser attaches a cookie to whatever a page makes it send, so a write authorised by the admin
+ * cookie must also say it comes from the dashboard itself: an `Origin` of the request's own origin,
+ * which browsers send with every fetch that is not a GET and which no other page can set (RFC 6454 §7).
+ * With SameSite=Strict and JSON-only writes this is the third lock; any of them alone would do.
+ */
+function requireOwnOrigin(req: FastifyRequest): void {
+  if (READS.has(req.method)) return
+  const origin = req.headers.origin
+  const host = origin !== undefined && URL.canParse(origin) ? new URL(origin).host : undefined
+  if (host === undefined || host !== req.headers.host?.toLowerCase()) {
+    throw new ControlError(403, 'a control request authorised by the dashboard cookie must come from the dashboard page (Origin of this server); other callers send Authorization: Bearer')
   }
 }
 

@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js'
 import { MAX_TRANSACTIONS, type AuthorizationCodeRecord, type AuthorizationStore, type CodeGrantRecord, type CodeRedemption, type SessionRecord, type TransactionRecord } from '../authorization-store.js'
 import { unavailableOnFailure } from './connection.js'
 import { ttlMs } from './lua-library.js'
-import { storeNamespace } from './redis-keys.js'
+import { globEscape, storeNamespace } from './redis-keys.js'
 import type { RunScript } from './redis-scripts.js'
 
 export class RedisAuthorizationStore implements AuthorizationStore {
@@ -49,6 +49,24 @@ export class RedisAuthorizationStore implements AuthorizationStore {
 
   async deleteSession(idHash: string): Promise<void> {
     await unavailableOnFailure(this.run('takeRecord', 's', idHash))
+  }
+
+  /** SCAN over the session records: the control plane's view, never on a request path. */
+  async listSessionsByUser(userId: string, nowMs: number): Promise<SessionRecord[]> {
+    const out: SessionRecord[] = []
+    const keys = this.redis.scanStream({ match: `${globEscape(this.ns)}s:*`, count: 500 })
+    await unavailableOnFailure(
+      (async () => {
+        for await (const batch of keys as AsyncIterable<string[]>) {
+          if (batch.length === 0) continue
+          for (const value of await this.redis.mget(...batch)) {
+            const s = value === null ? undefined : (JSON.parse(value) as SessionRecord)
+            if (s && s.userId === userId && nowMs < s.expiresAtMs) out.push(s)
+          }
+        }
+      })(),
+    )
+    return out
   }
 
   async createTransaction(transaction: TransactionRecord): Promise<void> {

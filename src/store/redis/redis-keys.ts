@@ -19,6 +19,7 @@
  *   dv:, uc:, p:, expiry:<dv|p>    device authorizations, user codes and pushed requests (grant-record-scripts.ts)
  *   identity            string the store identity (JSON)
  *   epoch-jtis          set    JWT ids issued in the identity's epoch second
+ *   access-cutoffs      hash   scope (`*`, `client:<id>`, `user:<id>`) -> access tokens issued at or before this second are ended
  */
 
 /** One-letter kinds of the records indexed by expiry. */

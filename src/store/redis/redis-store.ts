@@ -96,6 +96,18 @@ export class RedisStore extends GrantDelegation implements Store {
     return (await unavailableOnFailure(this.redis.exists(`${this.ns}a:${jti}`))) === 1
   }
 
+  /** One hash, `access-cutoffs`, field per scope; HSET after HGET is fine: only the control plane writes it, and it only moves forward. */
+  async endAccessTokens(scope: string, atSeconds: number): Promise<void> {
+    const key = `${this.ns}access-cutoffs`
+    const current = Number((await unavailableOnFailure(this.redis.hget(key, scope))) ?? 0)
+    if (atSeconds > current) await unavailableOnFailure(this.redis.hset(key, scope, String(atSeconds)))
+  }
+
+  async accessTokensEndedAt(scopes: string[]): Promise<number> {
+    const values = await unavailableOnFailure(this.redis.hmget(`${this.ns}access-cutoffs`, ...scopes))
+    return Math.max(0, ...values.map((v) => Number(v ?? 0)))
+  }
+
   async listFamiliesByUser(userId: string): Promise<FamilyRecord[]> {
     const replies = (await this.call('listByUser', userId)) as string[][]
     return replies.map((h) => familyFromHash(h)!)
