@@ -3,7 +3,8 @@
  * (store/state-file.ts). Everything the store remembers goes in, so a restored store answers every
  * call as the saved one would have: families with their current, grace-period and retired token
  * hashes, revoked access tokens, codes with their redemption state (a replay after the restart is
- * still detected), sessions, pending sign-in forms, and the identity with its epoch-second jtis.
+ * still detected), sessions, pending sign-in forms, Identity Engine interactions with the lock-out
+ * counts, and the identity with its epoch-second jtis.
  * Only hashes of handed-out values are kept, never the values themselves; the token secret is kept,
  * so rotated refresh tokens derive the same successors after the restart.
  */
@@ -11,6 +12,7 @@ import type { SchemaObject } from 'ajv'
 import { MemoryStore } from './memory-store.js'
 import type { CodeEntry } from './memory-authorization-store.js'
 import type { SessionRecord, TransactionRecord } from './authorization-store.js'
+import type { InteractionRecord } from './interaction-store.js'
 import { StateDataError, stateValidator, type StateSection } from './state-file.js'
 import { MAX_RETIRED_GENERATIONS, type FamilyRecord, type Store, type StoreIdentity } from './store.js'
 
@@ -25,6 +27,9 @@ export interface MemoryStoreSnapshot {
   sessions: SessionRecord[]
   /** Oldest first: the order decides which form goes first when there are too many. */
   transactions: TransactionRecord[]
+  /** Absent in files saved before the Identity Engine: none. */
+  interactions?: InteractionRecord[]
+  signInFailures?: Array<{ userId: string; count: number }>
 }
 
 export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
@@ -38,6 +43,8 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
     codes: Array.from(authorization.codes.values(), (e) => structuredClone(e)),
     sessions: Array.from(authorization.sessions.values(), (s) => ({ ...s })),
     transactions: Array.from(authorization.transactions.values(), (t) => structuredClone(t)),
+    interactions: Array.from(held.interactions.held.interactions.values(), (i) => structuredClone(i)),
+    signInFailures: Array.from(held.interactions.held.failures, ([userId, count]) => ({ userId, count })),
   }
 }
 
@@ -56,6 +63,8 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   for (const entry of snapshot.codes) authorization.codes.set(entry.code.hash, entry)
   for (const session of snapshot.sessions) authorization.sessions.set(session.idHash, session)
   for (const transaction of snapshot.transactions) authorization.transactions.set(transaction.idHash, transaction)
+  for (const interaction of snapshot.interactions ?? []) held.interactions.put(interaction)
+  for (const { userId, count } of snapshot.signInFailures ?? []) held.interactions.held.failures.set(userId, count)
 }
 
 /** The memory store as the state file's `store` section. */
@@ -91,6 +100,37 @@ const ms = { type: 'number', minimum: 0 } as const
 const nullableMs = { type: 'number', minimum: 0, nullable: true } as const
 const seconds = { type: 'integer', minimum: 0 } as const
 const texts = { type: 'array', items: text } as const
+const nullableSeconds = { type: 'integer', minimum: 0, nullable: true } as const
+
+/** interaction-store.ts InteractionRecord. */
+const interactionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'handleHash', 'clientId', 'authServerId', 'redirectUri', 'scopes', 'state', 'nonce', 'codeChallenge', 'step', 'version', 'stateGeneration',
+    'stateHandleHash', 'userId', 'amr', 'authTime', 'codeHash', 'codeExpiresAtMs', 'expiresAtMs',
+  ],
+  properties: {
+    handleHash: text,
+    clientId: text,
+    authServerId: nullableText,
+    redirectUri: text,
+    scopes: texts,
+    state: { type: 'string' },
+    nonce: { type: 'string', nullable: true },
+    codeChallenge: text,
+    step: { type: 'string', enum: ['IDENTIFY', 'CHALLENGE_PASSWORD', 'SUCCESS'] },
+    version: seconds,
+    stateGeneration: seconds,
+    stateHandleHash: text,
+    userId: nullableText,
+    amr: texts,
+    authTime: nullableSeconds,
+    codeHash: nullableText,
+    codeExpiresAtMs: nullableMs,
+    expiresAtMs: ms,
+  },
+} as const
 
 /**
  * The store section's shape, strictly: every property required, nothing unknown (a hand-edited file is
@@ -190,6 +230,11 @@ const snapshotSchema: SchemaObject = {
         required: ['idHash', 'userId', 'authTime', 'expiresAtMs'],
         properties: { idHash: text, userId: text, authTime: seconds, expiresAtMs: ms },
       },
+    },
+    interactions: { type: 'array', items: interactionSchema },
+    signInFailures: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['userId', 'count'], properties: { userId: text, count: { type: 'integer', minimum: 1 } } },
     },
     transactions: {
       type: 'array',

@@ -1,6 +1,7 @@
 /** The in-process Store: Maps, with every decision made synchronously so no request can interleave. */
 import { FamilyTable } from './family-table.js'
 import { MemoryAuthorizationStore } from './memory-authorization-store.js'
+import { MemoryInteractionStore } from './memory-interaction-store.js'
 import { AuthorizationDelegation } from './authorization-delegation.js'
 import { MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
 
@@ -14,6 +15,7 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   private lastPressureSweepMs = -Infinity
   /** Codes, sessions and sign-in transactions live in their own module; this class only delegates. */
   protected authorization = new MemoryAuthorizationStore()
+  protected interactions = new MemoryInteractionStore()
   private ownIdentity: StoreIdentity | undefined
   /**
    * Awaited after every change that ends tokens (a revocation, reuse detection, an expiry, a reset):
@@ -32,8 +34,8 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
    * (the identity goes back through `identity`, which a fresh store takes as proposed).
    */
-  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
-    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
+  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; interactions: MemoryInteractionStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
+    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, interactions: this.interactions, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -96,6 +98,7 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
     this.families.clear()
     this.revokedAccessTokens.clear()
     this.authorization = new MemoryAuthorizationStore()
+    this.interactions = new MemoryInteractionStore()
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()
     await this.onRevocation?.()
@@ -115,7 +118,7 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   }
 
   async sweep(nowMs: number): Promise<number> {
-    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs)
+    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs) + this.interactions.sweep(nowMs)
   }
 
   async stats(): Promise<StoreStats> {

@@ -5,6 +5,7 @@
  */
 import type { RotationPolicy } from '../config/types.js'
 import type { AuthorizationStore } from './authorization-store.js'
+import type { InteractionStore } from './interaction-store.js'
 
 // Limits every Store keeps alike (memory and Redis), so the two answer the same.
 
@@ -90,8 +91,8 @@ export interface StoreStats {
   revokedAccessTokens: number
 }
 
-/** Authorization records (codes, sessions, transactions) are declared in authorization-store.ts. */
-export interface Store extends AuthorizationStore {
+/** Authorization records (codes, sessions, transactions) are declared in authorization-store.ts, interactions in interaction-store.ts. */
+export interface Store extends AuthorizationStore, InteractionStore {
   /** Adds a new family; `false` when the store is at capacity (new grants are refused). */
   createFamily(family: FamilyRecord): Promise<boolean>
   /** A snapshot of the family a token hash belongs to, whatever its state. */

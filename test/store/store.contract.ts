@@ -6,6 +6,7 @@
 import type { Test } from 'tap'
 import type { FamilyRecord, RefreshRequest, Store } from '../../src/store/store.js'
 import { authorizationStoreContract } from './authorization-store.contract.js'
+import { interactionStoreContract } from './interaction-store.contract.js'
 
 export interface StoreOptions {
   /** Live families at most (config `store.maxFamilies`). */
@@ -332,4 +333,5 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.equal(await store.isEpochSecondJti('AT.one'), false, 'the old epoch second is forgotten')
   })
   authorizationStoreContract(t, () => makeStore(ROOMY))
+  interactionStoreContract(t, () => makeStore(ROOMY))
 }

@@ -23,6 +23,7 @@ import { TTL_MARGIN_MS } from './lua-library.js'
 import { globEscape, storeNamespace } from './redis-keys.js'
 import { defineScripts, type RunScript } from './redis-scripts.js'
 import { RedisAuthorizationStore } from './redis-authorization-store.js'
+import { RedisInteractionStore } from './redis-interaction-store.js'
 
 export interface RedisStoreOptions {
   keyPrefix: string
@@ -45,6 +46,7 @@ export class RedisStore extends AuthorizationDelegation implements Store {
   private readonly run: RunScript
   private readonly clock: Clock
   protected readonly authorization: RedisAuthorizationStore
+  protected readonly interactions: RedisInteractionStore
 
   constructor(
     private readonly redis: Redis,
@@ -55,6 +57,7 @@ export class RedisStore extends AuthorizationDelegation implements Store {
     this.run = defineScripts(redis, this.ns)
     this.clock = options.clock ?? new SystemClock()
     this.authorization = new RedisAuthorizationStore(redis, this.run, options.keyPrefix, this.clock)
+    this.interactions = new RedisInteractionStore(redis, this.run, options.keyPrefix, this.clock)
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
