@@ -24,6 +24,7 @@ import { Users } from './registry/users.js'
 import { authorizeRoutes } from './routes/authorize.js'
 import { discoveryRoutes } from './routes/discovery.js'
 import { healthRoutes } from './routes/health.js'
+import { idxRoutes } from './routes/idx.js'
 import { introspectRoutes } from './routes/introspect.js'
 import { keysRoutes } from './routes/keys.js'
 import { logoutRoutes } from './routes/logout.js'
@@ -138,6 +139,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   browserSignInRoutes(app, ctx)
   userinfoRoutes(app, ctx)
   logoutRoutes(app, ctx)
+  await app.register(idxRoutes, { ctx })
   healthRoutes(app, redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth)
   const outages = redis && logOutages(redis, app.log)
 

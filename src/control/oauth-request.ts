@@ -7,8 +7,9 @@ import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
 import { basicCredentials } from '../oauth/basic-credentials.js'
 
-export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout'
-export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout']
+/** `interact` is `/v1/interact`; `idx` every `/idp/idx/*` call, told apart by `remediation` (docs/identity-engine.md). */
+export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout' | 'interact' | 'idx'
+export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout', 'interact', 'idx']
 
 /** The methods each endpoint serves; its other methods get a 405 and are not its requests. */
 const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
@@ -20,6 +21,8 @@ const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
   authorize: ['GET', 'HEAD', 'POST'],
   userinfo: ['GET', 'HEAD', 'POST'],
   logout: ['GET', 'HEAD', 'POST'],
+  interact: ['POST'],
+  idx: ['POST'],
 }
 
 /** `org` names Okta's org authorization server wherever the control plane takes a server id. */
@@ -37,13 +40,18 @@ export interface OAuthRequestInfo {
   username: string | undefined
   /** First 8 hex digits of SHA-256 of the presented token or refresh token: enough to correlate, useless to replay. */
   tokenFingerprint: string | undefined
+  /** An IDX call's remediation or action, from its path (`introspect`, `identify`, `challenge/answer`, `cancel`, …). */
+  remediation: string | undefined
 }
+
+/** The IDX API's path prefix; its calls are on the origin, whatever the authorization server. */
+export const IDX_PREFIX = '/idp/idx/'
 
 /** The endpoint a request is for, from its route's URL pattern and its method; undefined for anything else. */
 export function endpointOf(routeUrl: string | undefined, method: string): OAuthEndpoint | undefined {
   if (routeUrl === undefined) return undefined
-  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys|authorize|userinfo|logout)$/.exec(routeUrl)
-  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : (match?.[1] as OAuthEndpoint | undefined)
+  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys|authorize|userinfo|logout|interact)$/.exec(routeUrl)
+  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : routeUrl.startsWith(IDX_PREFIX) ? 'idx' : (match?.[1] as OAuthEndpoint | undefined)
   return endpoint !== undefined && SERVED_METHODS[endpoint].includes(method) ? endpoint : undefined
 }
 
@@ -83,7 +91,16 @@ export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoin
     clientId,
     authMethod,
     scopesRequested: scope === undefined ? undefined : scope.split(' ').filter((s) => s !== ''),
-    username: field(body, 'username'),
+    // An IDX identify names the user `identifier`; its passwords (`credentials`) are never read.
+    username: field(body, 'username') ?? (endpoint === 'idx' ? field(body, 'identifier') : undefined),
     tokenFingerprint: token === undefined ? undefined : fingerprint(token),
+    remediation: endpoint === 'idx' ? remediationOf(req.url) : undefined,
   }
+}
+
+/** `/idp/idx/challenge/answer?x` → `challenge/answer`; only the known path characters, so nothing odd reaches the journal. */
+function remediationOf(url: string): string | undefined {
+  const path = url.split('?', 1)[0] as string
+  const rest = path.startsWith(IDX_PREFIX) ? path.slice(IDX_PREFIX.length) : ''
+  return /^[a-z]+(?:\/[a-z]+)?$/.test(rest) ? rest : undefined
 }
