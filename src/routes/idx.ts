@@ -68,6 +68,11 @@ async function idxApi(api: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<
     // The store being down and anything unexpected: the OAuth endpoints' answer (503 or server_error).
     return oauthErrors(err, req, reply)
   })
+  // Okta's content type as Okta writes it: Fastify would quote the version and add a charset.
+  api.addHook('onSend', (_req, reply, payload, done) => {
+    reply.header('content-type', ION_JSON)
+    done(null, payload)
+  })
   api.setNotFoundHandler((_req, reply) => send(reply, 404, terminalResponse([IDX_MESSAGES.notFound])))
 
   const route = (path: string, handle: (input: Input) => Promise<IdxAnswer>): void => {
@@ -93,5 +98,5 @@ async function idxApi(api: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<
 }
 
 function send(reply: FastifyReply, status: number, body: IdxBody): FastifyReply {
-  return reply.code(status).type(ION_JSON).send(body)
+  return reply.code(status).header('content-type', ION_JSON).send(body)
 }
