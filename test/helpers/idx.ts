@@ -1,5 +1,6 @@
 /** The Interaction Code flow driven by app.inject: /v1/interact, the IDX API and the interaction_code grant. */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { Test } from 'tap'
 import { pkcePair, SPA } from './authorize.js'
 import { ALICE, FORM, form } from './app.js'
 
@@ -65,3 +66,14 @@ export function redeem(app: FastifyInstance, params: Record<string, string>, opt
 
 export const messageKeys = (res: LightMyRequestResponse): string[] =>
   (((res.json() as { messages?: { value?: Array<{ i18n: { key: string } }> } }).messages?.value) ?? []).map((m) => m.i18n.key)
+
+/** Ten identifies with the right password on one stateHandle at once. */
+export async function racingIdentifies(t: Test, app: FastifyInstance): Promise<void> {
+  const { stateHandle } = await startInteraction(app)
+  const answers = await Promise.all(Array.from({ length: 10 }, () => identifyWithPassword(app, stateHandle)))
+  const codes = answers.map((r) => interactionCodeOf(r.json() as Record<string, unknown>)).filter((c) => c !== undefined)
+  t.equal(answers.filter((r) => r.statusCode === 200).length, 1, 'exactly one proceed wins')
+  t.equal(new Set(codes).size, 1, 'one interaction code (a loser is shown the current state: that success)')
+  t.ok(answers.every((r) => r.statusCode === 200 || r.statusCode === 400), 'the others: 400, never a 5xx')
+}
+

@@ -4,10 +4,9 @@
  * (lock-out, user status, expiry on mockta's clock), and bad input answered with an IDX body,
  * never a 5xx and never repeating what was sent.
  */
-import t, { type Test } from 'tap'
-import type { FastifyInstance } from 'fastify'
+import t from 'tap'
 import { ALICE, BOB, buildTestApp } from '../helpers/app.js'
-import { idxCall, identifyWithPassword, interactionCodeOf, ION, messageKeys, startInteraction } from '../helpers/idx.js'
+import { idxCall, identifyWithPassword, interactionCodeOf, ION, messageKeys, racingIdentifies, startInteraction } from '../helpers/idx.js'
 
 type Body = Record<string, any>
 const remediationNames = (body: Body): string[] => (body['remediation']?.value ?? []).map((r: Body) => r['name'])
@@ -194,18 +193,8 @@ t.test('bad input: always an IDX body with Okta’s message, never a 5xx, nothin
   t.strictSame(messageKeys(tooBig), ['errors.E0000020'])
 })
 
-async function racingIdentifies(t: Test, app: FastifyInstance): Promise<void> {
-  const { stateHandle } = await startInteraction(app)
-  const answers = await Promise.all(Array.from({ length: 10 }, () => identifyWithPassword(app, stateHandle)))
-  const codes = answers.map((r) => interactionCodeOf(r.json() as Body)).filter((c) => c !== undefined)
-  t.equal(answers.filter((r) => r.statusCode === 200).length, 1, 'exactly one proceed wins')
-  t.equal(new Set(codes).size, 1, 'one interaction code (a loser is shown the current state: that success)')
-  t.ok(answers.every((r) => r.statusCode === 200 || r.statusCode === 400), 'the others: 400, never a 5xx')
-}
-
 t.test('concurrent proceeds on one stateHandle: exactly one wins (memory store)', async (t) => {
   const { app } = await buildTestApp(t, oneStep())
   await racingIdentifies(t, app)
 })
 
-export { racingIdentifies }
