@@ -98,9 +98,11 @@ export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoin
   }
 }
 
-/** `/idp/idx/challenge/answer?x` → `challenge/answer`; only the known path characters, so nothing odd reaches the journal. */
+/** `/idp/idx/challenge/answer?x` → `challenge/answer`; lower-case letters and slashes only, so nothing odd reaches the journal. */
 function remediationOf(url: string): string | undefined {
   const path = url.split('?', 1)[0] as string
   const rest = path.startsWith(IDX_PREFIX) ? path.slice(IDX_PREFIX.length) : ''
-  return /^[a-z]+(?:\/[a-z]+)?$/.test(rest) ? rest : undefined
+  if (rest === '' || rest.length > 64) return undefined
+  for (const c of rest) if (c !== '/' && (c < 'a' || c > 'z')) return undefined
+  return rest
 }

@@ -35,8 +35,8 @@ const STEPS: Record<string, (ctx: AppContext, tx: Transaction, input: Input) => 
 
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
-/** JSON, with or without Okta's `okta-version` parameter, as `application/json` or `application/ion+json`. */
-const IDX_CONTENT_TYPE = /^application\/(?:ion\+)?json(?:\s*;.*)?$/i
+/** JSON as `application/json` or `application/ion+json`; Fastify matches the media type, so `; okta-version=1.0.0` may follow. */
+const IDX_CONTENT_TYPES = ['application/json', 'application/ion+json']
 
 export async function idxRoutes(app: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<void> {
   endpoint(app, ['POST'], '/v1/interact', { config: { noStore: true } }, async (req) => {
@@ -52,7 +52,7 @@ export async function idxRoutes(app: FastifyInstance, { ctx }: IdxRoutesOptions)
 async function idxApi(api: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<void> {
   // Only JSON bodies here (the form parser of the OAuth endpoints does not apply).
   api.removeAllContentTypeParsers()
-  api.addContentTypeParser(IDX_CONTENT_TYPE, { parseAs: 'string', bodyLimit: ctx.config.limits.bodyLimitBytes }, (_req, body, done) => {
+  api.addContentTypeParser(IDX_CONTENT_TYPES, { parseAs: 'string', bodyLimit: ctx.config.limits.bodyLimitBytes }, (_req, body, done) => {
     try {
       done(null, JSON.parse(body as string))
     } catch {
