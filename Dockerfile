@@ -28,7 +28,7 @@ COPY --from=build /app/schema ./schema
 # Without MOCKTA_BASE_URL the issuers are http://localhost:PORT/…, right for a browser on the host with
 # -p 8080:8080; on a docker network set MOCKTA_BASE_URL to the origin browser and containers share.
 ENV HOST=0.0.0.0 PORT=8080 NODE_ENV=production
-# Where a volume for the state file mounts (README "State file"): a named volume created over it takes
+# Where a volume for the state file mounts (docs/refresh-tokens.md, "State file"): a named volume created over it takes
 # its owner, so mockta, running as node, can write there.
 RUN mkdir /data && chown node:node /data
 USER node

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * `npm run bench` (issue 7): mockta side by side with oauth2-mock-server, oidc-provider and a
+ * `npm run bench` (docs/bench.md): mockta side by side with oauth2-mock-server, oidc-provider and a
  * "ceiling" (bare Fastify doing only a refresh's two RS256 signatures with jose). Each target runs as
  * its own process on 127.0.0.1 and is driven by the same autocannon load for a bounded time per
  * scenario; then start-up time and RSS at rest against a bare Fastify hello-world; then bytes per
- * live refresh family. Prints tables and the issue's target ratios, and writes the same as JSON to
+ * live refresh family. Prints tables and the target ratios, and writes the same as JSON to
  * bench-results/bench-<time>.json. Target servers live in scripts/bench/.
  *
  * Environment: BENCH_SECONDS (default 10 per scenario), BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS
@@ -264,7 +264,7 @@ async function main() {
     console.log('  Each further rotation adds one remembered hash (up to 1000 per family, for reuse detection).')
   }
   const goals = targetRatios({ rows, startups, memory, bound })
-  console.log(`\ntargets (issue 7), ratios from this run only:\n${goalsTable(goals)}\n`)
+  console.log(`\ntargets (docs/bench.md), ratios from this run only:\n${goalsTable(goals)}\n`)
 
   const outDir = join(root, 'bench-results')
   mkdirSync(outDir, { recursive: true })

@@ -3,7 +3,7 @@
  * Last step of `npm run build`: replaces the compiled dist/cli.js (the `mockta` command) with one ES
  * module bundling it and every dist/ module it imports. npm packages stay external (imported from
  * node_modules, dynamic imports still lazy). Loading one file instead of about 80 spares roughly
- * 30 ms of start-up (issue 7; figures in README.md's "Performance and the bench"). The library
+ * 30 ms of start-up (docs/bench.md, with the figures). The library
  * entry, dist/index.js, stays unbundled. tsc's source maps are chained into dist/cli.js.map.
  *
  * Usage: node scripts/bundle-cli.mjs [distDir]   (default dist)

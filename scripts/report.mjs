@@ -1,4 +1,4 @@
-// The reliability & security report (reliability bar §4): aggregates the JSON lines the tests wrote
+// The reliability & security report (docs/reliability.md § 4): aggregates the JSON lines the tests wrote
 // (test/helpers/report.ts), prints the block, writes it as JSON, and returns the gates that failed.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
@@ -62,7 +62,7 @@ export function buildReport(root, dir, full) {
   out.push(`  cases ${n(cases.size)} (variants ${n(cat.length)})   passed ${n(cat.length - catFailed)}   failed ${n(catFailed)}   slowest ${Math.round(slowest)} ms`)
   out.push(`  rule violations: ${['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7', 'G8', 'G9'].map((g) => `${g} ${n(violations[g])}`).join(' | ')}`)
   const departures = [...new Set(cat.filter((c) => c.departure).map((c) => c.case))]
-  if (departures.length) out.push(`  following Okta over the bar: ${departures.join(' ')}`)
+  if (departures.length) out.push(`  following Okta over docs/reliability.md: ${departures.join(' ')}`)
   gate('catalogue failures or G-rule violations', catFailed > 0 || Object.values(violations).some((v) => v > 0) || (full && cat.length === 0))
 
   // -- fuzzing
@@ -162,7 +162,7 @@ export function buildReport(root, dir, full) {
   out.push(`  injected faults ${n(sum(injected, 'faults'))} -> expected 5xx ${n(sum(injected, 'expected5xx'))}, RT consumed without successor ${n(sum(injected, 'consumedWithoutSuccessor'))}`)
   const clock = fault('clock-jump')
   if (clock.length) out.push(`  clock jumps ${n(sum(clock, 'jumps'))} | 5xx ${n(sum(clock, 'serverErrors'))} | grace reopened by a backward jump ${n(sum(clock, 'graceReopened'))}`)
-  // Issue 6: two processes on one Redis (test/replicas/processes.test.ts).
+  // docs/replicas.md: two processes on one Redis (test/replicas/processes.test.ts).
   const replicaBursts = fault('replica-burst')
   const replicaKills = fault('replica-kill')
   if (replicaBursts.length + replicaKills.length > 0) {
@@ -193,7 +193,31 @@ export function buildReport(root, dir, full) {
   }
   gate('limits', limits.some((l) => !l.ok))
 
-  // -- load: errors gate; latency is printed against the bar's limits but not gated (no timing assertions).
+  // -- who reaches the control plane, and slow clients (docs/security.md)
+  const surface = of('surface')
+  const tally = (kind) => ({ attempts: sum(surface.filter((s) => s.kind === kind), 'attempts'), refused: sum(surface.filter((s) => s.kind === kind), 'refused') })
+  const hosts = tally('foreign-host')
+  const crossSite = tally('cross-site')
+  const browser = tally('browser-cross-site')
+  const slow = surface.filter((s) => s.kind === 'slow headers' || s.kind === 'slow body')
+  // A cut-off is the 408's arrival; it must come within a second of the configured time, and the server must close.
+  const slowBad = slow.filter((s) => s.status !== 408 || typeof s.answeredSeconds !== 'number' || Math.abs(s.answeredSeconds - s.configuredSeconds) > 1 || s.closedSeconds === undefined)
+  const seconds = (rows, key) => rows.map((r) => (typeof r[key] === 'number' ? r[key].toFixed(1) : '-')).join('/')
+  out.push('-- control plane exposure and slow clients')
+  out.push(
+    `  foreign Host refused ${n(hosts.refused)}/${n(hosts.attempts)} | cross-site requests refused ${n(crossSite.refused)}/${n(crossSite.attempts)} | browser cross-site attempts without effect ${browser.attempts ? `${n(browser.refused)}/${n(browser.attempts)}` : 'not run'}`,
+  )
+  for (const kind of ['slow headers', 'slow body']) {
+    const rows = slow.filter((s) => s.kind === kind)
+    if (!rows.length) out.push(`  ${kind}: not run`)
+    else out.push(`  ${kind}: 408 after ${seconds(rows, 'answeredSeconds')} s, closed after ${seconds(rows, 'closedSeconds')} s (configured ${[...new Set(rows.map((r) => r.configuredSeconds))].join('/')} s, ±1 s) over ${rows.map((r) => r.name).join(', ')}${rows.some((r) => slowBad.includes(r)) ? '  FAILED' : ''}`)
+  }
+  gate(
+    'control plane exposure or slow clients',
+    hosts.refused < hosts.attempts || crossSite.refused < crossSite.attempts || browser.refused < browser.attempts || slowBad.length > 0 || (full && (hosts.attempts === 0 || crossSite.attempts === 0 || slow.length === 0)),
+  )
+
+  // -- load: errors gate; latency is printed against the limits of docs/reliability.md § 4 but not gated (no timing assertions).
   const load = of('load')
   const LIMITS = { '/token': 250, '/introspect': 100, '/keys': 50 }
   const limitOf = (name) => Object.entries(LIMITS).find(([prefix]) => name.startsWith(prefix))?.[1]

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Soak (reliability bar C-15; not in CI): churn on loopback for SOAK_SECONDS (default 600) at about
+// Soak (docs/reliability.md § C-15; not in CI): churn on loopback for SOAK_SECONDS (default 600) at about
 // SOAK_RPS requests/s (default 300), printing heap after a forced GC and the store's size over time.
 //
 // Sessions sign in, refresh a few times, introspect, and are then revoked (or, one in five, abandoned
@@ -110,7 +110,7 @@ clearInterval(ticker)
 await sample()
 await app.close()
 
-// Informational (bar C-15): heap growth from the 2-minute mark (or a fifth of the run) to the end.
+// Informational (docs/reliability.md § C-15): heap growth from the 2-minute mark (or a fifth of the run) to the end.
 const from = samples.find((s) => s.elapsed >= Math.min(120, SECONDS / 5)) ?? samples[0]
 const last = samples.at(-1)
 console.log(`statuses ${JSON.stringify(statuses)}`)

@@ -51,7 +51,7 @@ child.on('close', (code) => {
   }
   // tap exits non-zero on any failure; a missing summary also counts as a failure.
   if (code !== 0 && failed === 0) failed++
-  // The report's gates (reliability bar §4): each failed gate fails the run.
+  // The report's gates (docs/reliability.md § 4): each failed gate fails the run.
   const report = buildReport(root, reportDir, process.argv.length <= 2)
   process.stdout.write(`\n${report.text}`)
   failed += report.failedGates.length

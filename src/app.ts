@@ -7,15 +7,18 @@ import type { Redis } from 'ioredis'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify'
 import { SystemClock, type Clock } from './clock.js'
 import type { Config } from './config/types.js'
-import { adoptStoreIdentity, type AppContext } from './context.js'
+import { adoptStoreIdentity, AppContext } from './context.js'
 import { ControlPlane, type ControlPlaneOptions } from './control/control-plane.js'
 import { registerControlHooks } from './http/control/request-hooks.js'
+import { registerReplicaSync } from './http/control/replica-sync.js'
 import { registerControlApi } from './routes/control/routes.js'
 import { mocktaError } from './errors/oauth-error.js'
+import { mocktaErrors } from './errors/okta-errors.js'
 import { errorHandler, sendOAuthError } from './http/error-handler.js'
 import { registerCors } from './http/cors.js'
 import { registerHooks } from './http/hooks.js'
 import { refuseWhileClosing } from './http/shutdown.js'
+import { applyServerTimeouts, registerBodyTimeout } from './http/slow-clients.js'
 import { randomIds, type Ids } from './ids.js'
 import { KeySet } from './keys/key-set.js'
 import { AuthServers } from './registry/auth-servers.js'
@@ -31,6 +34,9 @@ import { logoutRoutes } from './routes/logout.js'
 import { revokeRoutes } from './routes/revoke.js'
 import { browserSignInRoutes } from './routes/browser-sign-in.js'
 import { tokenRoutes } from './routes/token.js'
+import { deviceAuthorizeRoutes } from './routes/device-authorize.js'
+import { parRoutes } from './routes/par.js'
+import { activateRoutes } from './routes/activate.js'
 import { userinfoRoutes } from './routes/userinfo.js'
 import { redisControl } from './control/redis/index.js'
 import { closeStore, openStore, type CreatedStore } from './store/create-store.js'
@@ -81,18 +87,15 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   const keys = new KeySet(config.keys)
   // The control plane shares its state through the store's Redis connection (or one given for it).
   const redis = deps.redis ?? opened.redis
-  const ctx: AppContext = {
+  const ctx = new AppContext(clock, deps.ids ?? randomIds, opened.store, {
     config,
-    clock,
-    ids: deps.ids ?? randomIds,
-    store: opened.store,
     servers: new AuthServers(config, keys),
     clients: new Clients(config.clients),
     users: new Users(config.users),
-    // Placeholders until the store's identity is adopted below.
-    tokenSecret: Buffer.alloc(0),
-    epochSeconds: 0,
-  }
+    keys,
+    // A placeholder until the store's identity is adopted below.
+    identity: { epochSeconds: 0, tokenSecret: Buffer.alloc(0) },
+  })
   // --state-file: the store comes back as saved, its identity included, before that identity is adopted.
   const stateFile = config.store.stateFile === undefined ? undefined : await StateFile.open(config.store.stateFile)
   stateFile?.attach(memoryStoreSection(ctx.store))
@@ -103,17 +106,15 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   const serverFactory: FastifyServerFactory<Server> | undefined = tls && ((handler) => createHttpsServer({ key: tls.key, cert: tls.cert }, handler))
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
-    // One line per request is written by our own hook, without query strings (SP-2).
+    // One line per request is written by our own hook, without query strings (docs/reliability.md § SP-2).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.bodyLimitBytes,
-    requestTimeout: config.limits.requestTimeoutSeconds * 1000,
-    connectionTimeout: config.limits.requestTimeoutSeconds * 1000,
-    keepAliveTimeout: config.limits.keepAliveTimeoutSeconds * 1000,
     // Requests arriving while closing get an OAuth-shaped 503 from http/shutdown.ts instead.
     return503OnClosing: false,
     clientErrorHandler: rejectMalformedRequest,
     ...(serverFactory && { serverFactory }),
   })
+  applyServerTimeouts(app.server, config.limits)
 
   // Form bodies only (RFC 6749 §3.2); without JSON or text parsers no other shape reaches a handler.
   app.removeAllContentTypeParsers()
@@ -121,26 +122,35 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   app.setErrorHandler(errorHandler(ctx.ids))
   app.setNotFoundHandler((_req, reply) => sendOAuthError(reply, mocktaError('not_found')))
   registerHooks(app)
+  registerBodyTimeout(app, config.limits.bodyTimeoutSeconds)
   const control = new ControlPlane(ctx, config, { ...(redis && redisControl(redis, config.store.keyPrefix, config.control.journalSize)), ...deps.control })
   // A replica joining others starts from their clock, data and keys; a single node from its state file.
   stateFile?.attach(control.stateSection())
   await control.sync()
-  registerControlHooks(app, ctx, control)
-  await registerControlApi(app, control, config.control, config.limits.bodyLimitBytes)
+  // Every request on a replica catches up first, whatever its route.
+  registerReplicaSync(app, control)
+  await registerControlApi(app, control, config.control, config.baseUrl, config.limits.bodyLimitBytes)
   registerCors(app, ctx)
   refuseWhileClosing(app)
 
-  discoveryRoutes(app, ctx)
-  keysRoutes(app, ctx)
-  tokenRoutes(app, ctx)
-  introspectRoutes(app, ctx)
-  revokeRoutes(app, ctx)
-  authorizeRoutes(app, ctx)
-  browserSignInRoutes(app, ctx)
-  userinfoRoutes(app, ctx)
-  logoutRoutes(app, ctx)
-  await app.register(idxRoutes, { ctx })
-  healthRoutes(app, redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth)
+  // The OAuth endpoints, in one scope: the journal and the faults are attached to their routes only.
+  await app.register(async (oauth) => {
+    registerControlHooks(oauth, ctx, control)
+    await oauth.register(discoveryRoutes, { ctx })
+    await oauth.register(keysRoutes, { ctx })
+    await oauth.register(tokenRoutes, { ctx })
+    await oauth.register(introspectRoutes, { ctx })
+    await oauth.register(revokeRoutes, { ctx })
+    await oauth.register(authorizeRoutes, { ctx })
+    await oauth.register(userinfoRoutes, { ctx })
+    await oauth.register(logoutRoutes, { ctx })
+    await oauth.register(deviceAuthorizeRoutes, { ctx })
+    await oauth.register(parRoutes, { ctx })
+    await oauth.register(idxRoutes, { ctx })
+  })
+  await app.register(browserSignInRoutes, { ctx })
+  await app.register(activateRoutes, { ctx })
+  await app.register(healthRoutes, { storeHealth: redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth })
   const outages = redis && logOutages(redis, app.log)
 
   // Expired records are swept so a demo running for weeks keeps bounded memory.
@@ -156,14 +166,25 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   return { app, ctx, control }
 }
 
-/** Node's HTTP parser rejects malformed framing before Fastify sees it; answer in the OAuth shape and close. */
+/** How long a refused connection may take to read its answer before it is closed outright. */
+const LINGER_MS = 500
+
+/**
+ * Node's HTTP parser rejects malformed framing, and headers that did not arrive in time, before
+ * Fastify sees them; answer in the OAuth shape and close. The server keeps sockets half-open, so
+ * ending ours alone would leave a client that keeps sending connected: the socket is destroyed too.
+ */
 function rejectMalformedRequest(err: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) {
+  // An answer already under way on this socket (Node's own `_httpMessage`) cannot be followed by another.
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
+  if (!socket.writable || answering) {
     socket.destroy()
     return
   }
-  const [status, reason] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request']
-  const body = JSON.stringify({ error: 'invalid_request', error_description: 'The request could not be parsed.' })
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+  const [status, reason] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : timeout ? [408, 'Request Timeout'] : [400, 'Bad Request']
+  const description = timeout ? mocktaErrors.request_timeout.description : 'The request could not be parsed.'
+  const body = JSON.stringify({ error: 'invalid_request', error_description: description })
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  setTimeout(() => socket.destroy(), LINGER_MS).unref()
 }

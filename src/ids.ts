@@ -1,8 +1,8 @@
 /** Every identifier and secret value mockta generates, in one place, so sizes are part of the contract. */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { customAlphabet, nanoid } from 'nanoid'
 
-// Okta object ids are 20 characters: a 3-character type prefix and 17 alphanumerics (wire spec §5.3).
+// Okta object ids are 20 characters: a 3-character type prefix and 17 alphanumerics (docs/okta-behaviour.md § 5.3).
 const oktaSuffix = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', 17)
 
 export interface Ids {
@@ -27,3 +27,13 @@ export const randomIds: Ids = {
 }
 
 export const oktaId = (prefix: string): string => `${prefix}${oktaSuffix()}`
+
+// RFC 8628 §6.1: user codes from 20 consonants (no vowels, so no words), 8 of them: Okta's shape (MHXTFRPK).
+const userCodeLetters = customAlphabet('BCDFGHJKLMNPQRSTVWXZ', 8)
+
+/** A device code: Okta's are UUIDs (docs/okta-behaviour.md § 2.7). */
+export const deviceCode = (): string => randomUUID()
+/** A user code, 8 upper-case consonants (about 34 bits: RFC 8628 §5.1 relies on its short life and rate limits). */
+export const userCode = (): string => userCodeLetters()
+/** A pushed request's `request_uri`, Okta's `urn:okta:` form with 256 random bits. */
+export const requestUri = (): string => `urn:okta:${randomBytes(32).toString('base64url')}`

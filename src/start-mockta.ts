@@ -28,6 +28,8 @@ export interface StartMocktaOptions {
   /** Require this Bearer token on /__mockta/ (needed off loopback unless `trustNetwork`). */
   adminToken?: string
   trustNetwork?: boolean
+  /** Host names the HTTP control API answers besides loopback and the base URL's host (`control.allowedHosts`). */
+  allowedHosts?: string[]
   journalSize?: number
   /** Another clock (e.g. ManualClock); the control plane moves it if it can be moved. */
   clock?: Clock
@@ -46,6 +48,7 @@ export interface MocktaHandle {
   mint: ControlPlane['mint']
   tokens: ControlPlane['tokens']
   families: ControlPlane['families']
+  devices: ControlPlane['devices']
   users: ControlPlane['users']
   clients: ControlPlane['clients']
   authServers: ControlPlane['authServers']
@@ -64,6 +67,7 @@ export async function startMockta(options: StartMocktaOptions = {}): Promise<Moc
     ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
     ...(options.trustNetwork !== undefined && { trustNetwork: options.trustNetwork }),
     ...(options.journalSize !== undefined && { journalSize: options.journalSize }),
+    ...(options.allowedHosts !== undefined && { allowedHosts: [...options.allowedHosts] }),
   }
   for (let attempt = 1; ; attempt++) {
     // The issuers name the port, so a free one is taken before building; another process may take
@@ -103,6 +107,7 @@ export async function startMockta(options: StartMocktaOptions = {}): Promise<Moc
       mint: (input) => plane.mint(input),
       tokens: plane.tokens,
       families: plane.families,
+      devices: plane.devices,
       users: plane.users,
       clients: plane.clients,
       authServers: plane.authServers,

@@ -1,4 +1,4 @@
-/** The bench's printed tables and the issue's target ratios (issue 7, "Targets"). */
+/** The bench's printed tables and its target ratios (docs/bench.md). */
 import { round } from './startup.mjs'
 
 export function loadTable(rows) {
@@ -41,7 +41,7 @@ export function memoryTable(memory) {
 }
 
 /**
- * The issue's goals as ratios of figures from this one run. `met` is null when a figure is missing
+ * The bench's goals (docs/bench.md) as ratios of figures from this one run. `met` is null when a figure is missing
  * (a target that failed or was not selected).
  */
 export function targetRatios({ rows, startups, memory, bound, mocktaName = 'mockta' }) {

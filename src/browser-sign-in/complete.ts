@@ -11,7 +11,7 @@ import type { Client } from '../registry/clients.js'
 import type { User } from '../registry/users.js'
 import { frontChannelTokens } from './front-channel-tokens.js'
 
-/** Okta's authorization codes live 300 seconds (wire spec §2.3, G-PKCE). */
+/** Okta's authorization codes live 300 seconds (docs/okta-behaviour.md § 2.3). */
 export const CODE_LIFETIME_SECONDS = 300
 
 export async function completeAuthorization(

@@ -27,12 +27,12 @@ export async function frontChannelTokens(
   const params: Record<string, string> = {}
   let accessToken: string | undefined
   if (request.responseTypes.includes('token')) {
-    accessToken = await signIssued(accessTokenClaims(subject, `AT.${ctx.ids.jti()}`, now), server.accessTokenKey, ctx)
+    accessToken = (await signIssued(accessTokenClaims(subject, `AT.${ctx.ids.jti()}`, now), server.accessTokenKey, ctx)).token
     Object.assign(params, { access_token: accessToken, token_type: 'Bearer', expires_in: String(server.accessTokenLifetimeSeconds), scope: formatScope(scopes) })
   }
   if (request.responseTypes.includes('id_token')) {
     const extras = { nonce: request.nonce ?? '', ...(accessToken !== undefined && { accessToken }), ...(code !== undefined && { code }) }
-    params['id_token'] = await signIssued(idTokenClaims({ ...subject, user }, `ID.${ctx.ids.jti()}`, now, ctx.servers.orgId, extras), server.idTokenKey, ctx)
+    params['id_token'] = (await signIssued(idTokenClaims({ ...subject, user }, `ID.${ctx.ids.jti()}`, now, ctx.servers.orgId, extras), server.idTokenKey, ctx)).token
   }
   return params
 }

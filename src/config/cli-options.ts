@@ -1,13 +1,16 @@
 /** Command-line flags and environment variables of the `mockta` command. */
 import { ConfigError, baseUrlProblem } from './load.js'
 
+/** An entry of control.allowedHosts: the configuration schema's pattern. */
+const isHostPattern = (h: string): boolean => /^(\*|\.?[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])$/.test(h)
+
 export interface CliOptions {
   configPath?: string
   port: number
   host: string
   baseUrl?: string
   /** Overrides of the file's `control` member, and the admin token (never in the file). */
-  control?: { adminToken?: string; trustNetwork?: boolean; journalSize?: number }
+  control?: { adminToken?: string; trustNetwork?: boolean; journalSize?: number; allowedHosts?: string[] }
   /** --https / MOCKTA_HTTPS; undefined leaves it to the file. */
   https?: boolean
   /** --redis-url / MOCKTA_REDIS_URL: selects the Redis store. */
@@ -45,6 +48,10 @@ Test control plane (docs/configuration.md "Control plane settings"; API under /_
                     Env: MOCKTA_ADMIN_TOKEN. Default: none (control API open on loopback only).
   --trust-network   Serve the control API without a token on any address (a private network).
                     Config: control.trustNetwork. Env: MOCKTA_TRUST_NETWORK (true/false). Default: false.
+  --allowed-hosts H Comma-separated host names the control API answers besides loopback and the
+                    base URL's host (other Host headers get 403: DNS rebinding); ".example.test"
+                    allows a domain and its subdomains, "*" any host.
+                    Config: control.allowedHosts. Env: MOCKTA_ALLOWED_HOSTS. Default: none.
   --journal-size N  Journal entries kept, 1..1000000 (the oldest go first).
                     Config: control.journalSize. Env: MOCKTA_JOURNAL_SIZE. Default: 1000.
 State (docs/configuration.md "Store and state file"):
@@ -58,10 +65,10 @@ State (docs/configuration.md "Store and state file"):
 Flags also accept the --flag=VALUE form.
 `
 
-type Key = 'config' | 'port' | 'host' | 'base-url' | 'https' | 'admin-token' | 'trust-network' | 'journal-size' | 'redis-url' | 'state-file'
+type Key = 'config' | 'port' | 'host' | 'base-url' | 'https' | 'admin-token' | 'trust-network' | 'allowed-hosts' | 'journal-size' | 'redis-url' | 'state-file'
 const ENV: Record<Key, string> = {
   config: 'MOCKTA_CONFIG', port: 'PORT', host: 'HOST', 'base-url': 'MOCKTA_BASE_URL', https: 'MOCKTA_HTTPS',
-  'admin-token': 'MOCKTA_ADMIN_TOKEN', 'trust-network': 'MOCKTA_TRUST_NETWORK', 'journal-size': 'MOCKTA_JOURNAL_SIZE',
+  'admin-token': 'MOCKTA_ADMIN_TOKEN', 'trust-network': 'MOCKTA_TRUST_NETWORK', 'allowed-hosts': 'MOCKTA_ALLOWED_HOSTS', 'journal-size': 'MOCKTA_JOURNAL_SIZE',
   'redis-url': 'MOCKTA_REDIS_URL', 'state-file': 'MOCKTA_STATE_FILE',
 }
 /** Flags that may stand alone, meaning "true": `--https` is `--https=true`. */
@@ -137,6 +144,14 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     const [source, raw] = journalSize
     if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 1_000_000) control.journalSize = Number(raw)
     else problems.push(`${source}: must be an integer from 1 to 1000000 (got ${JSON.stringify(raw)})`)
+  }
+  const allowedHosts = pick('allowed-hosts')
+  if (allowedHosts) {
+    const [source, raw] = allowedHosts
+    const hosts = raw.split(',').map((h) => h.trim()).filter((h) => h !== '')
+    const bad = hosts.filter((h) => !isHostPattern(h))
+    if (bad.length > 0 || hosts.length === 0) problems.push(`${source}: must list host names without port, ".domain" or "*", comma-separated (got ${JSON.stringify(raw)})`)
+    else control.allowedHosts = hosts
   }
   const adminToken = pick('admin-token')
   if (adminToken) control.adminToken = adminToken[1]

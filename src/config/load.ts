@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { JWK } from 'jose'
 import type { AuthServerConfig, ClaimConfig, ClientConfig, Config, ControlConfig, LimitsConfig } from './types.js'
-import type { OrgAuthServerConfig, RefreshTokenLifetimeConfig, StoreConfig, UserConfig } from './types.js'
+import type { DeviceAuthorizationConfig, OrgAuthServerConfig, RefreshTokenLifetimeConfig, StoreConfig, UserConfig } from './types.js'
 
+import { jsonSchemas } from '../json-schema.js'
 import { packageRoot } from '../package-root.js'
 
 export const schemaPath = resolve(packageRoot, 'schema/mockta.config.schema.json')
@@ -27,14 +28,15 @@ export class ConfigError extends Error {
 }
 
 type RawRefresh = Partial<RefreshTokenLifetimeConfig>
+type RawDevice = Partial<DeviceAuthorizationConfig>
 export type RawClaim = Partial<ClaimConfig> & { name: string }
 export type RawUser = Partial<UserConfig> & Pick<UserConfig, 'login' | 'password'>
-export type RawAuthServer = Partial<Omit<AuthServerConfig, 'refreshToken' | 'claims'>> & { id: string; refreshToken?: RawRefresh; claims?: RawClaim[] }
+export type RawAuthServer = Partial<Omit<AuthServerConfig, 'refreshToken' | 'claims' | 'deviceAuthorization'>> & { id: string; refreshToken?: RawRefresh; claims?: RawClaim[]; deviceAuthorization?: RawDevice }
 export type RawClient = Partial<Omit<ClientConfig, 'refreshToken'>> & Pick<ClientConfig, 'id' | 'type'> & { refreshToken?: Partial<ClientConfig['refreshToken']> }
 /** The file after schema validation: the shape of schema/mockta.config.schema.json. */
 interface RawConfig {
   baseUrl?: string
-  orgAuthorizationServer?: Partial<Omit<OrgAuthServerConfig, 'refreshToken'>> & { refreshToken?: RawRefresh }
+  orgAuthorizationServer?: Partial<Omit<OrgAuthServerConfig, 'refreshToken' | 'deviceAuthorization'>> & { refreshToken?: RawRefresh; deviceAuthorization?: RawDevice }
   authorizationServers?: RawAuthServer[]
   clients?: RawClient[]
   users?: RawUser[]
@@ -56,19 +58,33 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 
 const require = createRequire(import.meta.url)
 
-/** Ajv with the file's options, loaded only when a schema has to be compiled now (issue 7: start-up). */
-function newAjv(): AjvClass {
-  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
-  return new Ajv({ allErrors: true })
+/** The key of the configuration schema in the shared Ajv instance (json-schema.ts). */
+const CONFIG_SCHEMA = 'mockta-config'
+let configSchemaAdded = false
+
+/**
+ * The configuration schema's checker, whole or one definition (`#/definitions/…`), added to the
+ * shared Ajv instance once; Ajv is loaded only when a schema has to be compiled now (start-up).
+ */
+function configSchemaCheck(fragment = '', schemaText?: string): ValidateFunction {
+  const ajv = jsonSchemas()
+  if (!configSchemaAdded) {
+    ajv.addSchema(JSON.parse(schemaText ?? readFileSync(schemaPath, 'utf8')) as object, CONFIG_SCHEMA)
+    configSchemaAdded = true
+  }
+  const check = ajv.getSchema(`${CONFIG_SCHEMA}${fragment}`)
+  if (!check) throw new Error(`no schema ${CONFIG_SCHEMA}${fragment}`)
+  return check
 }
+
 /** Where `npm run build` writes it, whether this module runs as dist/config/load.js or bundled into dist/cli.js. */
 const precompiledValidatorPath = join(packageRoot, 'dist/config/config-validator.cjs')
 
 /**
  * The validator `npm run build` precompiled into dist/config/ (scripts/build-config-validator.mjs)
  * when it was built from this very schema; otherwise Ajv compiles the schema now (nothing built yet,
- * or a schema edited since the build). Same options, same errors; the precompiled one spares start-up
- * importing Ajv and compiling (issue 7).
+ * or a schema edited since the build). Same options (json-schema.ts), same errors; the precompiled
+ * one spares start-up importing Ajv and compiling (docs/bench.md).
  */
 function compileValidator(): ValidateFunction {
   const schemaText = readFileSync(schemaPath, 'utf8')
@@ -79,20 +95,13 @@ function compileValidator(): ValidateFunction {
   } catch {
     // Not built: compile below.
   }
-  return newAjv().compile(JSON.parse(schemaText) as object)
+  return configSchemaCheck('', schemaText)
 }
-
-let itemAjv: AjvClass | undefined
 
 /** The problems of one item of the file (`client`, `user`, `authorizationServer`), in the file's own wording. */
 export function itemProblems(definition: 'client' | 'user' | 'authorizationServer', item: unknown): string[] {
-  // Only the control plane's runtime changes need this, so Ajv is loaded on the first one (issue 7: start-up).
-  if (!itemAjv) {
-    itemAjv = newAjv()
-    itemAjv.addSchema(JSON.parse(readFileSync(schemaPath, 'utf8')) as object, 'mockta-config')
-  }
-  const check = itemAjv.getSchema(`mockta-config#/definitions/${definition}`)
-  if (!check) throw new Error(`no schema definition ${definition}`)
+  // Only the control plane's runtime changes need this, so Ajv is loaded on the first one (docs/bench.md: start-up).
+  const check = configSchemaCheck(`#/definitions/${definition}`)
   if (check(item)) return []
   return [...new Set((check.errors ?? []).flatMap(formatSchemaError))]
 }
@@ -252,9 +261,13 @@ function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: st
     list(org.signingKeys).forEach((kid, j) => checkKid(`/orgAuthorizationServer/signingKeys/${j}`, kid))
     checkKid('/orgAuthorizationServer/accessTokenSigningKey', org.accessTokenSigningKey)
   }
+  const serverIds = new Set(servers.flatMap((s) => field(s, 'id') ?? []))
   servers.forEach((s, i) => {
     if (!isObj(s)) return
     list(s.signingKeys).forEach((kid, j) => checkKid(`/authorizationServers/${i}/signingKeys/${j}`, kid))
+    list(s.trustedServers).forEach((id, j) => {
+      if (typeof id === 'string' && id !== 'org' && !serverIds.has(id)) problems.push(`/authorizationServers/${i}/trustedServers/${j}: no authorization server has the id ${JSON.stringify(id)}`)
+    })
     problems.push(...claimProblems(s, `/authorizationServers/${i}`))
   })
   return problems
@@ -275,6 +288,7 @@ export function resolveClient(c: RawClient): ClientConfig {
     redirectUris: c.redirectUris ?? [], postLogoutRedirectUris: c.postLogoutRedirectUris ?? [], scopes: c.scopes ?? [],
     // Okta: PKCE is required for browser and native apps, and must be for any client without a secret.
     pkceRequired: c.pkceRequired ?? (c.type === 'browser' || c.type === 'native' || c.secret === undefined),
+    parRequired: c.parRequired ?? false,
     refreshToken: { rotation: c.refreshToken?.rotation ?? 'rotate', graceSeconds: c.refreshToken?.graceSeconds ?? 30 },
   }
   if (c.secret !== undefined) client.secret = c.secret
@@ -305,6 +319,7 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
       refreshToken: { lifetimeSeconds: org.refreshToken?.lifetimeSeconds ?? 90 * 86400, idleSeconds: org.refreshToken?.idleSeconds ?? 0 },
       signingKeys: org.signingKeys ?? [(kids[1] ?? kids[0]) as string],
       accessTokenSigningKey: org.accessTokenSigningKey ?? ((kids[2] ?? kids[kids.length - 1]) as string),
+      deviceAuthorization: resolveDevice(org.deviceAuthorization),
     },
     authorizationServers: (raw.authorizationServers ?? []).map((s) => resolveAuthServer(s, kids[0] as string)),
     clients: (raw.clients ?? []).map(resolveClient),
@@ -323,10 +338,12 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
     limits: {
       bodyLimitBytes: raw.limits?.bodyLimitBytes ?? 65536,
       requestTimeoutSeconds: raw.limits?.requestTimeoutSeconds ?? 10,
+      headersTimeoutSeconds: raw.limits?.headersTimeoutSeconds ?? 10,
+      bodyTimeoutSeconds: raw.limits?.bodyTimeoutSeconds ?? 10,
       keepAliveTimeoutSeconds: raw.limits?.keepAliveTimeoutSeconds ?? 5,
     },
     logLevel: raw.logLevel ?? 'info',
-    control: { journalSize: raw.control?.journalSize ?? 1000, trustNetwork: raw.control?.trustNetwork ?? false },
+    control: { journalSize: raw.control?.journalSize ?? 1000, trustNetwork: raw.control?.trustNetwork ?? false, allowedHosts: [...(raw.control?.allowedHosts ?? [])] },
     signIn: { sessionLifetimeSeconds: raw.signIn?.sessionLifetimeSeconds ?? 7200, listUsers: raw.signIn?.listUsers ?? true },
     identityEngine: {
       identifierFirst: raw.identityEngine?.identifierFirst ?? false,
@@ -348,8 +365,13 @@ export function resolveAuthServer(s: RawAuthServer, defaultKid: string): AuthSer
     accessTokenLifetimeSeconds: s.accessTokenLifetimeSeconds ?? 3600, idTokenLifetimeSeconds: s.idTokenLifetimeSeconds ?? 3600,
     refreshToken: { lifetimeSeconds: s.refreshToken?.lifetimeSeconds ?? 0, idleSeconds: s.refreshToken?.idleSeconds ?? 7 * 86400 },
     signingKeys: s.signingKeys ?? [defaultKid],
+    trustedServers: [...(s.trustedServers ?? [])],
+    deviceAuthorization: resolveDevice(s.deviceAuthorization),
   }
 }
+
+/** Okta's device codes last 10 minutes and ask for 5 seconds between polls (docs/okta-behaviour.md § 2.7). */
+const resolveDevice = (d: RawDevice | undefined): DeviceAuthorizationConfig => ({ lifetimeSeconds: d?.lifetimeSeconds ?? 600, intervalSeconds: d?.intervalSeconds ?? 5 })
 
 export function resolveUser(u: RawUser): UserConfig {
   return { id: u.id ?? deriveUserId(u.login), login: u.login, password: u.password, profile: u.profile ?? {}, groups: u.groups ?? ['Everyone'], status: u.status ?? 'ACTIVE' }

@@ -2,7 +2,15 @@
 import type { JWK } from 'jose'
 
 export type ClientType = 'web' | 'browser' | 'native' | 'service'
-export type GrantType = 'authorization_code' | 'refresh_token' | 'password' | 'client_credentials' | 'implicit' | 'interaction_code'
+export type GrantType =
+  | 'authorization_code'
+  | 'refresh_token'
+  | 'password'
+  | 'client_credentials'
+  | 'implicit'
+  | 'urn:ietf:params:oauth:grant-type:device_code'
+  | 'urn:ietf:params:oauth:grant-type:token-exchange'
+  | 'interaction_code'
 /** Okta's user statuses (Users API); only ACTIVE users sign in. */
 export type UserStatus = 'ACTIVE' | 'LOCKED_OUT' | 'STAGED' | 'PROVISIONED' | 'RECOVERY' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED'
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
@@ -40,6 +48,17 @@ export interface AuthServerConfig {
   refreshToken: RefreshTokenLifetimeConfig
   /** kids from the key file; the first signs, all are published. */
   signingKeys: string[]
+  /** Servers whose access tokens this one accepts as a token exchange's `subject_token` (Okta's trusted servers), by id. */
+  trustedServers: string[]
+  deviceAuthorization: DeviceAuthorizationConfig
+}
+
+/** The device authorization grant's timings (RFC 8628 §3.2; Okta: 600 and 5). */
+export interface DeviceAuthorizationConfig {
+  /** How long a device code and its user code stay usable. */
+  lifetimeSeconds: number
+  /** The least time a device waits between polls; sooner gets `slow_down`. */
+  intervalSeconds: number
 }
 
 export interface OrgAuthServerConfig {
@@ -50,8 +69,9 @@ export interface OrgAuthServerConfig {
   refreshToken: RefreshTokenLifetimeConfig
   /** Published keys; the first signs ID tokens. */
   signingKeys: string[]
-  /** Okta does not publish the org AS access-token key (wire spec §5.1): tokens are checked by introspection. */
+  /** Okta does not publish the org AS access-token key (docs/okta-behaviour.md § 5.1): tokens are checked by introspection. */
   accessTokenSigningKey: string
+  deviceAuthorization: DeviceAuthorizationConfig
 }
 
 export interface ClientConfig {
@@ -67,6 +87,8 @@ export interface ClientConfig {
   /** Scopes this client may be granted; empty = any scope of the authorization server. */
   scopes: string[]
   pkceRequired: boolean
+  /** /authorize takes this client's requests only as a `request_uri` from /v1/par (Okta's "Require PAR"). */
+  parRequired?: boolean
   refreshToken: { rotation: RotationPolicy; graceSeconds: number }
   /**
    * Sign-in without a person: /authorize completes at once as this user (a login), or as the user a
@@ -106,7 +128,12 @@ export interface StoreConfig {
 
 export interface LimitsConfig {
   bodyLimitBytes: number
+  /** A connection that sends nothing for this long in the middle of a request is closed (the socket timeout). */
   requestTimeoutSeconds: number
+  /** The request line and headers must arrive within this time of the request's first byte (408 otherwise). */
+  headersTimeoutSeconds: number
+  /** A body must arrive within this time of its first byte, the end of the headers (408 otherwise), however steadily it trickles. */
+  bodyTimeoutSeconds: number
   keepAliveTimeoutSeconds: number
 }
 
@@ -117,6 +144,11 @@ export interface ControlConfig {
   trustNetwork: boolean
   /** Bearer token the control API requires; from --admin-token / MOCKTA_ADMIN_TOKEN, never from the file. */
   adminToken?: string
+  /**
+   * Host names the control API answers besides loopback and the base URL's host (DNS rebinding):
+   * `name`, `.example.test` for a domain and its subdomains, `*` for any. --allowed-hosts, MOCKTA_ALLOWED_HOSTS.
+   */
+  allowedHosts: string[]
 }
 
 export interface SignInConfig {
@@ -166,6 +198,6 @@ export interface Config {
   /** Okta's Trusted Origins (CORS): browser origins allowed besides those of the clients' redirect URIs. */
   trustedOrigins: string[]
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
-  /** The test control plane under /__mockta/ (README "Test control plane"). */
+  /** The test control plane under /__mockta/ (docs/control-plane.md). */
   control: ControlConfig
 }

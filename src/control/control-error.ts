@@ -1,8 +1,8 @@
 /** The control plane's one error: a status and a message, sent as `{"error", "message"}` JSON. */
-import { createRequire } from 'node:module'
-import type { Ajv as AjvClass, ErrorObject, Schema, ValidateFunction } from 'ajv'
+import type { ErrorObject, Schema, ValidateFunction } from 'ajv'
+import { compileSchema } from '../json-schema.js'
 
-const ERROR_NAMES = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 503: 'store_unavailable' } as const
+const ERROR_NAMES = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 415: 'unsupported_media_type', 503: 'store_unavailable' } as const
 
 export class ControlError extends Error {
   constructor(
@@ -17,18 +17,6 @@ export class ControlError extends Error {
 
 export const badRequest = (message: string): ControlError => new ControlError(400, message)
 export const notFound = (message: string): ControlError => new ControlError(404, message)
-
-const require = createRequire(import.meta.url)
-let ajv: AjvClass | undefined
-
-/** Ajv is loaded, and each schema compiled, on the first control request that needs it, not at start-up (issue 7). */
-function compile(schema: Schema): ValidateFunction {
-  if (!ajv) {
-    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
-    ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true })
-  }
-  return ajv.compile(schema)
-}
 
 const describe = (e: ErrorObject): string => {
   const at = e.instancePath || '(body)'
@@ -48,7 +36,8 @@ const describe = (e: ErrorObject): string => {
 export function validator<T>(schema: Schema, what: string): (input: unknown) => T {
   let check: ValidateFunction | undefined
   return (input) => {
-    check ??= compile(schema)
+    // Compiled on the first control request that needs it, not at start-up (json-schema.ts).
+    check ??= compileSchema(schema)
     if (check(input)) return input as T
     throw badRequest(`invalid ${what}: ${[...new Set((check.errors ?? []).map(describe))].join('; ')}`)
   }

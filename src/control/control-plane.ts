@@ -3,6 +3,7 @@
  * The HTTP routes (routes/control/routes.ts) and the in-process handle (start-mockta.ts) both call it, so
  * every control is implemented once. Inputs are validated here, since JavaScript callers skip tsc.
  */
+import { checkDeviceApproval, decideDevice, type DeviceApproval, type DeviceDecided } from './device-control.js'
 import { isAdjustable, type AdjustableClock } from '../clock.js'
 import type { RawAuthServer as AuthServerInput, RawClient as ClientInput, RawUser as UserInput } from '../config/load.js'
 import type { AuthServerConfig, Config } from '../config/types.js'
@@ -15,7 +16,7 @@ import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, t
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
 import type { OAuthRequestInfo } from './oauth-request.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
-import { MemorySharedState, writeDecided, type SharedControlState, type SharedState } from './shared-state.js'
+import { MemorySharedState, type SharedControlState, type SharedState } from './shared-state.js'
 import { StateDataError, stateValidator, type StateSection } from '../store/state-file.js'
 
 
@@ -94,7 +95,7 @@ export class ControlPlane {
     this.entries = options.journal ?? new RingJournal(loaded.control.journalSize)
     this.shared = options.shared ?? new MemorySharedState()
     this.random = options.random ?? Math.random
-    this.runtime = new RuntimeData(loaded, ctx, (decide) => writeDecided(this.shared, () => this.sync(), () => ({ runtime: decide() }), 'changing the runtime data'))
+    this.runtime = new RuntimeData(loaded, ctx, (decide) => this.shared.change(() => ({ runtime: decide() }), () => this.sync(), 'changing the runtime data'))
     this.adjustable = isAdjustable(ctx.clock) ? ctx.clock : undefined
   }
 
@@ -155,7 +156,7 @@ export class ControlPlane {
 
   /**
    * Moves the clock for every replica: the new offset is decided from the latest shared one and
-   * written with compare-and-set, so two replicas advancing at once both count.
+   * written through the shared state's `change`, so two replicas advancing at once both count.
    */
   private async moveClock(what: string, target: (nowMs: number) => number): Promise<ClockState> {
     const clock = this.adjustable
@@ -168,7 +169,7 @@ export class ControlPlane {
       offsetMs = Math.round(clock.offsetMs + ms - clock.nowMs())
       return { clockOffsetMs: offsetMs }
     }
-    await writeDecided(this.shared, () => this.sync(), decide, 'moving the clock')
+    await this.shared.change(decide, () => this.sync(), 'moving the clock')
     clock.offsetMs = offsetMs
     return this.clockState()
   }
@@ -217,9 +218,14 @@ export class ControlPlane {
     return !this.faultRules.isEmpty()
   }
 
-  /** The rules that fire for an OAuth request (used by the request hooks). */
-  fireFaults(request: OAuthRequestInfo): Promise<FaultRule[]> {
-    return this.faultRules.fire(request, this.random)
+  /**
+   * The rules that fire for an OAuth request (used by the request hooks). A rule used up is gone from
+   * the fault rules' own keys; the touch makes the other replicas stop matching it.
+   */
+  async fireFaults(request: OAuthRequestInfo): Promise<FaultRule[]> {
+    const fired = await this.faultRules.fire(request, this.random)
+    if (fired.some((rule) => rule.remaining === 0)) await this.shared.touch()
+    return fired
   }
 
   readonly journal = {
@@ -253,6 +259,15 @@ export class ControlPlane {
     list: (user: string): Promise<FamilySummary[]> => this.afterSync(() => familiesOf(this.ctx, user)),
     revoke: (id: string): Promise<FamilySummary> => this.afterSync(() => endFamily(this.ctx, id, 'revoke')),
     expire: (id: string): Promise<FamilySummary> => this.afterSync(() => endFamily(this.ctx, id, 'expire')),
+  }
+
+  /** A device's user code, approved as a user or denied, without the activation page. */
+  readonly devices = {
+    approve: (userCode: string, input: DeviceApproval): Promise<DeviceDecided> => {
+      const approval = checkDeviceApproval(input)
+      return this.afterSync(() => decideDevice(this.ctx, userCode, approval))
+    },
+    deny: (userCode: string): Promise<DeviceDecided> => this.afterSync(() => decideDevice(this.ctx, userCode, 'deny')),
   }
 
   readonly users = {

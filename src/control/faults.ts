@@ -102,7 +102,7 @@ export interface FaultRuleStore {
    * is used up atomically). `random` decides probability rules.
    */
   fire(request: OAuthRequestInfo, random: () => number): Promise<FaultRule[]>
-  /** True when there are no rules, as this process last saw; requests then skip matching (issue 7). */
+  /** True when there are no rules, as this process last saw; requests then skip matching (docs/bench.md). */
   isEmpty(): boolean
   /** Catches up with rules changed by other replicas (called when the shared state moved). */
   refresh?(): Promise<void>

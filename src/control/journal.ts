@@ -112,7 +112,7 @@ export class RingJournal implements JournalStore {
 
 /**
  * The entry with its number, member by member: one append per OAuth request, and `{ seq, ...entry }`
- * cost microseconds each (issue 7). tsc checks that no member is left out.
+ * cost microseconds each (docs/bench.md). tsc checks that no member is left out.
  */
 export function withSeq(seq: number, e: Omit<JournalEntry, 'seq'>): JournalEntry {
   return {

@@ -1,5 +1,5 @@
 /**
- * Key rotation as Okta does it (wire spec §8): a NEXT key is published ahead of use, promoted to sign
+ * Key rotation as Okta does it (docs/okta-behaviour.md § 8): a NEXT key is published ahead of use, promoted to sign
  * new tokens, and the old key is retired from the JWKS. Checks and changes on runtime-data state;
  * RuntimeData applies them.
  */

@@ -139,9 +139,9 @@ export async function mint(ctx: AppContext, request: MintRequest): Promise<Token
     claims: [...base.claims, ...valueClaims(request.claims?.accessToken, 'access_token'), ...valueClaims(request.claims?.idToken, 'id_token')],
   })
   const subject = { server, client, user, scopes, authTime: nowSeconds(ctx.clock) }
-  if (!user) return issueTokens(subject, {}, ctx)
+  if (!user) return (await issueTokens(subject, {}, ctx)).response
   try {
-    return await issueForAuthentication(subject, ctx, request.nonce)
+    return (await issueForAuthentication(subject, ctx, request.nonce)).response
   } catch (err) {
     if (err instanceof OAuthError) throw new ControlError(409, `cannot mint: ${err.message}`)
     throw err

@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
-import { basicCredentials } from '../oauth/basic-credentials.js'
+import type { Presented } from '../oauth/basic-credentials.js'
 
 /** `interact` is `/v1/interact`; `idx` every `/idp/idx/*` call, told apart by `remediation` (docs/identity-engine.md). */
-export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout' | 'interact' | 'idx'
-export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout', 'interact', 'idx']
+export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout' | 'device_authorize' | 'par' | 'interact' | 'idx'
+export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout', 'device_authorize', 'par', 'interact', 'idx']
 
 /** The methods each endpoint serves; its other methods get a 405 and are not its requests. */
 const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
@@ -21,6 +21,8 @@ const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
   authorize: ['GET', 'HEAD', 'POST'],
   userinfo: ['GET', 'HEAD', 'POST'],
   logout: ['GET', 'HEAD', 'POST'],
+  device_authorize: ['POST'],
+  par: ['POST'],
   interact: ['POST'],
   idx: ['POST'],
 }
@@ -50,8 +52,9 @@ export const IDX_PREFIX = '/idp/idx/'
 /** The endpoint a request is for, from its route's URL pattern and its method; undefined for anything else. */
 export function endpointOf(routeUrl: string | undefined, method: string): OAuthEndpoint | undefined {
   if (routeUrl === undefined) return undefined
-  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys|authorize|userinfo|logout|interact)$/.exec(routeUrl)
-  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : routeUrl.startsWith(IDX_PREFIX) ? 'idx' : (match?.[1] as OAuthEndpoint | undefined)
+  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys|authorize|userinfo|logout|device\/authorize|par|interact)$/.exec(routeUrl)
+  const name = match?.[1] === 'device/authorize' ? 'device_authorize' : match?.[1]
+  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : routeUrl.startsWith(IDX_PREFIX) ? 'idx' : (name as OAuthEndpoint | undefined)
   return endpoint !== undefined && SERVED_METHODS[endpoint].includes(method) ? endpoint : undefined
 }
 
@@ -63,15 +66,10 @@ const field = (body: unknown, name: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
-export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoint): OAuthRequestInfo {
+/** `header`: the request's well-formed Basic credentials, as client authentication read them (http/presented-basic.ts). */
+export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoint, header: Presented | undefined): OAuthRequestInfo {
   const authServer = (req.params as { authServerId?: string } | undefined)?.authServerId ?? ORG_SERVER
   const body = req.body
-  let header: { id: string; secret: string | undefined } | undefined
-  try {
-    header = basicCredentials(req.headers.authorization)
-  } catch {
-    header = undefined
-  }
   const bodyId = field(body, 'client_id')
   const queryId = field(req.query, 'client_id')
   const clientId = header?.id ?? bodyId ?? queryId
@@ -83,7 +81,7 @@ export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoin
   // /authorize takes its parameters in the query (GET) or the form (POST).
   const scope = field(body, 'scope') ?? (endpoint === 'authorize' ? field(req.query, 'scope') : undefined)
   const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
-  const token = field(body, 'refresh_token') ?? field(body, 'token') ?? (endpoint === 'userinfo' ? bearer : undefined)
+  const token = field(body, 'refresh_token') ?? field(body, 'token') ?? field(body, 'device_code') ?? field(body, 'subject_token') ?? (endpoint === 'userinfo' ? bearer : undefined)
   return {
     endpoint,
     authServer,

@@ -1,13 +1,13 @@
 /**
  * Users, clients, authorization servers and signing keys as changed at runtime. Every change is
  * validated like the configuration file, written to the shared control state (control/shared-state.ts,
- * so every replica adopts it), then the registries are rebuilt and swapped into the app context in
- * one step, so a request sees either the old or the new data, never a mix.
+ * so every replica adopts it), then the registries are rebuilt and swapped in as the app context's
+ * next snapshot (context.ts), so a request sees either the old or the new data, never a mix.
  */
 import type { AuthServerConfig, ClientConfig, Config, UserConfig } from '../config/types.js'
 import { claimProblems, clientProblems, itemProblems, resolveAuthServer, resolveClient, resolveUser } from '../config/load.js'
 import type { RawAuthServer, RawClient, RawUser } from '../config/load.js'
-import type { AppContext } from '../context.js'
+import type { AppContext, Snapshot } from '../context.js'
 import { KeySet } from '../keys/key-set.js'
 import { AuthServers } from '../registry/auth-servers.js'
 import { Clients } from '../registry/clients.js'
@@ -67,16 +67,16 @@ export class RuntimeData {
   }
 
   /** Builds the registries for a state; throws if they cannot be built from it. */
-  private build(state: RuntimeDataState): Pick<AppContext, 'config' | 'servers' | 'clients' | 'users'> {
+  private build(state: RuntimeDataState): Omit<Snapshot, 'identity'> {
     const config: Config = { ...this.loaded, ...state }
-    const servers = new AuthServers(config, new KeySet(config.keys))
-    return { config, servers, clients: new Clients(config.clients), users: new Users(config.users) }
+    const keys = new KeySet(config.keys)
+    return { config, servers: new AuthServers(config, keys), clients: new Clients(config.clients), users: new Users(config.users), keys }
   }
 
-  /** Swaps the registries in together. */
-  private install(state: RuntimeDataState, built: ReturnType<RuntimeData['build']>): void {
+  /** Swaps the registries in together, as the context's next snapshot. */
+  private install(state: RuntimeDataState, built: Omit<Snapshot, 'identity'>): void {
     this.state = state
-    Object.assign(this.ctx, built)
+    this.ctx.swap(built)
   }
 
   /**
@@ -86,7 +86,7 @@ export class RuntimeData {
    */
   private async change(change: (s: RuntimeDataState) => void): Promise<void> {
     let next = this.state
-    let built: ReturnType<RuntimeData['build']> | undefined
+    let built: Omit<Snapshot, 'identity'> | undefined
     await this.commit(() => {
       next = structuredClone(this.state)
       change(next)

@@ -1,10 +1,16 @@
 /**
- * The control-plane state every replica must agree on (issue 6): the clock offset and the runtime
+ * The control-plane state every replica must agree on (docs/replicas.md): the clock offset and the runtime
  * data (users, clients, authorization servers, keys and rotation state). One process keeps it in
  * memory; replicas keep it in Redis (control/redis/shared-state.ts). Each process holds the latest
- * state it has seen, so reads stay synchronous; `refresh` catches up with other replicas' changes and
- * `write` is a compare-and-set against what this process last saw, so two replicas changing it at
- * once cannot lose either change.
+ * state it has seen, so reads stay synchronous; `refresh` catches up with other replicas' changes.
+ *
+ * This is the one protocol for replicated control state, and the shared state owns its version:
+ * - the clock and the runtime data change only through `change`, a compare-and-set against what this
+ *   process last saw, decided again after losing a race, so two replicas changing it at once cannot
+ *   lose either change;
+ * - state kept in its own keys (fault rules, the store on a reset) is written there by its owner,
+ *   which then calls `touch`, so the other replicas refresh and read it again.
+ * Nothing else writes the version.
  */
 import { ControlError } from './control-error.js'
 import type { RuntimeDataState } from './runtime-data-state.js'
@@ -24,11 +30,13 @@ export interface SharedControlState {
   /** Catches up with changes made elsewhere; true when the state (or the store's identity) changed. */
   refresh(): Promise<boolean>
   /**
-   * Writes `changes` if nobody changed the state since this process last saw it; false otherwise
-   * (then refresh and decide again).
+   * Decides a change from the latest state this process has seen and writes it with compare-and-set.
+   * After losing a race to another replica it catches up (`catchUp`, which refreshes) and decides
+   * again, so the decision (and the checks inside `decide`) always sees the state it changes. `doing`
+   * names the change in the 409 of a change that keeps losing.
    */
-  write(changes: Partial<SharedState>): Promise<boolean>
-  /** Tells the other replicas to refresh, for changes kept elsewhere (fault rules, a reset). */
+  change(decide: () => Partial<SharedState>, catchUp: () => Promise<void>, doing: string): Promise<void>
+  /** Tells the other replicas to refresh, after a change kept in other keys (fault rules, a reset). */
   touch(): Promise<void>
   /** Back to the loaded configuration and no offset. */
   clear(): Promise<void>
@@ -45,17 +53,20 @@ const MAX_ATTEMPTS = 50
 const afterConflict = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 10))
 
 /**
- * Decides a change from the latest state this process has seen and writes it with compare-and-set.
- * After losing a race to another replica it catches up (`refresh`) and decides again, so the decision
- * (and the checks inside `decide`) always sees the state it changes. `doing` names the change in the
- * 409 of a change that keeps losing.
+ * `change` for a shared state whose `write` is a compare-and-set (false: another replica wrote
+ * since this process last saw the state).
  */
-export async function writeDecided(shared: SharedControlState, refresh: () => Promise<void>, decide: () => Partial<SharedState>, doing: string): Promise<void> {
+export async function changeWithCompareAndSet(
+  write: (changes: Partial<SharedState>) => Promise<boolean>,
+  decide: () => Partial<SharedState>,
+  catchUp: () => Promise<void>,
+  doing: string,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    if (await shared.write(decide())) return
+    if (await write(decide())) return
     if (attempt === MAX_ATTEMPTS) throw new ControlError(409, `other replicas kept ${doing}; try again`)
     await afterConflict()
-    await refresh()
+    await catchUp()
   }
 }
 
@@ -70,9 +81,8 @@ export class MemorySharedState implements SharedControlState {
     return false
   }
 
-  async write(changes: Partial<SharedState>): Promise<boolean> {
-    this.current = { ...this.current, ...changes }
-    return true
+  async change(decide: () => Partial<SharedState>): Promise<void> {
+    this.current = { ...this.current, ...decide() }
   }
 
   async touch(): Promise<void> {}

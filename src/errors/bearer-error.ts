@@ -1,6 +1,6 @@
 /**
  * Errors of a protected resource (RFC 6750 §3): Okta's /userinfo answers them in the
- * `WWW-Authenticate` header only, with an empty body (wire spec §10).
+ * `WWW-Authenticate` header only, with an empty body (docs/okta-behaviour.md § 10).
  */
 import { OAuthError, oktaError } from './oauth-error.js'
 import type { OktaErrorCode } from './okta-errors.js'

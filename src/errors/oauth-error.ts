@@ -36,7 +36,7 @@ export function mocktaError(code: MocktaErrorCode): OAuthError {
 
 /**
  * Okta's management-API error body, used where Okta answers outside OAuth (unknown authorization
- * server: wire spec §1.1, E0000007).
+ * server: docs/okta-behaviour.md § 1.1, E0000007).
  */
 export class OktaApiError extends Error {
   constructor(

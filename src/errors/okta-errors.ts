@@ -63,6 +63,29 @@ export const oktaErrors = {
   invalid_recovery_token: { status: 400, error: 'invalid_request', description: 'The recovery token is invalid' },
   invalid_interaction_code: { status: 400, error: 'invalid_grant', description: 'The interaction code is invalid or has expired.' },
   temporarily_unavailable: { status: 400, error: 'temporarily_unavailable', description: 'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.' },
+  // Device authorization grant (RFC 8628 §3.5; docs/okta-behaviour.md § 2.7).
+  authorization_pending: { status: 400, error: 'authorization_pending', description: 'The device authorization is pending. Please try again later.' },
+  slow_down: { status: 400, error: 'slow_down', description: 'Slow down the polling frequency. Please try again later.' },
+  expired_token: { status: 400, error: 'expired_token', description: 'The device code has expired.' },
+  invalid_device_code: { status: 400, error: 'invalid_grant', description: 'The device code is invalid or has expired.' },
+  // Token exchange, on behalf of a user (RFC 8693; docs/okta-behaviour.md § 2.9).
+  unsupported_grant_type_token_exchange: { status: 400, error: 'unsupported_grant_type', description: "'urn:ietf:params:oauth:grant-type:token-exchange' grant type is not supported." },
+  on_behalf_invalid_client_type: { status: 400, error: 'invalid_request', description: 'Only service clients may use on-behalf token exchange.' },
+  invalid_subject_token: { status: 400, error: 'invalid_request', description: "'subject_token' is invalid." },
+  invalid_subject_token_type: { status: 400, error: 'invalid_request', description: "'subject_token_type' is invalid or not supported." },
+  invalid_actor_token: { status: 400, error: 'invalid_request', description: "'actor_token' is invalid." },
+  invalid_actor_token_type: { status: 400, error: 'invalid_request', description: "'actor_token_type' is invalid or not supported." },
+  token_exchange_subject_token_expired: { status: 400, error: 'invalid_grant', description: "The 'subject_token' either expired or the session associated with it was terminated." },
+  token_exchange_invalid_audience: { status: 400, error: 'invalid_target', description: 'Token Exchange requests must include a valid audience of the authorization server.' },
+  token_exchange_invalid_resource: { status: 400, error: 'invalid_target', description: "'resource' is invalid or not supported." },
+  openid_not_allowed_token_exchange: { status: 400, error: 'invalid_scope', description: "Can't request 'openid' scopes using the Token Exchange flow for a service app." },
+  associated_server_not_trusted: { status: 403, error: 'access_denied', description: "The 'subject_token' issuer isn't a trusted authorization server." },
+  // Pushed authorization requests (RFC 9126; docs/okta-behaviour.md § 2.10).
+  pushed_authorization_request_uri_present: { status: 400, error: 'invalid_request', description: "The 'request_uri' parameter must not be present in the request." },
+  invalid_request_uri: { status: 400, error: 'invalid_request_uri', description: 'The authorize request_uri is invalid.' },
+  authorize_request_uri_mismatched_authorization_server: { status: 400, error: 'invalid_request_uri', description: 'The request_uri was issued for another authorization server.' },
+  authorize_request_uri_mismatched_client: { status: 401, error: 'invalid_client', description: "The 'client_id' parameter does not match the expected value for the provided request_uri." },
+  authorize_request_object_and_request_uri_provided: { status: 400, error: 'invalid_request', description: 'The authorize request must not contain both a request object and a request uri.' },
   server_error: { status: 500, error: 'server_error', description: 'The authorization server encountered an unexpected condition that prevented it from fulfilling the request.' },
 } as const satisfies Record<string, { status: number; error: string; description: string }>
 
@@ -70,12 +93,14 @@ export type OktaErrorCode = keyof typeof oktaErrors
 
 /**
  * Errors for cases Okta does not document (framework-level failures). They keep the OAuth shape with
- * Okta's generic `invalid_request`; the README lists them as departures.
+ * Okta's generic `invalid_request`; docs/departures.md lists them.
  */
 export const mocktaErrors = {
   unsupported_media_type: { status: 400, error: 'invalid_request', description: 'The request body must be application/x-www-form-urlencoded.' },
   malformed_body: { status: 400, error: 'invalid_request', description: 'The request body could not be parsed.' },
   body_too_large: { status: 413, error: 'invalid_request', description: 'The request body is too large.' },
+  // RFC 9110 §15.5.9: the client took too long to send its request (limits.headersTimeoutSeconds, bodyTimeoutSeconds).
+  request_timeout: { status: 408, error: 'invalid_request', description: 'The request did not arrive in time.' },
   content_encoding: { status: 400, error: 'invalid_request', description: 'Compressed request bodies are not supported.' },
   duplicate_header: { status: 400, error: 'invalid_request', description: 'The request contained multiple headers with the same name.' },
   method_not_allowed: { status: 405, error: 'invalid_request', description: 'The endpoint does not support the provided HTTP method.' },
@@ -86,6 +111,10 @@ export const mocktaErrors = {
   id_token_hint_invalid: { status: 400, error: 'invalid_request', description: "The 'id_token_hint' parameter is not a valid ID token of this authorization server." },
   // Okta's own text for temporarily_unavailable, with 503 as RFC 6749 §4.1.2.1 maps it to HTTP.
   store_unavailable: { status: 503, error: 'temporarily_unavailable', description: 'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.' },
+  // RFC 8628 §3.5 names the error, Okta's catalogue has no text for a denied device (docs/departures.md).
+  device_access_denied: { status: 400, error: 'access_denied', description: 'The user denied the device authorization request.' },
+  // Okta's "Require PAR" has no catalogued error for a request sent without one (docs/departures.md).
+  par_required: { status: 400, error: 'invalid_request', description: 'This client must push its authorization request to /v1/par first and send its request_uri.' },
   shutting_down: { status: 503, error: 'temporarily_unavailable', description: 'The authorization server is shutting down.' },
 } as const satisfies Record<string, { status: number; error: string; description: string }>
 

@@ -5,9 +5,9 @@ import type { GrantSubject } from '../oauth/claims.js'
 import { hashToken } from '../crypto/hash-token.js'
 import { newFamilyRecord } from '../store/store.js'
 import { issueTokens } from './issue-tokens.js'
-import type { TokenResponse } from './types.js'
+import type { Grant } from './types.js'
 
-export async function issueForAuthentication(subject: GrantSubject, ctx: AppContext, nonce?: string): Promise<TokenResponse> {
+export async function issueForAuthentication(subject: GrantSubject, ctx: AppContext, nonce?: string): Promise<Grant> {
   const { client, server, user } = subject
   const wantsRefresh = subject.scopes.includes('offline_access')
   // Okta issues a refresh token only for `offline_access`, and only to clients allowed the refresh

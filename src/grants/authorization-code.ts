@@ -1,11 +1,10 @@
 /**
- * Authorization code grant (RFC 6749 §4.1.3) with PKCE (RFC 7636) and Okta's errors (wire spec §2.3).
+ * Authorization code grant (RFC 6749 §4.1.3) with PKCE (RFC 7636) and Okta's errors (docs/okta-behaviour.md § 2.3).
  * A code is consumed atomically before anything else; a second redemption fails and revokes what the
  * first one issued (RFC 6749 §4.1.2).
  */
 import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
-import { loadJose } from '../oauth/jose-loader.js'
 import { verifyPkce } from '../oauth/pkce.js'
 import { hashToken } from '../crypto/hash-token.js'
 import type { CodeGrantRecord } from '../store/authorization-store.js'
@@ -44,19 +43,14 @@ export const authorizationCodeGrant: GrantHandler = {
     if (!user) throw oktaError('invalid_authorization_code')
 
     const subject = { server, client: auth.client, user, scopes: record.scopes, authTime: record.authTime }
-    const response = await issueForAuthentication(subject, ctx, record.nonce ?? undefined)
-    const issued = issuedBy(response.access_token, (await loadJose()).decodeJwt)
+    const grant = await issueForAuthentication(subject, ctx, record.nonce ?? undefined)
+    const { familyId, accessToken } = grant.issued
+    const issued: CodeGrantRecord = { familyId: familyId ?? null, accessTokenJti: accessToken.jti, accessTokenExpiresAtMs: accessToken.expiresAtMs }
     // A replay that raced this redemption was refused before these tokens existed, so it could not
     // revoke them: do it now. The answer still goes out, exactly as if the replay had come after it.
     if (!(await ctx.store.recordCodeGrant(hash, issued))) await revokeIssued(issued, ctx)
-    return response
+    return grant
   },
-}
-
-function issuedBy(accessToken: string, decodeJwt: typeof import('jose').decodeJwt): CodeGrantRecord {
-  const { jti, exp } = decodeJwt(accessToken) as { jti: string; exp: number }
-  const familyId = jti.split('.')[2] ?? null
-  return { familyId, accessTokenJti: jti, accessTokenExpiresAtMs: exp * 1000 }
 }
 
 async function revokeIssued(issued: CodeGrantRecord, ctx: AppContext): Promise<void> {

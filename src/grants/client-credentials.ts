@@ -5,7 +5,7 @@ import { checkScopes, parseScope } from '../oauth/scope.js'
 import { issueTokens } from './issue-tokens.js'
 import type { GrantHandler } from './types.js'
 
-// Scopes about a user make no sense without one; Okta grants only custom scopes here (wire spec §2.5).
+// Scopes about a user make no sense without one; Okta grants only custom scopes here (docs/okta-behaviour.md § 2.5).
 const USER_SCOPES = new Set(['profile', 'email', 'address', 'phone', 'offline_access', 'groups', 'device_sso'])
 
 export const clientCredentialsGrant: GrantHandler = {

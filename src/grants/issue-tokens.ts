@@ -6,7 +6,7 @@ import { accessTokenClaims, idTokenClaims, type GrantSubject } from '../oauth/cl
 import { formatScope } from '../oauth/scope.js'
 import { signJwt } from '../oauth/token-signer.js'
 import type { SigningKey } from '../keys/key-set.js'
-import type { TokenResponse } from './types.js'
+import type { Grant, IssuedJwt, TokenResponse } from './types.js'
 
 export interface IssueOptions {
   /** The refresh-token family; access-token `jti`s carry its id, as Okta's do (`AT.….oar…`). */
@@ -15,7 +15,7 @@ export interface IssueOptions {
   nonce?: string
 }
 
-export async function issueTokens(subject: GrantSubject, options: IssueOptions, ctx: AppContext): Promise<TokenResponse> {
+export async function issueTokens(subject: GrantSubject, options: IssueOptions, ctx: AppContext): Promise<Grant> {
   const now = nowSeconds(ctx.clock)
   const { server, user } = subject
   const jti = options.familyId === undefined ? `AT.${ctx.ids.jti()}` : `AT.${ctx.ids.jti()}.${options.familyId}`
@@ -23,21 +23,40 @@ export async function issueTokens(subject: GrantSubject, options: IssueOptions, 
   const response: TokenResponse = {
     token_type: 'Bearer',
     expires_in: server.accessTokenLifetimeSeconds,
-    access_token: accessToken,
+    access_token: accessToken.token,
     scope: formatScope(subject.scopes),
   }
   if (options.refreshToken !== undefined) response.refresh_token = options.refreshToken
+  let idToken: SignedJwt | undefined
   // OIDC: an ID token only when `openid` is granted and there is a user.
   if (user && subject.scopes.includes('openid')) {
-    const extras = options.nonce === undefined ? { accessToken } : { accessToken, nonce: options.nonce }
+    const extras = options.nonce === undefined ? { accessToken: accessToken.token } : { accessToken: accessToken.token, nonce: options.nonce }
     const claims = idTokenClaims({ ...subject, user }, `ID.${ctx.ids.jti()}`, now, ctx.servers.orgId, extras)
-    response.id_token = await signIssued(claims, server.idTokenKey, ctx)
+    idToken = await signIssued(claims, server.idTokenKey, ctx)
+    response.id_token = idToken.token
   }
-  return response
+  const issued = {
+    clientId: subject.client.id,
+    userId: user?.id,
+    scopes: subject.scopes,
+    accessToken: { jti: accessToken.jti, expiresAtMs: accessToken.expiresAtMs },
+    idToken: idToken && { jti: idToken.jti, expiresAtMs: idToken.expiresAtMs },
+    familyId: options.familyId,
+  }
+  return { response, issued }
 }
 
-/** Signs a JWT mockta hands out. Every one is reported to the boot epoch, or it would introspect as from an earlier memory (oauth/boot-epoch.ts). */
-export async function signIssued(claims: Record<string, unknown>, key: SigningKey, ctx: AppContext): Promise<string> {
-  await noteIssued(ctx, claims['jti'] as string, claims['iat'] as number)
-  return signJwt(claims, key)
+/** A JWT mockta signed, with the `jti` and expiry it was signed with. */
+export interface SignedJwt extends IssuedJwt {
+  token: string
+}
+
+/**
+ * Signs a JWT mockta hands out, from claims it built (`jti`, `iat`, `exp` among them). Every one is
+ * reported to the boot epoch, or it would introspect as from an earlier memory (oauth/boot-epoch.ts).
+ */
+export async function signIssued(claims: Record<string, unknown>, key: SigningKey, ctx: AppContext): Promise<SignedJwt> {
+  const jti = claims['jti'] as string
+  await noteIssued(ctx, jti, claims['iat'] as number)
+  return { token: await signJwt(claims, key), jti, expiresAtMs: (claims['exp'] as number) * 1000 }
 }

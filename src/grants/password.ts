@@ -13,7 +13,7 @@ export const passwordGrant: GrantHandler = {
     const password = form['password']
     if (username === undefined) throw oktaError('missing_token_request_parameter', 'username')
     if (password === undefined) throw oktaError('missing_token_request_parameter', 'password')
-    // SPEC TokenRequestPassword: `scope` is required.
+    // Okta's OpenAPI TokenRequestPassword (docs/okta-behaviour.md § 2.6): `scope` is required.
     if (form['scope'] === undefined) throw oktaError('missing_scopes')
     const scopes = parseScope(form['scope'])
     checkScopes(scopes, server.scopes, auth.client.scopes)

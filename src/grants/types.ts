@@ -6,7 +6,7 @@ import type { AuthServer } from '../registry/auth-servers.js'
 import type { AuthenticatedClient } from '../registry/clients.js'
 import type { Form } from '../oauth/form.js'
 
-/** The token response body (SPEC `TokenResponse`), in Okta's member order. */
+/** The token response body (Okta's OpenAPI `TokenResponse`, docs/okta-behaviour.md § 2.2), in Okta's member order. */
 export interface TokenResponse {
   token_type: 'Bearer'
   expires_in: number
@@ -14,6 +14,34 @@ export interface TokenResponse {
   scope: string
   refresh_token?: string
   id_token?: string
+  /** Token exchange only (RFC 8693 §2.2.1). */
+  issued_token_type?: string
+}
+
+/** A signed JWT as its issuer knows it: no one decodes a token mockta has just signed. */
+export interface IssuedJwt {
+  jti: string
+  expiresAtMs: number
+}
+
+/**
+ * What a grant issued, besides the wire answer: the journal, the authorization-code grant's replay
+ * bookkeeping and the logs read it. Never sent.
+ */
+export interface Issued {
+  clientId: string
+  /** Absent for client_credentials. */
+  userId: string | undefined
+  scopes: readonly string[]
+  accessToken: IssuedJwt
+  idToken: IssuedJwt | undefined
+  /** The refresh family the tokens belong to (a sign-in with `offline_access`, a refresh). */
+  familyId: string | undefined
+}
+
+export interface Grant {
+  response: TokenResponse
+  issued: Issued
 }
 
 export interface GrantRequest {
@@ -27,5 +55,6 @@ export interface GrantHandler {
   grantType: GrantType
   /** The form parameters this grant reads (besides client authentication). */
   parameters: readonly string[]
-  handle(request: GrantRequest, ctx: AppContext): Promise<TokenResponse>
+  /** Throws an `OAuthError` (a `GrantRefused` when the grant knows more than the answer says). */
+  handle(request: GrantRequest, ctx: AppContext): Promise<Grant>
 }

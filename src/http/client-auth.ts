@@ -1,15 +1,59 @@
 /**
- * Client authentication at /token, /introspect and /revoke (wire spec §3): client_secret_basic with
+ * Client authentication at /token, /introspect and /revoke (docs/okta-behaviour.md § 3): client_secret_basic with
  * RFC 6749 Appendix B decoding, client_secret_post, and public clients by `client_id` in the body, in
  * the query string (introspect, revoke) or as `Basic base64(client_id)` with no colon (okta-auth-js).
  */
-import type { FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
+import type { AppContext } from '../context.js'
 import { OAuthError, oktaError } from '../errors/oauth-error.js'
+import type { AuthServer } from '../registry/auth-servers.js'
 import type { AuthenticatedClient, Clients } from '../registry/clients.js'
 import { safeEqual } from '../crypto/safe-equal.js'
-import { basicCredentials, type Presented } from '../oauth/basic-credentials.js'
-import { hasQueryParam, readQuery, type Form } from '../oauth/form.js'
+import type { Presented } from '../oauth/basic-credentials.js'
+import { hasQueryParam, readForm, readQuery, type Form } from '../oauth/form.js'
+import { presentedBasic } from './presented-basic.js'
+
+/** What client authentication established, for the route's handler. */
+export interface ClientAuthentication {
+  server: AuthServer
+  /** The form's parameters the route named (client authentication's among them). */
+  form: Form
+  auth: AuthenticatedClient
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the route's client-authentication preHandler; null before it ran. */
+    mocktaClient: ClientAuthentication | null
+  }
+}
+
+/**
+ * Client authentication as a route's preHandler: it runs after the faults (a fired fault answers
+ * first) and before the handler, which reads the outcome with `clientAuthenticationOf`. The order of
+ * checks is the token endpoint's (docs/reliability.md § 0): the server, the form, then the client.
+ */
+export function clientAuthentication(
+  app: FastifyInstance,
+  ctx: Pick<AppContext, 'servers' | 'clients'>,
+  params: readonly string[],
+  allowQueryClientId: boolean,
+): preHandlerAsyncHookHandler {
+  app.decorateRequest('mocktaClient', null)
+  return async (req) => {
+    const server = ctx.servers.resolve((req.params as { authServerId?: string }).authServerId)
+    const form = readForm(req.body, params)
+    const auth = authenticateClient(req, form, ctx.clients, { allowQueryClientId, realm: server.issuer })
+    req.mocktaClient = { server, form, auth }
+  }
+}
+
+export function clientAuthenticationOf(req: FastifyRequest): ClientAuthentication {
+  const found = req.mocktaClient
+  if (!found) throw new Error('the route has no client-authentication preHandler')
+  return found
+}
 
 export interface ClientAuthOptions {
   /** Okta documents `?client_id=` for public clients at /introspect and /revoke only. */
@@ -36,13 +80,13 @@ export function authenticateClient(req: FastifyRequest, form: Form, clients: Cli
 
   const client = clients.get(presented.id)
   if (!client) {
-    // An unknown client costs the same comparison as a wrong secret (reliability bar SP-11).
+    // An unknown client costs the same comparison as a wrong secret (docs/reliability.md § SP-11).
     safeEqual(presented.secret, UNKNOWN_CLIENT_SECRET)
     return fail(oktaError('invalid_client'))
   }
 
   if (client.secret === undefined) {
-    // A public client that sends a secret is using a method it does not have (wire spec §3).
+    // A public client that sends a secret is using a method it does not have (docs/okta-behaviour.md § 3).
     if (presented.secret !== undefined || !client.authMethods.includes('none')) return fail(oktaError('invalid_client'))
     return { client, method: 'none' }
   }
@@ -53,7 +97,7 @@ export function authenticateClient(req: FastifyRequest, form: Form, clients: Cli
 
 function presentedCredentials(req: FastifyRequest, form: Form, options: ClientAuthOptions): Presented | undefined {
   if (hasQueryParam(req.query, ['client_secret', 'client_assertion'])) throw oktaError('client_credentials_in_query')
-  const header = basicCredentials(req.headers.authorization)
+  const header = presentedBasic(req)
   const bodyId = form['client_id']
   const bodySecret = form['client_secret']
 

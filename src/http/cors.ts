@@ -1,14 +1,14 @@
 /**
- * CORS as Okta answers it (wire spec §10, SPEC isCorsEnabled): discovery, keys, introspect, revoke and
+ * CORS as Okta answers it (docs/okta-behaviour.md § 10; Okta's OpenAPI `isCorsEnabled`): discovery, keys, introspect, revoke and
  * userinfo for any origin; /token only for the origins of the clients' redirect URIs and the
  * configured Trusted Origins, checked per client on the POST itself.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext, Snapshot } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import type { Client } from '../registry/clients.js'
 
-const METHODS: Record<string, string> = { token: 'POST', introspect: 'POST', revoke: 'POST', keys: 'GET', userinfo: 'GET, POST', discovery: 'GET' }
+const METHODS: Record<string, string> = { token: 'POST', introspect: 'POST', revoke: 'POST', keys: 'GET', userinfo: 'GET, POST', discovery: 'GET', par: 'POST', device_authorize: 'POST' }
 const DISCOVERY_DOCUMENTS = ['openid-configuration', 'oauth-authorization-server']
 /** Preflight answers may be cached this long (seconds), as Okta's are. */
 const MAX_AGE = '3600'
@@ -26,10 +26,15 @@ function corsEndpoint(req: FastifyRequest): CorsEndpoint | undefined {
   const path = req.url.split('?', 1)[0]!
   if (DISCOVERY_DOCUMENTS.some((doc) => path.includes(`/.well-known/${doc}`))) return 'discovery'
   const parts = path.split('/')
+  // `/v1/device/authorize` is the one endpoint two segments deep (Okta's OpenAPI: CORS enabled).
+  if (parts.at(-2) === 'device' && parts.at(-1) === 'authorize') {
+    const base = parts.slice(0, -2)
+    return base[0] === '' && base[1] === 'oauth2' && base.at(-1) === 'v1' && (base.length === 3 || base.length === 4) ? 'device_authorize' : undefined
+  }
   const [empty, oauth2] = parts
   const [v1, name] = parts.slice(-2)
   const fits = empty === '' && oauth2 === 'oauth2' && v1 === 'v1' && (parts.length === 4 || parts.length === 5)
-  return fits && name !== undefined && name !== 'discovery' && Object.hasOwn(METHODS, name) ? name : undefined
+  return fits && name !== undefined && name !== 'discovery' && name !== 'device_authorize' && Object.hasOwn(METHODS, name) ? name : undefined
 }
 
 /** The browser origins of a client's http(s) redirect URIs. */
@@ -45,19 +50,16 @@ export function assertBrowserOrigin(req: FastifyRequest, client: Client, ctx: Ap
 }
 
 export function registerCors(app: FastifyInstance, ctx: AppContext): void {
-  // Per configuration: the control plane swaps ctx.config and ctx.clients when clients change at runtime.
-  const tokenOrigins = new WeakMap<AppContext['config'], Set<string>>()
-  const originsOf = (config: AppContext['config']): Set<string> => {
-    let origins = tokenOrigins.get(config)
-    if (!origins) {
-      origins = new Set([...config.clients.flatMap(clientOrigins), ...config.trustedOrigins])
-      tokenOrigins.set(config, origins)
-    }
-    return origins
+  // Per snapshot: a runtime change of the clients swaps in a new one (context.ts), and the origins with it.
+  let memo: { snapshot: Snapshot; origins: Set<string> } | undefined
+  const originsOf = (snapshot: Snapshot): Set<string> => {
+    if (memo?.snapshot !== snapshot) memo = { snapshot, origins: new Set([...snapshot.config.clients.flatMap(clientOrigins), ...snapshot.config.trustedOrigins]) }
+    return memo.origins
   }
-  const allowed = (endpoint: CorsEndpoint, origin: string) => endpoint !== 'token' || originsOf(ctx.config).has(origin)
+  // /v1/par is per client, as /token (docs/okta-behaviour.md § 2.10).
+  const allowed = (endpoint: CorsEndpoint, origin: string) => (endpoint !== 'token' && endpoint !== 'par') || originsOf(ctx.current()).has(origin)
 
-  // Callback-style hooks: they run on every request (issue 7).
+  // Callback-style hooks: they run on every request (docs/bench.md).
   app.addHook('onRequest', (req, reply, done) => {
     const origin = req.headers.origin
     const method = req.headers['access-control-request-method']
@@ -84,7 +86,7 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
     reply.header('vary', 'Origin')
     if (allowed(endpoint, origin)) {
       reply.header('access-control-allow-origin', origin)
-      // The userinfo error is only in this header; a browser app must be able to read it (wire spec §10).
+      // The userinfo error is only in this header; a browser app must be able to read it (docs/okta-behaviour.md § 10).
       if (endpoint === 'userinfo') reply.header('access-control-expose-headers', 'WWW-Authenticate')
     }
     done(null, payload)

@@ -28,7 +28,7 @@ export function sendOAuthError(reply: FastifyReply, err: OAuthError): FastifyRep
 
 export function errorHandler(ids: Ids) {
   return function handle(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
-    // RFC 6750 §3 at /userinfo: the error travels in WWW-Authenticate only (wire spec §10).
+    // RFC 6750 §3 at /userinfo: the error travels in WWW-Authenticate only (docs/okta-behaviour.md § 10).
     if (err instanceof BearerError) return reply.code(err.statusCode).header('www-authenticate', err.challenge).send()
     if (err instanceof OAuthError) return sendOAuthError(reply, err)
     if (err instanceof StoreUnavailableError) return sendOAuthError(reply, mocktaError('store_unavailable'))

@@ -25,9 +25,9 @@ function repeatedHeader(req: FastifyRequest): boolean {
 }
 
 export function registerHooks(app: FastifyInstance): void {
-  // Callback-style hooks: no promise per hook per request on the hot path (issue 7).
+  // Callback-style hooks: no promise per hook per request on the hot path (docs/bench.md).
   app.addHook('onRequest', (req, _reply, done) => {
-    // Node keeps the first of two Authorization or Content-Type headers and drops the rest (bar #20, #41).
+    // Node keeps the first of two Authorization or Content-Type headers and drops the rest (docs/reliability.md § #20, #41).
     if (repeatedHeader(req)) return done(mocktaError('duplicate_header'))
     const encoding = req.headers['content-encoding']
     // RFC 9110 §8.4: a coding we do not decode must not be parsed as if it were plain form data.
@@ -42,7 +42,7 @@ export function registerHooks(app: FastifyInstance): void {
     route.onSend = [...existing, noStoreHeaders]
   })
 
-  // One line per request, path without its query string: query strings can carry tokens (SP-2).
+  // One line per request, path without its query string: query strings can carry tokens (docs/reliability.md § SP-2).
   app.addHook('onResponse', (req, reply, done) => {
     // Container health checks poll every few seconds; keep them out of the info log.
     const level = req.routeOptions.url === '/health' ? 'debug' : 'info'

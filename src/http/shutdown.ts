@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown (reliability bar F-1): once `close()` has begun, requests still arriving on open
+ * Graceful shutdown (docs/reliability.md § F-1): once `close()` has begun, requests still arriving on open
  * keep-alive connections get an OAuth-shaped 503 with Retry-After, while requests already in flight
  * finish. Fastify's own `return503OnClosing` answers in its own body shape, so it is off in app.ts.
  */
@@ -14,7 +14,7 @@ export function refuseWhileClosing(app: FastifyInstance): void {
   app.addHook('preClose', async () => {
     closing = true
   })
-  // Callback-style: it runs on every request (issue 7).
+  // Callback-style: it runs on every request (docs/bench.md).
   app.addHook('onRequest', (_req, _reply, done) => {
     if (closing) return done(mocktaError('shutting_down').withHeaders({ 'retry-after': RETRY_AFTER_SECONDS }))
     done()

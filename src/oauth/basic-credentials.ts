@@ -23,7 +23,7 @@ export function basicCredentials(header: string | undefined): Presented | undefi
   const scheme = SCHEME.exec(header)
   if (!scheme) throw invalid()
   const token = header.slice(scheme[0].length)
-  // Node's base64 decoder skips junk; check the alphabet and padding first (reliability bar #47).
+  // Node's base64 decoder skips junk; check the alphabet and padding first (docs/reliability.md § #47).
   if (token.length % 4 !== 0 || !BASE64.test(token)) throw invalid()
   let decoded: string
   try {

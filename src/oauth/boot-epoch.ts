@@ -1,5 +1,5 @@
 /**
- * Which JWTs belong to the store's memory (reliability bar F-1: no resurrection after a restart).
+ * Which JWTs belong to the store's memory (docs/reliability.md § F-1: no resurrection after a restart).
  * Tokens issued before the epoch second (`AppContext.epochSeconds`: the store's identity, new at a
  * first boot, a reset, or a store that lost its memory) are from an earlier memory. `iat` has
  * one-second resolution, so the jtis issued in the epoch second itself are remembered by the store:

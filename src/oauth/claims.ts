@@ -1,4 +1,4 @@
-/** Pure builders for Okta-shaped token claims (wire spec §5.1, §5.2). */
+/** Pure builders for Okta-shaped token claims (docs/okta-behaviour.md § 5.1, 5.2). */
 import { createHash } from 'node:crypto'
 import type { ClaimConfig } from '../config/types.js'
 import type { AuthServer } from '../registry/auth-servers.js'

@@ -23,7 +23,7 @@ export function readForm(body: unknown, known: readonly string[]): Form {
   return form
 }
 
-/** Values in the query string are never credentials or tokens (SP-15); only the cases Okta documents are read. */
+/** Values in the query string are never credentials or tokens (docs/reliability.md § SP-15); only the cases Okta documents are read. */
 export function readQuery(query: unknown, name: string): string | undefined {
   if (query === null || typeof query !== 'object') return undefined
   const value = (query as Record<string, unknown>)[name]

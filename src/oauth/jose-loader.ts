@@ -1,6 +1,6 @@
 /**
  * jose, loaded on first use: serving discovery, keys and the grants needs none of it, so start-up
- * does not pay for importing it (issue 7). Verification and key generation await this.
+ * does not pay for importing it (docs/bench.md). Verification and key generation await this.
  */
 type Jose = typeof import('jose')
 

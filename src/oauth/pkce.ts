@@ -1,4 +1,4 @@
-/** PKCE (RFC 7636), S256 only as at Okta (wire spec §2.3). */
+/** PKCE (RFC 7636), S256 only as at Okta (docs/okta-behaviour.md § 2.3). */
 import { createHash } from 'node:crypto'
 import { safeEqual } from '../crypto/safe-equal.js'
 

@@ -1,4 +1,4 @@
-/** Signs and verifies mockta's JWTs (RS256, `kid`, no `typ`, as Okta's tokens: wire spec §5.1). */
+/** Signs and verifies mockta's JWTs (RS256, `kid`, no `typ`, as Okta's tokens: docs/okta-behaviour.md § 5.1). */
 import { sign } from 'node:crypto'
 import type { JWTPayload } from 'jose'
 import type { SigningKey } from '../keys/key-set.js'
@@ -49,7 +49,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
  */
 export async function verifyJwt(token: string, server: AuthServer, nowSeconds: number): Promise<JWTPayload | undefined> {
   // jose's base64url decoding skips whitespace (atob), so a valid token plus a trailing newline would
-  // verify; only the exact compact form (RFC 7515 §7.1) is a token (reliability bar #104).
+  // verify; only the exact compact form (RFC 7515 §7.1) is a token (docs/reliability.md § #104).
   if (!COMPACT_JWS.test(token)) return undefined
   // The same bytes, verified before with a key the server still verifies with (verified-tokens.ts).
   const remembered = rememberedPayload(token, server.verificationKeys, server.issuer, nowSeconds)
@@ -64,10 +64,23 @@ export async function verifyJwt(token: string, server: AuthServer, nowSeconds: n
       issuer: server.issuer,
       currentDate: new Date(nowSeconds * 1000),
     })
+    if (!numericDatesValid(payload)) return undefined
     return rememberVerified(token, key, server.issuer, payload)
   } catch {
     return undefined
   }
+}
+
+/** The NumericDate claims (RFC 7519 §4.1.4-6, OIDC Core §2 auth_time) a token of ours may carry. */
+const NUMERIC_DATES = ['exp', 'iat', 'nbf', 'auth_time'] as const
+
+/**
+ * Each NumericDate present must be a whole number of seconds. jose accepts any JSON number, so
+ * `1e400` (Infinity) would pass its `exp` check for ever, and introspection must answer integers
+ * (RFC 7662 §2.2); mockta signs only integers, so anything else was not made by it as it stands.
+ */
+function numericDatesValid(payload: JWTPayload): boolean {
+  return NUMERIC_DATES.every((claim) => payload[claim] === undefined || Number.isSafeInteger(payload[claim]))
 }
 
 /** The unverified `iss` of a JWT-shaped string, to pick the server whose keys to try. */

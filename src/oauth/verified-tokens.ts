@@ -1,7 +1,7 @@
 /**
  * Tokens whose signature jose has already verified, by exact token string: a bounded LRU, so a
  * resource server introspecting the same access token on every call pays for one RSA verification
- * (and jose's parsing of it) once (issue 7).
+ * (and jose's parsing of it) once (docs/bench.md).
  *
  * Only what cannot change for the same bytes is remembered: the signature was valid for this key
  * object, and the claims passed jose's static checks (types, `iss`) for this issuer. A hit therefore

@@ -1,6 +1,6 @@
 /** Authorization servers as the routes see them: issuer, endpoints, scopes, lifetimes, signing keys. */
 import { createHash } from 'node:crypto'
-import type { AuthServerConfig, ClaimConfig, Config, RefreshTokenLifetimeConfig } from '../config/types.js'
+import type { AuthServerConfig, ClaimConfig, Config, DeviceAuthorizationConfig, RefreshTokenLifetimeConfig } from '../config/types.js'
 import { authServerNotFound } from '../errors/oauth-error.js'
 import type { KeySet, SigningKey } from '../keys/key-set.js'
 
@@ -23,6 +23,9 @@ export interface AuthServer {
   jwksJson: string
   /** Every key a token of this server may carry, published or not, by kid. */
   verificationKeys: ReadonlyMap<string, SigningKey>
+  /** Issuers whose access tokens a token exchange here accepts as `subject_token` (its own is always one). */
+  trustedIssuers: ReadonlySet<string>
+  deviceAuthorization: DeviceAuthorizationConfig
 }
 
 export class AuthServers {
@@ -42,7 +45,7 @@ export class AuthServers {
         id: null,
         issuer: base,
         endpointBase: `${base}/oauth2/v1`,
-        // Org AS access tokens are for Okta's own APIs: audience is the org URL (wire spec §1.1).
+        // Org AS access tokens are for Okta's own APIs: audience is the org URL (docs/okta-behaviour.md § 1.1).
         audience: base,
         scopes: new Set(config.org.scopes),
         claims: [],
@@ -53,6 +56,9 @@ export class AuthServers {
         accessTokenKey,
         jwksJson: keys.jwksJson(published),
         verificationKeys: byKid([...published, accessTokenKey]),
+        // Token exchange is a custom-server feature (docs/okta-behaviour.md § 2.9): the org server trusts none.
+        trustedIssuers: new Set([base]),
+        deviceAuthorization: config.org.deviceAuthorization,
       }
     }
   }
@@ -89,6 +95,8 @@ function customServer(base: string, as: AuthServerConfig, keys: KeySet): AuthSer
     accessTokenKey: published[0]!,
     jwksJson: keys.jwksJson(published),
     verificationKeys: byKid(published),
+    trustedIssuers: new Set([issuer, ...as.trustedServers.map((id) => (id === 'org' ? base : `${base}/oauth2/${id}`))]),
+    deviceAuthorization: as.deviceAuthorization,
   }
 }
 

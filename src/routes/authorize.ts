@@ -2,10 +2,10 @@
  * GET/POST /v1/authorize (RFC 6749 §4.1, OIDC Core §3.1.2): the authorization-code flow with PKCE.
  * A signed-in session, a client's automatic sign-in or the sign-in page leads to a code.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { nowSeconds } from '../clock.js'
 import type { AppContext } from '../context.js'
-import { OAuthError, oktaError } from '../errors/oauth-error.js'
+import { mocktaError, OAuthError, oktaError } from '../errors/oauth-error.js'
 import { sendErrorPage, sendHtml } from '../http/html.js'
 import type { AuthorizationRequest } from '../store/authorization-request.js'
 import { sendAuthorizationResponse } from '../http/authorization-response.js'
@@ -16,20 +16,30 @@ import { completeAuthorization } from '../browser-sign-in/complete.js'
 import { currentSession, startSession } from '../http/browser-sign-in/session.js'
 import { signInPage } from '../http/browser-sign-in/sign-in-page.js'
 import { beginTransaction } from '../http/browser-sign-in/transaction.js'
+import { takePushedRequest } from '../grants/pushed-authorization.js'
+import { readForm } from '../oauth/form.js'
 import { endpoint, serverOf } from './paths.js'
 
-export function authorizeRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const authorizeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   endpoint(app, ['GET', 'POST'], '/v1/authorize', {}, async (req, reply) => {
     const server = serverOf(req, ctx)
+    const params = req.method === 'POST' ? req.body : req.query
     let proven: ProvenClient
+    let pushed: Awaited<ReturnType<typeof takePushedRequest>> | undefined
     try {
-      proven = proveClient(req.method === 'POST' ? req.body : req.query, ctx.clients)
+      const { request_uri: uri, request: object, client_id: clientId } = readForm(params, ['request_uri', 'request', 'client_id'])
+      if (uri !== undefined && object !== undefined) throw oktaError('authorize_request_object_and_request_uri_provided')
+      // RFC 9126 §4: with a request_uri, the pushed request is the request; other parameters but client_id are ignored.
+      if (uri !== undefined) pushed = await takePushedRequest(uri, clientId, server, ctx)
+      proven = pushed ? provenPushed(pushed.request, pushed.client) : proveClient(params, ctx.clients)
     } catch (err) {
       // No trusted redirect URI yet: tell the person, never the (possibly forged) redirect target.
       if (err instanceof OAuthError) return sendErrorPage(reply, err.error, err.message)
       throw err
     }
     try {
+      if (pushed) return await authorize(req, reply, pushed.request, pushed.client, ctx)
+      if (proven.client.parRequired) throw mocktaError('par_required')
       const request = validateRequest(proven, server)
       return await authorize(req, reply, request, proven.client, ctx)
     } catch (err) {
@@ -65,5 +75,13 @@ function autoSignInUser(client: Client, request: AuthorizationRequest, ctx: AppC
   const hinted = request.loginHint === null ? undefined : ctx.users.byLoginName(request.loginHint)
   return hinted ?? ctx.users.byLoginName(client.autoSignIn)
 }
+
+/** A pushed request was validated when pushed: its redirect URI is proven. */
+const provenPushed = (request: AuthorizationRequest, client: Client): ProvenClient => ({
+  form: {},
+  client,
+  target: { redirectUri: request.redirectUri, responseMode: request.responseMode },
+  state: request.state,
+})
 
 export const listedUsers = (ctx: AppContext): User[] => (ctx.config.signIn.listUsers ? ctx.users.all() : [])

@@ -1,5 +1,5 @@
 /** POST /mockta/sign-in: the browser sign-in form's target. Checks the credentials, then finishes the pending /authorize. */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
 import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'
 import { readForm } from '../oauth/form.js'
@@ -13,7 +13,7 @@ import { listedUsers } from './authorize.js'
 
 const PARAMS = ['tx', 'username', 'password', 'demo_user']
 
-export function browserSignInRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const browserSignInRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post(SIGN_IN_PATH, async (req, reply) => {
     const form = readForm(req.body, PARAMS)
     const transactionId = form['tx']

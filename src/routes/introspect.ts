@@ -1,23 +1,21 @@
-/** POST /v1/introspect (RFC 7662, wire spec §6): Okta's fields for live tokens, exactly `{"active":false}` otherwise. */
-import type { FastifyInstance } from 'fastify'
+/** POST /v1/introspect (RFC 7662, docs/okta-behaviour.md § 6): Okta's fields for live tokens, exactly `{"active":false}` otherwise. */
+import type { FastifyPluginAsync } from 'fastify'
 import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
-import { authenticateClient } from '../http/client-auth.js'
-import { readForm } from '../oauth/form.js'
+import { clientAuthentication, clientAuthenticationOf } from '../http/client-auth.js'
 import { formatScope } from '../oauth/scope.js'
 import { lookUpToken, type LookedUp } from '../oauth/token-lookup.js'
 import { familyDeadlineMs } from '../store/store.js'
 import type { AuthenticatedClient } from '../registry/clients.js'
-import { endpoint, serverOf } from './paths.js'
+import { endpoint } from './paths.js'
 
 const PARAMS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'token', 'token_type_hint']
 const INACTIVE = { active: false } as const
 
-export function introspectRoutes(app: FastifyInstance, ctx: AppContext): void {
-  endpoint(app, ['POST'], '/v1/introspect', { config: { noStore: true } }, async (req) => {
-    const server = serverOf(req, ctx)
-    const form = readForm(req.body, PARAMS)
-    const auth = authenticateClient(req, form, ctx.clients, { allowQueryClientId: true, realm: server.issuer })
+export const introspectRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'servers' | 'clients' | 'users' | 'store' | 'clock' | 'epochSeconds'> }> = async (app, { ctx }) => {
+  const preHandler = clientAuthentication(app, ctx, PARAMS, true)
+  endpoint(app, ['POST'], '/v1/introspect', { config: { noStore: true }, preHandler }, async (req) => {
+    const { server, form, auth } = clientAuthenticationOf(req)
     const token = form['token']
     if (token === undefined) throw oktaError('request_missing_token')
     const found = await lookUpToken(token, server, ctx)
@@ -28,7 +26,7 @@ export function introspectRoutes(app: FastifyInstance, ctx: AppContext): void {
 
 /**
  * A confidential client (a resource server) may introspect any access or ID token of the server; a
- * public client only its own; refresh tokens only by the client they were issued to (wire spec §6).
+ * public client only its own; refresh tokens only by the client they were issued to (docs/okta-behaviour.md § 6).
  */
 function mayIntrospect(found: LookedUp, auth: AuthenticatedClient): boolean {
   if (found.kind === 'refresh_token') return found.found.family.clientId === auth.client.id
@@ -37,7 +35,7 @@ function mayIntrospect(found: LookedUp, auth: AuthenticatedClient): boolean {
   return owner === auth.client.id
 }
 
-async function describe(found: LookedUp, ctx: AppContext): Promise<Record<string, unknown>> {
+async function describe(found: LookedUp, ctx: Pick<AppContext, 'users'>): Promise<Record<string, unknown>> {
   if (found.kind === 'refresh_token') {
     const { family } = found.found
     const user = family.userId === null ? undefined : ctx.users.get(family.userId)

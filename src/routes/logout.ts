@@ -1,8 +1,8 @@
 /**
- * GET/POST /v1/logout (OIDC RP-Initiated Logout 1.0, wire spec §10): ends the browser's sign-in
+ * GET/POST /v1/logout (OIDC RP-Initiated Logout 1.0, docs/okta-behaviour.md § 10): ends the browser's sign-in
  * session, then returns to a registered post-logout redirect URI with `state`.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
 import type { AppContext } from '../context.js'
 import { mocktaError, OAuthError, oktaError } from '../errors/oauth-error.js'
 import { readForm } from '../oauth/form.js'
@@ -16,7 +16,7 @@ import { endpoint, serverOf } from './paths.js'
 
 const PARAMS = ['id_token_hint', 'post_logout_redirect_uri', 'state']
 
-export function logoutRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const logoutRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   endpoint(app, ['GET', 'POST'], '/v1/logout', {}, async (req, reply) => {
     const server = serverOf(req, ctx)
     let target: string | undefined
@@ -42,8 +42,8 @@ export function logoutRoutes(app: FastifyInstance, ctx: AppContext): void {
 }
 
 /**
- * The client (`aud`) of an ID token this server signed. An expired hint still signs out (wire spec
- * §10), so the signature, issuer and audience are checked as of the token's own issue time.
+ * The client (`aud`) of an ID token this server signed. An expired hint still signs out (docs/okta-behaviour.md
+ * § 10), so the signature, issuer and audience are checked as of the token's own issue time.
  */
 async function hintedClient(hint: string, server: AuthServer, ctx: AppContext): Promise<string | undefined> {
   const { decodeJwt } = await loadJose()

@@ -1,4 +1,4 @@
-/** URL layout (wire spec §1.1): custom servers under `/oauth2/{id}/v1/…`, the org server under `/oauth2/v1/…`. */
+/** URL layout (docs/okta-behaviour.md § 1.1): custom servers under `/oauth2/{id}/v1/…`, the org server under `/oauth2/v1/…`. */
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod, RouteShorthandOptions } from 'fastify'
 import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'
@@ -29,7 +29,7 @@ export function endpoint(
 }
 
 /** The authorization server named by the path; Okta's 404 body for an unknown id. */
-export function serverOf(req: FastifyRequest, ctx: AppContext): AuthServer {
+export function serverOf(req: FastifyRequest, ctx: Pick<AppContext, 'servers'>): AuthServer {
   const id = (req.params as { authServerId?: string }).authServerId
   return ctx.servers.resolve(id)
 }

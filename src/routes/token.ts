@@ -1,20 +1,20 @@
-/** POST /v1/token: client authentication, then the grant registry (order of checks: reliability bar §0). */
-import type { FastifyInstance } from 'fastify'
+/** POST /v1/token: client authentication, then the grant registry (order of checks: docs/reliability.md § 0). */
+import type { FastifyPluginAsync } from 'fastify'
 import type { AppContext } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import { grants, supportedGrantTypes } from '../grants/index.js'
-import { authenticateClient } from '../http/client-auth.js'
+import { GrantRefused } from '../grants/grant-refused.js'
+import { clientAuthentication, clientAuthenticationOf } from '../http/client-auth.js'
 import { assertBrowserOrigin } from '../http/cors.js'
 import { readForm } from '../oauth/form.js'
-import { endpoint, serverOf } from './paths.js'
+import { endpoint } from './paths.js'
 
 const AUTH_PARAMS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type']
 
-export function tokenRoutes(app: FastifyInstance, ctx: AppContext): void {
-  endpoint(app, ['POST'], '/v1/token', { config: { noStore: true } }, async (req) => {
-    const server = serverOf(req, ctx)
-    const base = readForm(req.body, [...AUTH_PARAMS, 'grant_type'])
-    const auth = authenticateClient(req, base, ctx.clients, { allowQueryClientId: false, realm: server.issuer })
+export const tokenRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const preHandler = clientAuthentication(app, ctx, [...AUTH_PARAMS, 'grant_type'], false)
+  endpoint(app, ['POST'], '/v1/token', { config: { noStore: true }, preHandler }, async (req) => {
+    const { server, form: base, auth } = clientAuthenticationOf(req)
     assertBrowserOrigin(req, auth.client, ctx)
     const grantType = base['grant_type']
     if (grantType === undefined) throw oktaError('token_request_missing_grant_type', supportedGrantTypes.join(', '))
@@ -22,6 +22,18 @@ export function tokenRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!grant) throw oktaError('unsupported_grant_type', supportedGrantTypes.join(', '))
     if (!auth.client.grantTypes.includes(grant.grantType)) throw oktaError('unauthorized_client', auth.client.grantTypes.join(', '))
     const form = readForm(req.body, grant.parameters)
-    return grant.handle({ form, server, auth, log: req.log }, ctx)
+    try {
+      const { response, issued } = await grant.handle({ form, server, auth, log: req.log }, ctx)
+      // What the grant issued goes to the journal on the request; nothing decodes the answer.
+      req.mocktaGrant = { issued }
+      return response
+    } catch (err) {
+      if (err instanceof GrantRefused) {
+        req.mocktaGrant = { refused: err }
+        // The real reason stays in mockta: the client only gets the OAuth error (docs/reliability.md § #71).
+        req.log.debug({ event: 'grant_refused', grantType: grant.grantType, reason: err.reason, familyId: err.familyId }, 'grant refused')
+      }
+      throw err
+    }
   })
 }

@@ -1,5 +1,5 @@
 /** GET/POST /v1/userinfo (OIDC Core §5.3): the signed-in user's claims for the access token's scopes. */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { bearerError } from '../errors/bearer-error.js'
 import type { OktaErrorCode } from '../errors/okta-errors.js'
@@ -10,7 +10,7 @@ import { endpoint, serverOf } from './paths.js'
 
 const BEARER = /^Bearer +(\S+)$/i
 
-export function userinfoRoutes(app: FastifyInstance, ctx: AppContext): void {
+export const userinfoRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'servers' | 'clients' | 'users' | 'store' | 'clock' | 'epochSeconds'> }> = async (app, { ctx }) => {
   endpoint(app, ['GET', 'POST'], '/v1/userinfo', { config: { noStore: true } }, async (req) => {
     const server = serverOf(req, ctx)
     const fail = (code: OktaErrorCode) => bearerError(code, server.issuer, `${server.endpointBase}/authorize`)

@@ -1,5 +1,5 @@
 /**
- * MemoryStore's refresh-token families in compact form (issue 7: ≤ 600 bytes per live family).
+ * MemoryStore's refresh-token families in compact form (docs/bench.md: ≤ 600 bytes per live family).
  * What families share (client, server, user, scopes, rotation policy, lifetimes) is held once in an
  * interned profile; token hashes are kept as 32-byte binary strings instead of 43 base64url
  * characters; the hash index points at the family itself. Records still cross the Store boundary as
@@ -167,7 +167,7 @@ export class FamilyTable {
     return { family, position }
   }
 
-  /** Lookup, decision and write in one synchronous section (reliability bar I2). */
+  /** Lookup, decision and write in one synchronous section (docs/reliability.md § I2). */
   redeem(r: RefreshRequest): RefreshOutcome {
     const found = this.locate(r.hash)
     if (!found) return { kind: 'invalid' }
@@ -220,7 +220,7 @@ export class FamilyTable {
     if (--f.profile.families === 0) this.profiles.delete(f.profile.key)
   }
 
-  /** Older generations stay known so replaying any of them is detected as reuse (C-4), up to a bound. */
+  /** Older generations stay known so replaying any of them is detected as reuse (docs/reliability.md § C-4), up to a bound. */
   private retire(f: Family, key: string): void {
     if (f.retired === null) f.retired = [key]
     else f.retired.push(key)

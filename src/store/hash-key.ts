@@ -1,6 +1,6 @@
 /**
  * How MemoryStore keys what it keeps: token hashes in their 32 bytes rather than 43 base64url
- * characters, ids as flat strings (issue 7: memory per live family).
+ * characters, ids as flat strings (docs/bench.md: memory per live family).
  */
 
 /**

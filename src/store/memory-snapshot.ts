@@ -12,6 +12,7 @@ import type { SchemaObject } from 'ajv'
 import { MemoryStore } from './memory-store.js'
 import type { CodeEntry } from './memory-authorization-store.js'
 import type { SessionRecord, TransactionRecord } from './authorization-store.js'
+import type { DeviceAuthorizationRecord, PushedRequestRecord } from './grant-records.js'
 import type { InteractionRecord } from './interaction-store.js'
 import { StateDataError, stateValidator, type StateSection } from './state-file.js'
 import { MAX_RETIRED_GENERATIONS, type FamilyRecord, type Store, type StoreIdentity } from './store.js'
@@ -27,6 +28,9 @@ export interface MemoryStoreSnapshot {
   sessions: SessionRecord[]
   /** Oldest first: the order decides which form goes first when there are too many. */
   transactions: TransactionRecord[]
+  /** Oldest first, likewise. Absent in files saved before the device grant (read as none). */
+  deviceAuthorizations?: DeviceAuthorizationRecord[]
+  pushedRequests?: PushedRequestRecord[]
   /** Absent in files saved before the Identity Engine: none. */
   interactions?: InteractionRecord[]
   signInFailures?: Array<{ userId: string; count: number }>
@@ -43,6 +47,8 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
     codes: Array.from(authorization.codes.values(), (e) => structuredClone(e)),
     sessions: Array.from(authorization.sessions.values(), (s) => ({ ...s })),
     transactions: Array.from(authorization.transactions.values(), (t) => structuredClone(t)),
+    deviceAuthorizations: Array.from(held.grantRecords.held.devices.values(), (d) => structuredClone(d)),
+    pushedRequests: Array.from(held.grantRecords.held.pushed.values(), (p) => structuredClone(p)),
     interactions: Array.from(held.interactions.held.interactions.values(), (i) => structuredClone(i)),
     signInFailures: Array.from(held.interactions.held.failures, ([userId, count]) => ({ userId, count })),
   }
@@ -63,6 +69,12 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   for (const entry of snapshot.codes) authorization.codes.set(entry.code.hash, entry)
   for (const session of snapshot.sessions) authorization.sessions.set(session.idHash, session)
   for (const transaction of snapshot.transactions) authorization.transactions.set(transaction.idHash, transaction)
+  const grantRecords = held.grantRecords.held
+  for (const device of snapshot.deviceAuthorizations ?? []) {
+    grantRecords.devices.set(device.deviceCodeHash, device)
+    grantRecords.userCodes.set(device.userCodeHash, device.deviceCodeHash)
+  }
+  for (const pushed of snapshot.pushedRequests ?? []) grantRecords.pushed.set(pushed.uriHash, pushed)
   for (const interaction of snapshot.interactions ?? []) held.interactions.put(interaction)
   for (const { userId, count } of snapshot.signInFailures ?? []) held.interactions.held.failures.set(userId, count)
 }
@@ -80,8 +92,13 @@ export function memoryStoreSection(store: Store): StateSection {
   }
 }
 
-/** What the schema cannot say: every token hash and id belongs to one family only. */
+/** What the schema cannot say: every token hash and id belongs to one family only; a user code names one device authorization. */
 function assertConsistent(snapshot: MemoryStoreSnapshot): void {
+  const userCodes = new Set<string>()
+  for (const [i, d] of (snapshot.deviceAuthorizations ?? []).entries()) {
+    if (userCodes.has(d.userCodeHash)) throw new StateDataError(`store/deviceAuthorizations/${i} has a user code that appears twice`)
+    userCodes.add(d.userCodeHash)
+  }
   const ids = new Set<string>()
   const hashes = new Set<string>()
   for (const [i, f] of snapshot.families.entries()) {
@@ -129,6 +146,27 @@ const interactionSchema = {
     codeHash: nullableText,
     codeExpiresAtMs: nullableMs,
     expiresAtMs: ms,
+  },
+} as const
+
+/** An /authorize request as a transaction or a pushed request keeps it (authorization-request.ts). */
+const authorizationRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clientId', 'authServerId', 'redirectUri', 'responseTypes', 'responseMode', 'scopes', 'state', 'nonce', 'codeChallenge', 'prompt', 'loginHint', 'maxAge'],
+  properties: {
+    clientId: text,
+    authServerId: nullableText,
+    redirectUri: text,
+    responseTypes: { type: 'array', items: { type: 'string', enum: ['code', 'token', 'id_token'] } },
+    responseMode: { type: 'string', enum: ['query', 'fragment', 'form_post'] },
+    scopes: texts,
+    state: { type: 'string' },
+    nonce: { type: 'string', nullable: true },
+    codeChallenge: nullableText,
+    prompt: { type: 'array', items: { type: 'string', enum: ['none', 'login', 'consent'] } },
+    loginHint: { type: 'string', nullable: true },
+    maxAge: { type: 'integer', minimum: 0, nullable: true },
   },
 } as const
 
@@ -246,26 +284,39 @@ const snapshotSchema: SchemaObject = {
           idHash: text,
           browserHash: text,
           expiresAtMs: ms,
-          request: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['clientId', 'authServerId', 'redirectUri', 'responseTypes', 'responseMode', 'scopes', 'state', 'nonce', 'codeChallenge', 'prompt', 'loginHint', 'maxAge'],
-            properties: {
-              clientId: text,
-              authServerId: nullableText,
-              redirectUri: text,
-              responseTypes: { type: 'array', items: { type: 'string', enum: ['code', 'token', 'id_token'] } },
-              responseMode: { type: 'string', enum: ['query', 'fragment', 'form_post'] },
-              scopes: texts,
-              state: { type: 'string' },
-              nonce: { type: 'string', nullable: true },
-              codeChallenge: nullableText,
-              prompt: { type: 'array', items: { type: 'string', enum: ['none', 'login', 'consent'] } },
-              loginHint: { type: 'string', nullable: true },
-              maxAge: { type: 'integer', minimum: 0, nullable: true },
-            },
-          },
+          request: authorizationRequestSchema,
         },
+      },
+    },
+    // Not required: files saved before these records existed still load (as holding none).
+    deviceAuthorizations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['deviceCodeHash', 'userCodeHash', 'clientId', 'authServerId', 'scopes', 'expiresAtMs', 'intervalSeconds', 'lastPolledMs', 'status', 'userId', 'authTime'],
+        properties: {
+          deviceCodeHash: text,
+          userCodeHash: text,
+          clientId: text,
+          authServerId: nullableText,
+          scopes: texts,
+          expiresAtMs: ms,
+          intervalSeconds: { type: 'integer', minimum: 1 },
+          lastPolledMs: nullableMs,
+          status: { type: 'string', enum: ['pending', 'approved', 'denied', 'redeemed'] },
+          userId: nullableText,
+          authTime: { type: 'integer', minimum: 0, nullable: true },
+        },
+      },
+    },
+    pushedRequests: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['uriHash', 'clientId', 'authServerId', 'request', 'expiresAtMs'],
+        properties: { uriHash: text, clientId: text, authServerId: nullableText, request: authorizationRequestSchema, expiresAtMs: ms },
       },
     },
   },

@@ -2,25 +2,28 @@
 import { FamilyTable } from './family-table.js'
 import { MemoryAuthorizationStore } from './memory-authorization-store.js'
 import { MemoryInteractionStore } from './memory-interaction-store.js'
-import { AuthorizationDelegation } from './authorization-delegation.js'
-import { MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
+import { GrantDelegation } from './grant-delegation.js'
+import { MemoryGrantRecords } from './memory-grant-records.js'
+import { checkFound, MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type RefreshCheck, type RefreshCheckRequest, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
 
 /** How often, at most, a full store sweeps to make room (a sweep is O(families)). */
 const PRESSURE_SWEEP_INTERVAL_MS = 1000
 
-export class MemoryStore extends AuthorizationDelegation implements Store {
+export class MemoryStore extends GrantDelegation implements Store {
   /** Families and their token hashes, in compact form; records leave it as copies. */
   private readonly families = new FamilyTable(MAX_RETIRED_GENERATIONS)
   private readonly revokedAccessTokens = new Map<string, number>()
   private lastPressureSweepMs = -Infinity
   /** Codes, sessions and sign-in transactions live in their own module; this class only delegates. */
   protected authorization = new MemoryAuthorizationStore()
+  /** Device authorizations and pushed requests, likewise. */
+  protected grantRecords = new MemoryGrantRecords()
   protected interactions = new MemoryInteractionStore()
   private ownIdentity: StoreIdentity | undefined
   /**
    * Awaited after every change that ends tokens (a revocation, reuse detection, an expiry, a reset):
    * with a state file, it saves at once (store/memory-snapshot.ts), so a `kill -9` right after can
-   * never bring an ended token back (reliability bar F-1). Other changes wait for the save interval.
+   * never bring an ended token back (docs/reliability.md § F-1). Other changes wait for the save interval.
    */
   onRevocation: (() => Promise<void>) | undefined
   /** Bounded by one second of issuance (oauth/boot-epoch.ts). */
@@ -34,8 +37,8 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
    * (the identity goes back through `identity`, which a fresh store takes as proposed).
    */
-  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; interactions: MemoryInteractionStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
-    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, interactions: this.interactions, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
+  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; grantRecords: MemoryGrantRecords; interactions: MemoryInteractionStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
+    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, grantRecords: this.grantRecords, interactions: this.interactions, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -54,6 +57,10 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   async findRefreshToken(hash: string): Promise<FoundToken | undefined> {
     const found = this.families.locate(hash)
     return found && { family: found.family.toRecord(), position: found.position }
+  }
+
+  async checkRefreshToken(r: RefreshCheckRequest): Promise<RefreshCheck> {
+    return checkFound(await this.findRefreshToken(r.hash), r)
   }
 
   async getFamily(id: string): Promise<FamilyRecord | undefined> {
@@ -98,6 +105,7 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
     this.families.clear()
     this.revokedAccessTokens.clear()
     this.authorization = new MemoryAuthorizationStore()
+    this.grantRecords = new MemoryGrantRecords()
     this.interactions = new MemoryInteractionStore()
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()
@@ -118,7 +126,7 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   }
 
   async sweep(nowMs: number): Promise<number> {
-    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs) + this.interactions.sweep(nowMs)
+    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs) + this.grantRecords.sweep(nowMs) + this.interactions.sweep(nowMs)
   }
 
   async stats(): Promise<StoreStats> {

@@ -1,5 +1,5 @@
 /**
- * The state file (`--state-file`, README "State file"): what a single mockta keeps across restarts,
+ * The state file (`--state-file`, docs/refresh-tokens.md): what a single mockta keeps across restarts,
  * so `docker compose restart` does not sign everyone out. The file is one JSON document,
  *
  *   { "format": "mockta-state", "version": 1, "savedAt": ISO time, "sections": { "<name>": … } }
@@ -10,9 +10,9 @@
  * start would sign everyone out without a word, and a half-loaded one would be worse.
  */
 import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import type { Ajv as AjvClass, SchemaObject, ValidateFunction } from 'ajv'
+import type { SchemaObject, ValidateFunction } from 'ajv'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import { compileSchema, jsonSchemas } from '../json-schema.js'
 import { writeFileAtomically, type AtomicWriteFs } from './atomic-write.js'
 
 export const STATE_FORMAT = 'mockta-state'
@@ -49,23 +49,16 @@ const REMEDY =
 /** Schema problems listed at most in one message: enough to see what is wrong in a hand-edited file. */
 const MAX_LISTED_PROBLEMS = 5
 
-const require = createRequire(import.meta.url)
-let ajv: AjvClass | undefined
-
 /** A checker for a section's data against its JSON Schema: returns it typed, or throws `StateDataError` naming the problems. */
 export function stateValidator<T>(schema: SchemaObject, section: string): (data: unknown) => T {
   let check: ValidateFunction<T> | undefined
   return (data) => {
-    // Ajv is loaded only when there is a file to read (issue 7: start-up without it stays as fast).
-    if (!ajv) {
-      const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
-      ajv = new Ajv({ allErrors: true })
-    }
-    check ??= ajv.compile(schema)
+    // Compiled only when there is a file to read: start-up without one never loads Ajv (json-schema.ts).
+    check ??= compileSchema<T>(schema)
     if (check(data)) return data
     const errors = check.errors ?? []
     const more = errors.length > MAX_LISTED_PROBLEMS ? ` (and ${errors.length - MAX_LISTED_PROBLEMS} more)` : ''
-    throw new StateDataError(`${ajv.errorsText(errors.slice(0, MAX_LISTED_PROBLEMS), { dataVar: section, separator: '; ' })}${more}`)
+    throw new StateDataError(`${jsonSchemas().errorsText(errors.slice(0, MAX_LISTED_PROBLEMS), { dataVar: section, separator: '; ' })}${more}`)
   }
 }
 

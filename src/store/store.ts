@@ -6,6 +6,7 @@
 import type { RotationPolicy } from '../config/types.js'
 import type { AuthorizationStore } from './authorization-store.js'
 import type { InteractionStore } from './interaction-store.js'
+import type { GrantRecordStore } from './grant-records.js'
 
 // Limits every Store keeps alike (memory and Redis), so the two answer the same.
 
@@ -16,7 +17,7 @@ import type { InteractionStore } from './interaction-store.js'
 export const RETENTION_MS = 24 * 3600 * 1000
 
 /**
- * Retired generations remembered per family, so replaying any of them is detected as reuse (C-4).
+ * Retired generations remembered per family, so replaying any of them is detected as reuse (docs/reliability.md § C-4).
  * Older ones are forgotten (they then fail as unknown tokens) so a family refreshed for months keeps
  * bounded memory.
  */
@@ -44,7 +45,7 @@ export interface FamilyRecord {
   currentHash: string
   generation: number
   lastUsedMs: number
-  /** Whether the live token was itself presented; ends the previous token's grace (I4). */
+  /** Whether the live token was itself presented; ends the previous token's grace (docs/reliability.md § I4). */
   currentUsed: boolean
   /** The token rotated away most recently, still good during the grace period. */
   previousHash: string | null
@@ -67,6 +68,20 @@ export type RefreshOutcome =
   | { kind: 'reuse-detected'; family: FamilyRecord }
   | { kind: 'invalid' }
 
+/** A refresh grant's first question: may this client redeem this token at this server now? */
+export interface RefreshCheckRequest {
+  hash: string
+  clientId: string
+  authServerId: string | null
+  nowMs: number
+}
+
+/** The answer; a refused token still names its family (for the journal), and why (for the log). */
+export type RefreshCheck =
+  | { kind: 'unknown' }
+  | { kind: 'refused'; reason: 'foreign_client' | 'foreign_server' | 'family_ended'; familyId: string }
+  | { kind: 'usable'; family: FamilyRecord }
+
 export interface FoundToken {
   family: FamilyRecord
   /** 'current', the grace-eligible 'previous', or a 'retired' generation. */
@@ -76,7 +91,7 @@ export interface FoundToken {
 /**
  * What makes tokens this store's own, kept with the store so that every process sharing it (replicas
  * on one Redis, a restart from a state file) agrees: JWTs issued before `epochSeconds` are from an
- * earlier memory and introspect inactive (reliability bar F-1), and `tokenSecret` derives rotated
+ * earlier memory and introspect inactive (docs/reliability.md § F-1), and `tokenSecret` derives rotated
  * refresh tokens (oauth/refresh-token.ts), so a grace-period replay on any replica gets the same successor.
  */
 export interface StoreIdentity {
@@ -91,13 +106,18 @@ export interface StoreStats {
   revokedAccessTokens: number
 }
 
-/** Authorization records (codes, sessions, transactions) are declared in authorization-store.ts, interactions in interaction-store.ts. */
-export interface Store extends AuthorizationStore, InteractionStore {
+/**
+ * Authorization records (codes, sessions, transactions) are declared in authorization-store.ts; device
+ * authorizations and pushed requests in grant-records.ts; Identity Engine interactions in interaction-store.ts.
+ */
+export interface Store extends AuthorizationStore, GrantRecordStore, InteractionStore {
   /** Adds a new family; `false` when the store is at capacity (new grants are refused). */
   createFamily(family: FamilyRecord): Promise<boolean>
   /** A snapshot of the family a token hash belongs to, whatever its state. */
   findRefreshToken(hash: string): Promise<FoundToken | undefined>
   getFamily(id: string): Promise<FamilyRecord | undefined>
+  /** Whether a presented refresh token may be redeemed, before anything is signed (decides nothing, changes nothing). */
+  checkRefreshToken(request: RefreshCheckRequest): Promise<RefreshCheck>
   /** Decides and applies a refresh atomically: rotate, keep, grace replay, reuse detection or nothing. */
   redeemRefreshToken(request: RefreshRequest): Promise<RefreshOutcome>
   /** Revokes a family (its current refresh token and all its access tokens). Idempotent. */
@@ -142,12 +162,22 @@ export function familyDeadlineMs(f: FamilyRecord): number {
 
 export const isFamilyLive = (f: FamilyRecord, nowMs: number): boolean => f.revokedAtMs === null && nowMs < familyDeadlineMs(f)
 
+/** The check every store makes of a token it found (checkRefreshToken), shared so they cannot drift. */
+export function checkFound(found: FoundToken | undefined, r: RefreshCheckRequest): RefreshCheck {
+  if (!found) return { kind: 'unknown' }
+  const f = found.family
+  if (f.clientId !== r.clientId) return { kind: 'refused', reason: 'foreign_client', familyId: f.id }
+  if (f.authServerId !== r.authServerId) return { kind: 'refused', reason: 'foreign_server', familyId: f.id }
+  if (!isFamilyLive(f, r.nowMs)) return { kind: 'refused', reason: 'family_ended', familyId: f.id }
+  return { kind: 'usable', family: f }
+}
+
 /**
  * The refresh decision, shared by every store so they cannot drift. `position` is where the hash sits
  * in the family. Returns what to do; the store applies it atomically.
  */
 export function decideRefresh(f: FamilyRecord, position: FoundToken['position'], r: RefreshRequest): RefreshOutcome['kind'] {
-  // A token only works for the client and server it was issued to; a foreign one changes nothing (SP-5).
+  // A token only works for the client and server it was issued to; a foreign one changes nothing (docs/reliability.md § SP-5).
   if (f.clientId !== r.clientId || f.authServerId !== r.authServerId) return 'invalid'
   if (!isFamilyLive(f, r.nowMs)) return 'invalid'
   if (position === 'current') return r.successorHash === null ? 'kept' : 'rotated'
@@ -156,13 +186,13 @@ export function decideRefresh(f: FamilyRecord, position: FoundToken['position'],
 
 /**
  * Whether the previous token is still good: grace is one generation deep, lasts `graceSeconds` from the
- * rotation and ends once the successor itself was used (reliability bar I4).
+ * rotation and ends once the successor itself was used (docs/reliability.md § I4).
  */
 export const isInGrace = (f: FamilyRecord, nowMs: number): boolean =>
   !f.currentUsed && f.rotatedAtMs !== null && elapsedInGrace(nowMs - f.rotatedAtMs, f.graceSeconds)
 
 /**
  * A clock moved back before the rotation gives a negative elapsed time: that ends the grace period
- * rather than reopening it (reliability bar F-3b: moving the clock back never extends a grace window).
+ * rather than reopening it (docs/reliability.md § F-3b: moving the clock back never extends a grace window).
  */
 const elapsedInGrace = (elapsedMs: number, graceSeconds: number): boolean => elapsedMs >= 0 && elapsedMs < graceSeconds * 1000

@@ -22,7 +22,7 @@ export async function tlsMaterial(https: HttpsConfig, baseUrl: string): Promise<
   if (https.certFile !== undefined && https.keyFile !== undefined) {
     return { key: readFileSync(https.keyFile, 'utf8'), cert: readFileSync(https.certFile, 'utf8'), caFile: undefined }
   }
-  // selfsigned (node-forge) is large: loaded only when a certificate is generated (issue 7: start-up).
+  // selfsigned (node-forge) is large: loaded only when a certificate is generated (docs/bench.md: start-up).
   const { generate } = await import('selfsigned')
   const names = [...new Set(['localhost', '127.0.0.1', '::1', new URL(baseUrl).hostname.replace(/^\[|\]$/g, '')])]
   // Clients check a certificate against their real time, never against mockta's movable clock.

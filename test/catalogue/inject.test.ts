@@ -1,5 +1,5 @@
 /**
- * The bad-input catalogue (reliability bar §1, rows #12–#117, with the sign-in flows' rows from
+ * The bad-input catalogue (docs/reliability.md § 1, rows #12–#117, with the sign-in flows' rows from
  * sign-in-rows.ts) through `app.inject`, one test per
  * variant: its expected status and `error`, then every rule G1–G9 (helpers/g-rules.ts) — no 5xx,
  * OAuth shape, no echo, cache and challenge headers, no state change, healthy afterwards,
@@ -23,7 +23,7 @@ function appFor(name: keyof typeof CONFIGS): Promise<TestApp> {
     app = buildTestApp(t, {
       change: (c) => {
         CONFIGS[name](c)
-        // No background sweep between the before and after snapshots of G5.
+        // No background sweep between the before and after snapshots of docs/reliability.md § G5.
         c.store.sweepIntervalSeconds = 86_400
       },
     })
@@ -37,7 +37,7 @@ async function fixture(app: TestApp): Promise<Fixture> {
   return { t: app, native, web }
 }
 
-/** What a request presented (G3, G9), what it may see again (G9 only), and the redirect targets it offered. */
+/** What a request presented (docs/reliability.md § G3, G9), what it may see again (G9 only), and the redirect targets it offered. */
 function presentedIn(options: InjectOptions): { presented: string[]; loggedOnly: string[]; rejected: string[] } {
   const url = new URL(String(options.url), 'http://x')
   const query: Record<string, string[]> = Object.create(null)
@@ -80,14 +80,14 @@ async function runOnce(row: Row, app: TestApp): Promise<Run> {
     const wanted = typeof expect.body === 'string' ? expect.body : JSON.stringify(expect.body)
     if (res.body !== wanted) failures.push(`body ${res.body.slice(0, 200)}, expected ${wanted}`)
   }
-  // G5: a rejected request leaves the store exactly as it was (deliberate side effects excepted).
+  // docs/reliability.md § G5: a rejected request leaves the store exactly as it was (deliberate side effects excepted).
   if (!row.changesState && snapshotStore(app.ctx.store) !== before) violations.push({ rule: 'G5', detail: 'the store changed' })
   const problem = await row.after?.(f, res.body)
   if (problem) failures.push(problem)
-  // G9: nothing the request presented reached the log lines it caused.
+  // docs/reliability.md § G9: nothing the request presented reached the log lines it caused.
   const leaked = findCanaries(app.logs().slice(logMark), [...presented, ...loggedOnly])
   if (leaked.length) violations.push({ rule: 'G9', detail: `logged ${leaked.length} presented value(s)` })
-  // G6: healthy afterwards.
+  // docs/reliability.md § G6: healthy afterwards.
   if (!(await healthy(app))) violations.push({ rule: 'G6', detail: 'the happy path failed afterwards' })
   return { res, ms, violations, failures }
 }
@@ -107,7 +107,7 @@ function safeJson(body: string): Record<string, unknown> | undefined {
   }
 }
 
-/** What must repeat (G7): status, error (or Okta's API errorCode) and description, or `active`. Okta's errorId is random. */
+/** What must repeat (docs/reliability.md § G7): status, error (or Okta's API errorCode) and description, or `active`. Okta's errorId is random. */
 const outcome = (r: Run) => {
   const body = safeJson(r.res.body)
   const { error, description } = answerError({ status: r.res.statusCode, headers: r.res.headers, body: r.res.body })
@@ -119,7 +119,7 @@ for (const row of [...catalogueRows(), ...signInRows()]) {
   t.test(`${row.case} ${row.variant}`, async (t) => {
     const app = await appFor(row.config ?? 'default')
     const first = await runOnce(row, app)
-    // G7: the same input on fresh fixtures gives the same status and error.
+    // docs/reliability.md § G7: the same input on fresh fixtures gives the same status and error.
     const second = await runOnce(row, app)
     const violations = [...first.violations, ...second.violations]
     if (outcome(first) !== outcome(second)) violations.push({ rule: 'G7', detail: `${outcome(first)} then ${outcome(second)}` })

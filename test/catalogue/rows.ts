@@ -1,7 +1,7 @@
 /**
- * The reliability bar's bad-input catalogue (§1 B–H, rows #12–#117) for the core endpoints, one entry
- * per variant. Where Okta's catalogue and the bar disagree the row follows Okta and names the bar's
- * expectation in `departure` (README "Where mockta departs"). Authorization-code rows (#79–#85, #101,
+ * The bad-input catalogue (docs/reliability.md § 1B–1H, rows #12–#117) for the core endpoints, one entry
+ * per variant. Where Okta's catalogue and the rules disagree the row follows Okta and names the rule's
+ * expectation in `departure` (docs/departures.md). Authorization-code rows (#79–#85, #101,
  * C-10) join as new entries once /authorize lands; client_assertion (#61) and the Origin quirk (#62)
  * are not offered.
  */
@@ -36,11 +36,11 @@ export interface Row {
   /** Builds the request from fresh fixtures (may prepare state first, e.g. rotate or move the clock). */
   request: (f: Fixture) => Promise<InjectOptions> | InjectOptions
   expect: Expect
-  /** A deliberate side effect (revocation, reuse detection) or a success that issues tokens: G5 is not applied. */
+  /** A deliberate side effect (revocation, reuse detection) or a success that issues tokens: docs/reliability.md § G5 is not applied. */
   changesState?: boolean
   /** Further checks after the answer; returns what is wrong, if anything. */
   after?: (f: Fixture, body: string) => Promise<string | undefined>
-  /** The bar's expectation where this row follows Okta instead. */
+  /** The expectation of docs/reliability.md where this row follows Okta instead. */
   departure?: string
 }
 
@@ -49,7 +49,7 @@ const SERVICE_AUTH = basic(SERVICE.id, SERVICE.secret)
 const CC = 'grant_type=client_credentials&scope=api%3Aread'
 const A = DEFAULT_AS
 
-/** Clients for the Appendix B rows (#52, #54). */
+/** Clients for the Appendix B rows (docs/reliability.md § #52, #54). */
 export const APPENDIX_B_CLIENTS = [
   { id: 'an:identifier', secret: 'some secure & non-standard secret' },
   { id: " %&+'", secret: " %&+'" },
@@ -58,12 +58,12 @@ export const APPENDIX_B_CLIENTS = [
 
 export const CONFIGS = {
   default: (_c: Config) => {},
-  /** #52, #54: clients whose id and secret need RFC 6749 Appendix B encoding. */
+  /** docs/reliability.md § #52, #54: clients whose id and secret need RFC 6749 Appendix B encoding. */
   appendixB: (c: Config) => {
     const service = c.clients.find((x) => x.id === 'service-app')!
     for (const x of APPENDIX_B_CLIENTS) c.clients.push({ ...structuredClone(service), id: x.id, name: x.id, secret: x.secret })
   },
-  /** #68: an absolute refresh-token lifetime of one hour. */
+  /** docs/reliability.md § #68: an absolute refresh-token lifetime of one hour. */
   lifetime: (c: Config) => {
     c.authorizationServers[0]!.refreshToken = { ...c.authorizationServers[0]!.refreshToken, lifetimeSeconds: 3600 }
   },
@@ -487,7 +487,7 @@ function rows(): Row[] {
   return r
 }
 
-/** #117: public RSA signing keys only, distinct kids, at least 2048 bits, a max-age. */
+/** docs/reliability.md § #117: public RSA signing keys only, distinct kids, at least 2048 bits, a max-age. */
 function jwksProblems(jwks: { keys?: Array<Record<string, unknown>> }, cacheControl: unknown): string | undefined {
   const keys = jwks.keys
   if (!Array.isArray(keys) || keys.length === 0) return 'no keys'

@@ -1,11 +1,11 @@
 /**
- * The bad-input catalogue for the sign-in flows (issue 3): the bar's authorization-code rows (#39 and
+ * The bad-input catalogue for the sign-in flows (docs/sign-in.md): the authorization-code rows (docs/reliability.md § #39 and
  * #72 variants, #79–#85, #101) and mockta's own rows for /authorize, /userinfo, /logout and the
  * sign-in form, run by inject.test.ts with the core rows (rows.ts) and checked against G1–G9.
- * Expectations come from Okta's catalogue (oktaWire); where it and the bar disagree the row names the
- * bar's expectation in `departure` (README "Where mockta follows Okta rather than the reliability bar").
+ * Expectations come from Okta's catalogue (oktaWire); where it and the rules disagree the row names the
+ * rule's expectation in `departure` (docs/departures.md, following Okta rather than the rules).
  *
- * A failed redemption uses the code up (README departures: "Failed code redemption"): those rows are
+ * A failed redemption uses the code up (docs/departures.md: "Failed code redemption"): those rows are
  * marked `changesState`, and their `after` checks that nothing was issued.
  */
 import type { InjectOptions } from 'fastify'

@@ -1,5 +1,5 @@
 /**
- * The bad-input catalogue's method, path and framing rows (reliability bar §1 A, #1–#11) on a real
+ * The bad-input catalogue's method, path and framing rows (docs/reliability.md § 1A, #1–#11) on a real
  * 127.0.0.1 socket, raw node:net writes where inject cannot express the framing. Every variant also gets
  * G1 (no 5xx; an answer, or a 400/408 and a close), G2 (OAuth shape for JSON errors), G6 (a happy
  * request afterwards succeeds) and G9 (nothing sensitive in the logs).

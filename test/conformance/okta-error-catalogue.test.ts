@@ -1,6 +1,6 @@
 /**
- * mockta's error table against Okta's published catalogue (`../shared/okta/oauth2-error-codes.json`,
- * wire spec Appendix A): same status, `error` and `error_description` for every Okta error mockta emits,
+ * mockta's error table against Okta's published catalogue (`vendor/okta/oauth2-error-codes.json`,
+ * docs/okta-behaviour.md § 4): same status, `error` and `error_description` for every Okta error mockta emits,
  * and each one reproduced on the wire by a real request.
  */
 import { readdirSync, readFileSync } from 'node:fs'
@@ -31,7 +31,7 @@ const UNREACHABLE: Partial<Record<OktaErrorCode, string>> = {
   temporarily_unavailable: "a full store answers mockta's own 503 store_full",
 }
 
-t.test('the catalogue file is the one the wire spec cites', async (t) => {
+t.test('the catalogue file is the vendored release (vendor/okta/README.md)', async (t) => {
   const file = JSON.parse(readFileSync(CATALOGUE_PATH, 'utf8')) as { release: string }
   t.equal(file.release, '2026.08.1')
   t.equal(catalogue().length, 476)

@@ -1,5 +1,5 @@
 /**
- * The `mockta` command ships as one bundled module (scripts/bundle-cli.mjs, issue 7): it imports only
+ * The `mockta` command ships as one bundled module (scripts/bundle-cli.mjs, docs/bench.md): it imports only
  * Node's built-ins and npm packages, and still finds the package's own files (fixtures/, schema/, the
  * precompiled config validator, package.json's version) from where the bundle sits.
  */

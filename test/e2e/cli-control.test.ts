@@ -15,8 +15,18 @@ const mockta = (t: { teardown(fn: () => unknown): void }, args: string[], env: R
   run(t, process.execPath, [join(root, 'dist/cli.js'), ...args], { cwd: root, env: productionEnv(env) })
 
 t.test('--help documents the control flags, their variables and config members', async (t) => {
-  for (const flag of ['--admin-token T', '--trust-network', '--journal-size N']) t.match(usage, new RegExp(`^ {2}${flag} `, 'm'), flag)
-  for (const text of ['Env: MOCKTA_ADMIN_TOKEN.', 'Env: MOCKTA_TRUST_NETWORK', 'Env: MOCKTA_JOURNAL_SIZE.', 'Config: control.trustNetwork.', 'Config: control.journalSize.']) t.match(usage, text)
+  for (const flag of ['--admin-token T', '--trust-network', '--allowed-hosts H', '--journal-size N']) t.match(usage, new RegExp(`^ {2}${flag} `, 'm'), flag)
+  for (const text of ['Env: MOCKTA_ADMIN_TOKEN.', 'Env: MOCKTA_TRUST_NETWORK', 'Env: MOCKTA_ALLOWED_HOSTS.', 'Env: MOCKTA_JOURNAL_SIZE.', 'Config: control.trustNetwork.', 'Config: control.allowedHosts.', 'Config: control.journalSize.']) {
+    t.match(usage, text)
+  }
+})
+
+t.test('parsing --allowed-hosts: a comma-separated list; the flag wins over MOCKTA_ALLOWED_HOSTS', async (t) => {
+  t.same(parseCliOptions(['--allowed-hosts', 'mockta, .corp.test,*'], { MOCKTA_ALLOWED_HOSTS: 'other' }), { port: 8080, host: '127.0.0.1', control: { allowedHosts: ['mockta', '.corp.test', '*'] } })
+  t.same(parseCliOptions([], { MOCKTA_ALLOWED_HOSTS: 'mockta-a,mockta-b' }), { port: 8080, host: '127.0.0.1', control: { allowedHosts: ['mockta-a', 'mockta-b'] } })
+  for (const bad of ['mockta:8080', 'http://mockta', ',', 'a/b']) {
+    t.throws(() => parseCliOptions([`--allowed-hosts=${bad}`], {}), /--allowed-hosts: must list host names without port/, bad)
+  }
 })
 
 t.test('parsing: flags win over variables; bad values are reported', async (t) => {
@@ -31,7 +41,7 @@ t.test('parsing: flags win over variables; bad values are reported', async (t) =
   }
 })
 
-t.test('parsing the state options (issue 6): a Redis URL or a state file, never both', async (t) => {
+t.test('parsing the state options (docs/replicas.md): a Redis URL or a state file, never both', async (t) => {
   t.match(parseCliOptions([], { MOCKTA_REDIS_URL: 'redis://redis:6379' }), { redisUrl: 'redis://redis:6379' })
   t.match(parseCliOptions(['--redis-url', 'rediss://r:6380/2'], { MOCKTA_REDIS_URL: 'redis://other:6379' }), { redisUrl: 'rediss://r:6380/2' }, 'the flag wins')
   t.match(parseCliOptions(['--state-file=/data/state.json'], {}), { stateFile: '/data/state.json' })

@@ -1,5 +1,5 @@
 /**
- * HTTPS mode: a certificate generated at start-up (its CA written for clients to trust, as the README
+ * HTTPS mode: a certificate generated at start-up (its CA written for clients to trust, as docs/sign-in.md
  * shows with NODE_EXTRA_CA_CERTS) or one from configured files; Secure cookies on https.
  */
 import { execFile } from 'node:child_process'
@@ -53,7 +53,7 @@ t.test('--https with a generated certificate: issuers are https, the CA file mak
   const authorize = await getJson(`${base}/oauth2/default/v1/authorize?${new URLSearchParams({ client_id: 'spa-app', redirect_uri: 'http://localhost:3000/login/callback', response_type: 'code', scope: 'openid', state: 's', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`, ca)
   t.match(String(authorize.headers['set-cookie']), /; Secure/, 'cookies are Secure on https')
 
-  // What the README tells users: NODE_EXTRA_CA_CERTS=<caFile> and plain fetch works.
+  // What docs/sign-in.md tells users: NODE_EXTRA_CA_CERTS=<caFile> and plain fetch works.
   const script = `fetch(${JSON.stringify(`${base}/oauth2/default/v1/keys`)}).then((r) => r.json()).then((j) => console.log(j.keys.length))`
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env: productionEnv({ NODE_EXTRA_CA_CERTS: config.https.caFile }) })
   t.ok(Number(stdout.trim()) >= 1, 'fetch trusts the generated certificate through NODE_EXTRA_CA_CERTS')

@@ -1,7 +1,7 @@
 /**
  * @okta/jwt-verifier (Okta's own resource-server library, njwt + jwks-rsa) against mockta's keys on
  * a real socket. It fetches `${issuer}/v1/keys`, accepts only RS256 with a `kid`, and needs
- * `testing.disableHttpsCheck` for an http issuer (wire spec §1.1).
+ * `testing.disableHttpsCheck` for an http issuer (docs/okta-behaviour.md § 1.1).
  *
  * Nonce: `verifyIdToken(token, clientId, nonce?)` fails when a nonce is expected but the token has
  * none, and also when the token has one but none is expected. Password-grant and refresh ID tokens

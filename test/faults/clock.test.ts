@@ -1,5 +1,5 @@
 /**
- * Clock jumps (reliability bar F-3) with the injectable clock: forward an hour (access tokens expire,
+ * Clock jumps (docs/reliability.md § F-3) with the injectable clock: forward an hour (access tokens expire,
  * grace windows close, no 5xx), back an hour after a rotation (the grace window does not reopen),
  * issued tokens carry iat = now and no nbf, introspection allows no leeway on mockta's own exp.
  */

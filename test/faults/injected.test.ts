@@ -1,5 +1,5 @@
 /**
- * Internal failures in the middle of a grant (reliability bar F-5): the store or the signing path throws
+ * Internal failures in the middle of a grant (docs/reliability.md § F-5): the store or the signing path throws
  * after validation. The answer is Okta's generic 500 server_error (the only 5xx allowed, and only with a
  * fault injected), nothing of the failure reaches the body, and the refresh token is never consumed
  * without its successor having been delivered: the same token refreshes afterwards. Grace 0, so a

@@ -1,5 +1,5 @@
 /**
- * Key rotation with tokens outstanding (reliability bar F-4, SP-19), at the KeySet/configuration level
+ * Key rotation with tokens outstanding (docs/reliability.md § F-4, SP-19), at the KeySet/configuration level
  * in one running app: key A signs, then B signs with A still published (the overlap), then A is
  * retired. Each step swaps the server's keys for those an AuthServers built from the changed
  * configuration has, as a control-plane rotation hook would.

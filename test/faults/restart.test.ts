@@ -1,5 +1,5 @@
 /**
- * Restarts (reliability bar F-1, I8): state lives in memory, so after a restart every refresh token is
+ * Restarts (docs/reliability.md § F-1, I8): state lives in memory, so after a restart every refresh token is
  * invalid and every access token from before it introspects inactive — a token revoked before the
  * restart never comes back, even when the restart happens within the same second (boot epoch,
  * src/oauth/boot-epoch.ts). In-process with the same keys and clock, and once with the real command.
@@ -111,7 +111,7 @@ t.test('the real command: SIGTERM, start again on the same port, old tokens gone
   t.same(await second.exit(15_000), { code: 0, signal: null })
 })
 
-t.test('SIGKILL in the middle of a refresh burst, then a restart: old tokens rejected cleanly (F-2)', async (t) => {
+t.test('SIGKILL in the middle of a refresh burst, then a restart: old tokens rejected cleanly (docs/reliability.md § F-2)', async (t) => {
   const { start, base } = await realCommand(t)
   const first = await start()
   const sessions = await Promise.all(Array.from({ length: 20 }, () => passwordGrant(base, { scope: 'offline_access api:read' })))
@@ -132,7 +132,7 @@ t.test('SIGKILL in the middle of a refresh burst, then a restart: old tokens rej
 t.test('the epoch follows the store: a reset forgets the tokens of the old epoch second', async (t) => {
   const { isFromThisEpoch, noteIssued } = await import('../../src/oauth/boot-epoch.js')
   const { MemoryStore } = await import('../../src/store/memory-store.js')
-  const ctx = { store: new MemoryStore(10), epochSeconds: 100 } as unknown as import('../../src/context.js').AppContext
+  const ctx = { store: new MemoryStore(10), epochSeconds: 100 }
   await noteIssued(ctx, 'AT.a', 100)
   t.ok(await isFromThisEpoch(ctx, 'AT.a', 100), 'issued in the epoch second: known')
   t.notOk(await isFromThisEpoch(ctx, 'AT.b', 100), 'another token of that second: from an earlier memory')

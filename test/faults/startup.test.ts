@@ -1,5 +1,5 @@
 /**
- * Start-up fails fast and whole (reliability bar F-9): a grace period over Okta's 60 s, a key file that
+ * Start-up fails fast and whole (docs/reliability.md § F-9): a grace period over Okta's 60 s, a key file that
  * is no key and a busy port each give a clear message and a non-zero exit within seconds, never a
  * half-started server (the busy port itself: test/e2e/cli.test.ts).
  */

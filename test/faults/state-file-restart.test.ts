@@ -1,5 +1,5 @@
 /**
- * `--state-file` with the real command (issue 6, README "State file"): SIGTERM and a restart on the
+ * `--state-file` with the real command (docs/refresh-tokens.md): SIGTERM and a restart on the
  * same port keep a browser sign-in and its session, refresh-token rotation continues, and what was
  * revoked before stays revoked; after `kill -9` the last interval's save comes back; a corrupt file
  * stops start-up with exit code 1 and a message on stderr.

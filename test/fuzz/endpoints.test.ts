@@ -1,5 +1,5 @@
 /**
- * Fuzzing /introspect, /revoke, /keys and raw bodies on every POST endpoint (reliability bar §1, SP-3,
+ * Fuzzing /introspect, /revoke, /keys and raw bodies on every POST endpoint (docs/reliability.md § 1, SP-3,
  * SP-12): G1–G4 on every answer, exactly `{"active":false}` for inactive tokens, an empty 200 from
  * /revoke, a hygienic JWKS.
  */

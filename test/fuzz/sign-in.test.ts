@@ -1,5 +1,5 @@
 /**
- * Fuzzing the sign-in flows (reliability bar §1, SP-3, SP-7, SP-9): GET and POST /authorize with
+ * Fuzzing the sign-in flows (docs/reliability.md § 1, SP-3, SP-7, SP-9): GET and POST /authorize with
  * generated parameters, duplicates, encodings and redirect URIs; grant_type=authorization_code at
  * /token; /userinfo with generated Authorization header shapes; the sign-in form. Every answer passes
  * G1–G4 for its kind (helpers/g-rules.ts: pages before the client is proven, redirects after, Bearer
@@ -69,7 +69,7 @@ function checked(app: TestApp, endpoint: Endpoint, options: InjectOptions, answe
   if (violations.length) throw new Error(`${answer.status} ${String(answer.headers['location'] ?? '')} ${answer.body.slice(0, 200)}: ${JSON.stringify(violations)}`)
 }
 
-/** G5: a rejected request leaves the store as it was (the fields named, or all of them). */
+/** docs/reliability.md § G5: a rejected request leaves the store as it was (the fields named, or all of them). */
 function unchanged(before: Record<string, number>, after: Record<string, number>, fields = Object.keys(before)): void {
   const moved = fields.filter((f) => before[f] !== after[f])
   if (moved.length) throw new Error(`a rejected request changed the store: ${moved.map((f) => `${f} ${before[f]}→${after[f]}`).join(', ')}`)

@@ -1,5 +1,5 @@
 /**
- * Fuzzing /token (reliability bar §1, SP-3, SP-9): generated forms, duplicates, encodings and headers.
+ * Fuzzing /token (docs/reliability.md § 1, SP-3, SP-9): generated forms, duplicates, encodings and headers.
  * Every answer must pass G1–G4 (helpers/g-rules.ts); the universal leak canaries check the logs.
  */
 import fc from 'fast-check'
@@ -95,7 +95,7 @@ t.test('arbitrary extra headers on a valid request change nothing or give an OAu
     const res = await app.app.inject({ method: 'POST', url: `${DEFAULT_AS}/token`, headers, payload: 'grant_type=client_credentials&scope=api%3Aread' })
     count(tally, res)
     const violations = checkAnswer('token', { status: res.statusCode, headers: res.headers, body: res.body }, { sentAuthorization: true })
-    // An Origin header makes it a browser request, which Okta refuses from an origin no client redirects to (wire spec §10).
+    // An Origin header makes it a browser request, which Okta refuses from an origin no client redirects to (docs/okta-behaviour.md § 10).
     const refusedBrowser = extra.some(([k]) => k === 'origin') && res.statusCode === 400 && res.json<{ error: string }>().error === 'invalid_request'
     if (violations.length || (res.statusCode !== 200 && !refusedBrowser)) throw new Error(`${res.statusCode} ${res.body}: ${JSON.stringify(violations)}`)
   }, tally)

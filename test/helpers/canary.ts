@@ -1,5 +1,5 @@
 /**
- * Leak canaries (reliability bar SP-2, SP-3, G3, G9), attached to every app `buildTestApp` builds.
+ * Leak canaries (docs/reliability.md § SP-2, SP-3, G3, G9), attached to every app `buildTestApp` builds.
  * Every secret, credential and token seen — configured client secrets, passwords and the control
  * plane's admin token, every Authorization header, every sensitive parameter sent (passwords typed
  * into the sign-in form, codes, PKCE verifiers), every token issued, every authorization code on a
@@ -194,7 +194,7 @@ export function failOnLeaks(t: { teardown(fn: () => unknown): void }, app: Fasti
   })
 }
 
-/** Makes `app` a leak canary run (reliability bar SP-2): leakWatch now, failOnLeaks at teardown. */
+/** Makes `app` a leak canary run (docs/reliability.md § SP-2): leakWatch now, failOnLeaks at teardown. */
 export function watchForLeaks(t: { teardown(fn: () => unknown): void }, app: FastifyInstance, config: Config, logs: () => string): CanaryWatch {
   const canaries = leakWatch(app, config)
   failOnLeaks(t, app, canaries, logs)

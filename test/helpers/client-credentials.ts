@@ -1,4 +1,4 @@
-/** Ways to present client credentials (wire spec §3), including the malformed ones. */
+/** Ways to present client credentials (docs/okta-behaviour.md § 3), including the malformed ones. */
 import { WEB } from './app.js'
 
 /** `Basic` + base64 of exactly `text`: no form-encoding, no colon added. */

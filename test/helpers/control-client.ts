@@ -31,11 +31,13 @@ export class HttpControlError extends Error implements ControlFailure {
 
 /** The handle's controls, each one an HTTP request to /__mockta/. */
 export function httpControls(baseUrl: string, adminToken?: string): Controls {
+  // Every write is JSON, `{}` when it has nothing to say (docs/security.md).
   const call = async <T = never>(method: string, path: string, body?: unknown): Promise<T> => {
+    const payload = body === undefined && method !== 'GET' ? {} : body
     const headers: Record<string, string> = {}
-    if (body !== undefined) headers['content-type'] = 'application/json'
+    if (payload !== undefined) headers['content-type'] = 'application/json'
     if (adminToken !== undefined) headers['authorization'] = `Bearer ${adminToken}`
-    const res = await fetch(`${baseUrl}/__mockta${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) })
+    const res = await fetch(`${baseUrl}/__mockta${path}`, { method, headers, ...(payload !== undefined && { body: JSON.stringify(payload) }) })
     if (res.status === 204) return undefined as T
     const json = (await res.json()) as { error: string; message: string }
     if (res.status >= 400) throw new HttpControlError(res.status, json.error, json.message)

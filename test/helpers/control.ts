@@ -1,4 +1,7 @@
-/** Calls the control API (/__mockta/…) through inject, as JSON. */
+/**
+ * Calls the control API (/__mockta/…) through inject, as JSON: a write without a body sends `{}`,
+ * as the control API requires of every request that changes something (docs/security.md).
+ */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 
 export function control(
@@ -8,10 +11,11 @@ export function control(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<LightMyRequestResponse> {
+  const payload = body === undefined && method !== 'GET' ? {} : body
   return app.inject({
     method,
     url: `/__mockta${path}`,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    ...(body !== undefined && { payload: JSON.stringify(body) }),
+    headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    ...(payload !== undefined && { payload: JSON.stringify(payload) }),
   })
 }

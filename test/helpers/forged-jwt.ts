@@ -1,5 +1,5 @@
 /**
- * Forged and tampered JWTs for the introspection and revocation tests (reliability bar #93–#98, #112):
+ * Forged and tampered JWTs for the introspection and revocation tests (docs/reliability.md § #93–#98, #112):
  * each one carries claims of a real token but must never be taken for it.
  */
 import { createHmac } from 'node:crypto'

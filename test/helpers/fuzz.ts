@@ -1,5 +1,5 @@
 /**
- * Property runs for the fuzz suites (reliability bar §1, SP-3, SP-9; Schemathesis-style checks ported to
+ * Property runs for the fuzz suites (docs/reliability.md § 1, SP-3, SP-9; Schemathesis-style checks ported to
  * fast-check over `app.inject`). 2,000 runs per property by default; any failure prints its seed and
  * path, and the run replays with
  *   FUZZ_SEED=<seed> FUZZ_PATH=<path> FUZZ_PROPERTY=<name> npx tap test/fuzz/<file>.test.ts

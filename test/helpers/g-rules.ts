@@ -1,5 +1,5 @@
 /**
- * The reliability bar's rules G1–G9 as one validator that returns violations instead of asserting, so
+ * The rules for bad input, docs/reliability.md § G1–G9, as one validator that returns violations instead of asserting, so
  * the catalogue, the fuzz properties and the socket cases share it and the report can count per rule.
  */
 import { mocktaErrors, oktaErrors } from '../../src/errors/okta-errors.js'
@@ -16,7 +16,7 @@ export interface Violation {
 }
 
 export type Endpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'other' | BrowserEndpoint | 'userinfo'
-/** Endpoints a browser visits: their errors are HTML pages or redirects, not JSON (issue 3). */
+/** Endpoints a browser visits: their errors are HTML pages or redirects, not JSON (docs/sign-in.md). */
 export type BrowserEndpoint = 'authorize' | 'logout' | 'sign-in'
 const BROWSER: ReadonlySet<Endpoint> = new Set<Endpoint>(['authorize', 'logout', 'sign-in'])
 
@@ -40,7 +40,7 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
 /** OAuth 2.1 §3.2.4: error and error_description use %x20-21 / %x23-5B / %x5D-7E only. */
 const ERROR_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
 
-/** Hang guard only: the bar's 1 s is measured and reported, not asserted (no timing assertions in tests). */
+/** Hang guard only: G8's 1 s (docs/reliability.md § G8) is measured and reported, not asserted (no timing assertions in tests). */
 export const HANG_GUARD_MS = 10_000
 
 export interface Answer {
@@ -63,7 +63,7 @@ export const endpointOf = (url: string): Endpoint => {
   return 'other'
 }
 
-/** Okta's management-API body for an unknown authorization server (wire spec §1.1): the one non-OAuth 4xx. */
+/** Okta's management-API body for an unknown authorization server (docs/okta-behaviour.md § 1.1): the one non-OAuth 4xx. */
 const isOktaApiNotFound = (status: number, body: Record<string, unknown>): boolean =>
   status === 404 && typeof body['errorCode'] === 'string' && body['errorCode'] === 'E0000007'
 
@@ -78,7 +78,7 @@ const VOCABULARY = [
   'grant_type refresh_token client_id client_secret client_assertion username password token token_type_hint scope redirect_uri',
 ].join('\n')
 
-/** All 8-character substrings of a value, for the no-echo rule (G3). */
+/** All 8-character substrings of a value, for the no-echo rule (docs/reliability.md § G3). */
 function windows(value: string, size = 8): string[] {
   // Distinct windows only: a long repetitive value (a 3,000-character fuzz value) has few.
   const out = new Set<string>()
@@ -87,15 +87,15 @@ function windows(value: string, size = 8): string[] {
 }
 
 /**
- * G1 (status), G2 (shape), G3 (no echo of `presented`), G4 (cache and challenge headers), G8 (hang
+ * docs/reliability.md § G1 (status), G2 (shape), G3 (no echo of `presented`), G4 (cache and challenge headers), G8 (hang
  * guard) for one answer. `sentAuthorization`: whether the request carried an Authorization header.
  */
 export interface CheckOptions {
-  /** Secrets, tokens, codes and verifiers the request carried: never echoed (G3). */
+  /** Secrets, tokens, codes and verifiers the request carried: never echoed (docs/reliability.md § G3). */
   presented?: readonly string[]
-  /** Values that must not come back in an error (rejected redirect URIs): G3 on error answers only. */
+  /** Values that must not come back in an error (rejected redirect URIs): docs/reliability.md § G3 on error answers only. */
   rejected?: readonly string[]
-  /** Every registered redirect URI: a redirect anywhere else breaks RFC 6749 §4.1.2.1 (G2). */
+  /** Every registered redirect URI: a redirect anywhere else breaks RFC 6749 §4.1.2.1 (docs/reliability.md § G2). */
   redirectTargets?: readonly string[]
   sentAuthorization?: boolean
   ms?: number
@@ -155,7 +155,7 @@ const STATIC_PAGES = [page('Error', ''), page('Signing in', ''), signInPage({ ap
 
 const isFixedText = (w: string) => VOCABULARY.includes(w) || STATIC_PAGES.includes(w)
 
-/** G3 over some texts: no 8-character window of a presented value that is not fixed vocabulary. */
+/** docs/reliability.md § G3 over some texts: no 8-character window of a presented value that is not fixed vocabulary. */
 function echoes(texts: readonly string[], values: readonly string[]): Violation[] {
   const v: Violation[] = []
   for (const value of values) {
@@ -164,7 +164,7 @@ function echoes(texts: readonly string[], values: readonly string[]): Violation[
   return v
 }
 
-/** G2 for an error carried as parameters (redirect, form_post, page, Bearer challenge). */
+/** docs/reliability.md § G2 for an error carried as parameters (redirect, form_post, page, Bearer challenge). */
 function checkErrorParams(endpoint: Endpoint, error: string | null | undefined, description: string | null | undefined): Violation[] {
   const v: Violation[] = []
   if (typeof error !== 'string' || !ERROR_TEXT.test(error)) v.push({ rule: 'G2', detail: 'error missing or with forbidden characters' })
@@ -252,19 +252,19 @@ function checkBearerError(answer: Answer, options: CheckOptions): Violation[] {
   return v
 }
 
-/** A canonical dump of a MemoryStore's records, for G5 (the same before and after a rejected request). */
+/** A canonical dump of a MemoryStore's records, for docs/reliability.md § G5 (the same before and after a rejected request). */
 export function snapshotStore(store: Store): string {
   const s = store as MemoryStore
   const families = [...s['families'].values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((f) => [f.toRecord(), f.retired])
   const revoked = [...s['revokedAccessTokens'].entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  // Codes (with their redeemed and replayed marks), sessions and sign-in transactions (issue 3).
+  // Codes (with their redeemed and replayed marks), sessions and sign-in transactions (docs/sign-in.md).
   const signIn = s['authorization'] as unknown as Record<'codes' | 'sessions' | 'transactions', Map<string, unknown>>
   const sorted = (m: Map<string, unknown>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return JSON.stringify([families, s['families'].tokenCount, revoked, sorted(signIn.codes), sorted(signIn.sessions), sorted(signIn.transactions)])
 }
 
 /**
- * A cheap G5 fingerprint for fuzz runs (a full dump per run would grow with the run): how many
+ * A cheap docs/reliability.md § G5 fingerprint for fuzz runs (a full dump per run would grow with the run): how many
  * families, tokens, rotations, revocations, codes (redeemed, replayed), sessions and transactions.
  */
 export function storeFingerprint(store: Store): Record<string, number> {
@@ -332,7 +332,7 @@ export function answerError(answer: Answer): { error?: string | undefined; descr
 export const registeredRedirects = (clients: ReadonlyArray<{ redirectUris?: readonly string[]; postLogoutRedirectUris?: readonly string[] }>): string[] =>
   clients.flatMap((c) => [...(c.redirectUris ?? []), ...(c.postLogoutRedirectUris ?? [])])
 
-/** Values a request offered as redirect targets: never shown back in an error (G3). */
+/** Values a request offered as redirect targets: never shown back in an error (docs/reliability.md § G3). */
 export function offeredRedirects(query: URLSearchParams, body: URLSearchParams | undefined): string[] {
   const names = ['redirect_uri', 'post_logout_redirect_uri']
   return [...query, ...(body ?? [])].filter(([k]) => names.includes(k)).map(([, v]) => v)

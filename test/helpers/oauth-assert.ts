@@ -1,4 +1,4 @@
-/** Assertions on OAuth error answers: Okta's exact status and body, and the shape rules G2 of the reliability bar. */
+/** Assertions on OAuth error answers: Okta's exact status and body, and the shape rule docs/reliability.md § G2. */
 import type { LightMyRequestResponse } from 'fastify'
 import type { Extra } from 'tap'
 import { mocktaErrors, type MocktaErrorCode } from '../../src/errors/okta-errors.js'
@@ -17,7 +17,7 @@ export interface Asserts {
 // OAuth 2.1 §3.2.4: error and error_description use %x20-21 / %x23-5B / %x5D-7E only.
 const ERROR_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
 
-/** G2: JSON with `error` (and `error_description`) only; no Fastify keys, no stack, no forbidden characters. */
+/** docs/reliability.md § G2: JSON with `error` (and `error_description`) only; no Fastify keys, no stack, no forbidden characters. */
 export function assertOAuthShape(t: Asserts, res: LightMyRequestResponse): Record<string, unknown> {
   t.match(res.headers['content-type'], /^application\/json/, 'JSON error')
   const body = res.json() as Record<string, unknown>

@@ -1,6 +1,6 @@
 /**
- * Okta's published OAuth error catalogue (`../shared/okta/oauth2-error-codes.json`, release 2026.08.1),
- * read in place at test time and never copied into the repository. Expected error bodies come from it,
+ * Okta's published OAuth error catalogue (`vendor/okta/oauth2-error-codes.json`, release 2026.08.1),
+ * vendored unchanged with its provenance (vendor/okta/README.md). Expected error bodies come from it,
  * so a test fails if mockta's own table drifts from Okta's wire texts.
  */
 import { readFileSync } from 'node:fs'
@@ -17,8 +17,8 @@ export interface CatalogueRow {
   errorDescription: string
 }
 
-// test/helpers → project root → its sibling `shared/`.
-export const CATALOGUE_PATH = fileURLToPath(new URL('../../../shared/okta/oauth2-error-codes.json', import.meta.url))
+// test/helpers → project root → vendor/okta/.
+export const CATALOGUE_PATH = fileURLToPath(new URL('../../vendor/okta/oauth2-error-codes.json', import.meta.url))
 
 let rows: readonly CatalogueRow[] | undefined
 

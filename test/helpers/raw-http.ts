@@ -1,4 +1,4 @@
-/** Raw HTTP/1.1 over node:net, for framing that fetch and inject cannot send (reliability bar #5–#11). */
+/** Raw HTTP/1.1 over node:net, for framing that fetch and inject cannot send (docs/reliability.md § #5–#11). */
 import { connect } from 'node:net'
 
 export interface RawResponse {

@@ -2,7 +2,7 @@
 import { decodeJwt } from 'jose'
 import type { Config, RotationPolicy } from '../../src/config/types.js'
 
-/** The family id (`oar…`) an access token was issued in: the third part of its `jti` (wire spec §5.1). */
+/** The family id (`oar…`) an access token was issued in: the third part of its `jti` (docs/okta-behaviour.md § 5.1). */
 export function familyIdOf(accessToken: string): string {
   const family = String(decodeJwt(accessToken).jti).split('.')[2]
   if (family === undefined) throw new Error('access token has no family')
@@ -18,7 +18,7 @@ export function refreshPolicy(clientId: string, policy: { rotation?: RotationPol
   }
 }
 
-/** Okta's System Log event names for refresh-token reuse: custom AS and org AS (wire spec §2.4). */
+/** Okta's System Log event names for refresh-token reuse: custom AS and org AS (docs/okta-behaviour.md § 2.4). */
 export const DETECT_REUSE = 'app.oauth2.as.token.detect_reuse'
 export const DETECT_REUSE_ORG = 'app.oauth2.token.detect_reuse'
 

@@ -1,9 +1,9 @@
 /**
- * Figures for the reliability report (reliability bar §4). Each test process appends JSON lines to
+ * Figures for the reliability report (docs/reliability.md § 4). Each test process appends JSON lines to
  * `$MOCKTA_REPORT_DIR/<pid>.jsonl`; scripts/report.mjs aggregates them after the run, prints the block
  * and applies the gates. Without MOCKTA_REPORT_DIR (a single file run by `npx tap`) nothing is written.
  *
- * Importing this module also watches the process (bar F-8): a start line, an exit line with the code,
+ * Importing this module also watches the process (F-8): a start line, an exit line with the code,
  * and a line per uncaught exception or unhandled rejection. A start without an exit is a crash.
  */
 import { appendFileSync, mkdirSync } from 'node:fs'
@@ -11,7 +11,7 @@ import { join } from 'node:path'
 
 const dir = process.env['MOCKTA_REPORT_DIR']
 
-export type Section = 'catalogue' | 'fuzz' | 'canary' | 'race' | 'model' | 'fault' | 'limit' | 'load' | 'process'
+export type Section = 'catalogue' | 'fuzz' | 'canary' | 'race' | 'model' | 'fault' | 'limit' | 'surface' | 'load' | 'process'
 
 export function record(section: Section, figures: Record<string, unknown>): void {
   if (!dir) return

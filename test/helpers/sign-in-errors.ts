@@ -14,7 +14,30 @@ const IMPLICIT = 'test/routes/authorize.implicit.test.ts'
 const INTERACT = 'test/routes/interact.test.ts'
 const INTERACTION_CODE = 'test/routes/token.interaction-code.test.ts'
 
+const DEVICE = 'test/routes/device-authorization.test.ts'
+const EXCHANGE_PAR = 'test/routes/token-exchange-par.test.ts'
+
 export const SIGN_IN_ERRORS: Partial<Record<OktaErrorCode, string>> = {
+  authorization_pending: DEVICE,
+  slow_down: DEVICE,
+  expired_token: DEVICE,
+  invalid_device_code: DEVICE,
+  unsupported_grant_type_token_exchange: EXCHANGE_PAR,
+  on_behalf_invalid_client_type: EXCHANGE_PAR,
+  invalid_subject_token: EXCHANGE_PAR,
+  invalid_subject_token_type: EXCHANGE_PAR,
+  invalid_actor_token: EXCHANGE_PAR,
+  invalid_actor_token_type: EXCHANGE_PAR,
+  token_exchange_subject_token_expired: EXCHANGE_PAR,
+  token_exchange_invalid_audience: EXCHANGE_PAR,
+  token_exchange_invalid_resource: EXCHANGE_PAR,
+  openid_not_allowed_token_exchange: EXCHANGE_PAR,
+  associated_server_not_trusted: EXCHANGE_PAR,
+  pushed_authorization_request_uri_present: EXCHANGE_PAR,
+  invalid_request_uri: EXCHANGE_PAR,
+  authorize_request_uri_mismatched_authorization_server: EXCHANGE_PAR,
+  authorize_request_uri_mismatched_client: EXCHANGE_PAR,
+  authorize_request_object_and_request_uri_provided: EXCHANGE_PAR,
   pkce_challenge_required: INTERACT,
   oie_not_enabled_for_interact: INTERACT,
   invalid_activation_token: INTERACT,

@@ -4,7 +4,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose'
 import { assertOktaError, type Asserts } from './oauth-assert.js'
 
-/** The success body (SPEC `TokenResponse`), in Okta's member order (wire spec §2.2). */
+/** The success body (Okta's OpenAPI `TokenResponse`), in Okta's member order (docs/okta-behaviour.md § 2.2). */
 export interface TokenBody {
   token_type: string
   expires_in: number
@@ -14,10 +14,10 @@ export interface TokenBody {
   id_token?: string
 }
 
-/** Okta's refresh tokens: 43 base64url characters (wire spec §2.2). */
+/** Okta's refresh tokens: 43 base64url characters (docs/okta-behaviour.md § 2.2). */
 export const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/
 
-/** RFC 6749 §5.1 and wire spec §2.2/§4: token answers, errors included, are never cached. */
+/** RFC 6749 §5.1 and docs/okta-behaviour.md § 2.2, 4: token answers, errors included, are never cached. */
 export function assertNoStore(t: Asserts, res: LightMyRequestResponse): void {
   t.equal(res.headers['cache-control'], 'no-cache, no-store', 'Cache-Control: no-cache, no-store')
   t.equal(res.headers['pragma'], 'no-cache', 'Pragma: no-cache')
@@ -38,7 +38,7 @@ export function tokenBody(t: Asserts, res: LightMyRequestResponse): TokenBody {
 
 export const claimsOf = (jwt: string): JWTPayload & Record<string, unknown> => decodeJwt(jwt)
 
-/** Okta's header: `kid` and `alg` RS256, no `typ` (wire spec §5.1). */
+/** Okta's header: `kid` and `alg` RS256, no `typ` (docs/okta-behaviour.md § 5.1). */
 export function assertOktaHeader(t: Asserts, jwt: string): void {
   const header = decodeProtectedHeader(jwt)
   t.strictSame(Object.keys(header), ['kid', 'alg'], 'header members: kid, alg (no typ)')

@@ -1,8 +1,8 @@
 /**
- * Parallel redemptions of one authorization code (reliability bar C-10, SP-16; RFC 6749 §4.1.2: single
+ * Parallel redemptions of one authorization code (docs/reliability.md § C-10, SP-16; RFC 6749 §4.1.2: single
  * use). The consume is atomic, so exactly one redemption succeeds; the others are replays, and a replay
  * revokes what the code issued, so after the burst the winner's tokens are dead too. N and the number
- * of bursts follow the bar's refresh bursts (C-1): N ∈ {2, 4, 16, 64}, 100 bursts each.
+ * of bursts follow the refresh bursts (C-1): N ∈ {2, 4, 16, 64}, 100 bursts each.
  */
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'

@@ -40,7 +40,7 @@ export const refreshFails = async (app: FastifyInstance, token: string) => tally
 
 /**
  * Mints a fresh code for the SPA (its `autoSignIn` must be on) and fires `n` redemptions of it at once
- * (reliability bar C-10). No openid: one signature per redemption keeps the bursts quick.
+ * (docs/reliability.md § C-10). No openid: one signature per redemption keeps the bursts quick.
  */
 export async function codeBurst(app: FastifyInstance, n: number) {
   const { verifier, challenge } = pkcePair()

@@ -1,5 +1,5 @@
 /**
- * Interleaving search below HTTP (reliability bar C-13): fast-check's scheduler takes over every store
+ * Interleaving search below HTTP (docs/reliability.md § C-13): fast-check's scheduler takes over every store
  * call's completion, so each run resolves the concurrent requests' store operations in another order.
  * Parallel refreshes of one token, with or without a racing revoke, grace 0 or 30: never a 5xx, never
  * two successors, exactly one winner at grace 0, everyone served at grace 30, nothing active after a

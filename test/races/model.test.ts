@@ -1,5 +1,5 @@
 /**
- * Model-based consistency run (reliability bar §2.2 C-12): 1,000 refresh-token families (a quarter
+ * Model-based consistency run (docs/reliability.md § C-12): 1,000 refresh-token families (a quarter
  * started by a sign-in through /authorize and a code redemption, the rest by the password grant) driven
  * concurrently — refresh, double refresh, stale replay, revoke, introspection, clock moves — against a
  * reference model of what each family must be. At the end every family is reconciled: tokens lost 0

@@ -1,5 +1,5 @@
 /**
- * The race suite has teeth (reliability bar §2.2): against a store that consumes a refresh token after an
+ * The race suite has teeth (docs/reliability.md § 2.2): against a store that consumes a refresh token after an
  * `await` (test/fixtures/consume-after-await-store.ts), the same grace-0 bursts that always have exactly
  * one winner against MemoryStore (refresh-race.test.ts) get several winners. The same holds for
  * authorization codes: the code bursts of authorization-code-race.test.ts catch a store that consumes a

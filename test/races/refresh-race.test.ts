@@ -1,5 +1,5 @@
 /**
- * Parallel refreshes of one refresh token (reliability bar §2.2 C-1, C-2, C-8; invariants I1, I2, I3,
+ * Parallel refreshes of one refresh token (docs/reliability.md § C-1, C-2, C-8; invariants I1, I2, I3,
  * I5, I7). The consume must be a compare-and-set with no `await` between lookup and write: with the
  * classic check-then-act bug most bursts have several winners, so ≥100 bursts per size catch it.
  */
@@ -31,7 +31,7 @@ t.test('grace 0: exactly one winner, and the losers revoke the family (C-1)', as
       const winner = responses.find((r) => r.statusCode === 200)?.json<{ refresh_token: string; access_token: string }>()
       if (count.ok === 1 && count.failed === n - 1) oneWinner++
       else firstFailure ??= { burst: i, count }
-      // I3: the winner's token is from a family that reuse has revoked.
+      // docs/reliability.md § I3: the winner's token is from a family that reuse has revoked.
       const dead = winner !== undefined && (await refreshFails(app, winner.refresh_token)) && (await isInactive(app, winner.access_token)) && (await isInactive(app, signedIn.access_token))
       if (dead) revoked++
       else firstFailure ??= { burst: i, count, stillActive: true }
@@ -61,7 +61,7 @@ t.test('grace 30: every request wins with the same successor, one live token aft
       const successor = bodies[0]?.refresh_token
       if (count.ok === n && successors.size === 1 && accessTokens.size === n) allSame++
       else firstFailure ??= { burst: i, count, successors: successors.size }
-      // I1: the shared successor is the one live token: it works once more, then the original is reuse.
+      // docs/reliability.md § I1: the shared successor is the one live token: it works once more, then the original is reuse.
       const next = successor === undefined ? undefined : await refresh(app, successor)
       const live = next?.statusCode === 200 && (await refreshFails(app, signedIn.refresh_token))
       if (live) oneLive++

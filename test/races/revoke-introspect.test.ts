@@ -1,5 +1,5 @@
 /**
- * Parallel revocations and introspections of one family (reliability bar §2.2 C-11): every revoke is
+ * Parallel revocations and introspections of one family (docs/reliability.md § C-11): every revoke is
  * 200, every introspection 200 and either active (before) or inactive (after), never a 5xx, and once
  * every revoke has returned nothing of the family is active.
  */

@@ -1,5 +1,5 @@
 /**
- * Thousands of requests at once on real sockets (reliability bar C-14): 2,000 mixed requests over 512
+ * Thousands of requests at once on real sockets (docs/reliability.md § C-14): 2,000 mixed requests over 512
  * connections, all opened together. No 5xx and no socket error on the client; the event-loop delay
  * (perf_hooks.monitorEventLoopDelay, client and server in one process) is reported, not asserted.
  */

@@ -1,5 +1,5 @@
 /**
- * Limits (reliability bar SP-8, C-16, #23): a full store refuses new grants with 503 + Retry-After in
+ * Limits (docs/reliability.md § SP-8, C-16, #23): a full store refuses new grants with 503 + Retry-After in
  * the OAuth shape while existing sessions keep working; a body streamed chunked past the limit is cut
  * off with 413 without being buffered whole; idle keep-alive connections are closed after the
  * configured timeout.

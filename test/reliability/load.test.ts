@@ -1,5 +1,5 @@
 /**
- * Load on loopback (reliability bar §4 "load"), kept short for the CI budget: each scenario runs
+ * Load on loopback (docs/reliability.md § 4 "load"), kept short for the CI budget: each scenario runs
  * LOAD_SECONDS (default 2) with 64 connections against an in-process server. Errors and non-2xx
  * answers gate; throughput and latency are printed in the report but never asserted (no timing
  * assertions in tests: the full measurement is `npm run bench`).

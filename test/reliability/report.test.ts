@@ -1,4 +1,4 @@
-/** The report's gates bite: any failing figure fails the run (scripts/report.mjs, reliability bar §4). */
+/** The report's gates bite: any failing figure fails the run (scripts/report.mjs, docs/reliability.md § 4). */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,6 +47,11 @@ const failing: Array<[string, object, RegExp]> = [
   ['a resurrection', { section: 'fault', kind: 'restart', rtTotal: 1, oldRtRejected: 1, atTotal: 1, oldAtInactive: 0, resurrections: 1 }, /restart/],
   ['a fuzz failure', { section: 'fuzz', property: 'p', runs: 1, requests: 1, seed: '0x1', failures: 1, statuses: {} }, /fuzz/],
   ['load errors', { section: 'load', name: '/keys', seconds: 1, connections: 1, rps: 1, p50: 1, p97_5: 1, p99: 1, max: 1, errors: 3 }, /load/],
+  ['a foreign Host answered', { section: 'surface', kind: 'foreign-host', attempts: 5, refused: 4 }, /control plane exposure/],
+  ['a cross-site request answered', { section: 'surface', kind: 'cross-site', attempts: 5, refused: 4 }, /control plane exposure/],
+  ['a browser attempt that changed state', { section: 'surface', kind: 'browser-cross-site', attempts: 3, refused: 2 }, /control plane exposure/],
+  ['a slow body cut late', { section: 'surface', kind: 'slow body', name: 'x', configuredSeconds: 2, answeredSeconds: 3.5, closedSeconds: 3.6, status: 408 }, /slow clients/],
+  ['a slow header never cut', { section: 'surface', kind: 'slow headers', name: 'x', configuredSeconds: 2, status: undefined }, /slow clients/],
 ]
 for (const [name, line, gate] of failing) {
   t.test(`${name} fails a gate`, async (t) => {
@@ -55,6 +60,19 @@ for (const [name, line, gate] of failing) {
     t.match(report.text, /VERDICT FAIL/)
   })
 }
+
+t.test('slow clients cut within a second of the configured time, every foreign request refused: the section passes', async (t) => {
+  const surface = [
+    { section: 'surface', kind: 'foreign-host', attempts: 21, refused: 21 },
+    { section: 'surface', kind: 'cross-site', attempts: 5, refused: 5 },
+    { section: 'surface', kind: 'slow headers', name: 'keys', configuredSeconds: 2, answeredSeconds: 2.3, closedSeconds: 3.2, status: 408 },
+    { section: 'surface', kind: 'slow body', name: 'token', configuredSeconds: 2, answeredSeconds: 2.0, closedSeconds: 2.8, status: 408 },
+  ]
+  const report = await reportOf(t, [...clean, ...surface])
+  t.strictSame(report.failedGates, [])
+  t.match(report.text, 'foreign Host refused 21/21 | cross-site requests refused 5/5 | browser cross-site attempts without effect not run')
+  t.match(report.text, 'slow headers: 408 after 2.3 s, closed after 3.2 s (configured 2 s, ±1 s) over keys')
+})
 
 t.test('a full run with a section missing fails', async (t) => {
   const report = await reportOf(t, clean, true)

@@ -1,5 +1,5 @@
 /**
- * SP-1: the one constant-time comparison. Unequal lengths, empty, 1 MB, non-ASCII and non-strings
+ * docs/reliability.md § SP-1: the one constant-time comparison. Unequal lengths, empty, 1 MB, non-ASCII and non-strings
  * (arrays from duplicated parameters, undefined) are never equal and never throw. A dudect-style smoke
  * test (Welch's t over first-byte-wrong against last-byte-wrong) is reported, never asserted: shared CI
  * machines are too noisy for a timing gate.

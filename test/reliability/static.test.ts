@@ -1,5 +1,5 @@
 /**
- * Static checks over src/ (reliability bar F-7, SP-1), read with the TypeScript compiler's own parser:
+ * Static checks over src/ (docs/reliability.md § F-7, SP-1), read with the TypeScript compiler's own parser:
  * - every regular expression is safe from catastrophic backtracking (safe-regex2, which Fastify's
  *   router already relies on), so no input can make validation slow;
  * - no secret, verifier or token is compared with `===`, `!==`, `localeCompare` or `startsWith`:

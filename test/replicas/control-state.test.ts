@@ -1,5 +1,5 @@
 /**
- * The control plane across replicas (issue 6): a control call on one replica applies to all. Two
+ * The control plane across replicas (docs/replicas.md): a control call on one replica applies to all. Two
  * in-process replicas on one real redis-server; the control API is driven over HTTP (inject).
  */
 import t from 'tap'
@@ -8,7 +8,9 @@ import { ALICE, post, signIn } from '../helpers/app.js'
 import { replicaPair } from '../helpers/replicas.js'
 
 async function control(app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await app.inject({ method, url: `/__mockta${path}`, ...(body !== undefined && { payload: body as object }) })
+  // Writes are JSON, `{}` when they have nothing to say (docs/security.md).
+  const payload = body === undefined && method !== 'GET' ? {} : body
+  const res = await app.inject({ method, url: `/__mockta${path}`, ...(payload !== undefined && { payload: payload as object }) })
   return { status: res.statusCode, body: res.body === '' ? undefined : res.json() }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Two real mockta processes on different ports sharing one real redis-server (issue 6), as two
+ * Two real mockta processes on different ports sharing one real redis-server (docs/replicas.md), as two
  * containers behind a load balancer: the same public origin (MOCKTA_BASE_URL) and key prefix, every
  * request sent straight to one replica or the other. Refresh-token rotation, reuse detection,
  * revocation, bursts, the clock, a replica killed mid-burst, and Redis itself stopping and coming back.
@@ -78,7 +78,8 @@ async function active(replica: Replica, tokenValue: string, clientId = 'native-a
 }
 
 async function controlCall(replica: Replica, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${replica.base}/__mockta${path}`, { method, ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) })
+  const payload = body === undefined && method !== 'GET' ? {} : body
+  const res = await fetch(`${replica.base}/__mockta${path}`, { method, ...(payload !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }) })
   return res.status === 204 ? undefined : res.json()
 }
 

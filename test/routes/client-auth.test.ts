@@ -1,5 +1,5 @@
 /**
- * Client authentication at /token, /introspect and /revoke (wire spec §3; reliability bar §1 D, SP-11):
+ * Client authentication at /token, /introspect and /revoke (docs/okta-behaviour.md § 3; docs/reliability.md § 1D, SP-11):
  * every accepted form, and Okta's exact 401/400 for every rejected one.
  */
 import t from 'tap'
@@ -59,7 +59,7 @@ t.test('RFC 6749 Appendix B: id and secret are form-encoded before base64', asyn
     t.equal((await token(app, CC, basic(id, secret))).statusCode, 200, `${JSON.stringify(id)}: space as %20`)
     t.equal((await token(app, { ...CC, client_id: id, client_secret: secret })).statusCode, 200, `${JSON.stringify(id)}: post`)
   }
-  // Without the encoding the first ':' splits the id, and a raw '+' decodes to a space (bar #54).
+  // Without the encoding the first ':' splits the id, and a raw '+' decodes to a space (docs/reliability.md § #54).
   assertOktaError(t, await token(app, CC, basicOf('an:identifier:some secure & non-standard secret')), 'invalid_client')
   assertOktaError(t, await token(app, CC, basicOf('plus-client:a+b')), 'invalid_client')
 })
@@ -178,7 +178,7 @@ t.test('client credentials in the query string: 400 at every endpoint', async (t
 t.test('a method the client does not have: 401 invalid_client', async (t) => {
   const { app } = await buildTestApp(t)
   const password = { grant_type: 'password', username: 'alice@example.com', password: 'alice-password', scope: 'openid' }
-  // A public client that sends a secret (wire spec §3: treated as a method mismatch).
+  // A public client that sends a secret (docs/okta-behaviour.md § 3: treated as a method mismatch).
   assertOktaError(t, await token(app, { ...password, client_id: 'native-app', client_secret: 'anything' }), 'invalid_client')
   assertOktaError(t, await token(app, password, basic('native-app', 'anything')), 'invalid_client')
   // A confidential client that sends only its id (RFC 6749 §6).
@@ -203,7 +203,7 @@ t.test('secrets of any length or alphabet are compared without a 5xx (SP-1)', as
   assertMocktaError(t, huge, 'body_too_large', 413, 'invalid_request')
 })
 
-t.test('two Authorization headers: 400, whichever comes first (bar #41)', async (t) => {
+t.test('two Authorization headers: 400, whichever comes first (docs/reliability.md § #41)', async (t) => {
   const { app } = await buildTestApp(t)
   for (const order of [[basic(SERVICE.id, SERVICE.secret), basic(WEB.id, WEB.secret)], [basic(WEB.id, 'wrong'), basic(SERVICE.id, SERVICE.secret)]]) {
     // An array sends the header once per value (light-my-request keeps each in rawHeaders, as Node does).

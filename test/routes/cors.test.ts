@@ -1,4 +1,4 @@
-/** CORS (wire spec §10): preflight and response headers per endpoint; /token per client. */
+/** CORS (docs/okta-behaviour.md § 10): preflight and response headers per endpoint; /token per client. */
 import t from 'tap'
 import { buildTestApp, DEFAULT_AS, FORM, form, signIn } from '../helpers/app.js'
 import { assertOktaError } from '../helpers/oauth-assert.js'

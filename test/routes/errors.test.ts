@@ -1,5 +1,5 @@
 /**
- * The error contract at the framework level (reliability bar G1, G2, §1 A–C, SP-8, SP-14): methods,
+ * The error contract at the framework level (docs/reliability.md § G1, G2, 1A–1C, SP-8, SP-14): methods,
  * paths, media types, body limits and parser edge cases all end in an OAuth-shaped answer, never a 5xx
  * and never Fastify's own body.
  */
@@ -34,7 +34,7 @@ t.test('a method an endpoint does not serve: 405 with Allow (RFC 9110 §15.5.6)'
   }
 })
 
-t.test('an unknown path: 404 in the OAuth shape, nothing issued (bar #3)', async (t) => {
+t.test('an unknown path: 404 in the OAuth shape, nothing issued (docs/reliability.md § #3)', async (t) => {
   const { app } = await buildTestApp(t)
   for (const url of ['/nope', `${DEFAULT_AS}/token/`, `${DEFAULT_AS}/TOKEN`, `${DEFAULT_AS}//token`, '/oauth2/default/v2/token']) {
     const res = await app.inject({ method: 'POST', url, headers: { ...FORM, ...AUTH }, payload: CC })
@@ -42,7 +42,7 @@ t.test('an unknown path: 404 in the OAuth shape, nothing issued (bar #3)', async
   }
 })
 
-t.test('bodies that are not application/x-www-form-urlencoded: 400 invalid_request (bar #12–#17)', async (t) => {
+t.test('bodies that are not application/x-www-form-urlencoded: 400 invalid_request (docs/reliability.md § #12–#17)', async (t) => {
   const { app } = await buildTestApp(t)
   const cases: Record<string, [payload: string, headers: Record<string, string>]> = {
     'a JSON object': ['{"grant_type":"client_credentials","scope":"api:read"}', { 'content-type': 'application/json' }],
@@ -61,7 +61,7 @@ t.test('bodies that are not application/x-www-form-urlencoded: 400 invalid_reque
   t.equal(({} as Record<string, unknown>)['polluted'], undefined, 'no prototype pollution')
 })
 
-t.test('media type parameters and case are accepted (RFC 9110 §8.3.1; bar #18)', async (t) => {
+t.test('media type parameters and case are accepted (RFC 9110 §8.3.1; docs/reliability.md § #18)', async (t) => {
   const { app } = await buildTestApp(t)
   for (const type of ['application/x-www-form-urlencoded; charset=UTF-8', 'APPLICATION/X-WWW-FORM-URLENCODED', 'Application/X-Www-Form-Urlencoded;charset=utf-8']) {
     const res = await send(app, CC, { 'content-type': type })
@@ -69,7 +69,7 @@ t.test('media type parameters and case are accepted (RFC 9110 §8.3.1; bar #18)'
   }
 })
 
-t.test('the 64 KiB body limit: at the limit processed, over it 413 (bar #23)', async (t) => {
+t.test('the 64 KiB body limit: at the limit processed, over it 413 (docs/reliability.md § #23)', async (t) => {
   const { app, ctx } = await buildTestApp(t)
   const limit = ctx.config.limits.bodyLimitBytes
   t.equal(limit, 65536)
@@ -79,7 +79,7 @@ t.test('the 64 KiB body limit: at the limit processed, over it 413 (bar #23)', a
   assertMocktaError(t, await send(app, padded(2_000_000)), 'body_too_large', 413, 'invalid_request')
 })
 
-t.test('parser edge cases never reach a 5xx (bar #24–#31)', async (t) => {
+t.test('parser edge cases never reach a 5xx (docs/reliability.md § #24–#31)', async (t) => {
   const { app, logs } = await buildTestApp(t)
   const refresh = (rt: string) => `grant_type=refresh_token&refresh_token=${rt}`
   const asWeb = (body: string) => send(app, body, { ...FORM, authorization: basic('web-app', 'web-app-secret') })
@@ -106,7 +106,7 @@ t.test('parser edge cases never reach a 5xx (bar #24–#31)', async (t) => {
   for (const line of logs().split('\n').filter(Boolean)) t.doesNotThrow(() => JSON.parse(line))
 })
 
-t.test('duplicate parameters: known ones are an error naming them, unknown ones are ignored (bar #34–#40)', async (t) => {
+t.test('duplicate parameters: known ones are an error naming them, unknown ones are ignored (docs/reliability.md § #34–#40)', async (t) => {
   const { app } = await buildTestApp(t)
   assertOktaError(t, await send(app, `${CC}&grant_type=client_credentials`), 'illegal_duplicated_parameters', 'grant_type')
   assertOktaError(t, await send(app, `${CC}&scope=api%3Awrite`), 'illegal_duplicated_parameters', 'scope')
@@ -131,7 +131,7 @@ t.test('a parameter without a value is treated as omitted (RFC 6749 §3.1)', asy
   t.equal((await send(app, `${CC}&foo=`)).statusCode, 200)
 })
 
-t.test('a compressed body is refused, not parsed as form data (RFC 9110 §8.4; bar #10)', async (t) => {
+t.test('a compressed body is refused, not parsed as form data (RFC 9110 §8.4; docs/reliability.md § #10)', async (t) => {
   const { app } = await buildTestApp(t)
   for (const encoding of ['gzip', 'br', 'deflate', 'GZIP']) {
     assertMocktaError(t, await send(app, CC, { ...FORM, 'content-encoding': encoding }), 'content_encoding', 400, 'invalid_request')

@@ -1,5 +1,5 @@
 /**
- * POST /v1/introspect (RFC 7662; wire spec §6; reliability bar §1 F, SP-10, SP-12): Okta's members for
+ * POST /v1/introspect (RFC 7662; docs/okta-behaviour.md § 6; docs/reliability.md § 1F, SP-10, SP-12): Okta's members for
  * live tokens, exactly `{"active":false}` for everything else.
  */
 import t from 'tap'
@@ -152,7 +152,7 @@ t.test('token_type_hint is only a hint: wrong or unknown hints change nothing (R
   }
 })
 
-t.test('who may introspect whose token (wire spec §6, bar #99)', async (t) => {
+t.test('who may introspect whose token (docs/okta-behaviour.md § 6, docs/reliability.md § #99)', async (t) => {
   const { app } = await buildTestApp(t)
   const web = await signIn(app, { client: 'web-app' })
   const native = await signIn(app)
@@ -177,7 +177,7 @@ t.test('errors: missing token, no or bad client authentication', async (t) => {
   assertOktaError(t, await post(app, 'introspect', { client_id: 'native-app' }), 'request_missing_token')
   assertOktaError(t, await post(app, 'introspect', { token: '', client_id: 'native-app' }), 'request_missing_token')
   assertOktaError(t, await post(app, 'introspect', { token: tokens.access_token }), 'missing_client_credentials')
-  // A wrong secret with a live token says nothing about the token (bar #90).
+  // A wrong secret with a live token says nothing about the token (docs/reliability.md § #90).
   assertOktaError(t, await post(app, 'introspect', { token: tokens.access_token }, { authorization: basic(WEB.id, 'wrong') }), 'invalid_client')
 })
 

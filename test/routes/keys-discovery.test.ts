@@ -1,6 +1,6 @@
 /**
- * GET /v1/keys (wire spec §8; reliability bar §1 H, SP-13, SP-19) and the discovery documents (wire spec
- * §1.1, §1.3): what verifiers fetch before they trust a token.
+ * GET /v1/keys (docs/okta-behaviour.md § 8; docs/reliability.md § 1H, SP-13, SP-19) and the discovery documents (docs/okta-behaviour.md
+ * § 1.1, 1.3): what verifiers fetch before they trust a token.
  */
 import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
@@ -38,7 +38,7 @@ t.test('/v1/keys publishes public RS256 signing keys only, cacheable for a while
   }
 })
 
-t.test("the org server does not publish its access-token key, as Okta doesn't (wire spec §5.1)", async (t) => {
+t.test("the org server does not publish its access-token key, as Okta doesn't (docs/okta-behaviour.md § 5.1)", async (t) => {
   const { app } = await buildTestApp(t)
   const org = await signIn(app, { server: '' })
   const published = (await get(app, KEYS.org)).json().keys.map((k: { kid: string }) => k.kid)
@@ -56,7 +56,7 @@ t.test('a custom-server access token and ID token verify against its /keys with 
   const options = { algorithms: ['RS256'], issuer: `${BASE_URL}/oauth2/default`, currentDate: new Date(clock.nowMs()) }
   const at = await jwtVerify(tokens.access_token, jwks, { ...options, audience: 'api://default' })
   t.equal(at.payload.sub, 'alice@example.com')
-  t.strictSame(at.protectedHeader, { kid: kidOf(tokens.access_token), alg: 'RS256' }, 'kid and alg, no typ (wire spec §5.1)')
+  t.strictSame(at.protectedHeader, { kid: kidOf(tokens.access_token), alg: 'RS256' }, 'kid and alg, no typ (docs/okta-behaviour.md § 5.1)')
   const id = await jwtVerify(tokens.id_token!, jwks, { ...options, audience: 'native-app' })
   t.equal(id.payload.sub, '00ualice000000000001')
 })
@@ -105,7 +105,7 @@ function assertUnknownServer(t: Asserts, res: LightMyRequestResponse, what: stri
   t.equal(res.statusCode, 404, `${what}: 404`)
   t.match(res.headers['content-type'], /^application\/json/)
   const body = res.json() as Record<string, unknown>
-  // Okta's API error, not an OAuth one (wire spec §1.1, D-OIDC).
+  // Okta's API error, not an OAuth one (docs/okta-behaviour.md § 1.1).
   t.strictSame(Object.keys(body), ['errorCode', 'errorSummary', 'errorLink', 'errorId', 'errorCauses'], `${what}: members`)
   t.match(body, {
     errorCode: 'E0000007',

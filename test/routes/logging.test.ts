@@ -1,5 +1,5 @@
 /**
- * Logs (reliability bar G9, SP-2): one `request` line per request with its path and no query string,
+ * Logs (docs/reliability.md § G9, SP-2): one `request` line per request with its path and no query string,
  * and no secret, credential or token anywhere, in any common encoding, even at `trace`.
  */
 import t from 'tap'
@@ -30,7 +30,7 @@ t.test('secrets, credentials and tokens never reach the logs; query strings neit
   t.equal((await post(app, 'introspect', { token: second.access_token }, { authorization: webBasic })).json().active, true)
   t.equal((await post(app, 'revoke', { token: second.refresh_token }, { authorization: webBasic })).statusCode, 200)
   t.equal((await post(app, 'token', { grant_type: 'client_credentials', scope: 'api:read' }, { authorization: wrongBasic })).statusCode, 401)
-  // A token in the query string is never read, and never logged (SP-15, bar #60).
+  // A token in the query string is never read, and never logged (SP-15, docs/reliability.md § #60).
   const inQuery = await app.inject({
     method: 'POST',
     url: `${DEFAULT_AS}/token?refresh_token=${encodeURIComponent(issued.refresh_token)}&id_token_hint=${issued.id_token}`,

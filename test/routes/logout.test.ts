@@ -1,4 +1,4 @@
-/** /v1/logout (wire spec §10): ends the sign-in session, returns to a registered URI with state. */
+/** /v1/logout (docs/okta-behaviour.md § 10): ends the sign-in session, returns to a registered URI with state. */
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, DEFAULT_AS, signIn } from '../helpers/app.js'

@@ -1,5 +1,5 @@
 /**
- * POST /v1/revoke (RFC 7009; wire spec §7; reliability bar §1 G, SP-12, SP-21): 200 with an empty body
+ * POST /v1/revoke (RFC 7009; docs/okta-behaviour.md § 7; docs/reliability.md § 1G, SP-12, SP-21): 200 with an empty body
  * for any well-formed request; only the caller's own, genuine tokens are revoked.
  */
 import t from 'tap'
@@ -90,7 +90,7 @@ t.test("another client's tokens stay active: 200, no effect", async (t) => {
   t.equal((await refresh(app, native.refresh_token)).statusCode, 200, "the native app's refresh token still refreshes")
 })
 
-t.test('a forged JWT carrying a real jti revokes nothing (bar #112)', async (t) => {
+t.test('a forged JWT carrying a real jti revokes nothing (docs/reliability.md § #112)', async (t) => {
   const { app } = await buildTestApp(t)
   const tokens = await signIn(app)
   const claims = payloadOf(tokens.access_token)

@@ -1,5 +1,5 @@
 /**
- * Bad input at the browser-facing endpoints (reliability bar G1): whatever the query, form or
+ * Bad input at the browser-facing endpoints (docs/reliability.md § G1): whatever the query, form or
  * cookies, /authorize, /mockta/sign-in, /logout and /userinfo answer 2xx–4xx, never 5xx, and never
  * echo a presented secret.
  */

@@ -1,4 +1,4 @@
-/** Discovery advertises the sign-in endpoints now that they answer (wire spec §1.3). */
+/** Discovery advertises the sign-in endpoints now that they answer (docs/okta-behaviour.md § 1.3). */
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 

@@ -1,5 +1,5 @@
 /**
- * grant_type=authorization_code (wire spec §2.3): tokens bound to the sign-in, single use, 300 s,
+ * grant_type=authorization_code (docs/okta-behaviour.md § 2.3): tokens bound to the sign-in, single use, 300 s,
  * PKCE, and every error row of the spec's table, with Okta's catalogue texts.
  */
 import t from 'tap'
@@ -58,7 +58,7 @@ t.test('a confidential web app without PKCE, client_secret_basic; the org server
 
 type Case = [name: string, run: (app: FastifyInstance) => Promise<import('fastify').LightMyRequestResponse>, code: string, ...args: string[]]
 
-/** Every row of wire spec §2.3's error table, plus the missing-parameter errors. */
+/** Every row of docs/okta-behaviour.md § 2.3's error table, plus the missing-parameter errors. */
 const ERRORS: Case[] = [
   ['unknown code', (app) => redeem(app, 'A'.repeat(43), pkcePair().verifier), 'invalid_authorization_code'],
   ['code missing', (app) => post(app, 'token', { grant_type: 'authorization_code', client_id: SPA.id, redirect_uri: SPA.redirectUri }), 'missing_token_request_parameter', 'code'],

@@ -1,4 +1,4 @@
-/** Client credentials grant (RFC 6749 §4.4, wire spec §2.5; reliability bar #86). */
+/** Client credentials grant (RFC 6749 §4.4, docs/okta-behaviour.md § 2.5; docs/reliability.md § #86). */
 import t from 'tap'
 import { BASE_URL, SERVICE, basic, buildTestApp, post } from '../helpers/app.js'
 import { WEB_POST } from '../helpers/client-credentials.js'

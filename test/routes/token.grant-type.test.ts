@@ -1,9 +1,9 @@
-/** /token dispatch on `grant_type` (wire spec §2.1; reliability bar #63–#65). */
+/** /token dispatch on `grant_type` (docs/okta-behaviour.md § 2.1; docs/reliability.md § #63–#65). */
 import t from 'tap'
 import { ALICE, SERVICE, WEB, basic, buildTestApp, post } from '../helpers/app.js'
 import { assertNoStore, assertTokenError } from '../helpers/token-response.js'
 
-const SUPPORTED = 'authorization_code, refresh_token, password, client_credentials, interaction_code'
+const SUPPORTED = 'authorization_code, refresh_token, password, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange, interaction_code'
 
 t.test('missing grant_type → 400 invalid_request listing the valid values', async (t) => {
   const { app } = await buildTestApp(t)
@@ -46,7 +46,7 @@ t.test('a grant the client may not use → 400 unauthorized_client naming its gr
   })
 })
 
-t.test('client authentication comes before the grant (bar §0): bad secret + bad grant → 401', async (t) => {
+t.test('client authentication comes before the grant (docs/reliability.md § 0): bad secret + bad grant → 401', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await post(app, 'token', { grant_type: 'foo' }, { authorization: basic(WEB.id, 'wrong') })
   t.equal(res.statusCode, 401)

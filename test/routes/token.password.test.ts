@@ -1,4 +1,4 @@
-/** Resource owner password grant (wire spec §2.6) and the claims of what it issues (§5.1, §5.2). */
+/** Resource owner password grant (docs/okta-behaviour.md § 2.6) and the claims of what it issues (§ 5.1, 5.2). */
 import t from 'tap'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import type { FastifyInstance } from 'fastify'
@@ -44,7 +44,7 @@ t.test('offline_access for a client without the refresh grant: not granted, no r
   t.strictSame(claimsOf(body.access_token)['scp'], ['openid'])
 })
 
-t.test('access token claims (wire spec §5.1)', async (t) => {
+t.test('access token claims (docs/okta-behaviour.md § 5.1)', async (t) => {
   const { app, clock } = await buildTestApp(t)
   const now = clock.nowMs() / 1000
   const body = tokenBody(t, await post(app, 'token', password('openid profile email offline_access')))
@@ -76,7 +76,7 @@ t.test('access token without a refresh family: jti has no family suffix', async 
   t.match(claimsOf(body.access_token).jti, /^AT\.[A-Za-z0-9_-]{43}$/)
 })
 
-t.test('ID token claims (wire spec §5.2)', async (t) => {
+t.test('ID token claims (docs/okta-behaviour.md § 5.2)', async (t) => {
   const { app, clock } = await buildTestApp(t)
   const now = clock.nowMs() / 1000
   const body = tokenBody(t, await post(app, 'token', password('openid profile email offline_access')))
@@ -144,7 +144,7 @@ t.test('org authorization server: issuer and audience are the base URL', async (
   const keys = await jwks(app, '/oauth2/v1')
   const currentDate = new Date(clock.nowMs())
   await jwtVerify(body.id_token!, keys, { currentDate, issuer: BASE_URL })
-  // Okta does not publish the org AS access-token key (wire spec §5.1): validate by introspection only.
+  // Okta does not publish the org AS access-token key (docs/okta-behaviour.md § 5.1): validate by introspection only.
   await t.rejects(jwtVerify(body.access_token, keys, { currentDate }))
 })
 

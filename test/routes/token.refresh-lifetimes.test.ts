@@ -1,5 +1,5 @@
 /**
- * Refresh-token lifetimes (wire spec §2.4 "Refresh-token lifetimes", §5.3; reliability bar #68, #69, I6):
+ * Refresh-token lifetimes (docs/okta-behaviour.md § 2.4, 5.3; docs/reliability.md § #68, #69, I6):
  * a rotated token inherits the family's absolute expiry, the idle window restarts on each use, and an
  * expired token gets the same invalid_grant as any other.
  */
@@ -63,7 +63,7 @@ t.test('idle window restarts on a use that does not rotate (no offline_access)',
   tokenBody(t, await refresh(app, refresh_token, { scope: 'openid' }))
 })
 
-t.test('idle-expired: unused for exactly the idle window → invalid_grant (bar #69)', async (t) => {
+t.test('idle-expired: unused for exactly the idle window → invalid_grant (docs/reliability.md § #69)', async (t) => {
   const { app, clock } = await buildTestApp(t)
   const { refresh_token } = await signIn(app)
   clock.advance(7 * DAY)

@@ -1,6 +1,6 @@
 /**
- * Refresh-token rotation, grace period and reuse detection (wire spec §2.4 "ROTATE", "Grace period",
- * "Reuse after grace"; reliability bar §2.1 I1–I5, I8 and §2.2 C-3 to C-7).
+ * Refresh-token rotation, grace period and reuse detection (docs/okta-behaviour.md § 2.4: rotation, grace period,
+ * reuse after grace; docs/reliability.md § I1–I5, I8 and C-3 to C-7).
  */
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
@@ -16,7 +16,7 @@ async function rotate(t: Test, app: FastifyInstance, token: string, options: { s
   return body as TokenBody & { refresh_token: string }
 }
 
-/** The family is revoked: its current token fails and every access token it issued is inactive (I3). */
+/** The family is revoked: its current token fails and every access token it issued is inactive (docs/reliability.md § I3). */
 async function assertFamilyRevoked(t: Test, app: FastifyInstance, current: string, accessTokens: string[]): Promise<void> {
   assertTokenError(t, await refresh(app, current), 'invalid_refresh_token')
   for (const at of accessTokens) t.strictSame(await introspect(app, at), { active: false }, 'access token of the family inactive')
@@ -83,7 +83,7 @@ t.test('reuse at the org authorization server logs its own event name', async (t
   t.match(reuseEvents(logs()), [{ entry: { event: DETECT_REUSE_ORG, familyId: familyIdOf(signedIn.access_token) } }])
 })
 
-t.test('a replay of a revoked family is just invalid: no second event (bar #78)', async (t) => {
+t.test('a replay of a revoked family is just invalid: no second event (docs/reliability.md § #78)', async (t) => {
   const { app, clock, logs } = await buildTestApp(t)
   const signedIn = await signIn(app)
   await rotate(t, app, signedIn.refresh_token)

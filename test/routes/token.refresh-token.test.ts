@@ -1,6 +1,6 @@
 /**
- * The refresh_token grant: request, response and scope rules (wire spec §2.4; RFC 6749 §6), and what
- * is not a usable refresh token (reliability bar #66, #67, #70–#75). Rotation: token.refresh-rotation;
+ * The refresh_token grant: request, response and scope rules (docs/okta-behaviour.md § 2.4; RFC 6749 §6), and what
+ * is not a usable refresh token (docs/reliability.md § #66, #67, #70–#75). Rotation: token.refresh-rotation;
  * expiry: token.refresh-lifetimes.
  */
 import t from 'tap'
@@ -42,7 +42,7 @@ t.test('scope omitted → the original grant', async (t) => {
   t.strictSame(claimsOf(body.access_token)['scp'], ['openid', 'profile', 'email', 'offline_access'])
 })
 
-t.test('narrower scope works; the family keeps the original scope (bar #75)', async (t) => {
+t.test('narrower scope works; the family keeps the original scope (docs/reliability.md § #75)', async (t) => {
   const { app } = await buildTestApp(t)
   const narrow = tokenBody(t, await refresh(app, (await signIn(app)).refresh_token, { scope: 'openid offline_access' }))
   t.equal(narrow.scope, 'openid offline_access')
@@ -85,7 +85,7 @@ t.test('broader scope → 400 access_denied naming the denied scopes; the token 
   t.strictSame(reuseEvents(logs()), [], 'not consumed, so no reuse either')
 })
 
-t.test('malformed scope → 400 invalid_scope, token not consumed (bar #76)', async (t) => {
+t.test('malformed scope → 400 invalid_scope, token not consumed (docs/reliability.md § #76)', async (t) => {
   const { app } = await buildTestApp(t)
   const { refresh_token } = await signIn(app)
   assertTokenError(t, await refresh(app, refresh_token, { scope: 'openid a"b' }), 'invalid_scope')
@@ -121,7 +121,7 @@ t.test('confidential client: web-app refreshes with client_secret_basic and clie
   t.equal(familyIdOf(postBody.access_token), familyIdOf(signedIn.access_token))
 })
 
-t.test("another client's refresh token → invalid_grant; not consumed, no reuse event (bar #71)", async (t) => {
+t.test("another client's refresh token → invalid_grant; not consumed, no reuse event (docs/reliability.md § #71)", async (t) => {
   const { app, logs } = await buildTestApp(t)
   const native = await signIn(app)
   assertTokenError(t, await refresh(app, native.refresh_token, {}, { client: 'web-app' }), 'invalid_refresh_token')
@@ -140,7 +140,7 @@ t.test('a refresh token of another authorization server → invalid_grant; still
   t.strictSame(reuseEvents(logs()), [])
 })
 
-t.test('a revoked refresh token → invalid_grant (bar #70)', async (t) => {
+t.test('a revoked refresh token → invalid_grant (docs/reliability.md § #70)', async (t) => {
   const { app } = await buildTestApp(t)
   const { refresh_token } = await signIn(app)
   const revoked = await post(app, 'revoke', { client_id: 'native-app', token: refresh_token, token_type_hint: 'refresh_token' })
@@ -148,7 +148,7 @@ t.test('a revoked refresh token → invalid_grant (bar #70)', async (t) => {
   assertTokenError(t, await refresh(app, refresh_token), 'invalid_refresh_token')
 })
 
-t.test('things that are not refresh tokens → invalid_grant (bar #67, #72, #73)', async (t) => {
+t.test('things that are not refresh tokens → invalid_grant (docs/reliability.md § #67, #72, #73)', async (t) => {
   const { app } = await buildTestApp(t)
   const signedIn = await signIn(app)
   const candidates: Record<string, string> = {

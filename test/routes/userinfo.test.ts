@@ -1,4 +1,4 @@
-/** /v1/userinfo: claims by granted scope; Okta's header-only errors in WWW-Authenticate (wire spec §10). */
+/** /v1/userinfo: claims by granted scope; Okta's header-only errors in WWW-Authenticate (docs/okta-behaviour.md § 10). */
 import t from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { ALICE, buildTestApp, DEFAULT_AS, FORM, post, signIn } from '../helpers/app.js'

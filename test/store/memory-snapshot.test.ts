@@ -104,7 +104,7 @@ t.test('a snapshot restored is the same store: every record kind, in order, thro
 
 t.test('an empty store (no identity yet) round-trips too', async (t) => {
   const snapshot = snapshotMemoryStore(new MemoryStore(10))
-  t.strictSame(snapshot, { identity: null, epochSecondJtis: [], families: [], revokedAccessTokens: [], codes: [], sessions: [], transactions: [], interactions: [], signInFailures: [] })
+  t.strictSame(snapshot, { identity: null, epochSecondJtis: [], families: [], revokedAccessTokens: [], codes: [], sessions: [], transactions: [], deviceAuthorizations: [], pushedRequests: [], interactions: [], signInFailures: [] })
   t.strictSame(snapshotMemoryStore(restored(new MemoryStore(10))), snapshot)
 })
 

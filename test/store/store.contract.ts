@@ -6,6 +6,7 @@
 import type { Test } from 'tap'
 import type { FamilyRecord, RefreshRequest, Store } from '../../src/store/store.js'
 import { authorizationStoreContract } from './authorization-store.contract.js'
+import { grantRecordsContract } from './grant-records.contract.js'
 import { interactionStoreContract } from './interaction-store.contract.js'
 
 export interface StoreOptions {
@@ -164,7 +165,7 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
       ['current, other client', 'hash-A2', { clientId: 'web-app' }],
       ['current, org server', 'hash-A2', { authServerId: null }],
       ['current, other server', 'hash-A2', { authServerId: 'other' }],
-      // Outside grace this would be reuse for the owner; for anyone else it is nothing (SP-5, bar #71).
+      // Outside grace this would be reuse for the owner; for anyone else it is nothing (SP-5, docs/reliability.md § #71).
       ['previous, other client', 'hash-A1', { clientId: 'web-app' }],
       ['previous, other server', 'hash-A1', { authServerId: null }],
     ]
@@ -221,7 +222,7 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.equal((await redeem(store, 'hash-B1', T0 + 2 * SECOND, null)).kind, 'kept')
   })
 
-  t.test('at capacity, ended families make room at once (bar C-16)', async (t) => {
+  t.test('at capacity, ended families make room at once (docs/reliability.md § C-16)', async (t) => {
     const store = await withFamily(t, {}, { maxFamilies: 1 })
     await store.revokeFamily('oarfamilyA0000000001', T0 + SECOND)
     t.equal(await store.createFamily(familyRecord({ id: 'oarfamilyB0000000001', currentHash: 'hash-B1', createdAtMs: T0 + 2 * SECOND })), true)
@@ -333,5 +334,6 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.equal(await store.isEpochSecondJti('AT.one'), false, 'the old epoch second is forgotten')
   })
   authorizationStoreContract(t, () => makeStore(ROOMY))
+  grantRecordsContract(t, () => makeStore(ROOMY))
   interactionStoreContract(t, () => makeStore(ROOMY))
 }

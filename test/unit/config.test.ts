@@ -73,7 +73,7 @@ t.test('the embedded default configuration', async (t) => {
   ])
   t.match(config.users[0]!.profile, { given_name: 'Alice', email_verified: true, preferred_username: 'alice@example.com' })
   t.same(config.store, { type: 'memory', keyPrefix: 'mockta:', commandTimeoutMs: 2000, stateFileIntervalSeconds: 5, maxFamilies: 1000000, sweepIntervalSeconds: 60 })
-  t.same(config.limits, { bodyLimitBytes: 65536, requestTimeoutSeconds: 10, keepAliveTimeoutSeconds: 5 })
+  t.same(config.limits, { bodyLimitBytes: 65536, requestTimeoutSeconds: 10, headersTimeoutSeconds: 10, bodyTimeoutSeconds: 10, keepAliveTimeoutSeconds: 5 })
   t.equal(JSON.parse(readFileSync(defaultConfigPath, 'utf8')).$schema, '../schema/mockta.config.schema.json')
 })
 

@@ -139,7 +139,9 @@ t.test('a remembered verification decides as jose does: later and earlier times,
   }
   const times = [now, now + 1, now + 3599, now + 3600, now + 3601, now + 7200, now - 3600, now - 1e9, 8.64e12 + 1, Number.NaN]
   for (const [name, token] of Object.entries(tokens)) {
-    for (const at of [now, ...times]) t.strictSame(await verifyJwt(token, server, at), await jose(token, server, at), `${name} at ${at - now}`)
+    // jose accepts a fractional `exp`; mockta does not (docs/security.md: numeric claims are whole numbers).
+    const expected = name === 'fractional exp' ? async () => undefined : (at: number) => jose(token, server, at)
+    for (const at of [now, ...times]) t.strictSame(await verifyJwt(token, server, at), await expected(at), `${name} at ${at - now}`)
   }
   const payload = await verifyJwt(tokens.valid, server, now)
   t.ok(Object.isFrozen(payload) && Object.isFrozen(payload!['scp']), 'the shared payload cannot be changed by a caller')

@@ -3,22 +3,22 @@
  * `{prefix}control:fault-counts` its firings left and fired. Which rules match a request is decided
  * here from the rules as of this request's sync (candidateRules, as in memory); taking the firings
  * is one Lua script, so a `times: N` rule fires exactly N times across every replica, and a rule used
- * up is removed and the shared version moved (the other replicas then stop matching it).
+ * up is removed in the same step. These keys are this module's alone: the control plane then touches
+ * the shared state (control/shared-state.ts), so the other replicas stop matching a rule used up.
  */
 import type { Redis, Result } from 'ioredis'
 import { unavailableOnFailure } from '../../store/redis/connection.js'
 import { candidateRules, copyRule, type FaultRule, type FaultRuleStore } from '../faults.js'
 import type { OAuthRequestInfo } from '../oauth-request.js'
-import { newVersion } from './shared-state.js'
 
 /**
- * KEYS: rules hash, counts hash, shared state hash. ARGV[1]: a new shared version; then per
- * candidate, in order: id, '1' if its action is terminal. Returns id, remaining ('' = unlimited),
- * fired for every rule that fired; stops after the first terminal one that fired.
+ * KEYS: rules hash, counts hash. ARGV, per candidate, in order: id, '1' if its action is terminal.
+ * Returns id, remaining ('' = unlimited), fired for every rule that fired; stops after the first
+ * terminal one that fired.
  */
 const TAKE_FIRINGS = `
 local out = {}
-for i = 2, #ARGV, 2 do
+for i = 1, #ARGV, 2 do
   local id = ARGV[i]
   if redis.call('HEXISTS', KEYS[1], id) == 1 then
     local left = redis.call('HGET', KEYS[2], id .. '|remaining')
@@ -33,7 +33,6 @@ for i = 2, #ARGV, 2 do
       if remaining == 0 then
         redis.call('HDEL', KEYS[1], id)
         redis.call('HDEL', KEYS[2], id .. '|remaining', id .. '|fired')
-        redis.call('HSET', KEYS[3], 'version', ARGV[1])
       elseif remaining ~= '' then
         redis.call('HSET', KEYS[2], id .. '|remaining', remaining)
       end
@@ -49,7 +48,7 @@ return out
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    mocktaTakeFirings(rules: string, counts: string, state: string, ...args: string[]): Result<string[], Context>
+    mocktaTakeFirings(rules: string, counts: string, ...args: string[]): Result<string[], Context>
   }
 }
 
@@ -62,15 +61,15 @@ interface StoredRule {
 export class RedisFaultRules implements FaultRuleStore {
   /** The rules as of the last refresh, in the order added (firing counts are Redis'). */
   private rules: FaultRule[] = []
-  private readonly keys: { rules: string; counts: string; seq: string; state: string }
+  private readonly keys: { rules: string; counts: string; seq: string }
 
   constructor(
     private readonly redis: Redis,
     keyPrefix: string,
   ) {
     const at = `${keyPrefix}control:`
-    this.keys = { rules: `${at}faults`, counts: `${at}fault-counts`, seq: `${at}fault-seq`, state: `${at}state` }
-    if (!redis.mocktaTakeFirings) redis.defineCommand('mocktaTakeFirings', { numberOfKeys: 3, lua: TAKE_FIRINGS })
+    this.keys = { rules: `${at}faults`, counts: `${at}fault-counts`, seq: `${at}fault-seq` }
+    if (!redis.mocktaTakeFirings) redis.defineCommand('mocktaTakeFirings', { numberOfKeys: 2, lua: TAKE_FIRINGS })
   }
 
   async add(rule: FaultRule): Promise<void> {
@@ -118,7 +117,7 @@ export class RedisFaultRules implements FaultRuleStore {
     const candidates = candidateRules(this.rules, request, random, false)
     if (candidates.length === 0) return []
     const args = candidates.flatMap((r) => [r.id, r.action.type === 'latency' ? '0' : '1'])
-    const taken = await unavailableOnFailure(this.redis.mocktaTakeFirings(this.keys.rules, this.keys.counts, this.keys.state, newVersion(), ...args))
+    const taken = await unavailableOnFailure(this.redis.mocktaTakeFirings(this.keys.rules, this.keys.counts, ...args))
     const fired: FaultRule[] = []
     for (let i = 0; i < taken.length; i += 3) {
       const rule = candidates.find((r) => r.id === taken[i])

@@ -3,13 +3,14 @@
  * runtime data (JSON) and a version that changes with every write. Each request first reads the
  * version alone (one round trip); only when it moved is the whole hash read again. Versions are
  * random, never counters, so a Redis that lost its data (or a reset) can never repeat a version a
- * replica remembers, and every replica notices.
+ * replica remembers, and every replica notices. Only this module writes the hash (the protocol is in
+ * control/shared-state.ts).
  */
 import { randomBytes } from 'node:crypto'
 import type { Redis, Result } from 'ioredis'
 import { unavailableOnFailure } from '../../store/redis/connection.js'
 import type { RuntimeDataState } from '../runtime-data-state.js'
-import { initialSharedState, type SharedControlState, type SharedState } from '../shared-state.js'
+import { changeWithCompareAndSet, initialSharedState, type SharedControlState, type SharedState } from '../shared-state.js'
 
 /**
  * Compare-and-set of fields (Lua, so the check and the write are one atomic step for every replica;
@@ -32,7 +33,7 @@ declare module 'ioredis' {
   }
 }
 
-export const newVersion = (): string => randomBytes(12).toString('base64url')
+const newVersion = (): string => randomBytes(12).toString('base64url')
 
 export class RedisSharedState implements SharedControlState {
   readonly replicated = true
@@ -65,7 +66,12 @@ export class RedisSharedState implements SharedControlState {
     return true
   }
 
-  async write(changes: Partial<SharedState>): Promise<boolean> {
+  change(decide: () => Partial<SharedState>, catchUp: () => Promise<void>, doing: string): Promise<void> {
+    return changeWithCompareAndSet((changes) => this.write(changes), decide, catchUp, doing)
+  }
+
+  /** Writes `changes` if nobody changed the state since this process last saw it; false otherwise. */
+  private async write(changes: Partial<SharedState>): Promise<boolean> {
     const args: string[] = []
     if (changes.clockOffsetMs !== undefined) args.push('clockOffsetMs', String(changes.clockOffsetMs))
     if (changes.runtime !== undefined) args.push('runtime', changes.runtime === null ? '' : JSON.stringify(changes.runtime))

@@ -13,6 +13,8 @@ export interface SignInPageOptions {
   failed: boolean
   /** Listed for one-click sign-in (demos); empty hides the list. */
   users: readonly User[]
+  /** Where the form posts: the /authorize sign-in by default, the activation page for a device. */
+  action?: string
 }
 
 // Says that the attempt failed without saying whether the user exists (OWASP authentication cheat sheet).
@@ -20,11 +22,12 @@ export const SIGN_IN_FAILED = 'Sign-in failed: the username or password is not c
 
 export function signInPage(o: SignInPageOptions): string {
   const tx = `<input type="hidden" name="tx" value="${escapeHtml(o.transactionId)}">`
+  const action = o.action ?? SIGN_IN_PATH
   const alert = o.failed ? `<div class="alert" role="alert" id="sign-in-error">${escapeHtml(SIGN_IN_FAILED)}</div>\n` : ''
   // Focus goes where the person has to type next.
   const focusPassword = o.username !== ''
   const described = o.failed ? ' aria-describedby="sign-in-error"' : ''
-  const form = `<form method="post" action="${SIGN_IN_PATH}" aria-labelledby="title">
+  const form = `<form method="post" action="${action}" aria-labelledby="title">
 ${tx}
 <label for="username">Username</label>
 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escapeHtml(o.username)}"${focusPassword ? '' : ' autofocus'}${described}>
@@ -36,7 +39,7 @@ ${tx}
     o.users.length === 0
       ? ''
       : `<h2 id="demo-users">Or sign in as a configured user</h2>
-<form method="post" action="${SIGN_IN_PATH}" aria-labelledby="demo-users">
+<form method="post" action="${action}" aria-labelledby="demo-users">
 ${tx}
 <ul class="users">
 ${o.users.map((u) => `<li><button type="submit" name="demo_user" value="${escapeHtml(u.login)}">${escapeHtml(displayName(u))}<span>${escapeHtml(u.login)}</span></button></li>`).join('\n')}

@@ -7,7 +7,7 @@ import { controlRoutes } from './route-table.js'
 const errorSchema = {
   type: 'object',
   required: ['error', 'message'],
-  properties: { error: { type: 'string', enum: ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'server_error'] }, message: { type: 'string' } },
+  properties: { error: { type: 'string', enum: ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unsupported_media_type', 'store_unavailable', 'server_error'] }, message: { type: 'string' } },
 }
 
 /** JSON Schema `#/definitions/x` references of the configuration schema, re-rooted under components. */
@@ -37,24 +37,36 @@ export function openApiDocument(prefix: string): Record<string, unknown> {
   for (const route of controlRoutes) {
     const params = [...route.url.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }))
     const query = Object.entries(route.query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
-    const body = route.body === undefined ? undefined : typeof route.body === 'string' ? { $ref: `#/components/schemas/${route.body}` } : route.body
+    // Every write carries a JSON body, `{}` when the route takes none (docs/security.md: no cross-site writes).
+    const write = route.method !== 'GET'
+    const body = route.body === undefined ? (write ? { type: 'object', maxProperties: 0, description: 'send {}' } : undefined) : typeof route.body === 'string' ? { $ref: `#/components/schemas/${route.body}` } : route.body
     const ok = route.status ?? 200
     paths[`${prefix}${route.url}`] ??= {}
     paths[`${prefix}${route.url}`]![route.method.toLowerCase()] = {
       tags: [route.tag],
       summary: route.summary,
       ...(params.length + query.length > 0 && { parameters: [...params, ...query] }),
-      ...(body && { requestBody: { required: route.method !== 'POST' || route.url !== '/keys/{authServer}/retire', content: { 'application/json': { schema: body } } } }),
+      ...(body && { requestBody: { required: true, content: { 'application/json': { schema: body } } } }),
       responses: {
         [String(ok)]: { description: 'done', content: { 'application/json': { schema: {} } } },
         '204': { description: 'done, nothing to return' },
-        default: { description: 'error (400 bad input, 401 missing admin token, 403 not loopback, 404 unknown, 409 conflict)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ControlError' } } } },
+        default: {
+          description: `error (400 bad input, 401 missing admin token, 403 a Host not allowed, a request from another site or not on loopback, 404 unknown, 409 conflict${write ? ', 415 not application/json or no body' : ''})`,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ControlError' } } },
+        },
       },
     }
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'mockta control API', version, description: 'Test controls: clock, faults, journal, minting, runtime data, key rotation, reset. See README "Test control plane".' },
+    info: {
+      title: 'mockta control API',
+      version,
+      description:
+        'Test controls: clock, faults, journal, minting, runtime data, key rotation, reset. See docs/control-plane.md in the mockta repository. ' +
+        "Answered only for loopback Host names, the base URL's host and control.allowedHosts; requests from other sites' pages (Origin, Sec-Fetch-Site) are refused; " +
+        'every write is Content-Type: application/json with a body ({} when it takes none). See docs/security.md in the mockta repository.',
+    },
     paths,
     components: {
       schemas: { ...(rerooted({ ...configSchema.definitions, ...writeForms(configSchema.definitions) }) as Record<string, unknown>), ControlError: errorSchema },

@@ -3,6 +3,7 @@ import { advanceSchema, retireSchema, setClockSchema, tokenSchema, type ControlP
 import { faultRuleSchema } from '../../control/faults.js'
 import { journalQuerySchema } from '../../control/journal.js'
 import { mintSchema } from '../../control/minting.js'
+import { deviceApprovalSchema } from '../../control/device-control.js'
 
 export interface ControlInput {
   params: Record<string, string>
@@ -45,6 +46,8 @@ export const controlRoutes: readonly ControlRoute[] = [
   { method: 'POST', url: '/tokens', tag: 'tokens', summary: 'Mint an Okta token response without a sign-in', body: mintSchema, handle: (c, i) => c.mint(i.body as never) },
   { method: 'POST', url: '/tokens/revoke', tag: 'tokens', summary: 'Revoke an access token, or the family of a refresh token', body: tokenSchema, handle: (c, i) => c.tokens.revoke(i.body as never) },
   { method: 'POST', url: '/tokens/expire', tag: 'tokens', summary: 'Expire an access token, or the family of a refresh token, now', body: tokenSchema, handle: (c, i) => c.tokens.expire(i.body as never) },
+  { method: 'POST', url: '/device/{userCode}/approve', tag: 'tokens', summary: "Approve a device's user code as a user (login or id), as the activation page would", body: deviceApprovalSchema, handle: (c, i) => c.devices.approve(i.params['userCode'] as string, i.body as never) },
+  { method: 'POST', url: '/device/{userCode}/deny', tag: 'tokens', summary: "Deny a device's user code, as the activation page would", handle: (c, i) => c.devices.deny(i.params['userCode'] as string) },
   { method: 'GET', url: '/users/{user}/families', tag: 'tokens', summary: "A user's refresh-token families (login or id)", handle: (c, i) => c.families.list(i.params['user'] as string) },
   { method: 'POST', url: '/families/{id}/revoke', tag: 'tokens', summary: 'Revoke a family: its refresh token and every access token issued in it', handle: (c, i) => c.families.revoke(i.params['id'] as string) },
   { method: 'POST', url: '/families/{id}/expire', tag: 'tokens', summary: "End a family's refresh tokens now", handle: (c, i) => c.families.expire(i.params['id'] as string) },

@@ -16,7 +16,7 @@ export interface RedisOptions {
 const retryDelayMs = (attempt: number): number => Math.min(50 * attempt, 1000)
 
 export async function connectRedis({ url, commandTimeoutMs }: RedisOptions): Promise<Redis> {
-  // Loaded only when a Redis store is configured: the memory store's start-up and memory stay as they were (issue 7).
+  // Loaded only when a Redis store is configured: the memory store's start-up and memory stay as they were (docs/bench.md).
   const { Redis } = await import('ioredis')
   const redis = new Redis(url, {
     enableOfflineQueue: false,

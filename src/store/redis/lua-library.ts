@@ -142,7 +142,7 @@ local function add_token(f, hash)
   if left > 0 then redis.call('SET', tkey(hash), f.id, 'PX', left) else redis.call('SET', tkey(hash), f.id) end
 end
 
--- Older generations stay known so replaying any of them is detected as reuse (bar C-4), up to MAX_RETIRED.
+-- Older generations stay known so replaying any of them is detected as reuse (docs/reliability.md § C-4), up to MAX_RETIRED.
 local function retire(f, hash)
   local n = redis.call('RPUSH', rkey(f.id), hash)
   if n == 1 then

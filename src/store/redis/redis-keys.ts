@@ -1,5 +1,5 @@
 /**
- * Where the Redis store keeps what (README "Redis store"). Every key is under `${keyPrefix}store:`;
+ * Where the Redis store keeps what (docs/replicas.md). Every key is under `${keyPrefix}store:`;
  * `${keyPrefix}control:` belongs to the control plane and is never touched here. The Lua scripts build
  * the same keys from the same names (lua-library.ts), since a family's keys are only known inside the
  * script, once its token has been looked up. That is also why Redis Cluster is not supported: a
@@ -20,6 +20,7 @@
  *   ic:<codeHash>       string the interaction handle hash of an interaction code
  *   lf:<userId>         string wrong passwords in a row (the lock-out count)
  *   expiry:<a|c|s|x|i>  zset   those records' ids, scored by expiry: what sweep() and the caps walk
+ *   dv:, uc:, p:, expiry:<dv|p>    device authorizations, user codes and pushed requests (grant-record-scripts.ts)
  *   identity            string the store identity (JSON)
  *   epoch-jtis          set    JWT ids issued in the identity's epoch second
  */

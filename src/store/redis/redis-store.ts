@@ -15,8 +15,8 @@
  */
 import type { Redis } from 'ioredis'
 import { SystemClock, type Clock } from '../../clock.js'
-import { AuthorizationDelegation } from '../authorization-delegation.js'
-import { RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from '../store.js'
+import { GrantDelegation } from '../grant-delegation.js'
+import { checkFound, RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshCheck, type RefreshCheckRequest, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from '../store.js'
 import { unavailableOnFailure } from './connection.js'
 import { createArgs, familyFromHash, ownerOf } from './family-hash.js'
 import { TTL_MARGIN_MS } from './lua-library.js'
@@ -24,6 +24,7 @@ import { globEscape, storeNamespace } from './redis-keys.js'
 import { defineScripts, type RunScript } from './redis-scripts.js'
 import { RedisAuthorizationStore } from './redis-authorization-store.js'
 import { RedisInteractionStore } from './redis-interaction-store.js'
+import { RedisGrantRecords } from './redis-grant-records.js'
 
 export interface RedisStoreOptions {
   keyPrefix: string
@@ -41,12 +42,13 @@ const SWEEP_BATCH = 500
  */
 const EPOCH_JTIS_TTL_MS = RETENTION_MS + TTL_MARGIN_MS
 
-export class RedisStore extends AuthorizationDelegation implements Store {
+export class RedisStore extends GrantDelegation implements Store {
   private readonly ns: string
   private readonly run: RunScript
   private readonly clock: Clock
   protected readonly authorization: RedisAuthorizationStore
   protected readonly interactions: RedisInteractionStore
+  protected readonly grantRecords: RedisGrantRecords
 
   constructor(
     private readonly redis: Redis,
@@ -58,6 +60,7 @@ export class RedisStore extends AuthorizationDelegation implements Store {
     this.clock = options.clock ?? new SystemClock()
     this.authorization = new RedisAuthorizationStore(redis, this.run, options.keyPrefix, this.clock)
     this.interactions = new RedisInteractionStore(redis, this.run, options.keyPrefix, this.clock)
+    this.grantRecords = new RedisGrantRecords(this.run, this.clock)
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -69,6 +72,10 @@ export class RedisStore extends AuthorizationDelegation implements Store {
     if (!reply) return undefined
     const family = familyFromHash(reply[1])
     return family && { family, position: reply[0] }
+  }
+
+  async checkRefreshToken(r: RefreshCheckRequest): Promise<RefreshCheck> {
+    return checkFound(await this.findRefreshToken(r.hash), r)
   }
 
   async getFamily(id: string): Promise<FamilyRecord | undefined> {
@@ -135,7 +142,7 @@ export class RedisStore extends AuthorizationDelegation implements Store {
     for (;;) {
       const [n, more] = (await this.call('sweep', nowMs, RETENTION_MS, SWEEP_BATCH)) as [number, number]
       removed += n
-      if (more === 0) return removed
+      if (more === 0) return removed + (await this.grantRecords.sweep(nowMs))
     }
   }
 
