@@ -2,7 +2,7 @@
  * The bad-input catalogue for the device authorization grant, token exchange and pushed authorization
  * requests (docs/device-exchange-par.md): /v1/device/authorize, the device-code and token-exchange
  * grants at /v1/token, /v1/par, /authorize with a `request_uri`, and the activation page. Run by
- * inject.test.ts with the other rows (config `grants`) and checked against G1–G9. Expectations are
+ * inject.test.ts with the other rows (config `grants`) and checked against docs/reliability.md § G1–G9. Expectations are
  * Okta's catalogue texts (oktaWire) where it has the row, mockta's own table otherwise.
  *
  * A device poll records when it came (RFC 8628 §3.5 needs that for `slow_down`), so the rows that

@@ -59,7 +59,7 @@ async function grantsApp(t: Parameters<typeof buildTestApp>[0]): Promise<{ app: 
   return { app, f: await fixtures(app) }
 }
 
-/** One generated request at `path` from `base`: its answer passes G1–G4 and the status is one of `statuses`. */
+/** One generated request at `path` from `base`: its answer passes docs/reliability.md § G1–G4 and the status is one of `statuses`. */
 async function send(app: TestApp, endpoint: Endpoint, path: string, base: Base, drop: number | null, extra: Array<[string, Value]>, a: Auth | null, how: 'uri' | 'raw' | 'form', f: Fixtures, statuses: number[]) {
   const list = base.list.filter((_, i) => drop === null || i !== drop % Math.max(1, base.list.length))
   for (const [k, v] of extra) list.push([k, resolve(v, f)])
