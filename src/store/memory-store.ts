@@ -2,6 +2,7 @@
 import { FamilyTable } from './family-table.js'
 import { MemoryAuthorizationStore } from './memory-authorization-store.js'
 import { AuthorizationDelegation } from './authorization-delegation.js'
+import { SpentValues } from './spent-values.js'
 import { checkFound, MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type RefreshCheck, type RefreshCheckRequest, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
 
 /** How often, at most, a full store sweeps to make room (a sweep is O(families)). */
@@ -23,6 +24,9 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   onRevocation: (() => Promise<void>) | undefined
   /** Bounded by one second of issuance (oauth/boot-epoch.ts). */
   private readonly epochSecondJtis = new Set<string>()
+  /** Spent assertion and proof ids; not kept in a state file (they live minutes). */
+  private readonly spent = new SpentValues()
+  private nonceRotations = 0
 
   constructor(private readonly maxFamilies: number) {
     super()
@@ -102,6 +106,8 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
     this.authorization = new MemoryAuthorizationStore()
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()
+    this.spent.clear()
+    this.nonceRotations = 0
     await this.onRevocation?.()
   }
 
@@ -118,8 +124,20 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
     return this.epochSecondJtis.has(jti)
   }
 
+  async spendOnce(scope: string, value: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
+    return this.spent.spend(scope, value, expiresAtMs, nowMs)
+  }
+
+  async dpopNonceRotations(): Promise<number> {
+    return this.nonceRotations
+  }
+
+  async rotateDpopNonce(): Promise<number> {
+    return ++this.nonceRotations
+  }
+
   async sweep(nowMs: number): Promise<number> {
-    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs)
+    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs) + this.spent.sweep(nowMs)
   }
 
   async stats(): Promise<StoreStats> {

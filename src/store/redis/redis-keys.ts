@@ -18,6 +18,8 @@
  *   expiry:<a|c|s|x>    zset   those records' ids, scored by expiry: what sweep() and the caps walk
  *   identity            string the store identity (JSON)
  *   epoch-jtis          set    JWT ids issued in the identity's epoch second
+ *   j:<hash>            string a spent client-assertion or DPoP-proof jti: until when (mockta's clock)
+ *   dpop-nonce          string how many times the DPoP nonces were rotated by hand
  */
 
 /** One-letter kinds of the records indexed by expiry. */
