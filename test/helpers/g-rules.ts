@@ -142,7 +142,7 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
     if (headers['pragma'] !== 'no-cache') v.push({ rule: 'G4', detail: 'no Pragma: no-cache' })
   }
   // RFC 6750 §3: a protected resource's 401 always carries a Bearer challenge.
-  if (status === 401 && endpoint === 'userinfo' && !String(headers['www-authenticate'] ?? '').startsWith('Bearer ')) v.push({ rule: 'G4', detail: 'a /userinfo 401 without WWW-Authenticate: Bearer' })
+  if (status === 401 && endpoint === 'userinfo' && !/^(Bearer|DPoP) /.test(String(headers['www-authenticate'] ?? ''))) v.push({ rule: 'G4', detail: 'a /userinfo 401 without WWW-Authenticate: Bearer (or DPoP)' })
   if (status === 401 && endpoint !== 'userinfo' && !BROWSER.has(endpoint) && options.sentAuthorization && !/^Basic realm="[^"]+"$/.test(String(headers['www-authenticate'] ?? ''))) {
     v.push({ rule: 'G4', detail: 'a 401 after an Authorization header without WWW-Authenticate: Basic' })
   }

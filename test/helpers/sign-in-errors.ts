@@ -12,7 +12,15 @@ const LOGOUT = 'test/routes/logout.test.ts'
 const CORS = 'test/routes/cors.test.ts'
 const IMPLICIT = 'test/routes/authorize.implicit.test.ts'
 
+const DPOP = 'test/routes/dpop.test.ts'
+
 export const SIGN_IN_ERRORS: Partial<Record<OktaErrorCode, string>> = {
+  // DPoP at /userinfo: in WWW-Authenticate (RFC 9449 §7.1); the code bound with dpop_jkt.
+  dpop_proof_invalid_ath: DPOP,
+  invalid_access_token_dpop_binding: DPOP,
+  dpop_proof_required_for_token: DPOP,
+  dpop_authentication_scheme_required: DPOP,
+  access_token_not_dpop_bound: DPOP,
   invalid_authorization_code: CODE_GRANT,
   mismatched_client: CODE_GRANT,
   mismatched_redirect_uri: CODE_GRANT,
