@@ -1,7 +1,7 @@
 /** POST /v1/token: client authentication, then the grant registry (order of checks: docs/reliability.md § 0). */
 import type { FastifyPluginAsync } from 'fastify'
 import type { AppContext } from '../context.js'
-import { oktaError } from '../errors/oauth-error.js'
+import { OAuthError, oktaError } from '../errors/oauth-error.js'
 import { grants, supportedGrantTypes } from '../grants/index.js'
 import { GrantRefused } from '../grants/grant-refused.js'
 import { clientAuthentication, clientAuthenticationOf } from '../http/client-auth.js'
@@ -37,6 +37,10 @@ export const tokenRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
         req.mocktaGrant = { refused: err }
         // The real reason stays in mockta: the client only gets the OAuth error (docs/reliability.md § #71).
         req.log.debug({ event: 'grant_refused', grantType: grant.grantType, reason: err.reason, familyId: err.familyId }, 'grant refused')
+      }
+      // RFC 6749 §5.2: a grant's 401 after Basic authentication carries the Basic challenge too.
+      if (err instanceof OAuthError && !(err instanceof GrantRefused) && err.statusCode === 401 && auth.method === 'client_secret_basic') {
+        throw err.withHeaders({ 'www-authenticate': `Basic realm="${server.issuer}"` })
       }
       throw err
     }

@@ -25,11 +25,16 @@ export interface MemoryStoreSnapshot {
   sessions: SessionRecord[]
   /** Oldest first: the order decides which form goes first when there are too many. */
   transactions: TransactionRecord[]
+  /** Spent client-assertion and DPoP-proof jtis, as hashes, oldest first; absent in files saved before DPoP. */
+  spent?: Array<{ key: string; untilMs: number }>
+  /** The DPoP nonce rotations by hand; absent: 0. */
+  dpopNonceRotations?: number
 }
 
 export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
   const held = store.held
   const authorization = held.authorization.held
+  const spent = held.spent.entries()
   return {
     identity: held.identity ? { ...held.identity } : null,
     epochSecondJtis: [...held.epochSecondJtis],
@@ -38,6 +43,9 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
     codes: Array.from(authorization.codes.values(), (e) => structuredClone(e)),
     sessions: Array.from(authorization.sessions.values(), (s) => ({ ...s })),
     transactions: Array.from(authorization.transactions.values(), (t) => structuredClone(t)),
+    // Left out when empty, so a store that never saw DPoP or an assertion saves as before.
+    ...(spent.length > 0 && { spent: spent.map(([key, untilMs]) => ({ key, untilMs })) }),
+    ...(held.nonce.rotations > 0 && { dpopNonceRotations: held.nonce.rotations }),
   }
 }
 
@@ -56,6 +64,8 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   for (const entry of snapshot.codes) authorization.codes.set(entry.code.hash, entry)
   for (const session of snapshot.sessions) authorization.sessions.set(session.idHash, session)
   for (const transaction of snapshot.transactions) authorization.transactions.set(transaction.idHash, transaction)
+  for (const { key, untilMs } of snapshot.spent ?? []) held.spent.restore(key, untilMs)
+  held.nonce.rotations = snapshot.dpopNonceRotations ?? 0
 }
 
 /** The memory store as the state file's `store` section. */
@@ -143,6 +153,11 @@ const snapshotSchema: SchemaObject = {
         },
       },
     },
+    spent: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['key', 'untilMs'], properties: { key: text, untilMs: ms } },
+    },
+    dpopNonceRotations: seconds,
     revokedAccessTokens: {
       type: 'array',
       items: { type: 'object', additionalProperties: false, required: ['jti', 'expiresAtMs'], properties: { jti: text, expiresAtMs: ms } },

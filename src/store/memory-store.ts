@@ -24,9 +24,10 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   onRevocation: (() => Promise<void>) | undefined
   /** Bounded by one second of issuance (oauth/boot-epoch.ts). */
   private readonly epochSecondJtis = new Set<string>()
-  /** Spent assertion and proof ids; not kept in a state file (they live minutes). */
+  /** Spent assertion and proof ids (hashed), kept in a state file like the rest. */
   private readonly spent = new SpentValues()
-  private nonceRotations = 0
+  /** The DPoP nonce rotations by hand (Store.rotateDpopNonce); an object so the snapshot can restore it. */
+  private readonly nonce = { rotations: 0 }
 
   constructor(private readonly maxFamilies: number) {
     super()
@@ -36,8 +37,8 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
    * (the identity goes back through `identity`, which a fresh store takes as proposed).
    */
-  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string> } {
-    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis }
+  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string>; spent: SpentValues; nonce: { rotations: number } } {
+    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis, spent: this.spent, nonce: this.nonce }
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -107,7 +108,7 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()
     this.spent.clear()
-    this.nonceRotations = 0
+    this.nonce.rotations = 0
     await this.onRevocation?.()
   }
 
@@ -129,11 +130,11 @@ export class MemoryStore extends AuthorizationDelegation implements Store {
   }
 
   async dpopNonceRotations(): Promise<number> {
-    return this.nonceRotations
+    return this.nonce.rotations
   }
 
   async rotateDpopNonce(): Promise<number> {
-    return ++this.nonceRotations
+    return ++this.nonce.rotations
   }
 
   async sweep(nowMs: number): Promise<number> {

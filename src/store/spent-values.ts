@@ -39,4 +39,13 @@ export class SpentValues {
   clear(): void {
     this.spent.clear()
   }
+
+  /** Hashed keys and their expiry, oldest first: for the state file (store/memory-snapshot.ts). */
+  entries(): Array<[string, number]> {
+    return [...this.spent]
+  }
+
+  restore(key: string, untilMs: number): void {
+    this.spent.set(key, untilMs)
+  }
 }

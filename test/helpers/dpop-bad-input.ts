@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, InjectOptions } from 'fastify'
-import { exportJWK, SignJWT } from 'jose'
+import { exportJWK, importJWK, SignJWT, type CryptoKey } from 'jose'
 import { DEFAULT_AS, FORM, SERVICE, basic, form } from './app.js'
 import {
   ASSERTION_KID, HMAC_SECRET, ISSUER, JWT_BEARER, TOKEN_URL, USERINFO_URL, dpopClientKeys, dpopProof, dpopSignIn, keyAssertion, postWith, proofKey,
@@ -119,7 +119,10 @@ export function dpopBadInputs(): BadInput[] {
     assertionFor(await secretAssertion(JSON.stringify(KEYS.serviceKey.publicJwk), 'jwt-service', now)))
   add('#61', 'a foreign kid', 'client_assertion_invalid_kid', async (_app, now) => assertionFor(await keyed(now, { kid: 'not-a-registered-kid' })))
   add('#61', 'the right kid, signed by a foreign key', 'client_assertion_invalid_signature', async (_app, now) => assertionFor(await keyAssertion(KEYS.foreign, ASSERTION_KID, 'jwt-service', now)))
-  add('#61', 'an algorithm the key does not have (RS384 for an RS256 key)', 'client_assertion_invalid_signature_algorithm', async (_app, now) => assertionFor(await keyed(now, { alg: 'RS384' })))
+  add('#61', 'an algorithm the key does not have (RS384 for an RS256 key)', 'client_assertion_invalid_signature_algorithm', async (_app, now) => {
+    const rs384 = { ...KEYS.serviceKey, alg: 'RS384', privateKey: (await importJWK(await exportJWK(KEYS.serviceKey.privateKey), 'RS384')) as CryptoKey }
+    return assertionFor(await keyAssertion(rs384, ASSERTION_KID, 'jwt-service', now))
+  })
   add('#61', "aud the issuer (openid-client's default)", 'client_assertion_invalid_audience', async (_app, now) => assertionFor(await keyed(now, { aud: ISSUER })))
   add('#61', 'aud another endpoint (/introspect at /token)', 'client_assertion_invalid_audience', async (_app, now) => assertionFor(await keyed(now, { aud: `${ISSUER}/v1/introspect` })))
   add('#61', 'iss an unknown client', 'client_assertion_invalid_issuer', async (_app, now) => assertionFor(await keyed(now, { iss: 'no-such-client' })))

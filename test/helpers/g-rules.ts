@@ -22,7 +22,8 @@ const BROWSER: ReadonlySet<Endpoint> = new Set<Endpoint>(['authorize', 'logout',
 
 /** Registered `error` codes per endpoint (RFC 6749 §5.2, 7662, 7009) plus Okta's and mockta's additions. */
 export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
-  token: new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'temporarily_unavailable', 'server_error']),
+  // RFC 9449 §12.2 registers invalid_dpop_proof and use_dpop_nonce for the token endpoint.
+  token: new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'temporarily_unavailable', 'server_error', 'invalid_dpop_proof', 'use_dpop_nonce']),
   introspect: new Set(['invalid_request', 'invalid_client', 'temporarily_unavailable', 'server_error']),
   revoke: new Set(['invalid_request', 'invalid_client', 'unsupported_token_type', 'temporarily_unavailable', 'server_error']),
   keys: new Set(['invalid_request', 'server_error']),
@@ -34,7 +35,7 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
   logout: new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
   'sign-in': new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
   // RFC 6750 §3.1.
-  userinfo: new Set(['invalid_request', 'invalid_token', 'insufficient_scope', 'temporarily_unavailable', 'server_error']),
+  userinfo: new Set(['invalid_request', 'invalid_token', 'insufficient_scope', 'temporarily_unavailable', 'server_error', 'invalid_dpop_proof', 'use_dpop_nonce']),
 }
 
 /** OAuth 2.1 §3.2.4: error and error_description use %x20-21 / %x23-5B / %x5D-7E only. */

@@ -171,8 +171,8 @@ export class RedisStore extends AuthorizationDelegation implements Store {
 }
 
 /** Spent unless remembered with an expiry still ahead of mockta's `now` (ARGV[1]); atomic, so one caller wins. */
-const SPEND_ONCE = `local until = redis.call('GET', KEYS[1])
-if until and tonumber(until) > tonumber(ARGV[1]) then return 0 end
+const SPEND_ONCE = `local spent = redis.call('GET', KEYS[1])
+if spent and tonumber(spent) > tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`
 
