@@ -128,7 +128,14 @@ export function buildReport(root, dir, full) {
     `  code-redeem bursts ${n(codes.total)} (N=${codeSizes || '-'})  exactly-one-winner, winner revoked ${n(codes.good)}/${n(codes.total)}` +
       ` | mutant (consume-after-await on codes) detected: ${codeMutant.length === 0 ? 'not run' : codeMutantDetected ? 'yes' : 'NO'}${codeMutant.length ? ` (${n(sum(codeMutant, 'multiWinnerBursts'))}/${n(sum(codeMutant, 'bursts'))})` : ''}`,
   )
-  gate('race bursts', g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || race5xx > 0 || (full && (g0.total + g30.total === 0 || codes.total === 0)))
+  // Replayed DPoP proofs and client-assertion jtis (test/races/dpop-replay-race.test.ts), on memory and Redis.
+  const replay = (kind, store) => {
+    const of = bursts(kind).filter((r) => r.store === store)
+    return { good: sum(of, 'good'), total: sum(of, 'bursts') }
+  }
+  const replays = ['memory', 'redis'].flatMap((store) => ['dpop-proof-replay', 'assertion-replay'].map((kind) => ({ store, kind, ...replay(kind, store) })))
+  out.push(`  replayed DPoP proof / assertion jti, one winner: ${replays.map((r) => `${r.kind.replace('-replay', '')}@${r.store} ${n(r.good)}/${n(r.total)}`).join(' | ')}`)
+  gate('race bursts', g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || replays.some((r) => r.good < r.total) || race5xx > 0 || (full && (g0.total + g30.total === 0 || codes.total === 0)))
   gate('consume-after-await mutant not detected', (!mutantDetected && (full || mutant.length > 0)) || (!codeMutantDetected && (full || codeMutant.length > 0)))
 
   // -- model-based consistency
