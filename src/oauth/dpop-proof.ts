@@ -60,16 +60,10 @@ export async function verifyDpopProof(proof: string, expect: ProofExpectation): 
   const jwk = header['jwk']
   // RFC 9449 §4.2: the public key, never a private or symmetric one.
   if (!isObject(jwk) || (jwk['kty'] !== 'RSA' && jwk['kty'] !== 'EC') || PRIVATE_MEMBERS.some((m) => m in jwk)) throw oktaError('invalid_dpop_proof')
-  let key: Awaited<ReturnType<typeof jose.importJWK>>
-  try {
-    key = await jose.importJWK(jwk as JWK, alg)
-  } catch {
-    // A key that does not fit the algorithm (an EC key with RS256, a P-384 key with ES256).
-    throw oktaError('invalid_dpop_proof_invalid_signature_algorithm')
-  }
+  const imported = await importedKey(jwk as JWK, alg, jose)
   let payloadBytes: Uint8Array
   try {
-    payloadBytes = (await jose.compactVerify(proof, key, { algorithms: [alg] })).payload
+    payloadBytes = (await jose.compactVerify(proof, imported.key, { algorithms: [alg] })).payload
   } catch {
     throw oktaError('invalid_dpop_proof_invalid_signature')
   }
@@ -93,7 +87,30 @@ export async function verifyDpopProof(proof: string, expect: ProofExpectation): 
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_CHARS) throw oktaError('invalid_dpop_proof_invalid_jti')
   const nonce = typeof claims['nonce'] === 'string' ? claims['nonce'] : undefined
   const ath = typeof claims['ath'] === 'string' ? claims['ath'] : undefined
-  return { jkt: await jose.calculateJwkThumbprint(jwk as JWK, 'sha256'), jti, nonce, ath }
+  return { jkt: imported.jkt, jti, nonce, ath }
+}
+
+type Imported = { key: Awaited<ReturnType<typeof import('jose').importJWK>>; jkt: string }
+
+/** Imported proof keys by algorithm and key: a client proves with one key for a whole session (docs/bench.md § DPoP). */
+const importedKeys = new Map<string, Imported>()
+const IMPORTED_KEYS_CAPACITY = 256
+
+async function importedKey(jwk: JWK, alg: string, jose: typeof import('jose')): Promise<Imported> {
+  // RFC 7638's members only, in its order: the same key however the client orders or decorates it.
+  const id = `${alg} ${JSON.stringify([jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.e, jwk.n])}`
+  const found = importedKeys.get(id)
+  if (found) return found
+  let imported: Imported
+  try {
+    imported = { key: await jose.importJWK(jwk, alg), jkt: await jose.calculateJwkThumbprint(jwk, 'sha256') }
+  } catch {
+    // A key that does not fit the algorithm (an EC key with RS256, a P-384 key with ES256).
+    throw oktaError('invalid_dpop_proof_invalid_signature_algorithm')
+  }
+  importedKeys.set(id, imported)
+  if (importedKeys.size > IMPORTED_KEYS_CAPACITY) importedKeys.delete(importedKeys.keys().next().value as string)
+  return imported
 }
 
 /** `origin + pathname`: scheme and host case and default ports normalised by URL; undefined when unparsable. */
