@@ -31,7 +31,7 @@ export interface ClockState {
 
 export interface DpopNonceState {
   authServer: string
-  /** The nonce the server hands out now; the previous ones stay accepted for three days (docs/dpop.md § Nonce). */
+  /** The nonce the server hands out now; the previous ones stay accepted for three days (docs/dpop.md § 2.2). */
   nonce: string
   /** Rotations by hand so far (every server rotates together). */
   rotations: number

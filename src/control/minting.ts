@@ -37,7 +37,7 @@ export interface MintRequest {
   nonce?: string
   /**
    * Bind the tokens to this DPoP key (its RFC 7638 thumbprint): `cnf.jkt` and `token_type` DPoP, and
-   * for a public client the refresh family too, as a DPoP sign-in would (docs/dpop.md § Minting).
+   * for a public client the refresh family too, as a DPoP sign-in would (docs/dpop.md § 2.8).
    */
   dpopJkt?: string
 }

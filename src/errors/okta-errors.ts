@@ -56,7 +56,7 @@ export const oktaErrors = {
   access_token_insufficient_scopes: { status: 403, error: 'insufficient_scope', description: 'The access token provided does not contain the required scopes.' },
   illegal_post_logout_redirect_uri: { status: 400, error: 'invalid_request', description: "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings." },
   illegal_origin_browser_request: { status: 400, error: 'invalid_request', description: 'Browser requests to the token endpoint must be part of at least one whitelisted redirect_uri.' },
-  // Client assertions (RFC 7523): client_secret_jwt and private_key_jwt (docs/dpop.md § client-assertions).
+  // Client assertions (RFC 7523): client_secret_jwt and private_key_jwt (docs/dpop.md § 3.1).
   client_assertion_type_invalid: { status: 400, error: 'invalid_request', description: 'The client_assertion_type is invalid.' },
   client_assertion_invalid_jwt: { status: 401, error: 'invalid_client', description: 'The parsing of the client_assertion failed.' },
   client_assertion_invalid_issuer: { status: 401, error: 'invalid_client', description: 'The issuer claim for client_assertion is not a valid client_id.' },

@@ -13,7 +13,7 @@ export const clientCredentialsGrant: GrantHandler = {
   grantType: 'client_credentials',
   parameters: ['scope'],
   async handle({ form, server, auth, dpop }, ctx) {
-    // The org server serves service apps that authenticate with private_key_jwt only, for Okta's own API scopes (docs/dpop.md § Org server).
+    // The org server serves service apps that authenticate with private_key_jwt only, for Okta's own API scopes (docs/dpop.md § 3.2).
     if (server.id === null && auth.method !== 'private_key_jwt') throw oktaError('unsupported_auth_method_client_creds')
     if (form['scope'] === undefined) throw oktaError('missing_scopes')
     const scopes = parseScope(form['scope'])

@@ -29,7 +29,7 @@ export const refreshTokenGrant: GrantHandler = {
     const family = checked.family
     const refused = (err: OAuthError) => new GrantRefused(err, 'scope_refused', family.id)
     // RFC 9449 §5: a bound family's tokens are redeemed with a proof of its key only; another key (a
-    // stolen token) changes nothing, not even the reuse detection (docs/dpop.md § Refresh tokens).
+    // stolen token) changes nothing, not even the reuse detection (docs/dpop.md § 2.3).
     if (family.jkt !== undefined) {
       if (dpop === undefined) throw new GrantRefused(oktaError('invalid_dpop_proof_missing_header'), 'dpop_key_mismatch', family.id)
       if (dpop.jkt !== family.jkt) throw new GrantRefused(oktaError('invalid_dpop_proof_invalid_public_key_binding'), 'dpop_key_mismatch', family.id)

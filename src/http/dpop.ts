@@ -1,8 +1,8 @@
 /**
  * The DPoP header of a request (RFC 9449 §4.1), read once: at /token for clients that require DPoP
  * (Okta's "Require DPoP header in token requests"), and at /userinfo for DPoP-bound tokens. A client
- * that does not require DPoP has its DPoP header ignored, as Okta does (docs/dpop.md § Clients that do
- * not require DPoP): okta-sdk-nodejs sends a proof with every token request and expects Bearer tokens.
+ * that does not require DPoP has its DPoP header ignored, as Okta does (docs/dpop.md § 2.7):
+ * okta-sdk-nodejs sends a proof with every token request and expects Bearer tokens.
  */
 import type { FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'

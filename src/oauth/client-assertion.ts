@@ -1,7 +1,7 @@
 /**
  * Client authentication with a signed JWT (RFC 7523 §2.2, §3): `client_secret_jwt` (HMAC with the
  * client secret) and `private_key_jwt` (a key of the client's JWKS), with Okta's rules and Okta's
- * error for each (docs/dpop.md § Client assertions). The algorithm is pinned by the method before
+ * error for each (docs/dpop.md § 3.1). The algorithm is pinned by the method before
  * any key is used, so an HMAC "signed" with a public key is never checked against that key.
  * The `jti` is spent last, once everything else passed: a refused assertion spends nothing.
  */

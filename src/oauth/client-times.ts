@@ -3,7 +3,7 @@
  * are judged against: mockta's time, and while a tester has moved mockta's clock, the unmoved time
  * too. A client on this machine stamps its proofs with the machine's clock, which the control plane
  * does not move; without the second time, every proof would look stale or early after
- * `POST /__mockta/clock/advance` (docs/departures.md § Client timestamps).
+ * `POST /__mockta/clock/advance` (docs/departures.md, "Client timestamps").
  */
 import { isAdjustable, type Clock } from '../clock.js'
 

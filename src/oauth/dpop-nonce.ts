@@ -1,6 +1,6 @@
 /**
  * The authorization server's DPoP nonce (RFC 9449 §8), as Okta runs it: one value per server,
- * renewed every 24 hours, an old value still accepted for three days (docs/dpop.md § Nonce).
+ * renewed every 24 hours, an old value still accepted for three days (docs/dpop.md § 2.2).
  *
  * Nothing is stored per nonce: a nonce is its period (mockta's clock, plus the hand rotations the
  * store counts so replicas agree) and an HMAC of it under the store's token secret, so every replica

@@ -1,6 +1,6 @@
 /**
  * DPoP proofs (RFC 9449 §4.3) verified as Okta does, each refusal with Okta's own error
- * (docs/dpop.md § Errors). The checks run in the order a proof is read: the header, the signature
+ * (docs/dpop.md § 2.1). The checks run in the order a proof is read: the header, the signature
  * with the embedded key, then `htm`, `htu`, `iat`, `jti`; the nonce, `ath` and the spending of the
  * `jti` are the caller's (they depend on the endpoint), and come after every check here, so a proof
  * refused for any reason spends nothing.
@@ -92,7 +92,7 @@ export async function verifyDpopProof(proof: string, expect: ProofExpectation): 
 
 type Imported = { key: Awaited<ReturnType<typeof import('jose').importJWK>>; jkt: string }
 
-/** Imported proof keys by algorithm and key: a client proves with one key for a whole session (docs/bench.md § DPoP). */
+/** Imported proof keys by algorithm and key: a client proves with one key for a whole session (docs/bench.md). */
 const importedKeys = new Map<string, Imported>()
 const IMPORTED_KEYS_CAPACITY = 256
 

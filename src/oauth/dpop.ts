@@ -28,7 +28,7 @@ export async function serverNonce(issuer: string, ctx: DpopContext): Promise<str
   return currentNonce(ctx.tokenSecret, issuer, ctx.clock.nowMs(), await ctx.store.dpopNonceRotations())
 }
 
-/** A proof at `tokenEndpoint` of `issuer`: Okta always asks for its nonce there (docs/dpop.md § Nonce). */
+/** A proof at `tokenEndpoint` of `issuer`: Okta always asks for its nonce there (docs/dpop.md § 2.2). */
 export async function acceptTokenProof(proof: string, issuer: string, tokenEndpoint: string, ctx: DpopContext): Promise<TokenProof> {
   const verified = await verifyDpopProof(proof, { htm: 'POST', htu: tokenEndpoint, times: clientTimes(ctx.clock) })
   const nowMs = ctx.clock.nowMs()

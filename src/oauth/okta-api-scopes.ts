@@ -1,6 +1,6 @@
 /**
  * The Okta management API's OAuth scopes: what a service app gets from the org authorization server
- * with client_credentials and private_key_jwt (docs/dpop.md § Org server), as okta-sdk-nodejs asks
+ * with client_credentials and private_key_jwt (docs/dpop.md § 3.2), as okta-sdk-nodejs asks
  * for them. mockta grants them; it serves no management API of its own to spend them on.
  */
 const RESOURCES = [

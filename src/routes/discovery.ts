@@ -34,7 +34,7 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
     grant_types_supported: grants,
     subject_types_supported: ['public'],
     ...(kind === 'openid' && { id_token_signing_alg_values_supported: ['RS256'] }),
-    // The org server's client_credentials grants Okta's API scopes (docs/dpop.md § Org server).
+    // The org server's client_credentials grants Okta's API scopes (docs/dpop.md § 3.2).
     scopes_supported: server.id === null ? [...server.scopes, ...OKTA_API_SCOPES] : [...server.scopes],
     token_endpoint_auth_methods_supported: AUTH_METHODS,
     token_endpoint_auth_signing_alg_values_supported: AUTH_SIGNING_ALGS,
@@ -47,7 +47,7 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
     revocation_endpoint_auth_signing_alg_values_supported: AUTH_SIGNING_ALGS,
     end_session_endpoint: `${e}/logout`,
     code_challenge_methods_supported: ['S256'],
-    // Seen on a live Okta tenant's discovery (docs/dpop.md § Discovery).
+    // Seen on a live Okta tenant's discovery (docs/dpop.md § 2.8).
     dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
   }
 }

@@ -64,7 +64,7 @@ async function describe(found: LookedUp, ctx: Pick<AppContext, 'users'>): Promis
       aud: p.aud,
       iss: p.iss,
       jti: p.jti,
-      // RFC 9449 §6.2: a DPoP-bound token says so, with its key's thumbprint (docs/dpop.md § Introspection).
+      // RFC 9449 §6.2: a DPoP-bound token says so, with its key's thumbprint (docs/dpop.md § 2.5).
       token_type: p['cnf'] === undefined ? 'Bearer' : 'DPoP',
       client_id: p['cid'],
       uid: p['uid'],

@@ -1,7 +1,7 @@
 /**
  * GET/POST /v1/userinfo (OIDC Core §5.3): the signed-in user's claims for the access token's scopes.
  * A DPoP-bound token is presented with the DPoP scheme and a proof carrying `ath` (RFC 9449 §7), as at
- * Okta's resource server: no nonce is asked for (docs/dpop.md § Userinfo).
+ * Okta's resource server: no nonce is asked for (docs/dpop.md § 2.6).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'

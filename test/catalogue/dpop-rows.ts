@@ -1,5 +1,5 @@
 /**
- * The bad-input catalogue's DPoP and client-assertion rows (docs/dpop.md; #61 client_assertion):
+ * The bad-input catalogue's DPoP and client-assertion rows (docs/dpop.md; docs/reliability.md § #61):
  * the variants of test/helpers/dpop-bad-input.ts, each expecting Okta's catalogue error for its code,
  * run through every G rule by inject.test.ts on the `dpop` configuration.
  */

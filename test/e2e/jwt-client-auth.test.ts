@@ -1,6 +1,6 @@
 /**
  * Key-based client authentication with the real Node clients against a listening mockta
- * (docs/dpop.md § Client assertions): openid-client v6's PrivateKeyJwt (whose default `aud`, the
+ * (docs/dpop.md § 3.1): openid-client v6's PrivateKeyJwt (whose default `aud`, the
  * issuer, Okta refuses, fixed with `modifyAssertion`) and ClientSecretJwt, and okta-sdk-nodejs in
  * PrivateKey mode obtaining an org-server token for Okta API scopes (it sends a DPoP proof with every
  * token request; its client does not require DPoP, so it gets a Bearer token, as at Okta).

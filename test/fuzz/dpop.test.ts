@@ -1,7 +1,7 @@
 /**
  * Fuzzing DPoP proofs and client assertions (docs/dpop.md): a valid proof or assertion, mutated
  * (a claim replaced by any JSON value, a header member changed, a part of the compact form
- * corrupted, or any text instead). Every answer passes G1–G4, is Okta's error for a bad proof or
+ * corrupted, or any text instead). Every answer passes docs/reliability.md § G1–G4, is Okta's error for a bad proof or
  * assertion (or a token, when the mutation changed nothing that matters), never a 5xx, and a refused
  * request issues nothing.
  */

@@ -1,6 +1,6 @@
 /**
  * client_secret_jwt and private_key_jwt (RFC 7523) at every endpoint that authenticates clients, with
- * Okta's rules (docs/dpop.md § Client assertions): `aud` is the endpoint invoked, a `jti` is single
+ * Okta's rules (docs/dpop.md § 3.1): `aud` is the endpoint invoked, a `jti` is single
  * use, the org server's client_credentials for private_key_jwt clients with Okta's API scopes.
  * The refusals, one per catalogue code, are in test/helpers/dpop-bad-input.ts.
  */

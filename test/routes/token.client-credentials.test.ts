@@ -77,7 +77,7 @@ t.test('a client without scope restrictions may have any scope of the server', a
   t.equal(tokenBody(t, await post(app, 'token', cc('api:admin'), SERVICE_AUTH)).scope, 'api:admin')
 })
 
-t.test('org authorization server with a client secret → 401: Okta wants private_key_jwt there (docs/dpop.md § Org server)', async (t) => {
+t.test('org authorization server with a client secret → 401: Okta wants private_key_jwt there (docs/dpop.md § 3.2)', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await post(app, 'token', cc('okta.users.read'), { ...SERVICE_AUTH, server: '' })
   assertTokenError(t, res, 'unsupported_auth_method_client_creds')
