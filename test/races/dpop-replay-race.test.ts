@@ -11,6 +11,7 @@ import { ASSERTION_KID, JWT_BEARER, addDpopClients, dpopProof, keyAssertion, pos
 import { KEYS } from '../helpers/dpop-bad-input.js'
 import { replicaPair } from '../helpers/replicas.js'
 import { record } from '../helpers/report.js'
+import { control } from '../helpers/control.js'
 
 const SIZES = [2, 8]
 const BURSTS = Number(process.env['DPOP_BURSTS'] ?? 20)
@@ -65,4 +66,22 @@ t.test('two replicas on Redis: one winner across both', async (t) => {
   const pair = await replicaPair(t, { change: (c) => addDpopClients(c, KEYS) })
   if (!pair) return
   await burstsOf(t, 'redis', [pair.a.app, pair.b.app], pair.a)
+})
+
+t.test('two replicas on Redis: a nonce of one is good at the other, and a bound family keeps its key', async (t) => {
+  const pair = await replicaPair(t, { change: (c) => addDpopClients(c, KEYS) })
+  if (!pair) return
+  const now = nowOf(pair.a)
+  const nonce = (await postWith(pair.a.app, 'token', PASSWORD, { dpop: await dpopProof(KEYS.dpop, now) })).headers['dpop-nonce'] as string
+  const signIn = await postWith(pair.b.app, 'token', { ...PASSWORD, scope: 'openid offline_access' }, { dpop: await dpopProof(KEYS.dpop, now, { nonce }) })
+  t.equal(signIn.statusCode, 200, 'the nonce of replica a, at replica b')
+  const refresh = { grant_type: 'refresh_token', client_id: 'dpop-native', refresh_token: signIn.json<{ refresh_token: string }>().refresh_token }
+  const wrong = await postWith(pair.a.app, 'token', refresh, { dpop: await dpopProof(KEYS.other, now, { nonce }) })
+  t.equal(wrong.json<{ error_description: string }>().error_description, 'Invalid DPoP Public Key binding in refresh token')
+  const right = await postWith(pair.a.app, 'token', refresh, { dpop: await dpopProof(KEYS.dpop, now, { nonce }) })
+  t.equal(right.json<{ token_type: string }>().token_type, 'DPoP', right.body)
+  const rotated = await control(pair.b.app, 'POST', '/dpop/default/nonce/rotate')
+  t.not(rotated.json<{ nonce: string }>().nonce, nonce, 'a rotation at b')
+  const atA = await postWith(pair.a.app, 'token', PASSWORD, { dpop: await dpopProof(KEYS.dpop, now) })
+  t.equal(atA.headers['dpop-nonce'], rotated.json<{ nonce: string }>().nonce, 'is the nonce replica a hands out')
 })
