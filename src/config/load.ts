@@ -198,9 +198,10 @@ function duplicates(entries: Array<[path: string, value: string | undefined]>, w
 export function clientProblems(c: unknown, at: string, logins: string[]): string[] {
   if (!isObj(c)) return []
   const methods = list(c.authMethods)
-  const needsSecret = methods.some((m) => m === 'client_secret_basic' || m === 'client_secret_post' || m === 'client_secret_jwt')
+  const needsSecret = methods.filter((m): m is string => m === 'client_secret_basic' || m === 'client_secret_post' || m === 'client_secret_jwt')
   const problems: string[] = []
-  if (c.secret === undefined && needsSecret) problems.push(`${at}/authMethods: client_secret_basic, client_secret_post and client_secret_jwt need a "secret"`)
+  if (c.secret === undefined && needsSecret.some((m) => m !== 'client_secret_jwt')) problems.push(`${at}/authMethods: client_secret_basic and client_secret_post need a "secret"`)
+  if (c.secret === undefined && needsSecret.includes('client_secret_jwt')) problems.push(`${at}/authMethods: client_secret_jwt needs a "secret" (at least 32 characters to verify an HMAC)`)
   if (c.secret !== undefined && methods.includes('none')) problems.push(`${at}/authMethods: "none" is for public clients, but this client has a "secret"`)
   const keyed = c.jwks !== undefined || c.jwksFile !== undefined
   if (c.jwks !== undefined && c.jwksFile !== undefined) problems.push(`${at}/jwksFile: give either "jwks" or "jwksFile", not both`)
