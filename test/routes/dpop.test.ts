@@ -223,3 +223,16 @@ t.test('the journal records the key thumbprint, never the proof', async (t) => {
   t.ok(entries.some((e) => e.status === 200 && e.dpopJkt === key.jkt), 'the thumbprint of the issued tokens')
   t.notMatch(journal.body, String(body['access_token']).slice(0, 40), 'no token')
 })
+
+t.test('minting with dpopJkt: DPoP-bound tokens, and a public client’s family bound to the key', async (t) => {
+  const a = await app(t)
+  const res = await control(a.app, 'POST', '/tokens', { clientId: 'dpop-native', user: ALICE.username, scopes: 'openid offline_access', dpopJkt: KEYS.dpop.jkt })
+  t.equal(res.statusCode, 200, res.body)
+  const minted = res.json<{ token_type: string; access_token: string; refresh_token: string }>()
+  t.equal(minted.token_type, 'DPoP')
+  t.strictSame(decodeJwt(minted.access_token)['cnf'], { jkt: KEYS.dpop.jkt })
+  assertOktaError(t, await withNonce(a, refreshParams(minted.refresh_token), KEYS.other), 'invalid_dpop_proof_invalid_public_key_binding')
+  t.equal((await withNonce(a, refreshParams(minted.refresh_token), KEYS.dpop)).statusCode, 200, 'refreshed with its key')
+  const bad = await control(a.app, 'POST', '/tokens', { clientId: 'dpop-native', scopes: 'openid', dpopJkt: 'not a thumbprint' })
+  t.equal(bad.statusCode, 400, 'a malformed thumbprint is refused')
+})
