@@ -240,12 +240,12 @@ function checkBrowserAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
   return v
 }
 
-/** /userinfo errors (RFC 6750 §3, Okta): an empty body and a Bearer challenge carrying the error. */
+/** /userinfo errors (RFC 6750 §3, RFC 9449 §7.1, Okta): an empty body and a Bearer (or, for the DPoP scheme, DPoP) challenge carrying the error. */
 function checkBearerError(answer: Answer, options: CheckOptions): Violation[] {
   const v: Violation[] = []
   if (answer.body !== '') v.push({ rule: 'G2', detail: 'a /userinfo error with a body' })
   const challenge = String(answer.headers['www-authenticate'] ?? '')
-  if (!challenge.startsWith('Bearer ')) v.push({ rule: 'G2', detail: 'a /userinfo error without a Bearer challenge' })
+  if (!/^(Bearer|DPoP) /.test(challenge)) v.push({ rule: 'G2', detail: 'a /userinfo error without a Bearer (or DPoP) challenge' })
   const error = /(?:^|[ ,])error="([^"]*)"/.exec(challenge)?.[1]
   const description = /error_description="([^"]*)"/.exec(challenge)?.[1]
   v.push(...checkErrorParams('userinfo', error, description))
