@@ -136,9 +136,16 @@ export function buildReport(root, dir, full) {
     `  device-poll bursts ${n(devicePolls.total)} (N=${sizesOf('device-poll')})  exactly-one-winner ${n(devicePolls.good)}/${n(devicePolls.total)}` +
       ` | request_uri bursts ${n(requestUris.total)} (N=${sizesOf('request-uri')})  exactly-one-code ${n(requestUris.good)}/${n(requestUris.total)}`,
   )
+  // Replayed DPoP proofs and client-assertion jtis (test/races/dpop-replay-race.test.ts), on memory and Redis.
+  const replay = (kind, store) => {
+    const of = bursts(kind).filter((r) => r.store === store)
+    return { good: sum(of, 'good'), total: sum(of, 'bursts') }
+  }
+  const replays = ['memory', 'redis'].flatMap((store) => ['dpop-proof-replay', 'assertion-replay'].map((kind) => ({ store, kind, ...replay(kind, store) })))
+  out.push(`  replayed DPoP proof / assertion jti, one winner: ${replays.map((r) => `${r.kind.replace('-replay', '')}@${r.store} ${n(r.good)}/${n(r.total)}`).join(' | ')}`)
   gate(
     'race bursts',
-    g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || devicePolls.good < devicePolls.total || requestUris.good < requestUris.total || race5xx > 0 ||
+    g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || devicePolls.good < devicePolls.total || requestUris.good < requestUris.total || replays.some((r) => r.good < r.total) || race5xx > 0 ||
       (full && (g0.total + g30.total === 0 || codes.total === 0 || devicePolls.total === 0 || requestUris.total === 0)),
   )
   gate('consume-after-await mutant not detected', (!mutantDetected && (full || mutant.length > 0)) || (!codeMutantDetected && (full || codeMutant.length > 0)))

@@ -57,6 +57,8 @@ export interface MocktaHandle {
   clients: ControlPlane['clients']
   authServers: ControlPlane['authServers']
   keys: ControlPlane['keys']
+  /** The DPoP nonces (docs/dpop.md § 2.2). */
+  dpop: ControlPlane['dpop']
   reset: ControlPlane['reset']
   /** The Fastify instance, for `inject()`. */
   app: FastifyInstance
@@ -118,6 +120,7 @@ export async function startMockta(options: StartMocktaOptions = {}): Promise<Moc
       clients: plane.clients,
       authServers: plane.authServers,
       keys: plane.keys,
+      dpop: plane.dpop,
       reset: () => plane.reset(),
       app,
       close: () => app.close(),

@@ -3,6 +3,7 @@
  * autocannon request plus counters of answers that were 2xx but wrong (`bad`).
  */
 import { randomBytes } from 'node:crypto'
+import { DPOP_CLIENT, PRIVATE_KEY_CLIENT, clientAssertion, dpopProof, dpopTokenRequest } from './dpop.mjs'
 import { FORM, basic } from './targets.mjs'
 
 export const scenarios = [
@@ -33,6 +34,34 @@ export const scenarios = [
         { method: 'POST', path: env.paths.token, headers: { ...FORM, authorization: basic(c) }, body: form },
         (text) => text.includes('"access_token"'),
       )
+    },
+  },
+  {
+    name: 'dpop_refresh',
+    description: 'refresh grant with a DPoP proof, rotation bound to the key (mockta only; a fresh proof per request)',
+    prepare: prepareDpopRefresh,
+  },
+  {
+    name: 'private_key_jwt',
+    description: 'client_credentials with a private_key_jwt assertion (mockta only; a fresh assertion per request)',
+    async prepare(env) {
+      const aud = env.baseUrl + env.paths.token
+      const counters = { bad: 0 }
+      return {
+        counters,
+        request: {
+          method: 'POST',
+          path: env.paths.token,
+          headers: FORM,
+          setupRequest(req) {
+            req.body = `grant_type=client_credentials&scope=${PRIVATE_KEY_CLIENT.scope}&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${clientAssertion(aud)}`
+            return req
+          },
+          onResponse(status, body) {
+            if (status >= 200 && status < 300 && !body.includes('"access_token"')) counters.bad++
+          },
+        },
+      }
     },
   },
   {
@@ -121,6 +150,56 @@ async function prepareRefresh(env, target, poolSize) {
           return
         }
         pool.push(parsed.refresh_token)
+      },
+    },
+  }
+}
+
+/** As prepareRefresh, with DPoP: the pool is seeded through the nonce dance, every request carries a fresh proof. */
+async function prepareDpopRefresh(env, _target, poolSize) {
+  const tokenUrl = env.baseUrl + env.paths.token
+  const state = {}
+  const pool = []
+  for (let i = 0; i < poolSize; i += 50) {
+    const batch = await Promise.all(Array.from({ length: Math.min(50, poolSize - i) }, () =>
+      dpopTokenRequest(tokenUrl, { grant_type: 'password', client_id: DPOP_CLIENT.id, username: 'alice@example.com', password: 'alice-password', scope: 'openid offline_access' }, state)))
+    for (const body of batch) {
+      if (body.token_type !== 'DPoP' || typeof body.refresh_token !== 'string') throw new Error(`no DPoP-bound refresh token: ${JSON.stringify(body)}`)
+      pool.push(body.refresh_token)
+    }
+  }
+  const counters = { bad: 0, poolExhausted: 0, rejected: 0 }
+  let head = 0
+  return {
+    counters,
+    poolSize: () => pool.length - head,
+    request: {
+      method: 'POST',
+      path: env.paths.token,
+      headers: FORM,
+      setupRequest(req) {
+        let token = pool[head++]
+        if (token === undefined) {
+          counters.poolExhausted++
+          head = pool.length
+          token = randomBytes(32).toString('base64url')
+        }
+        req.headers = { ...FORM, dpop: dpopProof(tokenUrl, state.nonce) }
+        req.body = `grant_type=refresh_token&client_id=${DPOP_CLIENT.id}&refresh_token=${encodeURIComponent(token)}`
+        return req
+      },
+      onResponse(status, body) {
+        if (status !== 200) {
+          counters.rejected++
+          return
+        }
+        try {
+          const parsed = JSON.parse(body)
+          if (parsed.token_type !== 'DPoP' || typeof parsed.refresh_token !== 'string') counters.bad++
+          else pool.push(parsed.refresh_token)
+        } catch {
+          counters.bad++
+        }
       },
     },
   }

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HOST, fetchJson, freePort, spawnServer } from './processes.mjs'
 import { benchRedisUrl, hasRedisServer } from './redis.mjs'
+import { benchClients } from './dpop.mjs'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const here = dirname(fileURLToPath(import.meta.url))
@@ -41,7 +42,8 @@ export const mocktaTargets = MOCKTA_STORES.map(({ name, description, store }) =>
   name,
   description,
   role: 'mockta',
-  scenarios: ALL,
+  // DPoP and private_key_jwt: mockta's own rows (scripts/bench/dpop.mjs).
+  scenarios: [...ALL, 'dpop_refresh', 'private_key_jwt'],
   discoveryPath: '/oauth2/default/.well-known/openid-configuration',
   notes: {},
   start: (workDir, port) => startMockta(workDir, port, store),
@@ -152,6 +154,7 @@ function mocktaConfig(workDir, store) {
   config.logLevel = 'warn'
   config.keys = { file: join(root, 'fixtures/keys/rs256.test-only.jwks.json') }
   if (store !== undefined) config.store = { ...config.store, ...store }
+  config.clients.push(...benchClients())
   const path = join(workDir, `mockta.bench${store ? `.${store.type}` : ''}.config.json`)
   writeFileSync(path, JSON.stringify(config, null, 2))
   return path

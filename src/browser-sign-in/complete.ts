@@ -39,6 +39,7 @@ async function issueCode(request: AuthorizationRequest, user: User, authTime: nu
     codeChallenge: request.codeChallenge,
     authTime,
     expiresAtMs: ctx.clock.nowMs() + CODE_LIFETIME_SECONDS * 1000,
+    ...(request.dpopJkt !== undefined && { dpopJkt: request.dpopJkt }),
   })
   return code
 }

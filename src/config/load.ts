@@ -32,7 +32,7 @@ type RawDevice = Partial<DeviceAuthorizationConfig>
 export type RawClaim = Partial<ClaimConfig> & { name: string }
 export type RawUser = Partial<UserConfig> & Pick<UserConfig, 'login' | 'password'>
 export type RawAuthServer = Partial<Omit<AuthServerConfig, 'refreshToken' | 'claims' | 'deviceAuthorization'>> & { id: string; refreshToken?: RawRefresh; claims?: RawClaim[]; deviceAuthorization?: RawDevice }
-export type RawClient = Partial<Omit<ClientConfig, 'refreshToken'>> & Pick<ClientConfig, 'id' | 'type'> & { refreshToken?: Partial<ClientConfig['refreshToken']> }
+export type RawClient = Partial<Omit<ClientConfig, 'refreshToken'>> & Pick<ClientConfig, 'id' | 'type'> & { refreshToken?: Partial<ClientConfig['refreshToken']>; jwksFile?: string }
 /** The file after schema validation: the shape of schema/mockta.config.schema.json. */
 interface RawConfig {
   baseUrl?: string
@@ -208,14 +208,38 @@ function duplicates(entries: Array<[path: string, value: string | undefined]>, w
 export function clientProblems(c: unknown, at: string, logins: string[]): string[] {
   if (!isObj(c)) return []
   const methods = list(c.authMethods)
-  const needsSecret = methods.some((m) => m === 'client_secret_basic' || m === 'client_secret_post')
+  const needsSecret = methods.filter((m): m is string => m === 'client_secret_basic' || m === 'client_secret_post' || m === 'client_secret_jwt')
   const problems: string[] = []
-  if (c.secret === undefined && needsSecret) problems.push(`${at}/authMethods: client_secret_basic and client_secret_post need a "secret"`)
+  if (c.secret === undefined && needsSecret.some((m) => m !== 'client_secret_jwt')) problems.push(`${at}/authMethods: client_secret_basic and client_secret_post need a "secret"`)
+  if (c.secret === undefined && needsSecret.includes('client_secret_jwt')) problems.push(`${at}/authMethods: client_secret_jwt needs a "secret" (at least 32 characters to verify an HMAC)`)
   if (c.secret !== undefined && methods.includes('none')) problems.push(`${at}/authMethods: "none" is for public clients, but this client has a "secret"`)
-  if (c.secret === undefined && c.pkceRequired === false) problems.push(`${at}/pkceRequired: must be true for a public client (Okta requires PKCE when token_endpoint_auth_method is none)`)
+  const keyed = c.jwks !== undefined || c.jwksFile !== undefined
+  if (c.jwks !== undefined && c.jwksFile !== undefined) problems.push(`${at}/jwksFile: give either "jwks" or "jwksFile", not both`)
+  if (keyed && methods.includes('none')) problems.push(`${at}/authMethods: "none" is for public clients, but this client has keys (jwks)`)
+  if (isObj(c.jwks)) problems.push(...jwksProblems(c.jwks, `${at}/jwks`))
+  const isPublic = c.secret === undefined && !keyed
+  if (isPublic && c.pkceRequired === false) problems.push(`${at}/pkceRequired: must be true for a public client (Okta requires PKCE when token_endpoint_auth_method is none)`)
   const auto = text(c.autoSignIn)?.toLowerCase()
   if (auto !== undefined && !logins.some((login) => login.toLowerCase() === auto)) problems.push(`${at}/autoSignIn: no user has the login ${JSON.stringify(c.autoSignIn)}`)
   return problems
+}
+
+/** A client's public keys: no private or symmetric key may be published (RFC 7517 §4; RFC 7523 §3). */
+function jwksProblems(jwks: Obj, at: string): string[] {
+  return list(jwks.keys).flatMap((k, j) => (isObj(k) && ('d' in k || 'k' in k || 'p' in k) ? [`${at}/keys/${j}: must be a public key (no "d", "p" or "k")`] : []))
+}
+
+/** A client's `jwksFile` read as its `jwks`; relative paths from `baseDir`. */
+export function readClientJwks(file: string, baseDir: string, at: string): { jwks?: { keys: JWK[] }; problems: string[] } {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(resolve(baseDir, file), 'utf8'))
+  } catch (err) {
+    return { problems: [`${at}/jwksFile: cannot load ${file}: ${errorText(err)}`] }
+  }
+  if (!isObj(parsed) || !Array.isArray(parsed.keys)) return { problems: [`${at}/jwksFile: ${file} must be a JWKS, {"keys": [...]}`] }
+  const problems = jwksProblems(parsed, `${at}/jwksFile`)
+  return problems.length > 0 ? { problems } : { jwks: { keys: parsed.keys as JWK[] }, problems }
 }
 
 /** Each claim of an authorization server takes exactly one of `value` and `userAttribute`. */
@@ -281,18 +305,22 @@ export function resolveClaim(c: RawClaim): ClaimConfig {
 }
 
 export function resolveClient(c: RawClient): ClientConfig {
+  const keyed = c.jwks !== undefined
   const client: ClientConfig = {
     id: c.id, name: c.name ?? c.id, type: c.type,
-    authMethods: c.authMethods ?? (c.secret === undefined ? ['none'] : ['client_secret_basic', 'client_secret_post']),
+    authMethods: c.authMethods ?? (c.secret !== undefined ? ['client_secret_basic', 'client_secret_post'] : keyed ? ['private_key_jwt'] : ['none']),
     grantTypes: c.grantTypes ?? (c.type === 'service' ? ['client_credentials'] : ['authorization_code', 'refresh_token']),
     redirectUris: c.redirectUris ?? [], postLogoutRedirectUris: c.postLogoutRedirectUris ?? [], scopes: c.scopes ?? [],
     // Okta: PKCE is required for browser and native apps, and must be for any client without a secret.
-    pkceRequired: c.pkceRequired ?? (c.type === 'browser' || c.type === 'native' || c.secret === undefined),
+    pkceRequired: c.pkceRequired ?? (c.type === 'browser' || c.type === 'native' || (c.secret === undefined && !keyed)),
     parRequired: c.parRequired ?? false,
     refreshToken: { rotation: c.refreshToken?.rotation ?? 'rotate', graceSeconds: c.refreshToken?.graceSeconds ?? 30 },
   }
   if (c.secret !== undefined) client.secret = c.secret
   if (c.autoSignIn !== undefined) client.autoSignIn = c.autoSignIn
+  if (c.jwks !== undefined) client.jwks = { keys: c.jwks.keys.map((k) => ({ ...k })) }
+  if (c.dpopBoundAccessTokens === true) client.dpopBoundAccessTokens = true
+  if (c.acceptIssuerAudience === true) client.acceptIssuerAudience = true
   return client
 }
 
@@ -397,6 +425,16 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): Config {
   if (loaded) problems.push(...loaded.problems)
   const kids = loaded?.keys.length ? new Set(loaded.keys.flatMap((k) => (typeof k.kid === 'string' ? [k.kid] : []))) : undefined
   problems.push(...semanticProblems(obj, kids, keySource))
+  // A client's jwksFile becomes its jwks, so everything after sees keys the same way.
+  list(obj.clients).forEach((c, i) => {
+    if (!isObj(c) || typeof c.jwksFile !== 'string' || c.jwks !== undefined) return
+    const read = readClientJwks(c.jwksFile, options.baseDir, `/clients/${i}`)
+    problems.push(...read.problems)
+    if (read.jwks) {
+      c.jwks = read.jwks
+      delete c.jwksFile
+    }
+  })
 
   const fileUrl = text(obj.baseUrl)
   const urlSources: Array<[string, string | undefined]> = [

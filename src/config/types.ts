@@ -13,7 +13,7 @@ export type GrantType =
   | 'interaction_code'
 /** Okta's user statuses (Users API); only ACTIVE users sign in. */
 export type UserStatus = 'ACTIVE' | 'LOCKED_OUT' | 'STAGED' | 'PROVISIONED' | 'RECOVERY' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED'
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none'
 export type RotationPolicy = 'rotate' | 'static'
 
 /** A claim added to tokens, like Okta's custom-AS claims (`groups`, department, …). */
@@ -95,6 +95,12 @@ export interface ClientConfig {
    * `login_hint` names when that is a configured user. Absent: the sign-in page is shown.
    */
   autoSignIn?: string
+  /** Public keys for `private_key_jwt` (RFC 7523 §2.2): inline in the file, or read from `jwksFile`. */
+  jwks?: { keys: JWK[] }
+  /** Okta's "Require DPoP header in token requests" (`dpop_bound_access_tokens`, docs/dpop.md). Absent: false. */
+  dpopBoundAccessTokens?: boolean
+  /** Also accept the issuer as a client assertion's `aud` (openid-client's default; Okta refuses it: docs/dpop.md). Absent: false. */
+  acceptIssuerAudience?: boolean
 }
 
 export interface UserConfig {

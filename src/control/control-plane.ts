@@ -18,6 +18,8 @@ import { ORG_SERVER, type OAuthRequestInfo } from './oauth-request.js'
 import { accessTokenScope, checkExpireAccessTokens, endAccessTokens, endSessions, sessionsOf, type AccessTokenExpiry, type SessionSummary } from './sessions.js'
 import { systemLogEvent } from './system-log.js'
 import { inspectToken, type TokenInspection } from './token-inspection.js'
+import { serverNonce } from '../oauth/dpop.js'
+import type { AuthServer } from '../registry/auth-servers.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
 import { MemorySharedState, type SharedControlState, type SharedState } from './shared-state.js'
 import { StateDataError, stateValidator, type StateSection } from '../store/state-file.js'
@@ -29,6 +31,14 @@ export interface ClockState {
   nowMs: number
   /** mockta's time minus the machine's, in seconds. */
   offsetSeconds: number
+}
+
+export interface DpopNonceState {
+  authServer: string
+  /** The nonce the server hands out now; the previous ones stay accepted for three days (docs/dpop.md § 2.2). */
+  nonce: string
+  /** Rotations by hand so far (every server rotates together). */
+  rotations: number
 }
 
 export interface ControlPlaneOptions {
@@ -357,6 +367,28 @@ export class ControlPlane {
       const { kid } = checkRetire(input)
       return this.changing(() => this.runtime.retireKeys(authServer, kid))
     },
+  }
+
+  /** The DPoP nonces (RFC 9449 §8; oauth/dpop-nonce.ts): each server's current one, and a rotation now for every replica. */
+  readonly dpop = {
+    nonce: (authServer: string): Promise<DpopNonceState> => this.afterSync(() => this.nonceState(authServer)),
+    rotateNonce: (authServer: string): Promise<DpopNonceState> =>
+      this.afterSync(async () => {
+        this.serverOf(authServer)
+        await this.ctx.store.rotateDpopNonce()
+        return this.nonceState(authServer)
+      }),
+  }
+
+  private serverOf(authServer: string): AuthServer {
+    const server = authServer === ORG_SERVER ? this.ctx.servers.org : this.ctx.servers.byIssuer(`${this.ctx.config.baseUrl}/oauth2/${authServer}`)
+    if (!server) throw notFound(authServer === ORG_SERVER ? 'the org authorization server is disabled' : `no authorization server ${authServer}`)
+    return server
+  }
+
+  private async nonceState(authServer: string): Promise<DpopNonceState> {
+    const server = this.serverOf(authServer)
+    return { authServer, nonce: await serverNonce(server.issuer, this.ctx), rotations: await this.ctx.store.dpopNonceRotations() }
   }
 
   private async afterSync<T>(call: () => T | Promise<T>): Promise<T> {

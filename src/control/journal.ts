@@ -25,6 +25,8 @@ export interface JournalEntry extends OAuthRequestInfo {
   familyId: string | undefined
   /** The fault rule that answered instead of mockta, if one did. */
   faultId: string | undefined
+  /** The DPoP key thumbprint (RFC 7638) the issued tokens are bound to; never the proof itself. */
+  dpopJkt?: string | undefined
   durationMs: number
 }
 
@@ -137,5 +139,6 @@ export function withSeq(seq: number, e: Omit<JournalEntry, 'seq'>): JournalEntry
     familyId: e.familyId,
     faultId: e.faultId,
     durationMs: e.durationMs,
+    dpopJkt: e.dpopJkt,
   }
 }

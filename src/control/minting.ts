@@ -35,6 +35,11 @@ export interface MintRequest {
   /** Absolute lifetime of the refresh family (0 = unlimited). */
   refreshTokenLifetimeSeconds?: number
   nonce?: string
+  /**
+   * Bind the tokens to this DPoP key (its RFC 7638 thumbprint): `cnf.jkt` and `token_type` DPoP, and
+   * for a public client the refresh family too, as a DPoP sign-in would (docs/dpop.md § 2.8).
+   */
+  dpopJkt?: string
 }
 
 const lifetime = { type: 'integer', minimum: 1, maximum: 10 * 365 * 86400 } as const
@@ -56,6 +61,7 @@ export const mintSchema = {
     idTokenLifetimeSeconds: lifetime,
     refreshTokenLifetimeSeconds: { type: 'integer', minimum: 0, maximum: 10 * 365 * 86400 },
     nonce: { type: 'string', minLength: 1 },
+    dpopJkt: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
   },
 } as const
 
@@ -147,9 +153,11 @@ export async function mint(ctx: AppContext, request: MintRequest): Promise<Token
     claims: [...base.claims, ...valueClaims(request.claims?.accessToken, 'access_token'), ...valueClaims(request.claims?.idToken, 'id_token')],
   })
   const subject = { server, client, user, scopes, authTime: nowSeconds(ctx.clock) }
-  if (!user) return (await issueTokens(subject, {}, ctx)).response
+  const jkt = request.dpopJkt
+  if (!user) return (await issueTokens(subject, jkt === undefined ? {} : { jkt }, ctx)).response
   try {
-    return (await issueForAuthentication(subject, ctx, request.nonce)).response
+    const dpop = jkt === undefined ? undefined : { jkt, bindRefresh: client.secret === undefined && client.jwks === undefined }
+    return (await issueForAuthentication(subject, ctx, request.nonce, dpop)).response
   } catch (err) {
     if (err instanceof OAuthError) throw new ControlError(409, `cannot mint: ${err.message}`)
     throw err

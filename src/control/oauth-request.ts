@@ -72,15 +72,17 @@ export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoin
   const body = req.body
   const bodyId = field(body, 'client_id')
   const queryId = field(req.query, 'client_id')
-  const clientId = header?.id ?? bodyId ?? queryId
+  const assertion = assertionOf(field(body, 'client_assertion'))
+  const clientId = header?.id ?? bodyId ?? assertion?.iss ?? queryId
   const authMethod: ClientAuthMethod | undefined =
     header ? (header.secret === undefined ? 'none' : 'client_secret_basic')
     : field(body, 'client_secret') !== undefined ? 'client_secret_post'
+    : assertion !== undefined ? assertion.method
     : clientId !== undefined ? 'none'
     : undefined
   // /authorize takes its parameters in the query (GET) or the form (POST).
   const scope = field(body, 'scope') ?? (endpoint === 'authorize' ? field(req.query, 'scope') : undefined)
-  const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
+  const bearer = /^(?:Bearer|DPoP) (\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
   const token = field(body, 'refresh_token') ?? field(body, 'token') ?? field(body, 'device_code') ?? field(body, 'subject_token') ?? (endpoint === 'userinfo' ? bearer : undefined)
   return {
     endpoint,
@@ -103,4 +105,27 @@ function remediationOf(url: string): string | undefined {
   if (rest === '' || rest.length > 64) return undefined
   for (const c of rest) if (c !== '/' && (c < 'a' || c > 'z')) return undefined
   return rest
+}
+
+/** Assertions longer than this are not read to describe a request (client authentication refuses them too). */
+const MAX_DESCRIBED_ASSERTION = 16384
+
+/**
+ * The client a client assertion names (its unverified `iss`) and the method its algorithm implies:
+ * for matching and journaling only; the assertion itself is never kept.
+ */
+function assertionOf(assertion: string | undefined): { iss: string | undefined; method: 'client_secret_jwt' | 'private_key_jwt' } | undefined {
+  if (assertion === undefined || assertion.length > MAX_DESCRIBED_ASSERTION) return undefined
+  const [header, payload] = assertion.split('.')
+  const decoded = (part: string | undefined): Record<string, unknown> | undefined => {
+    try {
+      const value: unknown = JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8'))
+      return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined
+    } catch {
+      return undefined
+    }
+  }
+  const alg = decoded(header)?.['alg']
+  const iss = decoded(payload)?.['iss']
+  return { iss: typeof iss === 'string' && iss !== '' ? iss : undefined, method: typeof alg === 'string' && alg.startsWith('HS') ? 'client_secret_jwt' : 'private_key_jwt' }
 }

@@ -5,7 +5,7 @@
  * next snapshot (context.ts), so a request sees either the old or the new data, never a mix.
  */
 import type { AuthServerConfig, ClientConfig, Config, UserConfig } from '../config/types.js'
-import { claimProblems, clientProblems, itemProblems, resolveAuthServer, resolveClient, resolveUser } from '../config/load.js'
+import { claimProblems, clientProblems, itemProblems, readClientJwks, resolveAuthServer, resolveClient, resolveUser } from '../config/load.js'
 import type { RawAuthServer, RawClient, RawUser } from '../config/load.js'
 import type { AppContext, Snapshot } from '../context.js'
 import { KeySet } from '../keys/key-set.js'
@@ -174,6 +174,13 @@ export class RuntimeData {
       if (body['secret'] === undefined && existing?.secret !== undefined && !askedPublic) body['secret'] = existing.secret
       const written = isObject(input) ? body : input
       const problems = [...itemProblems('client', written), ...clientProblems(written, '', s.users.map((u) => u.login))]
+      // A runtime client's jwksFile is read now, from mockta's working directory, and kept as its jwks.
+      if (problems.length === 0 && typeof body['jwksFile'] === 'string') {
+        const read = readClientJwks(body['jwksFile'], process.cwd(), '')
+        problems.push(...read.problems)
+        body['jwks'] = read.jwks
+        delete body['jwksFile']
+      }
       if (problems.length > 0) throw fail('client', problems)
       const client = resolveClient(body as RawClient)
       const i = s.clients.findIndex((c) => c.id === client.id)

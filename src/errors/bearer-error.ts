@@ -7,13 +7,15 @@ import type { OktaErrorCode } from './okta-errors.js'
 
 export class BearerError extends OAuthError {
   readonly challenge: string
-  constructor(source: OAuthError, realm: string, authorizationUri: string) {
+  /** `scheme` DPoP: the challenge of a DPoP-bound token's request (RFC 9449 §7.1), as okta-auth-js reads it. */
+  constructor(source: OAuthError, realm: string, authorizationUri: string, scheme: 'Bearer' | 'DPoP' = 'Bearer') {
     super(source.code, source.statusCode, source.error, source.message)
     this.name = 'BearerError'
-    // RFC 6750 §3: quoted auth-params; our descriptions contain no quote or backslash.
-    this.challenge = `Bearer authorization_uri="${authorizationUri}", realm="${realm}", scope="openid", error="${source.error}", error_description="${source.message}"`
+    // RFC 6750 §3: quoted auth-params; our descriptions contain no quote or backslash except the
+    // single quotes of a few DPoP texts, which a quoted-string allows.
+    this.challenge = `${scheme} authorization_uri="${authorizationUri}", realm="${realm}", scope="openid", error="${source.error}", error_description="${source.message}"`
   }
 }
 
-export const bearerError = (code: OktaErrorCode, realm: string, authorizationUri: string): BearerError =>
-  new BearerError(oktaError(code), realm, authorizationUri)
+export const bearerError = (code: OktaErrorCode, realm: string, authorizationUri: string, scheme: 'Bearer' | 'DPoP' = 'Bearer'): BearerError =>
+  new BearerError(oktaError(code), realm, authorizationUri, scheme)

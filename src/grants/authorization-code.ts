@@ -8,13 +8,13 @@ import { oktaError } from '../errors/oauth-error.js'
 import { verifyPkce } from '../oauth/pkce.js'
 import { hashToken } from '../crypto/hash-token.js'
 import type { CodeGrantRecord } from '../store/authorization-store.js'
-import { issueForAuthentication } from './authentication-tokens.js'
+import { dpopBinding, issueForAuthentication } from './authentication-tokens.js'
 import type { GrantHandler } from './types.js'
 
 export const authorizationCodeGrant: GrantHandler = {
   grantType: 'authorization_code',
   parameters: ['code', 'redirect_uri', 'code_verifier'],
-  async handle({ form, server, auth, log }, ctx) {
+  async handle({ form, server, auth, log, dpop }, ctx) {
     const code = form['code']
     if (code === undefined) throw oktaError('missing_token_request_parameter', 'code')
     const redirectUri = form['redirect_uri']
@@ -39,11 +39,13 @@ export const authorizationCodeGrant: GrantHandler = {
       if (verifier === undefined) throw oktaError('pkce_missing_verifier')
       if (!verifyPkce(verifier, record.codeChallenge)) throw oktaError('pkce_verification_failed')
     }
+    // RFC 9449 §10: a code bound with `dpop_jkt` is redeemed with a proof of that key only.
+    if (record.dpopJkt !== undefined && record.dpopJkt !== dpop?.jkt) throw oktaError('invalid_dpop_proof')
     const user = ctx.users.get(record.userId)
     if (!user) throw oktaError('invalid_authorization_code')
 
     const subject = { server, client: auth.client, user, scopes: record.scopes, authTime: record.authTime }
-    const grant = await issueForAuthentication(subject, ctx, record.nonce ?? undefined)
+    const grant = await issueForAuthentication(subject, ctx, record.nonce ?? undefined, dpopBinding(dpop, auth))
     const { familyId, accessToken } = grant.issued
     const issued: CodeGrantRecord = { familyId: familyId ?? null, accessTokenJti: accessToken.jti, accessTokenExpiresAtMs: accessToken.expiresAtMs }
     // A replay that raced this redemption was refused before these tokens existed, so it could not

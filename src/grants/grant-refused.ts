@@ -14,6 +14,8 @@ export type RefusalReason =
   | 'reuse_detected'
   | 'redeem_refused'
   | 'scope_refused'
+  /** A DPoP-bound family refreshed without a proof of its key. */
+  | 'dpop_key_mismatch'
 
 export class GrantRefused extends OAuthError {
   constructor(

@@ -13,15 +13,19 @@ export interface IssueOptions {
   familyId?: string
   refreshToken?: string
   nonce?: string
+  /** The DPoP key the access token is bound to (RFC 9449 §6.1: `cnf.jkt`, and `token_type` DPoP). */
+  jkt?: string
 }
 
 export async function issueTokens(subject: GrantSubject, options: IssueOptions, ctx: AppContext): Promise<Grant> {
   const now = nowSeconds(ctx.clock)
   const { server, user } = subject
   const jti = options.familyId === undefined ? `AT.${ctx.ids.jti()}` : `AT.${ctx.ids.jti()}.${options.familyId}`
-  const accessToken = await signIssued(accessTokenClaims(subject, jti, now), server.accessTokenKey, ctx)
+  const claims = accessTokenClaims(subject, jti, now)
+  if (options.jkt !== undefined) claims['cnf'] = { jkt: options.jkt }
+  const accessToken = await signIssued(claims, server.accessTokenKey, ctx)
   const response: TokenResponse = {
-    token_type: 'Bearer',
+    token_type: options.jkt === undefined ? 'Bearer' : 'DPoP',
     expires_in: server.accessTokenLifetimeSeconds,
     access_token: accessToken.token,
     scope: formatScope(subject.scopes),
@@ -42,6 +46,7 @@ export async function issueTokens(subject: GrantSubject, options: IssueOptions, 
     accessToken: { jti: accessToken.jti, expiresAtMs: accessToken.expiresAtMs },
     idToken: idToken && { jti: idToken.jti, expiresAtMs: idToken.expiresAtMs },
     familyId: options.familyId,
+    ...(options.jkt !== undefined && { jkt: options.jkt }),
   }
   return { response, issued }
 }

@@ -2,13 +2,13 @@
 import { nowSeconds } from '../clock.js'
 import { oktaError } from '../errors/oauth-error.js'
 import { checkScopes, parseScope } from '../oauth/scope.js'
-import { issueForAuthentication } from './authentication-tokens.js'
+import { dpopBinding, issueForAuthentication } from './authentication-tokens.js'
 import type { GrantHandler } from './types.js'
 
 export const passwordGrant: GrantHandler = {
   grantType: 'password',
   parameters: ['username', 'password', 'scope'],
-  async handle({ form, server, auth }, ctx) {
+  async handle({ form, server, auth, dpop }, ctx) {
     const username = form['username']
     const password = form['password']
     if (username === undefined) throw oktaError('missing_token_request_parameter', 'username')
@@ -19,6 +19,6 @@ export const passwordGrant: GrantHandler = {
     checkScopes(scopes, server.scopes, auth.client.scopes)
     const user = ctx.users.authenticate(username, password)
     if (!user) throw oktaError('invalid_password_credentials')
-    return issueForAuthentication({ server, client: auth.client, user, scopes, authTime: nowSeconds(ctx.clock) }, ctx)
+    return issueForAuthentication({ server, client: auth.client, user, scopes, authTime: nowSeconds(ctx.clock) }, ctx, undefined, dpopBinding(dpop, auth))
   },
 }

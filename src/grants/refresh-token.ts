@@ -15,7 +15,7 @@ export const refreshTokenGrant: GrantHandler = {
   grantType: 'refresh_token',
   // `redirect_uri` is accepted and ignored, as in Okta's own refresh example.
   parameters: ['refresh_token', 'scope', 'redirect_uri'],
-  async handle({ form, server, auth, log }, ctx) {
+  async handle({ form, server, auth, log, dpop }, ctx) {
     const token = form['refresh_token']
     if (token === undefined) throw oktaError('missing_token_request_parameter', 'refresh_token')
     const invalid = (reason: RefusalReason, familyId?: string) => new GrantRefused(oktaError('invalid_refresh_token'), reason, familyId)
@@ -28,6 +28,12 @@ export const refreshTokenGrant: GrantHandler = {
     if (checked.kind === 'refused') throw invalid(checked.reason, checked.familyId)
     const family = checked.family
     const refused = (err: OAuthError) => new GrantRefused(err, 'scope_refused', family.id)
+    // RFC 9449 §5: a bound family's tokens are redeemed with a proof of its key only; another key (a
+    // stolen token) changes nothing, not even the reuse detection (docs/dpop.md § 2.3).
+    if (family.jkt !== undefined) {
+      if (dpop === undefined) throw new GrantRefused(oktaError('invalid_dpop_proof_missing_header'), 'dpop_key_mismatch', family.id)
+      if (dpop.jkt !== family.jkt) throw new GrantRefused(oktaError('invalid_dpop_proof_invalid_public_key_binding'), 'dpop_key_mismatch', family.id)
+    }
 
     // Validate everything before anything is consumed (docs/reliability.md § #74): scope may narrow, never widen.
     const scopes = form['scope'] === undefined ? family.scopes : parseScopeOf(form['scope'], refused)
@@ -47,7 +53,7 @@ export const refreshTokenGrant: GrantHandler = {
     // Sign first, commit after: a failure while signing consumes nothing (docs/reliability.md § F-5).
     const grant = await issueTokens(
       { server, client, user, scopes, authTime: family.authTime },
-      returnsRefreshToken ? { familyId: family.id, refreshToken: successor } : { familyId: family.id },
+      { familyId: family.id, ...(returnsRefreshToken && { refreshToken: successor }), ...(dpop && { jkt: dpop.jkt }) },
       ctx,
     )
     const outcome = await ctx.store.redeemRefreshToken({

@@ -8,7 +8,8 @@ import type { Form } from '../oauth/form.js'
 
 /** The token response body (Okta's OpenAPI `TokenResponse`, docs/okta-behaviour.md § 2.2), in Okta's member order. */
 export interface TokenResponse {
-  token_type: 'Bearer'
+  /** `DPoP` for tokens bound to a DPoP key (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP'
   expires_in: number
   access_token: string
   scope: string
@@ -37,6 +38,8 @@ export interface Issued {
   idToken: IssuedJwt | undefined
   /** The refresh family the tokens belong to (a sign-in with `offline_access`, a refresh). */
   familyId: string | undefined
+  /** The DPoP key thumbprint the access token is bound to (`cnf.jkt`); absent for Bearer tokens. */
+  jkt?: string
 }
 
 export interface Grant {
@@ -49,6 +52,8 @@ export interface GrantRequest {
   server: AuthServer
   auth: AuthenticatedClient
   log: FastifyBaseLogger
+  /** The request's accepted DPoP proof (RFC 9449), for clients that require DPoP. */
+  dpop?: { jkt: string }
 }
 
 export interface GrantHandler {

@@ -1,7 +1,9 @@
 /**
  * Client authentication at /token, /introspect and /revoke (docs/okta-behaviour.md § 3): client_secret_basic with
- * RFC 6749 Appendix B decoding, client_secret_post, and public clients by `client_id` in the body, in
- * the query string (introspect, revoke) or as `Basic base64(client_id)` with no colon (okta-auth-js).
+ * RFC 6749 Appendix B decoding, client_secret_post, client assertions (client_secret_jwt and
+ * private_key_jwt, oauth/client-assertion.ts, with the endpoint's own URL as `aud`), and public clients
+ * by `client_id` in the body, in the query string (introspect, revoke) or as `Basic base64(client_id)`
+ * with no colon (okta-auth-js). Every endpoint that authenticates clients uses this one preHandler.
  */
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
@@ -12,6 +14,7 @@ import type { AuthenticatedClient, Clients } from '../registry/clients.js'
 import { safeEqual } from '../crypto/safe-equal.js'
 import type { Presented } from '../oauth/basic-credentials.js'
 import { hasQueryParam, readForm, readQuery, type Form } from '../oauth/form.js'
+import { verifyClientAssertion } from '../oauth/client-assertion.js'
 import { presentedBasic } from './presented-basic.js'
 
 /** What client authentication established, for the route's handler. */
@@ -36,7 +39,7 @@ declare module 'fastify' {
  */
 export function clientAuthentication(
   app: FastifyInstance,
-  ctx: Pick<AppContext, 'servers' | 'clients'>,
+  ctx: Pick<AppContext, 'servers' | 'clients' | 'store' | 'clock'>,
   params: readonly string[],
   allowQueryClientId: boolean,
 ): preHandlerAsyncHookHandler {
@@ -44,9 +47,32 @@ export function clientAuthentication(
   return async (req) => {
     const server = ctx.servers.resolve((req.params as { authServerId?: string }).authServerId)
     const form = readForm(req.body, params)
-    const auth = authenticateClient(req, form, ctx.clients, { allowQueryClientId, realm: server.issuer })
+    const assertion = form['client_assertion']
+    const auth =
+      assertion === undefined
+        ? authenticateClient(req, form, ctx.clients, { allowQueryClientId, realm: server.issuer })
+        : await authenticateAssertion(req, form, assertion, server, ctx)
     req.mocktaClient = { server, form, auth }
   }
+}
+
+/** The URL of the endpoint this request invoked, as Okta wants it in an assertion's `aud`: `{endpointBase}/token` etc. */
+export function endpointUrl(req: FastifyRequest, server: AuthServer): string {
+  const path = req.url.split('?', 1)[0]!
+  const at = path.lastIndexOf('/v1/')
+  return `${server.endpointBase}${path.slice(at + 3)}`
+}
+
+/** RFC 7521 §4.2 / RFC 7523 §2.2: the assertion is the only credential (a body client_id naming the same client aside). */
+async function authenticateAssertion(req: FastifyRequest, form: Form, assertion: string, server: AuthServer, ctx: Pick<AppContext, 'clients' | 'store' | 'clock'>): Promise<AuthenticatedClient> {
+  if (hasQueryParam(req.query, ['client_secret', 'client_assertion'])) throw oktaError('client_credentials_in_query')
+  if (req.headers.authorization !== undefined || form['client_secret'] !== undefined) {
+    // RFC 6749 §5.2: after an Authorization-header attempt, the 401 carries that scheme's challenge.
+    const challenge = req.headers.authorization === undefined ? {} : { 'www-authenticate': `Basic realm="${server.issuer}"` }
+    throw oktaError('multiple_client_credentials').withHeaders(challenge)
+  }
+  const presented = { assertion, type: form['client_assertion_type'], clientId: form['client_id'], endpoint: endpointUrl(req, server), issuer: server.issuer }
+  return verifyClientAssertion(presented, (id) => ctx.clients.get(id), ctx)
 }
 
 export function clientAuthenticationOf(req: FastifyRequest): ClientAuthentication {

@@ -87,7 +87,9 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
     if (allowed(endpoint, origin)) {
       reply.header('access-control-allow-origin', origin)
       // The userinfo error is only in this header; a browser app must be able to read it (docs/okta-behaviour.md § 10).
-      if (endpoint === 'userinfo') reply.header('access-control-expose-headers', 'WWW-Authenticate')
+      // A browser app reads the DPoP nonce (RFC 9449 §8) from the token endpoint and a DPoP resource challenge from userinfo.
+      if (endpoint === 'userinfo') reply.header('access-control-expose-headers', 'WWW-Authenticate, DPoP-Nonce')
+      else if (endpoint === 'token') reply.header('access-control-expose-headers', 'DPoP-Nonce')
     }
     done(null, payload)
   })

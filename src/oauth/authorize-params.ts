@@ -14,7 +14,7 @@ import { checkScopes, parseScope } from './scope.js'
 
 export const AUTHORIZE_PARAMS = [
   'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
-  'code_challenge', 'code_challenge_method', 'prompt', 'login_hint', 'max_age',
+  'code_challenge', 'code_challenge_method', 'prompt', 'login_hint', 'max_age', 'dpop_jkt',
 ] as const
 
 const RESPONSE_MODES: readonly string[] = ['query', 'fragment', 'form_post']
@@ -106,6 +106,8 @@ export function validateRequest(proven: ProvenClient, server: AuthServer): Autho
     prompt,
     loginHint: form['login_hint'] ?? null,
     maxAge,
+    // RFC 9449 §10: binds the code to a DPoP key, for clients that require DPoP (for others DPoP is ignored, docs/dpop.md).
+    ...(form['dpop_jkt'] !== undefined && client.dpopBoundAccessTokens === true && { dpopJkt: form['dpop_jkt'] }),
   }
 }
 

@@ -64,9 +64,11 @@ async function describe(found: LookedUp, ctx: Pick<AppContext, 'users'>): Promis
       aud: p.aud,
       iss: p.iss,
       jti: p.jti,
-      token_type: 'Bearer',
+      // RFC 9449 §6.2: a DPoP-bound token says so, with its key's thumbprint (docs/dpop.md § 2.5).
+      token_type: p['cnf'] === undefined ? 'Bearer' : 'DPoP',
       client_id: p['cid'],
       uid: p['uid'],
+      cnf: p['cnf'],
     }
   }
   const user = typeof p.sub === 'string' ? ctx.users.get(p.sub) : undefined

@@ -24,4 +24,6 @@ export interface AuthorizationRequest {
   loginHint: string | null
   /** Seconds; `null` when not sent. */
   maxAge: number | null
+  /** RFC 9449 §10: `dpop_jkt`, the key the code is bound to; absent when not sent. */
+  dpopJkt?: string
 }

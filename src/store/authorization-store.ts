@@ -24,6 +24,8 @@ export interface AuthorizationCodeRecord {
   /** Seconds. */
   authTime: number
   expiresAtMs: number
+  /** RFC 9449 §10: the DPoP key thumbprint `/authorize` bound the code to (`dpop_jkt`); absent when unbound. */
+  dpopJkt?: string
 }
 
 /** What the redemption of a code issued, so a replay can revoke it (RFC 6749 §4.1.2). */

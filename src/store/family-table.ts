@@ -24,6 +24,8 @@ interface Profile {
 /** A family as stored; getters present the shared and encoded parts in `FamilyRecord`'s terms. */
 export class Family implements FamilyRecord {
   retired: string[] | null = null
+  /** The DPoP key binding (store.ts `jkt`); undefined when unbound. */
+  jkt?: string
 
   constructor(
     readonly id: string,
@@ -94,6 +96,7 @@ export class Family implements FamilyRecord {
       previousHash: this.previousHash,
       rotatedAtMs: this.rotatedAtMs,
       revokedAtMs: this.revokedAtMs,
+      ...(this.jkt !== undefined && { jkt: this.jkt }),
     }
   }
 
@@ -141,6 +144,7 @@ export class FamilyTable {
     this.families.set(family.id, family)
     this.tokens.set(family.current, family)
     if (family.previous !== null) this.tokens.set(family.previous, family)
+    if (r.jkt !== undefined) family.jkt = r.jkt
     if (retiredHashes.length > 0) family.retired = retiredHashes.map(hashKey)
     for (const key of family.retired ?? []) this.tokens.set(key, family)
   }

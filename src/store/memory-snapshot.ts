@@ -36,11 +36,16 @@ export interface MemoryStoreSnapshot {
   /** Absent in files saved before the Identity Engine: none. */
   interactions?: InteractionRecord[]
   signInFailures?: Array<{ userId: string; count: number }>
+  /** Spent client-assertion and DPoP-proof jtis, as hashes, oldest first; absent in files saved before DPoP. */
+  spent?: Array<{ key: string; untilMs: number }>
+  /** The DPoP nonce rotations by hand; absent: 0. */
+  dpopNonceRotations?: number
 }
 
 export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
   const held = store.held
   const authorization = held.authorization.held
+  const spent = held.spent.entries()
   return {
     identity: held.identity ? { ...held.identity } : null,
     epochSecondJtis: [...held.epochSecondJtis],
@@ -55,6 +60,9 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
     ...(held.accessTokenCutoffs.size > 0 && { accessTokenCutoffs: Array.from(held.accessTokenCutoffs, ([scope, atSeconds]) => ({ scope, atSeconds })) }),
     interactions: Array.from(held.interactions.held.interactions.values(), (i) => structuredClone(i)),
     signInFailures: Array.from(held.interactions.held.failures, ([userId, count]) => ({ userId, count })),
+    // Left out when empty, so a store that never saw DPoP or an assertion saves as before.
+    ...(spent.length > 0 && { spent: spent.map(([key, untilMs]) => ({ key, untilMs })) }),
+    ...(held.nonce.rotations > 0 && { dpopNonceRotations: held.nonce.rotations }),
   }
 }
 
@@ -82,6 +90,8 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   for (const { scope, atSeconds } of snapshot.accessTokenCutoffs ?? []) held.accessTokenCutoffs.set(scope, atSeconds)
   for (const interaction of snapshot.interactions ?? []) held.interactions.put(interaction)
   for (const { userId, count } of snapshot.signInFailures ?? []) held.interactions.held.failures.set(userId, count)
+  for (const { key, untilMs } of snapshot.spent ?? []) held.spent.restore(key, untilMs)
+  held.nonce.rotations = snapshot.dpopNonceRotations ?? 0
 }
 
 /** The memory store as the state file's `store` section. */
@@ -172,6 +182,7 @@ const authorizationRequestSchema = {
     prompt: { type: 'array', items: { type: 'string', enum: ['none', 'login', 'consent'] } },
     loginHint: { type: 'string', nullable: true },
     maxAge: { type: 'integer', minimum: 0, nullable: true },
+    dpopJkt: text,
   },
 } as const
 
@@ -223,9 +234,15 @@ const snapshotSchema: SchemaObject = {
           rotatedAtMs: nullableMs,
           revokedAtMs: nullableMs,
           retiredHashes: { type: 'array', items: text, maxItems: MAX_RETIRED_GENERATIONS },
+          jkt: text,
         },
       },
     },
+    spent: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['key', 'untilMs'], properties: { key: text, untilMs: ms } },
+    },
+    dpopNonceRotations: seconds,
     revokedAccessTokens: {
       type: 'array',
       items: { type: 'object', additionalProperties: false, required: ['jti', 'expiresAtMs'], properties: { jti: text, expiresAtMs: ms } },
@@ -252,6 +269,7 @@ const snapshotSchema: SchemaObject = {
               codeChallenge: nullableText,
               authTime: seconds,
               expiresAtMs: ms,
+              dpopJkt: text,
             },
           },
           redeemed: { type: 'boolean' },

@@ -4,6 +4,7 @@ import { MemoryAuthorizationStore } from './memory-authorization-store.js'
 import { MemoryInteractionStore } from './memory-interaction-store.js'
 import { GrantDelegation } from './grant-delegation.js'
 import { MemoryGrantRecords } from './memory-grant-records.js'
+import { SpentValues } from './spent-values.js'
 import { checkFound, MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type RefreshCheck, type RefreshCheckRequest, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
 
 /** How often, at most, a full store sweeps to make room (a sweep is O(families)). */
@@ -30,6 +31,10 @@ export class MemoryStore extends GrantDelegation implements Store {
   onRevocation: (() => Promise<void>) | undefined
   /** Bounded by one second of issuance (oauth/boot-epoch.ts). */
   private readonly epochSecondJtis = new Set<string>()
+  /** Spent assertion and proof ids (hashed), kept in a state file like the rest. */
+  private readonly spent = new SpentValues()
+  /** The DPoP nonce rotations by hand (Store.rotateDpopNonce); an object so the snapshot can restore it. */
+  private readonly nonce = { rotations: 0 }
 
   constructor(private readonly maxFamilies: number) {
     super()
@@ -39,8 +44,8 @@ export class MemoryStore extends GrantDelegation implements Store {
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
    * (the identity goes back through `identity`, which a fresh store takes as proposed).
    */
-  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; grantRecords: MemoryGrantRecords; interactions: MemoryInteractionStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string>; accessTokenCutoffs: Map<string, number> } {
-    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, grantRecords: this.grantRecords, interactions: this.interactions, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis, accessTokenCutoffs: this.accessTokenCutoffs }
+  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; grantRecords: MemoryGrantRecords; interactions: MemoryInteractionStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string>; accessTokenCutoffs: Map<string, number>; spent: SpentValues; nonce: { rotations: number } } {
+    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, grantRecords: this.grantRecords, interactions: this.interactions, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis, accessTokenCutoffs: this.accessTokenCutoffs, spent: this.spent, nonce: this.nonce }
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -122,6 +127,8 @@ export class MemoryStore extends GrantDelegation implements Store {
     this.interactions = new MemoryInteractionStore()
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()
+    this.spent.clear()
+    this.nonce.rotations = 0
     await this.onRevocation?.()
   }
 
@@ -138,8 +145,20 @@ export class MemoryStore extends GrantDelegation implements Store {
     return this.epochSecondJtis.has(jti)
   }
 
+  async spendOnce(scope: string, value: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
+    return this.spent.spend(scope, value, expiresAtMs, nowMs)
+  }
+
+  async dpopNonceRotations(): Promise<number> {
+    return this.nonce.rotations
+  }
+
+  async rotateDpopNonce(): Promise<number> {
+    return ++this.nonce.rotations
+  }
+
   async sweep(nowMs: number): Promise<number> {
-    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs) + this.grantRecords.sweep(nowMs) + this.interactions.sweep(nowMs)
+    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs) + this.grantRecords.sweep(nowMs) + this.interactions.sweep(nowMs) + this.spent.sweep(nowMs)
   }
 
   async stats(): Promise<StoreStats> {

@@ -51,6 +51,11 @@ export interface FamilyRecord {
   previousHash: string | null
   rotatedAtMs: number | null
   revokedAtMs: number | null
+  /**
+   * RFC 9449 §5: the DPoP key (its RFC 7638 thumbprint) a public client's refresh tokens are bound
+   * to, for the whole family; absent when the family is not bound.
+   */
+  jkt?: string
 }
 
 export interface RefreshRequest {
@@ -143,10 +148,23 @@ export interface Store extends AuthorizationStore, GrantRecordStore, Interaction
   /** Remembers a JWT issued in the epoch second itself (oauth/boot-epoch.ts); forgotten by `clear`. */
   noteEpochSecondJti(jti: string): Promise<void>
   isEpochSecondJti(jti: string): Promise<boolean>
+  /**
+   * Spends a single-use value (a client assertion's or a DPoP proof's `jti`, under `scope`) until
+   * `expiresAtMs`: true for the one caller that spent it first, false while it is remembered as spent.
+   * Atomic across every process sharing the store (RFC 7523 §3 item 7, RFC 9449 §11.1).
+   */
+  spendOnce(scope: string, value: string, expiresAtMs: number, nowMs: number): Promise<boolean>
+  /** How many times the DPoP nonces were rotated by hand (control plane), shared by replicas (oauth/dpop-nonce.ts). */
+  dpopNonceRotations(): Promise<number>
+  /** Rotates the DPoP nonces once more; returns the new count. */
+  rotateDpopNonce(): Promise<number>
   /** Drops records nothing can use any more; returns how many. */
   sweep(nowMs: number): Promise<number>
   stats(): Promise<StoreStats>
 }
+
+/** Spent single-use values a store remembers at most; beyond it the oldest is forgotten (store/spent-values.ts). */
+export const MAX_SPENT_VALUES = 100_000
 
 /** What a family is at sign-in: `createdAtMs` is also its last use; nothing rotated, used or revoked yet. */
 export type NewFamily = Omit<FamilyRecord, 'generation' | 'lastUsedMs' | 'currentUsed' | 'previousHash' | 'rotatedAtMs' | 'revokedAtMs'>

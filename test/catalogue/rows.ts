@@ -2,8 +2,8 @@
  * The bad-input catalogue (docs/reliability.md § 1B–1H, rows #12–#117) for the core endpoints, one entry
  * per variant. Where Okta's catalogue and the rules disagree the row follows Okta and names the rule's
  * expectation in `departure` (docs/departures.md). Authorization-code rows (#79–#85, #101,
- * C-10) join as new entries once /authorize lands; client_assertion (#61) and the Origin quirk (#62)
- * are not offered.
+ * C-10) join as new entries once /authorize lands; client_assertion (#61) is in dpop-rows.ts; the
+ * Origin quirk (#62) is not offered.
  */
 import type { InjectOptions } from 'fastify'
 import { DEFAULT_AS, FORM, SERVICE, WEB, basic, form, post, refresh, signIn, type TestApp } from '../helpers/app.js'
@@ -11,6 +11,8 @@ import { basicOf, basicAppendixB, formEncode } from '../helpers/client-credentia
 import { hs256WithPublicKey, kidOf, payloadOf, signedByForeignKey, unsignedJwt, withTamperedPayload } from '../helpers/forged-jwt.js'
 import type { Config } from '../../src/config/types.js'
 import { withNewGrants } from '../helpers/grants-config.js'
+import { addDpopClients } from '../helpers/dpop.js'
+import { KEYS } from '../helpers/dpop-bad-input.js'
 
 /** Tokens a row may use, freshly issued for every run of the row. */
 export interface Fixture {
@@ -64,6 +66,8 @@ export const CONFIGS = {
     const service = c.clients.find((x) => x.id === 'service-app')!
     for (const x of APPENDIX_B_CLIENTS) c.clients.push({ ...structuredClone(service), id: x.id, name: x.id, secret: x.secret })
   },
+  /** DPoP and JWT client authentication (dpop-rows.ts): the clients of test/helpers/dpop.ts. */
+  dpop: (c: Config) => addDpopClients(c, KEYS),
   /** docs/reliability.md § #68: an absolute refresh-token lifetime of one hour. */
   lifetime: (c: Config) => {
     c.authorizationServers[0]!.refreshToken = { ...c.authorizationServers[0]!.refreshToken, lifetimeSeconds: 3600 }

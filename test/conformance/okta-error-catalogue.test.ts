@@ -14,6 +14,8 @@ import { ALICE, DEFAULT_AS, FORM, SERVICE, WEB, basic, buildTestApp, form, post,
 import { CATALOGUE_PATH, catalogue, catalogueRow } from '../helpers/okta-catalogue.js'
 import { assertOktaError } from '../helpers/oauth-assert.js'
 import { SIGN_IN_ERRORS } from '../helpers/sign-in-errors.js'
+import { addDpopClients } from '../helpers/dpop.js'
+import { KEYS, dpopBadInputs } from '../helpers/dpop-bad-input.js'
 
 /**
  * The registered OAuth error codes a token, introspection or revocation endpoint may answer with:
@@ -29,6 +31,8 @@ const UNREACHABLE: Partial<Record<OktaErrorCode, string>> = {
   invalid_request: 'the generic fallback; every rejected request has a more precise catalogue row',
   invalid_client_secret: 'a wrong secret answers the generic invalid_client, so a body never tells a known client from an unknown one (SP-11)',
   temporarily_unavailable: "a full store answers mockta's own 503 store_full",
+  unsupported_grant_type_client_creds_org_as: 'the org server serves client_credentials to private_key_jwt clients; other methods get unsupported_auth_method_client_creds',
+  client_assertion_not_signed_with_signing_key: "a key whose use is not 'sig' answers client_assertion_invalid_key_use",
 }
 
 t.test('the catalogue file is the vendored release (vendor/okta/README.md)', async (t) => {
@@ -83,7 +87,6 @@ const DRIVEN: Array<[OktaErrorCode, Drive, ...string[]]> = [
   ['missing_token_request_parameter', asNative({ grant_type: 'password', password: ALICE.password, scope: 'openid' }), 'username'],
   ['request_missing_token', (app) => post(app, 'introspect', { client_id: 'native-app' })],
   ['unsupported_grant_type', asService({ grant_type: 'urn:ietf:params:oauth:grant-type:foo' }), grantTypes],
-  ['unsupported_grant_type_client_creds_org_as', asService(CC, '')],
   ['unauthorized_client', (app) => post(app, 'token', CC, { authorization: basic(WEB.id, WEB.secret) }), 'authorization_code, refresh_token, password, interaction_code'],
   ['invalid_refresh_token', (app) => refresh(app, 'A'.repeat(43))],
   ['invalid_password_credentials', asNative({ ...password, password: 'not-alice-password' })],
@@ -97,8 +100,16 @@ const DRIVEN: Array<[OktaErrorCode, Drive, ...string[]]> = [
   ],
 ]
 
+// DPoP proofs and client assertions (test/helpers/dpop-bad-input.ts), on the manual clock's time.
+const NOW = Math.floor(Date.UTC(2026, 0, 1) / 1000)
+for (const bad of dpopBadInputs()) {
+  if (!DRIVEN.some(([code]) => code === bad.code)) DRIVEN.push([bad.code as OktaErrorCode, async (app) => app.inject(await bad.make(app, NOW)), ...(bad.args ?? [])])
+}
+// The code bound with dpop_jkt is redeemed with another key: test/routes/dpop.test.ts drives it; here the generic row.
+if (!DRIVEN.some(([code]) => code === 'invalid_dpop_proof')) throw new Error('invalid_dpop_proof is not driven')
+
 t.test('each reachable Okta error, driven over the wire, equals its catalogue row', async (t) => {
-  const { app } = await buildTestApp(t)
+  const { app } = await buildTestApp(t, { change: (c) => addDpopClients(c, KEYS) })
   for (const [code, drive, ...args] of DRIVEN) {
     const res = await drive(app)
     t.test(code, async (t) => assertOktaError(t, res, code, ...args))

@@ -23,8 +23,9 @@ const BROWSER: ReadonlySet<Endpoint> = new Set<Endpoint>(['authorize', 'logout',
 
 /** Registered `error` codes per endpoint (RFC 6749 §5.2, 7662, 7009) plus Okta's and mockta's additions. */
 export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
-  // RFC 8628 §3.5 adds authorization_pending, slow_down and expired_token; RFC 8693 §2.2.2 invalid_target.
-  token: new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'authorization_pending', 'slow_down', 'expired_token', 'invalid_target', 'temporarily_unavailable', 'server_error']),
+  // RFC 8628 §3.5 adds authorization_pending, slow_down and expired_token; RFC 8693 §2.2.2 invalid_target;
+  // RFC 9449 §12.2 invalid_dpop_proof and use_dpop_nonce.
+  token: new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'authorization_pending', 'slow_down', 'expired_token', 'invalid_target', 'temporarily_unavailable', 'server_error', 'invalid_dpop_proof', 'use_dpop_nonce']),
   // RFC 8628 §3.2: the token endpoint's client errors.
   device_authorize: new Set(['invalid_request', 'invalid_client', 'unauthorized_client', 'invalid_scope', 'temporarily_unavailable', 'server_error']),
   // RFC 9126 §2.3: the token endpoint's client errors and /authorize's request errors, as JSON.
@@ -41,7 +42,7 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
   'sign-in': new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
   activate: new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
   // RFC 6750 §3.1.
-  userinfo: new Set(['invalid_request', 'invalid_token', 'insufficient_scope', 'temporarily_unavailable', 'server_error']),
+  userinfo: new Set(['invalid_request', 'invalid_token', 'insufficient_scope', 'temporarily_unavailable', 'server_error', 'invalid_dpop_proof', 'use_dpop_nonce']),
 }
 
 /** OAuth 2.1 §3.2.4: error and error_description use %x20-21 / %x23-5B / %x5D-7E only. */
@@ -152,7 +153,7 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
     if (headers['pragma'] !== 'no-cache') v.push({ rule: 'G4', detail: 'no Pragma: no-cache' })
   }
   // RFC 6750 §3: a protected resource's 401 always carries a Bearer challenge.
-  if (status === 401 && endpoint === 'userinfo' && !String(headers['www-authenticate'] ?? '').startsWith('Bearer ')) v.push({ rule: 'G4', detail: 'a /userinfo 401 without WWW-Authenticate: Bearer' })
+  if (status === 401 && endpoint === 'userinfo' && !/^(Bearer|DPoP) /.test(String(headers['www-authenticate'] ?? ''))) v.push({ rule: 'G4', detail: 'a /userinfo 401 without WWW-Authenticate: Bearer (or DPoP)' })
   if (status === 401 && endpoint !== 'userinfo' && !BROWSER.has(endpoint) && options.sentAuthorization && !/^Basic realm="[^"]+"$/.test(String(headers['www-authenticate'] ?? ''))) {
     v.push({ rule: 'G4', detail: 'a 401 after an Authorization header without WWW-Authenticate: Basic' })
   }
@@ -250,12 +251,12 @@ function checkBrowserAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
   return v
 }
 
-/** /userinfo errors (RFC 6750 §3, Okta): an empty body and a Bearer challenge carrying the error. */
+/** /userinfo errors (RFC 6750 §3, RFC 9449 §7.1, Okta): an empty body and a Bearer (or, for the DPoP scheme, DPoP) challenge carrying the error. */
 function checkBearerError(answer: Answer, options: CheckOptions): Violation[] {
   const v: Violation[] = []
   if (answer.body !== '') v.push({ rule: 'G2', detail: 'a /userinfo error with a body' })
   const challenge = String(answer.headers['www-authenticate'] ?? '')
-  if (!challenge.startsWith('Bearer ')) v.push({ rule: 'G2', detail: 'a /userinfo error without a Bearer challenge' })
+  if (!/^(Bearer|DPoP) /.test(challenge)) v.push({ rule: 'G2', detail: 'a /userinfo error without a Bearer (or DPoP) challenge' })
   const error = /(?:^|[ ,])error="([^"]*)"/.exec(challenge)?.[1]
   const description = /error_description="([^"]*)"/.exec(challenge)?.[1]
   v.push(...checkErrorParams('userinfo', error, description))

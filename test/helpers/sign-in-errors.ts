@@ -17,6 +17,8 @@ const INTERACTION_CODE = 'test/routes/token.interaction-code.test.ts'
 const DEVICE = 'test/routes/device-authorization.test.ts'
 const EXCHANGE_PAR = 'test/routes/token-exchange-par.test.ts'
 
+const DPOP = 'test/routes/dpop.test.ts'
+
 export const SIGN_IN_ERRORS: Partial<Record<OktaErrorCode, string>> = {
   authorization_pending: DEVICE,
   slow_down: DEVICE,
@@ -43,6 +45,12 @@ export const SIGN_IN_ERRORS: Partial<Record<OktaErrorCode, string>> = {
   invalid_activation_token: INTERACT,
   invalid_recovery_token: INTERACT,
   invalid_interaction_code: INTERACTION_CODE,
+  // DPoP at /userinfo: in WWW-Authenticate (RFC 9449 §7.1); the code bound with dpop_jkt.
+  dpop_proof_invalid_ath: DPOP,
+  invalid_access_token_dpop_binding: DPOP,
+  dpop_proof_required_for_token: DPOP,
+  dpop_authentication_scheme_required: DPOP,
+  access_token_not_dpop_bound: DPOP,
   invalid_authorization_code: CODE_GRANT,
   mismatched_client: CODE_GRANT,
   mismatched_redirect_uri: CODE_GRANT,

@@ -77,10 +77,10 @@ t.test('a client without scope restrictions may have any scope of the server', a
   t.equal(tokenBody(t, await post(app, 'token', cc('api:admin'), SERVICE_AUTH)).scope, 'api:admin')
 })
 
-t.test('org authorization server → 400 unsupported_grant_type', async (t) => {
+t.test('org authorization server with a client secret → 401: Okta wants private_key_jwt there (docs/dpop.md § 3.2)', async (t) => {
   const { app } = await buildTestApp(t)
-  const res = await post(app, 'token', cc('api:read'), { ...SERVICE_AUTH, server: '' })
-  assertTokenError(t, res, 'unsupported_grant_type_client_creds_org_as')
+  const res = await post(app, 'token', cc('okta.users.read'), { ...SERVICE_AUTH, server: '' })
+  assertTokenError(t, res, 'unsupported_auth_method_client_creds')
 })
 
 t.test('a client without the grant → 400 unauthorized_client', async (t) => {

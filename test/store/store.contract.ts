@@ -349,6 +349,38 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.strictSame(await store.identity(second), second, 'after clear, a new identity')
     t.equal(await store.isEpochSecondJti('AT.one'), false, 'the old epoch second is forgotten')
   })
+  t.test('spendOnce: a value is spent once per scope until it expires, by the clock each call passes', async (t) => {
+    const store = await makeStore(ROOMY)
+    t.equal(await store.spendOnce('assertion:a', 'jti-1', T0 + 60 * SECOND, T0), true, 'first use')
+    t.equal(await store.spendOnce('assertion:a', 'jti-1', T0 + 60 * SECOND, T0 + SECOND), false, 'spent')
+    t.equal(await store.spendOnce('assertion:b', 'jti-1', T0 + 60 * SECOND, T0 + SECOND), true, 'another scope is its own')
+    t.equal(await store.spendOnce('assertion:a', 'jti-1', T0 + 120 * SECOND, T0 + 60 * SECOND), true, 'usable again once expired')
+    const all = await Promise.all(Array.from({ length: 16 }, () => store.spendOnce('dpop:k', 'race', T0 + 60 * SECOND, T0)))
+    t.equal(all.filter(Boolean).length, 1, 'sixteen at once: one winner')
+    await store.clear()
+    t.equal(await store.spendOnce('dpop:k', 'race', T0 + 60 * SECOND, T0), true, 'clear forgets spent values')
+  })
+
+  t.test('the DPoP nonce rotations: counted, shared, back to zero on clear', async (t) => {
+    const store = await makeStore(ROOMY)
+    t.equal(await store.dpopNonceRotations(), 0)
+    t.equal(await store.rotateDpopNonce(), 1)
+    t.equal(await store.rotateDpopNonce(), 2)
+    t.equal(await store.dpopNonceRotations(), 2)
+    await store.clear()
+    t.equal(await store.dpopNonceRotations(), 0)
+  })
+
+  t.test("a family's DPoP binding (jkt) is kept, and absent when unbound", async (t) => {
+    const store = await makeStore(ROOMY)
+    await store.createFamily(familyRecord({ id: 'oarbound000000000001', currentHash: 'hash-B1', jkt: 'thumbprint-of-the-key-0000000000000000000' }))
+    await store.createFamily(familyRecord())
+    t.equal((await store.getFamily('oarbound000000000001'))?.jkt, 'thumbprint-of-the-key-0000000000000000000')
+    const rotated = await redeem(store, 'hash-B1', T0 + SECOND, 'hash-B2')
+    t.equal(rotated.kind === 'rotated' && rotated.family.jkt, 'thumbprint-of-the-key-0000000000000000000', 'across rotation')
+    t.notOk('jkt' in (await store.getFamily(familyRecord().id))!, 'no jkt member when unbound')
+  })
+
   authorizationStoreContract(t, () => makeStore(ROOMY))
   grantRecordsContract(t, () => makeStore(ROOMY))
   interactionStoreContract(t, () => makeStore(ROOMY))

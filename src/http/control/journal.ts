@@ -98,6 +98,7 @@ export function journalHooks(endpoint: OAuthEndpoint, ctx: Pick<AppContext, 'clo
         familyId,
         faultId: tracking.faultId,
         durationMs,
+        dpopJkt: ok ? grant?.issued?.jkt : undefined,
       })
     }
     // A refresh request answered without its grant's word (a fault, client authentication, an unexpected

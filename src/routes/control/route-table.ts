@@ -78,5 +78,8 @@ export const controlRoutes: readonly ControlRoute[] = [
   { method: 'POST', url: '/keys/{authServer}/promote', tag: 'keys', summary: 'Sign new tokens with the next key', handle: (c, i) => c.keys.promote(i.params['authServer'] as string) },
   { method: 'POST', url: '/keys/{authServer}/retire', tag: 'keys', summary: 'Unpublish `kid`, or every key that is neither active nor next', body: retireSchema, handle: (c, i) => c.keys.retire(i.params['authServer'] as string, i.body as never) },
 
+  { method: 'GET', url: '/dpop/{authServer}/nonce', tag: 'keys', summary: "The DPoP nonce the server hands out now (`org` = the org server)", handle: (c, i) => c.dpop.nonce(i.params['authServer'] as string) },
+  { method: 'POST', url: '/dpop/{authServer}/nonce/rotate', tag: 'keys', summary: 'Rotate the DPoP nonces now (every server); the previous ones stay accepted for three days', handle: (c, i) => c.dpop.rotateNonce(i.params['authServer'] as string) },
+
   { method: 'POST', url: '/reset', tag: 'reset', summary: 'Back to the loaded configuration: clock, faults, journal, tokens, data, keys', handle: (c) => c.reset() },
 ]

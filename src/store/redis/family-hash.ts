@@ -4,7 +4,7 @@
  */
 import type { FamilyRecord } from '../store.js'
 
-type Fixed = Pick<FamilyRecord, 'id' | 'clientId' | 'authServerId' | 'userId' | 'scopes' | 'authTime' | 'createdAtMs' | 'idleSeconds' | 'rotation' | 'graceSeconds'>
+type Fixed = Pick<FamilyRecord, 'id' | 'clientId' | 'authServerId' | 'userId' | 'scopes' | 'authTime' | 'createdAtMs' | 'idleSeconds' | 'rotation' | 'graceSeconds' | 'jkt'>
 
 /** Who may redeem the family's tokens, compared as one string by the scripts (decideRefresh's first check). */
 export const ownerOf = (clientId: string, authServerId: string | null): string => JSON.stringify([clientId, authServerId])
@@ -16,6 +16,7 @@ export function createArgs(f: FamilyRecord): string[] {
   const fixed: Fixed = {
     id: f.id, clientId: f.clientId, authServerId: f.authServerId, userId: f.userId, scopes: [...f.scopes], authTime: f.authTime,
     createdAtMs: f.createdAtMs, idleSeconds: f.idleSeconds, rotation: f.rotation, graceSeconds: f.graceSeconds,
+    ...(f.jkt !== undefined && { jkt: f.jkt }),
   }
   return [
     f.id, JSON.stringify(fixed), ownerOf(f.clientId, f.authServerId), String(f.idleSeconds), String(f.graceSeconds), optional(f.expiresAtMs),

@@ -24,6 +24,8 @@
  *   identity            string the store identity (JSON)
  *   epoch-jtis          set    JWT ids issued in the identity's epoch second
  *   access-cutoffs      hash   scope (`*`, `client:<id>`, `user:<id>`) -> access tokens issued at or before this second are ended
+ *   j:<hash>            string a spent client-assertion or DPoP-proof jti: until when (mockta's clock)
+ *   dpop-nonce          string how many times the DPoP nonces were rotated by hand
  */
 
 /** One-letter kinds of the records indexed by expiry. */

@@ -17,6 +17,7 @@ import type { Redis } from 'ioredis'
 import { SystemClock, type Clock } from '../../clock.js'
 import { GrantDelegation } from '../grant-delegation.js'
 import { checkFound, RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshCheck, type RefreshCheckRequest, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from '../store.js'
+import { hashToken } from '../../crypto/hash-token.js'
 import { unavailableOnFailure } from './connection.js'
 import { createArgs, familyFromHash, ownerOf } from './family-hash.js'
 import { TTL_MARGIN_MS } from './lua-library.js'
@@ -146,6 +147,24 @@ export class RedisStore extends GrantDelegation implements Store {
   }
 
   /**
+   * `j:<hash>` holds the expiry (mockta's clock) of a spent value: a value is spent again
+   * only once that time has passed by mockta's clock, whatever Redis's own TTL (real time) says.
+   */
+  async spendOnce(scope: string, value: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
+    const key = `${this.ns}j:${hashToken(`${scope}\0${value}`)}`
+    const ttl = Math.max(1, expiresAtMs - nowMs) + TTL_MARGIN_MS
+    return (await unavailableOnFailure(this.redis.eval(SPEND_ONCE, 1, key, nowMs, expiresAtMs, ttl))) === 1
+  }
+
+  async dpopNonceRotations(): Promise<number> {
+    return Number((await unavailableOnFailure(this.redis.get(`${this.ns}dpop-nonce`))) ?? 0)
+  }
+
+  async rotateDpopNonce(): Promise<number> {
+    return unavailableOnFailure(this.redis.incr(`${this.ns}dpop-nonce`))
+  }
+
+  /**
    * Drops, by mockta's clock, what MemoryStore's sweep would; Redis TTLs already give back the memory of
    * records left alone, so this mainly keeps the indexes (and the capacity count) exact. In batches, each atomic.
    */
@@ -168,6 +187,12 @@ export class RedisStore extends GrantDelegation implements Store {
     return unavailableOnFailure(this.run(name, ...args))
   }
 }
+
+/** Spent unless remembered with an expiry still ahead of mockta's `now` (ARGV[1]); atomic, so one caller wins. */
+const SPEND_ONCE = `local spent = redis.call('GET', KEYS[1])
+if spent and tonumber(spent) > tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`
 
 /** HGETALL as ioredis returns it (an object) back to the scripts' flat [field, value, …] form. */
 const flatten = (h: Record<string, string>): string[] => Object.entries(h).flat()
