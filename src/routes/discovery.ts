@@ -24,8 +24,9 @@ function metadata(server: AuthServer, kind: 'openid' | 'oauth'): Record<string, 
   const e = server.endpointBase
   // `implicit` is no token grant but a flow of /authorize; Okta lists it too (docs/okta-behaviour.md § 1.3).
   const grants = [...supportedGrantTypes, 'implicit'].filter((g) => kind === 'oauth' || g !== 'client_credentials')
-  // Client credentials and token exchange are served by custom servers only (docs/okta-behaviour.md § 2.9).
-  const customOnly = new Set(['client_credentials', TOKEN_EXCHANGE_GRANT])
+  // Token exchange is served by custom servers only (docs/okta-behaviour.md § 2.9); the org server's
+  // client_credentials is for private_key_jwt clients (docs/dpop.md § 3.2).
+  const customOnly = new Set([TOKEN_EXCHANGE_GRANT])
   return {
     issuer: server.issuer,
     authorization_endpoint: `${e}/authorize`,
