@@ -15,7 +15,8 @@
  *   c:<codeHash>        hash   an authorization code: record, expiry, redeemed/replayed, what it issued
  *   s:<sessionIdHash>   string a signed-in session (JSON)
  *   x:<transactionHash> string a pending sign-in transaction (JSON)
- *   expiry:<a|c|s|x>    zset   those records' ids, scored by expiry: what sweep() and the caps walk
+ *   k:<sessionTokenHash> string an Authentication API session token (JSON)
+ *   expiry:<a|c|s|x|k>  zset   those records' ids, scored by expiry: what sweep() and the caps walk
  *   dv:, uc:, p:, expiry:<dv|p>    device authorizations, user codes and pushed requests (grant-record-scripts.ts)
  *   identity            string the store identity (JSON)
  *   epoch-jtis          set    JWT ids issued in the identity's epoch second
@@ -23,7 +24,7 @@
  */
 
 /** One-letter kinds of the records indexed by expiry. */
-export type RecordKind = 'a' | 'c' | 's' | 'x'
+export type RecordKind = 'a' | 'c' | 's' | 'x' | 'k'
 
 export const storeNamespace = (keyPrefix: string): string => `${keyPrefix}store:`
 
