@@ -7,7 +7,7 @@ const FLOORS = {
   ground: ['^src/(clock|ids|package-root|free-port|json-schema)[.]ts$', '^src/(errors|crypto)/'],
   config: ['^src/config/'],
   store: ['^src/store/'],
-  domain: ['^src/(registry|keys|oauth|context[.]ts$|grants|browser-sign-in|control)'],
+  domain: ['^src/(registry|keys|oauth|context[.]ts$|grants|browser-sign-in|idx|control)'],
   http: ['^src/(http|tls)/'],
   routes: ['^src/routes/'],
   app: ['^src/(app|server|cli|start-mockta|startup-summary|index)[.]ts$'],
@@ -25,14 +25,15 @@ const floorRules = ORDER.slice(0, -1).map((floor, i) => ({
 
 /**
  * Inside the domain floor, the same idea one step finer: registry, keys and oauth know nothing of the
- * app's context; the context sits under grants; browser sign-in builds on grants; the control plane
- * sits on top of them all.
+ * app's context; the context sits under grants; browser sign-in builds on grants; the Identity
+ * Engine's sign-in (idx/) sits beside it, above grants; the control plane sits on top of them all.
  */
 const DOMAIN_STEPS = [
   ['domain-core', '^src/(registry|keys|oauth)/'],
   ['domain-context', '^src/context[.]ts$'],
   ['domain-grants', '^src/grants/'],
   ['domain-browser-sign-in', '^src/browser-sign-in/'],
+  ['domain-idx', '^src/idx/'],
   ['domain-control', '^src/control/'],
 ]
 const domainRules = DOMAIN_STEPS.slice(0, -1).map(([name, path], i) => ({

@@ -27,6 +27,7 @@ import { Users } from './registry/users.js'
 import { authorizeRoutes } from './routes/authorize.js'
 import { discoveryRoutes } from './routes/discovery.js'
 import { healthRoutes } from './routes/health.js'
+import { idxRoutes } from './routes/idx.js'
 import { introspectRoutes } from './routes/introspect.js'
 import { keysRoutes } from './routes/keys.js'
 import { logoutRoutes } from './routes/logout.js'
@@ -145,6 +146,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
     await oauth.register(logoutRoutes, { ctx })
     await oauth.register(deviceAuthorizeRoutes, { ctx })
     await oauth.register(parRoutes, { ctx })
+    await oauth.register(idxRoutes, { ctx })
   })
   await app.register(browserSignInRoutes, { ctx })
   await app.register(activateRoutes, { ctx })

@@ -45,6 +45,7 @@ interface RawConfig {
   logLevel?: Config['logLevel']
   control?: Partial<ControlConfig>
   signIn?: Partial<Config['signIn']>
+  identityEngine?: Partial<Config['identityEngine']>
   trustedOrigins?: string[]
   https?: Partial<Config['https']>
 }
@@ -344,6 +345,13 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
     logLevel: raw.logLevel ?? 'info',
     control: { journalSize: raw.control?.journalSize ?? 1000, trustNetwork: raw.control?.trustNetwork ?? false, allowedHosts: [...(raw.control?.allowedHosts ?? [])] },
     signIn: { sessionLifetimeSeconds: raw.signIn?.sessionLifetimeSeconds ?? 7200, listUsers: raw.signIn?.listUsers ?? true },
+    identityEngine: {
+      identifierFirst: raw.identityEngine?.identifierFirst ?? false,
+      // Okta's default password policy locks a user out after 10 failed attempts.
+      lockoutThreshold: raw.identityEngine?.lockoutThreshold ?? 10,
+      transactionLifetimeSeconds: raw.identityEngine?.transactionLifetimeSeconds ?? 600,
+      interactionCodeLifetimeSeconds: raw.identityEngine?.interactionCodeLifetimeSeconds ?? 60,
+    },
     trustedOrigins: (raw.trustedOrigins ?? []).map((o) => o.replace(/\/$/, '')),
     https,
   }
@@ -366,7 +374,7 @@ export function resolveAuthServer(s: RawAuthServer, defaultKid: string): AuthSer
 const resolveDevice = (d: RawDevice | undefined): DeviceAuthorizationConfig => ({ lifetimeSeconds: d?.lifetimeSeconds ?? 600, intervalSeconds: d?.intervalSeconds ?? 5 })
 
 export function resolveUser(u: RawUser): UserConfig {
-  return { id: u.id ?? deriveUserId(u.login), login: u.login, password: u.password, profile: u.profile ?? {}, groups: u.groups ?? ['Everyone'] }
+  return { id: u.id ?? deriveUserId(u.login), login: u.login, password: u.password, profile: u.profile ?? {}, groups: u.groups ?? ['Everyone'], status: u.status ?? 'ACTIVE' }
 }
 
 export interface ResolveOptions {

@@ -10,6 +10,9 @@ export type GrantType =
   | 'implicit'
   | 'urn:ietf:params:oauth:grant-type:device_code'
   | 'urn:ietf:params:oauth:grant-type:token-exchange'
+  | 'interaction_code'
+/** Okta's user statuses (Users API); only ACTIVE users sign in. */
+export type UserStatus = 'ACTIVE' | 'LOCKED_OUT' | 'STAGED' | 'PROVISIONED' | 'RECOVERY' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED'
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
 export type RotationPolicy = 'rotate' | 'static'
 
@@ -101,6 +104,8 @@ export interface UserConfig {
   password: string
   profile: Record<string, unknown>
   groups: string[]
+  /** Default ACTIVE. Checked by the Identity Engine sign-in (docs/identity-engine.md). */
+  status: UserStatus
 }
 
 export interface StoreConfig {
@@ -153,6 +158,17 @@ export interface SignInConfig {
   listUsers: boolean
 }
 
+/** Embedded sign-in through the Interaction Code flow (docs/identity-engine.md). */
+export interface IdentityEngineConfig {
+  /** Username alone first, then the password (challenge-authenticator); false: both on one form. */
+  identifierFirst: boolean
+  /** Wrong passwords in a row after which the user is locked out; 0 = never. */
+  lockoutThreshold: number
+  /** How long an interaction and its stateHandle live after their last step. */
+  transactionLifetimeSeconds: number
+  interactionCodeLifetimeSeconds: number
+}
+
 export interface HttpsConfig {
   /** Serve HTTPS (the default base URL then starts with https://). */
   enabled: boolean
@@ -177,6 +193,7 @@ export interface Config {
   store: StoreConfig
   limits: LimitsConfig
   signIn: SignInConfig
+  identityEngine: IdentityEngineConfig
   https: HttpsConfig
   /** Okta's Trusted Origins (CORS): browser origins allowed besides those of the clients' redirect URIs. */
   trustedOrigins: string[]

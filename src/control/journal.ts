@@ -125,6 +125,7 @@ export function withSeq(seq: number, e: Omit<JournalEntry, 'seq'>): JournalEntry
     scopesRequested: e.scopesRequested,
     username: e.username,
     tokenFingerprint: e.tokenFingerprint,
+    remediation: e.remediation,
     time: e.time,
     timeMs: e.timeMs,
     method: e.method,

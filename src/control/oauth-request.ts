@@ -7,8 +7,9 @@ import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
 import type { Presented } from '../oauth/basic-credentials.js'
 
-export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout' | 'device_authorize' | 'par'
-export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout', 'device_authorize', 'par']
+/** `interact` is `/v1/interact`; `idx` every `/idp/idx/*` call, told apart by `remediation` (docs/identity-engine.md). */
+export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout' | 'device_authorize' | 'par' | 'interact' | 'idx'
+export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout', 'device_authorize', 'par', 'interact', 'idx']
 
 /** The methods each endpoint serves; its other methods get a 405 and are not its requests. */
 const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
@@ -22,6 +23,8 @@ const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
   logout: ['GET', 'HEAD', 'POST'],
   device_authorize: ['POST'],
   par: ['POST'],
+  interact: ['POST'],
+  idx: ['POST'],
 }
 
 /** `org` names Okta's org authorization server wherever the control plane takes a server id. */
@@ -39,14 +42,19 @@ export interface OAuthRequestInfo {
   username: string | undefined
   /** First 8 hex digits of SHA-256 of the presented token or refresh token: enough to correlate, useless to replay. */
   tokenFingerprint: string | undefined
+  /** An IDX call's remediation or action, from its path (`introspect`, `identify`, `challenge/answer`, `cancel`, …). */
+  remediation: string | undefined
 }
+
+/** The IDX API's path prefix; its calls are on the origin, whatever the authorization server. */
+export const IDX_PREFIX = '/idp/idx/'
 
 /** The endpoint a request is for, from its route's URL pattern and its method; undefined for anything else. */
 export function endpointOf(routeUrl: string | undefined, method: string): OAuthEndpoint | undefined {
   if (routeUrl === undefined) return undefined
-  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys|authorize|userinfo|logout|device\/authorize|par)$/.exec(routeUrl)
+  const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys|authorize|userinfo|logout|device\/authorize|par|interact)$/.exec(routeUrl)
   const name = match?.[1] === 'device/authorize' ? 'device_authorize' : match?.[1]
-  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : (name as OAuthEndpoint | undefined)
+  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : routeUrl.startsWith(IDX_PREFIX) ? 'idx' : (name as OAuthEndpoint | undefined)
   return endpoint !== undefined && SERVED_METHODS[endpoint].includes(method) ? endpoint : undefined
 }
 
@@ -81,7 +89,18 @@ export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoin
     clientId,
     authMethod,
     scopesRequested: scope === undefined ? undefined : scope.split(' ').filter((s) => s !== ''),
-    username: field(body, 'username'),
+    // An IDX identify names the user `identifier`; its passwords (`credentials`) are never read.
+    username: field(body, 'username') ?? (endpoint === 'idx' ? field(body, 'identifier') : undefined),
     tokenFingerprint: token === undefined ? undefined : fingerprint(token),
+    remediation: endpoint === 'idx' ? remediationOf(req.url) : undefined,
   }
+}
+
+/** `/idp/idx/challenge/answer?x` → `challenge/answer`; lower-case letters and slashes only, so nothing odd reaches the journal. */
+function remediationOf(url: string): string | undefined {
+  const path = url.split('?', 1)[0] as string
+  const rest = path.startsWith(IDX_PREFIX) ? path.slice(IDX_PREFIX.length) : ''
+  if (rest === '' || rest.length > 64) return undefined
+  for (const c of rest) if (c !== '/' && (c < 'a' || c > 'z')) return undefined
+  return rest
 }

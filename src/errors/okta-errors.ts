@@ -56,6 +56,12 @@ export const oktaErrors = {
   access_token_insufficient_scopes: { status: 403, error: 'insufficient_scope', description: 'The access token provided does not contain the required scopes.' },
   illegal_post_logout_redirect_uri: { status: 400, error: 'invalid_request', description: "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings." },
   illegal_origin_browser_request: { status: 400, error: 'invalid_request', description: 'Browser requests to the token endpoint must be part of at least one whitelisted redirect_uri.' },
+  // The Interaction Code flow (/v1/interact and the interaction_code grant, docs/identity-engine.md).
+  pkce_challenge_required: { status: 400, error: 'invalid_request', description: 'PKCE code challenge is required to use the interaction code flow.' },
+  oie_not_enabled_for_interact: { status: 400, error: 'access_denied', description: "The requested feature (Interaction Code flow) isn't enabled in this environment. Ensure that you have Okta Identity Engine enabled and the Interaction Code flow enabled for this application and authorization server." },
+  invalid_activation_token: { status: 400, error: 'invalid_request', description: 'The activation token is invalid' },
+  invalid_recovery_token: { status: 400, error: 'invalid_request', description: 'The recovery token is invalid' },
+  invalid_interaction_code: { status: 400, error: 'invalid_grant', description: 'The interaction code is invalid or has expired.' },
   temporarily_unavailable: { status: 400, error: 'temporarily_unavailable', description: 'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.' },
   // Device authorization grant (RFC 8628 §3.5; docs/okta-behaviour.md § 2.7).
   authorization_pending: { status: 400, error: 'authorization_pending', description: 'The device authorization is pending. Please try again later.' },

@@ -13,6 +13,8 @@ export interface GrantSubject {
   scopes: readonly string[]
   /** Seconds. */
   authTime: number
+  /** Authentication methods used (RFC 8176); a password sign-in when absent. */
+  amr?: readonly string[]
 }
 
 // OIDC Core §5.4: the claims each standard scope releases.
@@ -59,7 +61,7 @@ export function idTokenClaims(s: GrantSubject & { user: User }, jti: string, now
     iat: now,
     exp: now + server.idTokenLifetimeSeconds,
     jti,
-    amr: ['pwd'],
+    amr: [...(s.amr ?? ['pwd'])],
     idp,
   })
   if (extras.nonce !== undefined) claims['nonce'] = extras.nonce

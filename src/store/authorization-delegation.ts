@@ -3,9 +3,12 @@
  * (memory-authorization-store.ts, redis/redis-authorization-store.ts): a Store is one interface for the app, two modules inside.
  */
 import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, SessionTokenRecord, AuthorizationStore, TransactionRecord } from './authorization-store.js'
+import type { InteractionAdvance, InteractionRecord, InteractionStore } from './interaction-store.js'
 
-export abstract class AuthorizationDelegation implements AuthorizationStore {
+export abstract class AuthorizationDelegation implements AuthorizationStore, InteractionStore {
   protected abstract authorization: AuthorizationStore
+  /** The Identity Engine's interactions (interaction-store.ts), a module of their own. */
+  protected abstract interactions: InteractionStore
 
   createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
     return this.authorization.createAuthorizationCode(code)
@@ -42,5 +45,29 @@ export abstract class AuthorizationDelegation implements AuthorizationStore {
   }
   takeTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
     return this.authorization.takeTransaction(idHash, nowMs)
+  }
+  createInteraction(interaction: InteractionRecord): Promise<void> {
+    return this.interactions.createInteraction(interaction)
+  }
+  findInteraction(handleHash: string, nowMs: number): Promise<InteractionRecord | undefined> {
+    return this.interactions.findInteraction(handleHash, nowMs)
+  }
+  findInteractionByStateHandle(stateHandleHash: string, nowMs: number): Promise<InteractionRecord | undefined> {
+    return this.interactions.findInteractionByStateHandle(stateHandleHash, nowMs)
+  }
+  advanceInteraction(next: InteractionRecord, expectedVersion: number): Promise<InteractionAdvance> {
+    return this.interactions.advanceInteraction(next, expectedVersion)
+  }
+  takeInteractionByCode(codeHash: string, nowMs: number): Promise<InteractionRecord | undefined> {
+    return this.interactions.takeInteractionByCode(codeHash, nowMs)
+  }
+  recordSignInFailure(userId: string): Promise<number> {
+    return this.interactions.recordSignInFailure(userId)
+  }
+  clearSignInFailures(userId: string): Promise<void> {
+    return this.interactions.clearSignInFailures(userId)
+  }
+  signInFailures(userId: string): Promise<number> {
+    return this.interactions.signInFailures(userId)
   }
 }

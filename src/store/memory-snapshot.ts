@@ -3,7 +3,8 @@
  * (store/state-file.ts). Everything the store remembers goes in, so a restored store answers every
  * call as the saved one would have: families with their current, grace-period and retired token
  * hashes, revoked access tokens, codes with their redemption state (a replay after the restart is
- * still detected), sessions, pending sign-in forms, and the identity with its epoch-second jtis.
+ * still detected), sessions, pending sign-in forms, Identity Engine interactions with the lock-out
+ * counts, and the identity with its epoch-second jtis.
  * Only hashes of handed-out values are kept, never the values themselves; the token secret is kept,
  * so rotated refresh tokens derive the same successors after the restart.
  */
@@ -12,6 +13,7 @@ import { MemoryStore } from './memory-store.js'
 import type { CodeEntry } from './memory-authorization-store.js'
 import type { SessionRecord, SessionTokenRecord, TransactionRecord } from './authorization-store.js'
 import type { DeviceAuthorizationRecord, PushedRequestRecord } from './grant-records.js'
+import type { InteractionRecord } from './interaction-store.js'
 import { StateDataError, stateValidator, type StateSection } from './state-file.js'
 import { MAX_RETIRED_GENERATIONS, type FamilyRecord, type Store, type StoreIdentity } from './store.js'
 
@@ -33,6 +35,9 @@ export interface MemoryStoreSnapshot {
   sessionTokens?: SessionTokenRecord[]
   /** "Expire every access token" cut-offs by scope (store.ts `endAccessTokens`); absent in files saved before they existed. */
   accessTokenCutoffs?: Array<{ scope: string; atSeconds: number }>
+  /** Absent in files saved before the Identity Engine: none. */
+  interactions?: InteractionRecord[]
+  signInFailures?: Array<{ userId: string; count: number }>
 }
 
 export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
@@ -51,6 +56,8 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
     ...(authorization.sessionTokens.size > 0 && { sessionTokens: Array.from(authorization.sessionTokens.values(), (k) => ({ ...k })) }),
     // Only when there are any: a file without them reads as it did before they existed.
     ...(held.accessTokenCutoffs.size > 0 && { accessTokenCutoffs: Array.from(held.accessTokenCutoffs, ([scope, atSeconds]) => ({ scope, atSeconds })) }),
+    interactions: Array.from(held.interactions.held.interactions.values(), (i) => structuredClone(i)),
+    signInFailures: Array.from(held.interactions.held.failures, ([userId, count]) => ({ userId, count })),
   }
 }
 
@@ -77,6 +84,8 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   }
   for (const pushed of snapshot.pushedRequests ?? []) grantRecords.pushed.set(pushed.uriHash, pushed)
   for (const { scope, atSeconds } of snapshot.accessTokenCutoffs ?? []) held.accessTokenCutoffs.set(scope, atSeconds)
+  for (const interaction of snapshot.interactions ?? []) held.interactions.put(interaction)
+  for (const { userId, count } of snapshot.signInFailures ?? []) held.interactions.held.failures.set(userId, count)
 }
 
 /** The memory store as the state file's `store` section. */
@@ -117,6 +126,37 @@ const ms = { type: 'number', minimum: 0 } as const
 const nullableMs = { type: 'number', minimum: 0, nullable: true } as const
 const seconds = { type: 'integer', minimum: 0 } as const
 const texts = { type: 'array', items: text } as const
+const nullableSeconds = { type: 'integer', minimum: 0, nullable: true } as const
+
+/** interaction-store.ts InteractionRecord. */
+const interactionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'handleHash', 'clientId', 'authServerId', 'redirectUri', 'scopes', 'state', 'nonce', 'codeChallenge', 'step', 'version', 'stateGeneration',
+    'stateHandleHash', 'userId', 'amr', 'authTime', 'codeHash', 'codeExpiresAtMs', 'expiresAtMs',
+  ],
+  properties: {
+    handleHash: text,
+    clientId: text,
+    authServerId: nullableText,
+    redirectUri: text,
+    scopes: texts,
+    state: { type: 'string' },
+    nonce: { type: 'string', nullable: true },
+    codeChallenge: text,
+    step: { type: 'string', enum: ['IDENTIFY', 'CHALLENGE_PASSWORD', 'SUCCESS'] },
+    version: seconds,
+    stateGeneration: seconds,
+    stateHandleHash: text,
+    userId: nullableText,
+    amr: texts,
+    authTime: nullableSeconds,
+    codeHash: nullableText,
+    codeExpiresAtMs: nullableMs,
+    expiresAtMs: ms,
+  },
+} as const
 
 /** An /authorize request as a transaction or a pushed request keeps it (authorization-request.ts). */
 const authorizationRequestSchema = {
@@ -238,6 +278,11 @@ const snapshotSchema: SchemaObject = {
         required: ['idHash', 'userId', 'authTime', 'expiresAtMs'],
         properties: { idHash: text, userId: text, authTime: seconds, expiresAtMs: ms },
       },
+    },
+    interactions: { type: 'array', items: interactionSchema },
+    signInFailures: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['userId', 'count'], properties: { userId: text, count: { type: 'integer', minimum: 1 } } },
     },
     transactions: {
       type: 'array',

@@ -1,6 +1,7 @@
 /** The in-process Store: Maps, with every decision made synchronously so no request can interleave. */
 import { FamilyTable } from './family-table.js'
 import { MemoryAuthorizationStore } from './memory-authorization-store.js'
+import { MemoryInteractionStore } from './memory-interaction-store.js'
 import { GrantDelegation } from './grant-delegation.js'
 import { MemoryGrantRecords } from './memory-grant-records.js'
 import { checkFound, MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type RefreshCheck, type RefreshCheckRequest, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
@@ -19,6 +20,7 @@ export class MemoryStore extends GrantDelegation implements Store {
   protected authorization = new MemoryAuthorizationStore()
   /** Device authorizations and pushed requests, likewise. */
   protected grantRecords = new MemoryGrantRecords()
+  protected interactions = new MemoryInteractionStore()
   private ownIdentity: StoreIdentity | undefined
   /**
    * Awaited after every change that ends tokens (a revocation, reuse detection, an expiry, a reset):
@@ -37,8 +39,8 @@ export class MemoryStore extends GrantDelegation implements Store {
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
    * (the identity goes back through `identity`, which a fresh store takes as proposed).
    */
-  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; grantRecords: MemoryGrantRecords; identity: StoreIdentity | undefined; epochSecondJtis: Set<string>; accessTokenCutoffs: Map<string, number> } {
-    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, grantRecords: this.grantRecords, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis, accessTokenCutoffs: this.accessTokenCutoffs }
+  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; grantRecords: MemoryGrantRecords; interactions: MemoryInteractionStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string>; accessTokenCutoffs: Map<string, number> } {
+    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, grantRecords: this.grantRecords, interactions: this.interactions, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis, accessTokenCutoffs: this.accessTokenCutoffs }
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -117,6 +119,7 @@ export class MemoryStore extends GrantDelegation implements Store {
     this.accessTokenCutoffs.clear()
     this.authorization = new MemoryAuthorizationStore()
     this.grantRecords = new MemoryGrantRecords()
+    this.interactions = new MemoryInteractionStore()
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()
     await this.onRevocation?.()
@@ -136,7 +139,7 @@ export class MemoryStore extends GrantDelegation implements Store {
   }
 
   async sweep(nowMs: number): Promise<number> {
-    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs) + this.grantRecords.sweep(nowMs)
+    return this.sweepNow(nowMs) + this.authorization.sweep(nowMs) + this.grantRecords.sweep(nowMs) + this.interactions.sweep(nowMs)
   }
 
   async stats(): Promise<StoreStats> {

@@ -84,7 +84,7 @@ const DRIVEN: Array<[OktaErrorCode, Drive, ...string[]]> = [
   ['request_missing_token', (app) => post(app, 'introspect', { client_id: 'native-app' })],
   ['unsupported_grant_type', asService({ grant_type: 'urn:ietf:params:oauth:grant-type:foo' }), grantTypes],
   ['unsupported_grant_type_client_creds_org_as', asService(CC, '')],
-  ['unauthorized_client', (app) => post(app, 'token', CC, { authorization: basic(WEB.id, WEB.secret) }), 'authorization_code, refresh_token, password'],
+  ['unauthorized_client', (app) => post(app, 'token', CC, { authorization: basic(WEB.id, WEB.secret) }), 'authorization_code, refresh_token, password, interaction_code'],
   ['invalid_refresh_token', (app) => refresh(app, 'A'.repeat(43))],
   ['invalid_password_credentials', asNative({ ...password, password: 'not-alice-password' })],
   ['invalid_scope', asService({ ...CC, scope: 'api:read nope' })],

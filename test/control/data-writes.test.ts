@@ -60,7 +60,7 @@ eachDriver('PUT /users/{user}: replace by login or id, keep the password, or add
 
   const alice = before.find((u) => u.login === 'alice@example.com')!
   const renamed = await c.users.put({ login: 'alice@example.com', profile: { name: 'Alice A.' }, groups: ['Everyone'] }, 'alice@example.com')
-  t.same(renamed, { id: alice.id, login: 'alice@example.com', profile: { name: 'Alice A.' }, groups: ['Everyone'] })
+  t.same(renamed, { id: alice.id, login: 'alice@example.com', profile: { name: 'Alice A.' }, groups: ['Everyone'], status: 'ACTIVE' })
   await c.users.put({ login: 'alice@example.com', password: 'new-password' }, alice.id)
   t.equal((await alicePassword(base, 'alice-password')).status, 400, 'a given password replaces the old one')
   t.equal((await alicePassword(base, 'new-password')).status, 200)

@@ -11,6 +11,8 @@ const USERINFO = 'test/routes/userinfo.test.ts'
 const LOGOUT = 'test/routes/logout.test.ts'
 const CORS = 'test/routes/cors.test.ts'
 const IMPLICIT = 'test/routes/authorize.implicit.test.ts'
+const INTERACT = 'test/routes/interact.test.ts'
+const INTERACTION_CODE = 'test/routes/token.interaction-code.test.ts'
 
 const DEVICE = 'test/routes/device-authorization.test.ts'
 const EXCHANGE_PAR = 'test/routes/token-exchange-par.test.ts'
@@ -36,6 +38,11 @@ export const SIGN_IN_ERRORS: Partial<Record<OktaErrorCode, string>> = {
   authorize_request_uri_mismatched_authorization_server: EXCHANGE_PAR,
   authorize_request_uri_mismatched_client: EXCHANGE_PAR,
   authorize_request_object_and_request_uri_provided: EXCHANGE_PAR,
+  pkce_challenge_required: INTERACT,
+  oie_not_enabled_for_interact: INTERACT,
+  invalid_activation_token: INTERACT,
+  invalid_recovery_token: INTERACT,
+  invalid_interaction_code: INTERACTION_CODE,
   invalid_authorization_code: CODE_GRANT,
   mismatched_client: CODE_GRANT,
   mismatched_redirect_uri: CODE_GRANT,

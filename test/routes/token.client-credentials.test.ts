@@ -86,5 +86,5 @@ t.test('org authorization server → 400 unsupported_grant_type', async (t) => {
 t.test('a client without the grant → 400 unauthorized_client', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await post(app, 'token', { ...cc('api:read'), ...WEB_POST })
-  assertTokenError(t, res, 'unauthorized_client', 'authorization_code, refresh_token, password')
+  assertTokenError(t, res, 'unauthorized_client', 'authorization_code, refresh_token, password, interaction_code')
 })

@@ -3,7 +3,7 @@ import t from 'tap'
 import { ALICE, SERVICE, WEB, basic, buildTestApp, post } from '../helpers/app.js'
 import { assertNoStore, assertTokenError } from '../helpers/token-response.js'
 
-const SUPPORTED = 'authorization_code, refresh_token, password, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange'
+const SUPPORTED = 'authorization_code, refresh_token, password, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange, interaction_code'
 
 t.test('missing grant_type → 400 invalid_request listing the valid values', async (t) => {
   const { app } = await buildTestApp(t)
@@ -26,7 +26,7 @@ t.test('a grant the client may not use → 400 unauthorized_client naming its gr
   const password = { grant_type: 'password', ...ALICE, scope: 'openid' }
   t.test('spa-app, password', async (t) => {
     const res = await post(app, 'token', { ...password, client_id: 'spa-app' })
-    assertTokenError(t, res, 'unauthorized_client', 'authorization_code, refresh_token')
+    assertTokenError(t, res, 'unauthorized_client', 'authorization_code, refresh_token, interaction_code')
   })
   t.test('service-app, password', async (t) => {
     const res = await post(app, 'token', password, { authorization: basic(SERVICE.id, SERVICE.secret) })
@@ -38,11 +38,11 @@ t.test('a grant the client may not use → 400 unauthorized_client naming its gr
   })
   t.test('web-app, client_credentials', async (t) => {
     const res = await post(app, 'token', { grant_type: 'client_credentials', scope: 'api:read' }, { authorization: basic(WEB.id, WEB.secret) })
-    assertTokenError(t, res, 'unauthorized_client', 'authorization_code, refresh_token, password')
+    assertTokenError(t, res, 'unauthorized_client', 'authorization_code, refresh_token, password, interaction_code')
   })
   t.test('native-app, client_credentials', async (t) => {
     const res = await post(app, 'token', { grant_type: 'client_credentials', client_id: 'native-app', scope: 'api:read' })
-    assertTokenError(t, res, 'unauthorized_client', 'authorization_code, refresh_token, password')
+    assertTokenError(t, res, 'unauthorized_client', 'authorization_code, refresh_token, password, interaction_code')
   })
 })
 

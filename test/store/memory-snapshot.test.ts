@@ -10,6 +10,7 @@ import { RETENTION_MS } from '../../src/store/store.js'
 import { restoreMemoryStore, snapshotMemoryStore, type MemoryStoreSnapshot } from '../../src/store/memory-snapshot.js'
 import type { Store } from '../../src/store/store.js'
 import { codeRecord } from './authorization-store.contract.js'
+import { interactionRecord } from './interaction-store.contract.js'
 import { familyRecord, storeContract } from './store.contract.js'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -72,6 +73,9 @@ async function fullStore(): Promise<MemoryStore> {
       },
     })
   }
+  await store.createInteraction(interactionRecord())
+  await store.advanceInteraction(interactionRecord({ handleHash: 'handle-hash-1', version: 1, step: 'SUCCESS', userId: '00ualice000000000001', amr: ['pwd'], authTime: T0 / 1000, codeHash: 'ic-hash', codeExpiresAtMs: T0 + 60_000 }), 0)
+  await store.recordSignInFailure('00ubob00000000000002')
   return store
 }
 
@@ -97,12 +101,23 @@ t.test('a snapshot restored is the same store: every record kind, in order, thro
   t.strictSame(snapshot.sessionTokens, [{ hash: 'session-token-hash', userId: '00ualice000000000001', authTime: T0 / 1000, expiresAtMs: T0 + 300_000 }], 'session tokens as hashes')
   t.ok(await copy.takeSessionToken('session-token-hash', T0), 'a session token survives the restart')
   t.equal(await copy.takeSessionToken('session-token-hash', T0), undefined, 'and is still single-use')
+  t.equal(await copy.signInFailures('00ubob00000000000002'), 1)
+  t.match(await copy.takeInteractionByCode('ic-hash', T0), { step: 'SUCCESS', amr: ['pwd'] }, 'an interaction code survives, redeemable once')
+  t.equal(await copy.takeInteractionByCode('ic-hash', T0), undefined)
 })
 
 t.test('an empty store (no identity yet) round-trips too', async (t) => {
   const snapshot = snapshotMemoryStore(new MemoryStore(10))
-  t.strictSame(snapshot, { identity: null, epochSecondJtis: [], families: [], revokedAccessTokens: [], codes: [], sessions: [], transactions: [], deviceAuthorizations: [], pushedRequests: [] })
+  t.strictSame(snapshot, { identity: null, epochSecondJtis: [], families: [], revokedAccessTokens: [], codes: [], sessions: [], transactions: [], deviceAuthorizations: [], pushedRequests: [], interactions: [], signInFailures: [] })
   t.strictSame(snapshotMemoryStore(restored(new MemoryStore(10))), snapshot)
+})
+
+t.test('a state file saved before the Identity Engine (no interactions, no failure counts) still restores', async (t) => {
+  const { interactions: _i, signInFailures: _f, ...older } = throughJson(await fullStore()) as MemoryStoreSnapshot
+  const store = new MemoryStore(1000)
+  restoreMemoryStore(store, older)
+  t.equal(await store.findInteraction('handle-hash-1', T0), undefined)
+  t.ok(await store.findSession('sid-hash', T0))
 })
 
 t.test('a snapshot that is not whole is refused with what is wrong, and changes nothing', async (t) => {
@@ -115,6 +130,7 @@ t.test('a snapshot that is not whole is refused with what is wrong, and changes 
     ['a bad enum', (s) => ({ ...s, families: [{ ...s.families[0], rotation: 'sometimes' }] }), /store\/families\/0\/rotation must be equal to one of the allowed values/],
     ['a missing field', (s) => ({ ...s, codes: [{ ...s.codes[0], replayed: undefined }] }), /store\/codes\/0 must have required property 'replayed'/],
     ['a hand-added field', (s) => ({ ...s, sessions: [{ ...s.sessions[0], admin: true }] }), /store\/sessions\/0 must NOT have additional properties/],
+    ['a bad interaction step', (s) => ({ ...s, interactions: [{ ...s.interactions![0], step: 'DONE' }] }), /store\/interactions\/0\/step must be equal to one of the allowed values/],
     ['a negative time', (s) => ({ ...s, revokedAccessTokens: [{ jti: 'AT.y', expiresAtMs: -1 }] }), /store\/revokedAccessTokens\/0\/expiresAtMs must be >= 0/],
     ['a duplicated family', (s) => ({ ...s, families: [s.families[0], s.families[0]] }), /store\/families\/1\/id oarfamilyA0000000001 appears twice/],
     ['a token hash in two families', (s) => ({ ...s, families: [s.families[0], { ...s.families[1], currentHash: 'hash-A1' }] }), /store\/families\/1 has a token hash that appears twice/],

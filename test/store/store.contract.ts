@@ -7,6 +7,7 @@ import type { Test } from 'tap'
 import type { FamilyRecord, RefreshRequest, Store } from '../../src/store/store.js'
 import { authorizationStoreContract } from './authorization-store.contract.js'
 import { grantRecordsContract } from './grant-records.contract.js'
+import { interactionStoreContract } from './interaction-store.contract.js'
 
 export interface StoreOptions {
   /** Live families at most (config `store.maxFamilies`). */
@@ -350,4 +351,5 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
   })
   authorizationStoreContract(t, () => makeStore(ROOMY))
   grantRecordsContract(t, () => makeStore(ROOMY))
+  interactionStoreContract(t, () => makeStore(ROOMY))
 }

@@ -86,6 +86,7 @@ export function journalHooks(endpoint: OAuthEndpoint, ctx: Pick<AppContext, 'clo
         scopesRequested: info.scopesRequested,
         username: info.username,
         tokenFingerprint: info.tokenFingerprint,
+        remediation: info.remediation,
         time: new Date(tracking.startMs).toISOString(),
         timeMs: tracking.startMs,
         method: req.method,
@@ -137,11 +138,18 @@ export function journalHooks(endpoint: OAuthEndpoint, ctx: Pick<AppContext, 'clo
 }
 
 const answerOf = (body: Record<string, unknown>): Answer => ({
-  error: body['error'],
+  error: body['error'] ?? idxMessageKey(body),
   errorCode: body['errorCode'],
   scope: body['scope'],
   active: body['active'],
 })
+
+/** An IDX answer's outcome for the journal: the i18n key of its first message (`idx.session.expired`, `errors.E0000004`, …). */
+function idxMessageKey(body: Record<string, unknown>): string | undefined {
+  const messages = body['messages'] as { value?: Array<{ i18n?: { key?: unknown } }> } | undefined
+  const key = Array.isArray(messages?.value) ? messages.value[0]?.i18n?.key : undefined
+  return typeof key === 'string' ? key : undefined
+}
 
 /**
  * An answer sent as text. The key set and the discovery documents are mockta's own, and carry none

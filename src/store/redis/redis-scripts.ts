@@ -4,10 +4,11 @@
  */
 import type { Redis } from 'ioredis'
 import { FAMILY_SCRIPTS, withLibrary } from './family-scripts.js'
+import { INTERACTION_SCRIPTS } from './interaction-scripts.js'
 import { RECORD_SCRIPTS } from './record-scripts.js'
 import { GRANT_RECORD_SCRIPTS } from './grant-record-scripts.js'
 
-const SCRIPTS = { ...FAMILY_SCRIPTS, ...RECORD_SCRIPTS, ...GRANT_RECORD_SCRIPTS }
+const SCRIPTS = { ...FAMILY_SCRIPTS, ...RECORD_SCRIPTS, ...GRANT_RECORD_SCRIPTS, ...INTERACTION_SCRIPTS }
 export type ScriptName = keyof typeof SCRIPTS
 
 /** Runs one script with ARGV = [namespace, ...args]; numbers are sent as their shortest exact text. */

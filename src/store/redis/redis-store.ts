@@ -23,6 +23,7 @@ import { TTL_MARGIN_MS } from './lua-library.js'
 import { globEscape, storeNamespace } from './redis-keys.js'
 import { defineScripts, type RunScript } from './redis-scripts.js'
 import { RedisAuthorizationStore } from './redis-authorization-store.js'
+import { RedisInteractionStore } from './redis-interaction-store.js'
 import { RedisGrantRecords } from './redis-grant-records.js'
 
 export interface RedisStoreOptions {
@@ -46,6 +47,7 @@ export class RedisStore extends GrantDelegation implements Store {
   private readonly run: RunScript
   private readonly clock: Clock
   protected readonly authorization: RedisAuthorizationStore
+  protected readonly interactions: RedisInteractionStore
   protected readonly grantRecords: RedisGrantRecords
 
   constructor(
@@ -57,6 +59,7 @@ export class RedisStore extends GrantDelegation implements Store {
     this.run = defineScripts(redis, this.ns)
     this.clock = options.clock ?? new SystemClock()
     this.authorization = new RedisAuthorizationStore(redis, this.run, options.keyPrefix, this.clock)
+    this.interactions = new RedisInteractionStore(redis, this.run, options.keyPrefix, this.clock)
     this.grantRecords = new RedisGrantRecords(this.run, this.clock)
   }
 

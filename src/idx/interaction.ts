@@ -1,0 +1,71 @@
+/**
+ * `/v1/interact` without HTTP (docs/identity-engine.md, "Interact"): checks the request of an
+ * authenticated client against its registration, then opens an interaction whose handle the client
+ * introspects next. PKCE with S256 is required: the interaction code is bound to the verifier.
+ */
+import type { AppContext } from '../context.js'
+import { oktaError } from '../errors/oauth-error.js'
+import type { Form } from '../oauth/form.js'
+import { isS256Challenge, PKCE_METHODS } from '../oauth/pkce.js'
+import { checkScopes, parseScope } from '../oauth/scope.js'
+import type { AuthServer } from '../registry/auth-servers.js'
+import type { Client } from '../registry/clients.js'
+import type { InteractionRecord } from '../store/interaction-store.js'
+import { handleKey, stateHandleOf } from './handles.js'
+
+export const INTERACT_PARAMS = [
+  'client_id', 'client_secret', 'scope', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'state', 'nonce',
+  'activation_token', 'recovery_token', 'max_age', 'acr_values', 'login_hint',
+] as const
+
+export interface InteractResponse {
+  interaction_handle: string
+}
+
+export async function interact(ctx: AppContext, server: AuthServer, client: Client, form: Form): Promise<InteractResponse> {
+  // Okta: the Interaction Code grant must be enabled for the app (its grant types) to interact at all.
+  if (!client.grantTypes.includes('interaction_code')) throw oktaError('oie_not_enabled_for_interact')
+  const redirectUri = form['redirect_uri']
+  if (redirectUri === undefined) throw oktaError('missing_redirect_uri')
+  if (!client.redirectUris.includes(redirectUri)) throw oktaError('illegal_redirect_uri')
+  if (form['scope'] === undefined) throw oktaError('missing_scopes')
+  const scopes = parseScope(form['scope'])
+  checkScopes(scopes, server.scopes, client.scopes)
+  const state = form['state']
+  if (state === undefined) throw oktaError('invalid_state')
+
+  const challenge = form['code_challenge']
+  if (challenge === undefined) throw oktaError('pkce_challenge_required')
+  const method = form['code_challenge_method']
+  if (method === undefined || !(PKCE_METHODS as readonly string[]).includes(method)) throw oktaError('pkce_unsupported_code_challenge_method', PKCE_METHODS.join(', '))
+  if (!isS256Challenge(challenge)) throw oktaError('pkce_invalid_challenge')
+  // Activation and recovery tokens come from Okta's Users API, which mockta does not issue: none is valid.
+  if (form['activation_token'] !== undefined) throw oktaError('invalid_activation_token')
+  if (form['recovery_token'] !== undefined) throw oktaError('invalid_recovery_token')
+
+  const handle = ctx.ids.secret()
+  const handleHash = handleKey(handle)
+  const nowMs = ctx.clock.nowMs()
+  const record: InteractionRecord = {
+    handleHash,
+    clientId: client.id,
+    authServerId: server.id,
+    redirectUri,
+    scopes,
+    state,
+    nonce: form['nonce'] ?? null,
+    codeChallenge: challenge,
+    step: 'IDENTIFY',
+    version: 0,
+    stateGeneration: 0,
+    stateHandleHash: handleKey(stateHandleOf(ctx.tokenSecret, handleHash, 0)),
+    userId: null,
+    amr: [],
+    authTime: null,
+    codeHash: null,
+    codeExpiresAtMs: null,
+    expiresAtMs: nowMs + ctx.config.identityEngine.transactionLifetimeSeconds * 1000,
+  }
+  await ctx.store.createInteraction(record)
+  return { interaction_handle: handle }
+}

@@ -1,0 +1,144 @@
+/**
+ * The IDX response envelope (docs/identity-engine.md, "Responses"): Okta's Ion-style body that
+ * okta-auth-js and the Sign-In Widget parse. Every href is absolute, built from the base URL, because
+ * the client follows them as given; every form repeats the stateHandle as an immutable field.
+ */
+import type { Client } from '../registry/clients.js'
+import type { User } from '../registry/users.js'
+import type { IdxMessage } from './messages.js'
+
+export const IDX_VERSION = '1.0.0'
+/** What IDX answers are, and what the forms ask for (Okta's values). */
+export const ION_JSON = `application/ion+json; okta-version=${IDX_VERSION}`
+export const FORM_ACCEPTS = `application/json; okta-version=${IDX_VERSION}`
+
+/** The one authenticator of this slice; Okta's ids are `aut` and 17 characters. */
+export const PASSWORD_AUTHENTICATOR = { id: 'autpassword000000001', key: 'okta_password', type: 'password', displayName: 'Password' } as const
+
+export type IdxBody = Record<string, unknown>
+
+export interface ResponseContext {
+  /** The origin of every href (the configured base URL). */
+  baseUrl: string
+  /** `{issuer}/v1` or `{base}/oauth2/v1`: where the interaction code is redeemed. */
+  endpointBase: string
+  stateHandle: string
+  expiresAtMs: number
+  client: Client
+  user: User | undefined
+}
+
+interface Field {
+  name: string
+  [attribute: string]: unknown
+}
+
+const stateHandleField = (rc: ResponseContext): Field => ({ name: 'stateHandle', required: true, value: rc.stateHandle, visible: false, mutable: false })
+
+const passcodeField = (): Field => ({
+  name: 'credentials',
+  type: 'object',
+  required: true,
+  form: { value: [{ name: 'passcode', label: 'Password', secret: true }] },
+})
+
+function form(rc: ResponseContext, name: string, path: string, fields: Field[], extra: Record<string, unknown> = {}): IdxBody {
+  return {
+    rel: ['create-form'],
+    name,
+    href: `${rc.baseUrl}/idp/idx/${path}`,
+    method: 'POST',
+    produces: ION_JSON,
+    ...extra,
+    value: [...fields, stateHandleField(rc)],
+    accepts: FORM_ACCEPTS,
+  }
+}
+
+const messagesOf = (messages: readonly IdxMessage[]): IdxBody | undefined => (messages.length === 0 ? undefined : { type: 'array', value: messages.map((m) => structuredClone(m)) })
+
+function envelope(rc: ResponseContext, members: IdxBody, messages: readonly IdxMessage[]): IdxBody {
+  const body: IdxBody = {
+    version: IDX_VERSION,
+    stateHandle: rc.stateHandle,
+    expiresAt: new Date(rc.expiresAtMs).toISOString().replace(/\.\d{3}Z$/, '.000Z'),
+    intent: 'LOGIN',
+    ...members,
+  }
+  const list = messagesOf(messages)
+  if (list) body['messages'] = list
+  if (rc.user) body['user'] = { type: 'object', value: userValue(rc.user) }
+  body['cancel'] = form(rc, 'cancel', 'cancel', [])
+  body['app'] = { type: 'object', value: { name: 'oidc_client', label: rc.client.name, id: rc.client.id } }
+  return body
+}
+
+function userValue(user: User): IdxBody {
+  const p = user.profile
+  const profile: IdxBody = {}
+  for (const [key, claim] of [['firstName', 'given_name'], ['lastName', 'family_name'], ['timeZone', 'zoneinfo'], ['locale', 'locale']] as const) {
+    if (typeof p[claim] === 'string') profile[key] = p[claim]
+  }
+  return { id: user.id, identifier: user.login, profile }
+}
+
+/** The first page: username and password on one form, or the username alone (identifier first). */
+export function identifyResponse(rc: ResponseContext, identifierFirst: boolean, messages: readonly IdxMessage[] = []): IdxBody {
+  const fields: Field[] = [{ name: 'identifier', label: 'Username', required: true }]
+  if (!identifierFirst) fields.push(passcodeField())
+  fields.push({ name: 'rememberMe', type: 'boolean', label: 'Keep me signed in' })
+  return envelope(rc, { remediation: { type: 'array', value: [form(rc, 'identify', 'identify', fields)] } }, messages)
+}
+
+const passwordEnrollment = (): IdxBody => ({ ...PASSWORD_AUTHENTICATOR, methods: [{ type: 'password' }] })
+
+/** The password challenge of an identified user, with the choice of authenticator (the password only, here). */
+export function challengePasswordResponse(rc: ResponseContext, messages: readonly IdxMessage[] = []): IdxBody {
+  const challenge = form(rc, 'challenge-authenticator', 'challenge/answer', [passcodeField()], { relatesTo: ['$.currentAuthenticatorEnrollment'] })
+  const option = {
+    label: PASSWORD_AUTHENTICATOR.displayName,
+    value: { form: { value: [{ name: 'id', required: true, value: PASSWORD_AUTHENTICATOR.id, mutable: false }, { name: 'methodType', required: false, value: 'password', mutable: false }] } },
+    relatesTo: '$.authenticatorEnrollments.value[0]',
+  }
+  const select = form(rc, 'select-authenticator-authenticate', 'challenge', [{ name: 'authenticator', type: 'object', options: [option] }])
+  return envelope(
+    rc,
+    {
+      remediation: { type: 'array', value: [challenge, select] },
+      currentAuthenticatorEnrollment: { type: 'object', value: passwordEnrollment() },
+      authenticators: { type: 'array', value: [passwordEnrollment()] },
+      authenticatorEnrollments: { type: 'array', value: [passwordEnrollment()] },
+    },
+    messages,
+  )
+}
+
+/** The embedded sign-in's end: the interaction code and how to redeem it (no remediation). */
+export function successResponse(rc: ResponseContext, interactionCode: string): IdxBody {
+  return envelope(
+    rc,
+    {
+      successWithInteractionCode: {
+        rel: ['create-form'],
+        name: 'issue',
+        href: `${rc.endpointBase}/token`,
+        method: 'POST',
+        value: [
+          { name: 'grant_type', required: true, value: 'interaction_code' },
+          { name: 'interaction_code', required: true, value: interactionCode },
+          { name: 'client_id', required: true, value: rc.client.id },
+          ...(rc.client.secret === undefined ? [] : [{ name: 'client_secret', required: true }]),
+          { name: 'code_verifier', required: true },
+        ],
+        accepts: 'application/x-www-form-urlencoded',
+      },
+    },
+    [],
+  )
+}
+
+/**
+ * An answer without a transaction (expired or unknown handle, malformed request): messages only, so
+ * clients show it as terminal. Nothing from the request is repeated in it.
+ */
+export const terminalResponse = (messages: readonly IdxMessage[]): IdxBody => ({ version: IDX_VERSION, intent: 'LOGIN', messages: messagesOf(messages) })

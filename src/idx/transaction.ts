@@ -1,0 +1,112 @@
+/**
+ * The sign-in transaction of an interaction (docs/identity-engine.md, "Transaction"): found by its
+ * stateHandle or interaction handle, shown as the response of its current step, and moved on by a
+ * compare-and-set, so of two concurrent steps on one stateHandle exactly one wins.
+ */
+import { nowSeconds } from '../clock.js'
+import type { AppContext } from '../context.js'
+import type { AuthServer } from '../registry/auth-servers.js'
+import type { Client } from '../registry/clients.js'
+import type { User } from '../registry/users.js'
+import type { InteractionRecord } from '../store/interaction-store.js'
+import { handleKey, interactionCodeOf, MAX_HANDLE_LENGTH, stateHandleOf } from './handles.js'
+import { IdxError } from './idx-error.js'
+import { IDX_MESSAGES, type IdxMessage } from './messages.js'
+import { challengePasswordResponse, identifyResponse, successResponse, type IdxBody, type ResponseContext } from './response.js'
+
+export interface Transaction {
+  record: InteractionRecord
+  stateHandle: string
+  server: AuthServer
+  client: Client
+}
+
+/** What a remediation answers: an IDX body and its status (a failed credential keeps the form usable). */
+export interface IdxAnswer {
+  status: number
+  body: IdxBody
+}
+
+export const sessionExpired = (code = 'idx_session_expired'): IdxError => new IdxError(401, [IDX_MESSAGES.sessionExpired], code)
+
+export async function transactionByStateHandle(ctx: AppContext, stateHandle: unknown): Promise<Transaction> {
+  if (typeof stateHandle !== 'string' || stateHandle === '' || stateHandle.length > MAX_HANDLE_LENGTH) throw sessionExpired('idx_state_handle_invalid')
+  const record = await ctx.store.findInteractionByStateHandle(handleKey(stateHandle), ctx.clock.nowMs())
+  return transactionOf(ctx, record)
+}
+
+export async function transactionByInteractionHandle(ctx: AppContext, handle: unknown): Promise<Transaction> {
+  if (typeof handle !== 'string' || handle === '' || handle.length > MAX_HANDLE_LENGTH) throw sessionExpired('idx_interaction_handle_invalid')
+  return transactionOf(ctx, await ctx.store.findInteraction(handleKey(handle), ctx.clock.nowMs()))
+}
+
+function transactionOf(ctx: AppContext, record: InteractionRecord | undefined): Transaction {
+  if (!record) throw sessionExpired()
+  const client = ctx.clients.get(record.clientId)
+  // A client or server removed at runtime (control plane) ends its transactions.
+  let server: AuthServer
+  try {
+    server = ctx.servers.resolve(record.authServerId ?? undefined)
+  } catch {
+    throw sessionExpired('idx_server_gone')
+  }
+  if (!client) throw sessionExpired('idx_client_gone')
+  return { record, stateHandle: stateHandleOf(ctx.tokenSecret, record.handleHash, record.stateGeneration), server, client }
+}
+
+export function responseContext(ctx: AppContext, tx: Transaction, user?: User): ResponseContext {
+  return { baseUrl: ctx.config.baseUrl, endpointBase: tx.server.endpointBase, stateHandle: tx.stateHandle, expiresAtMs: tx.record.expiresAtMs, client: tx.client, user }
+}
+
+/** The response of the transaction's current step: what introspect shows on every call. */
+export function currentResponse(ctx: AppContext, tx: Transaction, messages: readonly IdxMessage[] = []): IdxBody {
+  const { record } = tx
+  switch (record.step) {
+    case 'IDENTIFY':
+      return identifyResponse(responseContext(ctx, tx), ctx.config.identityEngine.identifierFirst, messages)
+    case 'CHALLENGE_PASSWORD':
+      return challengePasswordResponse(responseContext(ctx, tx), messages)
+    case 'SUCCESS': {
+      const user = record.userId === null ? undefined : ctx.users.get(record.userId)
+      return successResponse(responseContext(ctx, tx, user), interactionCodeOf(ctx.tokenSecret, record.handleHash, record.stateGeneration))
+    }
+  }
+}
+
+/** A remediation the current step does not offer: the current response again, with Okta's bad-request message. */
+export const notAvailable = (ctx: AppContext, tx: Transaction): IdxAnswer => ({ status: 400, body: currentResponse(ctx, tx, [IDX_MESSAGES.notAvailable]) })
+
+export type Change = Partial<Pick<InteractionRecord, 'step' | 'userId' | 'amr' | 'authTime' | 'codeHash' | 'codeExpiresAtMs' | 'stateGeneration'>>
+
+/**
+ * Applies a change if nothing else changed the transaction since it was read; the loser of a race gets
+ * Okta's bad-request answer for a stale step. Every step slides the transaction's expiry.
+ */
+export async function advance(ctx: AppContext, tx: Transaction, change: Change): Promise<Transaction> {
+  const nowMs = ctx.clock.nowMs()
+  const generation = change.stateGeneration ?? tx.record.stateGeneration
+  const next: InteractionRecord = {
+    ...tx.record,
+    ...change,
+    version: tx.record.version + 1,
+    stateHandleHash: handleKey(stateHandleOf(ctx.tokenSecret, tx.record.handleHash, generation)),
+    expiresAtMs: nowMs + ctx.config.identityEngine.transactionLifetimeSeconds * 1000,
+  }
+  const outcome = await ctx.store.advanceInteraction(next, tx.record.version)
+  if (outcome.kind === 'conflict') throw new IdxError(400, [IDX_MESSAGES.notAvailable], 'idx_step_conflict')
+  return { ...tx, record: next, stateHandle: stateHandleOf(ctx.tokenSecret, next.handleHash, next.stateGeneration) }
+}
+
+/** The user is authenticated: mint the interaction code (derived, so introspect can show it again until it is redeemed). */
+export async function succeed(ctx: AppContext, tx: Transaction, user: User, amr: string[]): Promise<IdxAnswer> {
+  const code = interactionCodeOf(ctx.tokenSecret, tx.record.handleHash, tx.record.stateGeneration)
+  const done = await advance(ctx, tx, {
+    step: 'SUCCESS',
+    userId: user.id,
+    amr,
+    authTime: nowSeconds(ctx.clock),
+    codeHash: handleKey(code),
+    codeExpiresAtMs: ctx.clock.nowMs() + ctx.config.identityEngine.interactionCodeLifetimeSeconds * 1000,
+  })
+  return { status: 200, body: currentResponse(ctx, done) }
+}

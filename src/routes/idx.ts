@@ -1,0 +1,102 @@
+/**
+ * The Identity Engine's HTTP side (docs/identity-engine.md): `POST {issuer}/v1/interact` for every
+ * authorization server, and the IDX API at the origin root (`/idp/idx/*`). IDX calls take JSON or
+ * Okta's `application/ion+json` and answer `application/ion+json; okta-version=1.0.0`, errors included;
+ * every failure gets an IDX body (or, for /interact, Okta's OAuth error), never a 5xx from bad input.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import type { AppContext } from '../context.js'
+import { authenticateClient } from '../http/client-auth.js'
+import { errorHandler } from '../http/error-handler.js'
+import { answerChallenge, selectAuthenticator } from '../idx/challenge-password.js'
+import { cancel } from '../idx/cancel.js'
+import { IdxError } from '../idx/idx-error.js'
+import { identify } from '../idx/identify.js'
+import { interact, INTERACT_PARAMS } from '../idx/interaction.js'
+import { introspect } from '../idx/introspect.js'
+import { IDX_MESSAGES } from '../idx/messages.js'
+import { badRequest, inputOf, type Input } from '../idx/remediation-input.js'
+import { ION_JSON, terminalResponse, type IdxBody } from '../idx/response.js'
+import { transactionByStateHandle, type IdxAnswer, type Transaction } from '../idx/transaction.js'
+import { readForm } from '../oauth/form.js'
+import { endpoint, serverOf } from './paths.js'
+
+export interface IdxRoutesOptions {
+  ctx: AppContext
+}
+
+/** The remediations and actions of this slice, by path under /idp/idx/. */
+const STEPS: Record<string, (ctx: AppContext, tx: Transaction, input: Input) => Promise<IdxAnswer>> = {
+  identify,
+  challenge: selectAuthenticator,
+  'challenge/answer': answerChallenge,
+  cancel: (ctx, tx) => cancel(ctx, tx),
+}
+
+const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+/** JSON as `application/json` or `application/ion+json`; Fastify matches the media type, so `; okta-version=1.0.0` may follow. */
+const IDX_CONTENT_TYPES = ['application/json', 'application/ion+json']
+
+export async function idxRoutes(app: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<void> {
+  endpoint(app, ['POST'], '/v1/interact', { config: { noStore: true } }, async (req) => {
+    const server = serverOf(req, ctx)
+    const form = readForm(req.body, INTERACT_PARAMS)
+    // Okta's client authentication rules: public clients by client_id, confidential ones with their secret.
+    const auth = authenticateClient(req, form, ctx.clients, { allowQueryClientId: false, realm: server.issuer })
+    return interact(ctx, server, auth.client, form)
+  })
+  await app.register(idxApi, { prefix: '/idp/idx', ctx })
+}
+
+async function idxApi(api: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<void> {
+  // Only JSON bodies here (the form parser of the OAuth endpoints does not apply).
+  api.removeAllContentTypeParsers()
+  api.addContentTypeParser(IDX_CONTENT_TYPES, { parseAs: 'string', bodyLimit: ctx.config.limits.bodyLimitBytes }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string))
+    } catch {
+      done(badRequest('idx_body_not_json'), undefined)
+    }
+  })
+  const oauthErrors = errorHandler(ctx.ids)
+  api.setErrorHandler((err: FastifyError | Error, req, reply) => {
+    if (err instanceof IdxError) return send(reply, err.statusCode, terminalResponse(err.messages))
+    const status = (err as FastifyError).statusCode
+    // Framework-level rejections of the request itself (media type, size, framing): Okta's bad request.
+    if (status !== undefined && status >= 400 && status < 500) return send(reply, status === 413 || status === 415 ? status : 400, terminalResponse([IDX_MESSAGES.badRequest]))
+    // The store being down and anything unexpected: the OAuth endpoints' answer (503 or server_error).
+    return oauthErrors(err, req, reply)
+  })
+  // Okta's content type as Okta writes it: Fastify would quote the version and add a charset.
+  api.addHook('onSend', (_req, reply, payload, done) => {
+    reply.header('content-type', ION_JSON)
+    done(null, payload)
+  })
+  api.setNotFoundHandler((_req, reply) => send(reply, 404, terminalResponse([IDX_MESSAGES.notFound])))
+
+  const route = (path: string, handle: (input: Input) => Promise<IdxAnswer>): void => {
+    api.route({
+      method: 'POST',
+      url: `/${path}`,
+      config: { noStore: true },
+      handler: async (req, reply) => {
+        const answer = await handle(inputOf(req.body))
+        return send(reply, answer.status, answer.body)
+      },
+    })
+    api.route({
+      method: [...OTHER_METHODS],
+      url: `/${path}`,
+      handler: async (_req, reply) => send(reply.header('allow', 'POST'), 405, terminalResponse([IDX_MESSAGES.methodNotAllowed])),
+    })
+  }
+  route('introspect', (input) => introspect(ctx, input))
+  for (const [path, step] of Object.entries(STEPS)) {
+    route(path, async (input) => step(ctx, await transactionByStateHandle(ctx, input['stateHandle']), input))
+  }
+}
+
+function send(reply: FastifyReply, status: number, body: IdxBody): FastifyReply {
+  return reply.code(status).header('content-type', ION_JSON).send(body)
+}

@@ -1,0 +1,71 @@
+/**
+ * An Identity Engine interaction (docs/identity-engine.md): what `/v1/interact` was asked, and the
+ * sign-in transaction the IDX API walks through until it ends in an interaction code. The store keeps
+ * it under hashes only: of the interaction handle, of the current stateHandle and of the interaction
+ * code. The values themselves are derived from the handle and the store's token secret (idx/handles.ts),
+ * so introspect can show them again while a dump of the store holds nothing usable.
+ */
+
+/** Where the transaction stands: which remediations its current response offers. */
+export type InteractionStep = 'IDENTIFY' | 'CHALLENGE_PASSWORD' | 'SUCCESS'
+
+export interface InteractionRecord {
+  /** Hash of the interaction handle: the record's key. */
+  handleHash: string
+  clientId: string
+  /** `null` for the org authorization server. */
+  authServerId: string | null
+  redirectUri: string
+  scopes: string[]
+  state: string
+  nonce: string | null
+  /** S256, always (PKCE is required for the Interaction Code flow). */
+  codeChallenge: string
+  step: InteractionStep
+  /** Increases with every change: the compare-and-set that lets one proceed win (idx/transaction.ts). */
+  version: number
+  /** Which stateHandle is current: a cancel starts a new one, and the old one expires. */
+  stateGeneration: number
+  /** Hash of the current stateHandle. */
+  stateHandleHash: string
+  /** The user identified so far. */
+  userId: string | null
+  /** Authentication methods satisfied so far (the ID token's `amr`, RFC 8176). */
+  amr: string[]
+  /** Seconds; when the last factor was verified. */
+  authTime: number | null
+  /** Hash of the interaction code, once the transaction succeeded. */
+  codeHash: string | null
+  codeExpiresAtMs: number | null
+  /** The transaction expires this long after its last step (sliding). */
+  expiresAtMs: number
+}
+
+/** Interactions kept at most; beyond, the oldest is forgotten (anyone can start one, as a sign-in form). */
+export const MAX_INTERACTIONS = 100_000
+
+export type InteractionAdvance =
+  | { kind: 'advanced' }
+  /** Another step changed the transaction first (or it is gone): the caller reloads and decides again. */
+  | { kind: 'conflict' }
+
+/** The Identity Engine's part of the Store contract (store.ts `Store`). */
+export interface InteractionStore {
+  /** Adds an interaction, indexed by its stateHandle hash. */
+  createInteraction(interaction: InteractionRecord): Promise<void>
+  findInteraction(handleHash: string, nowMs: number): Promise<InteractionRecord | undefined>
+  /** The live interaction whose current stateHandle has this hash; an earlier stateHandle finds nothing. */
+  findInteractionByStateHandle(stateHandleHash: string, nowMs: number): Promise<InteractionRecord | undefined>
+  /**
+   * Replaces the interaction if it still has `expectedVersion` (compare-and-set): of concurrent steps on
+   * one transaction exactly one advances. The stateHandle and code indexes follow the new record.
+   */
+  advanceInteraction(next: InteractionRecord, expectedVersion: number): Promise<InteractionAdvance>
+  /** Atomically removes and returns the interaction whose unexpired code has this hash: a code is redeemed once. */
+  takeInteractionByCode(codeHash: string, nowMs: number): Promise<InteractionRecord | undefined>
+  /** Counts a wrong password for a user and returns the failures in a row so far. */
+  recordSignInFailure(userId: string): Promise<number>
+  /** A successful sign-in ends the run of failures. */
+  clearSignInFailures(userId: string): Promise<void>
+  signInFailures(userId: string): Promise<number>
+}
