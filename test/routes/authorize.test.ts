@@ -223,7 +223,6 @@ const REDIRECT_ERRORS: Array<[string, Record<string, string | undefined>, string
   ['response_type unknown', { response_type: 'foo' }, 'unsupported_response_type', 'code'],
   ['response_type token for a client without the implicit grant', { response_type: 'token', response_mode: 'query' }, 'unsupported_response_type', 'code'],
   ['response_mode unknown', { response_mode: 'web_message' }, 'unsupported_response_mode'],
-  ['response_mode okta_post_message with code', { response_mode: 'okta_post_message' }, 'unsupported_response_mode_okta_post_message_with_code'],
   ['state missing', { state: undefined }, 'invalid_state'],
   ['scope missing', { scope: undefined }, 'missing_scopes'],
   ['scope unknown', { scope: 'openid nope' }, 'invalid_scope'],
