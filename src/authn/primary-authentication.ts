@@ -9,7 +9,7 @@ import { safeEqual } from '../crypto/safe-equal.js'
 import { hashToken } from '../crypto/hash-token.js'
 import type { User } from '../registry/users.js'
 
-/** Okta's session tokens live 5 minutes (docs/authentication-api.md § Lifetimes). */
+/** Okta's session tokens live 5 minutes (docs/authentication-api.md § 1.3). */
 export const SESSION_TOKEN_LIFETIME_SECONDS = 300
 
 const UNKNOWN_USER_PASSWORD = '\0unknown-user'

@@ -44,7 +44,7 @@ const POST_MESSAGE = "var d=JSON.parse(document.getElementById('okta-data').text
 const POST_MESSAGE_HASH = createHash('sha256').update(POST_MESSAGE).digest('base64')
 
 /**
- * okta_post_message (docs/authentication-api.md § okta_post_message): a page from the issuer's origin,
+ * okta_post_message (docs/authentication-api.md § 3): a page from the issuer's origin,
  * framed by the app (iframe) or opened by it (popup), posts the result to the redirect URI's origin
  * only; okta-auth-js checks the message's origin is the issuer's and its `state` is the request's.
  */

@@ -3,7 +3,7 @@
  * userinfo for any origin; /token only for the origins of the clients' redirect URIs and the
  * configured Trusted Origins, checked per client on the POST itself. The Authentication and Sessions
  * APIs are credentialed (the session cookie goes along) and only for those trusted origins
- * (docs/authentication-api.md § CORS).
+ * (docs/authentication-api.md § 4.1).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppContext, Snapshot } from '../context.js'

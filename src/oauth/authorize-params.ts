@@ -88,7 +88,7 @@ export function validateRequest(proven: ProvenClient, server: AuthServer): Autho
   if (challenge === undefined && client.pkceRequired && responseTypes.includes('code')) throw oktaError('pkce_missing_challenge')
   if (challenge !== undefined && !isS256Challenge(challenge)) throw oktaError('pkce_invalid_challenge')
   // okta-auth-js posts codes this way with PKCE (getWithoutPrompt, getWithPopup); a code without PKCE
-  // keeps Okta's refusal (docs/authentication-api.md § okta_post_message).
+  // keeps Okta's refusal (docs/authentication-api.md § 3).
   if (mode === 'okta_post_message' && responseTypes.includes('code') && challenge === undefined) throw oktaError('unsupported_response_mode_okta_post_message_with_code')
 
   const prompt = parsePrompt(form['prompt'])

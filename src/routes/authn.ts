@@ -50,7 +50,7 @@ export const authnRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     return reply.code(204).send()
   })
 
-  // Okta extends the session by its lifetime from now (docs/authentication-api.md § Sessions API).
+  // Okta extends the session by its lifetime from now (docs/authentication-api.md § 4).
   app.post(`${SESSIONS_ME_PATH}/lifecycle/refresh`, async (req, reply) => {
     const signedIn = await currentSession(req, ctx)
     if (!signedIn) throw sessionNotFound()

@@ -1,7 +1,7 @@
 /**
  * Programmatic sign-in in a real headless Chromium (Debian's `chromium`, driven by playwright-core)
  * with okta-auth-js 8's browser bundle, exactly as Cypress's Real World App does it
- * (docs/authentication-api.md § Programmatic sign-in for end-to-end tests): `signInWithCredentials`,
+ * (docs/authentication-api.md § 5): `signInWithCredentials`,
  * then `token.getWithoutPrompt({ sessionToken })` through the hidden iframe and okta_post_message;
  * then the Sessions API (`session.exists()`, `session.get()`, `session.refresh()`, `closeSession()`)
  * with credentialed CORS, and tokens that refresh.

@@ -3,6 +3,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { ALICE, BOB, BASE_URL, buildTestApp, DEFAULT_AS } from '../helpers/app.js'
+import { control } from '../helpers/control.js'
 import { authorize, authorizeParams, Cookies, pkcePair, redeem, redirectParams, SPA } from '../helpers/authorize.js'
 
 const JSON_TYPE = { 'content-type': 'application/json', accept: 'application/json' }
@@ -76,7 +77,7 @@ t.test('bad input: Okta-shaped 400s, never a 5xx, nothing echoed', async (t) => 
   t.ok(get.statusCode >= 400 && get.statusCode < 500, 'GET is not served')
 })
 
-t.test('LOCKED_OUT after the configured number of wrong passwords; unlocked by reset', async (t) => {
+t.test('LOCKED_OUT after the configured number of wrong passwords; unlocked through the control plane', async (t) => {
   const { app } = await buildTestApp(t, { change: (c) => (c.identityEngine.lockoutThreshold = 3) })
   for (let i = 0; i < 2; i++) assertOktaError(t, await authn(app, { username: BOB.username, password: 'wrong' }), 401, 'E0000004', 'Authentication failed')
   const third = await authn(app, { username: BOB.username, password: 'wrong' })
@@ -86,6 +87,12 @@ t.test('LOCKED_OUT after the configured number of wrong passwords; unlocked by r
   t.equal(right.json().status, 'LOCKED_OUT', 'the right password does not help while locked')
   t.equal(right.json().sessionToken, undefined)
   t.equal((await authn(app, { username: ALICE.username, password: ALICE.password })).json().status, 'SUCCESS', 'other users are not affected')
+  t.match((await control(app, 'GET', `/users/${BOB.username}/lockout`)).json(), { failures: 3, threshold: 3, lockedOut: true })
+  const unlocked = await control(app, 'POST', `/users/${BOB.username}/unlock`)
+  t.equal(unlocked.statusCode, 200)
+  t.match(unlocked.json(), { failures: 0, lockedOut: false })
+  t.equal((await authn(app, { username: BOB.username, password: BOB.password })).json().status, 'SUCCESS', 'signs in after the unlock')
+  t.equal((await control(app, 'POST', '/users/nobody/unlock')).statusCode, 404)
 })
 
 t.test('a user configured LOCKED_OUT is locked out; an inactive one fails as an unknown one', async (t) => {
