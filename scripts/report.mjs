@@ -128,7 +128,19 @@ export function buildReport(root, dir, full) {
     `  code-redeem bursts ${n(codes.total)} (N=${codeSizes || '-'})  exactly-one-winner, winner revoked ${n(codes.good)}/${n(codes.total)}` +
       ` | mutant (consume-after-await on codes) detected: ${codeMutant.length === 0 ? 'not run' : codeMutantDetected ? 'yes' : 'NO'}${codeMutant.length ? ` (${n(sum(codeMutant, 'multiWinnerBursts'))}/${n(sum(codeMutant, 'bursts'))})` : ''}`,
   )
-  gate('race bursts', g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || race5xx > 0 || (full && (g0.total + g30.total === 0 || codes.total === 0)))
+  // docs/device-exchange-par.md: one approved device code polled, one request_uri used, by N at once.
+  const devicePolls = tallyRace('device-poll')
+  const requestUris = tallyRace('request-uri')
+  const sizesOf = (kind) => [...new Set(bursts(kind).map((r) => r.n))].join('/') || '-'
+  out.push(
+    `  device-poll bursts ${n(devicePolls.total)} (N=${sizesOf('device-poll')})  exactly-one-winner ${n(devicePolls.good)}/${n(devicePolls.total)}` +
+      ` | request_uri bursts ${n(requestUris.total)} (N=${sizesOf('request-uri')})  exactly-one-code ${n(requestUris.good)}/${n(requestUris.total)}`,
+  )
+  gate(
+    'race bursts',
+    g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || devicePolls.good < devicePolls.total || requestUris.good < requestUris.total || race5xx > 0 ||
+      (full && (g0.total + g30.total === 0 || codes.total === 0 || devicePolls.total === 0 || requestUris.total === 0)),
+  )
   gate('consume-after-await mutant not detected', (!mutantDetected && (full || mutant.length > 0)) || (!codeMutantDetected && (full || codeMutant.length > 0)))
 
   // -- model-based consistency

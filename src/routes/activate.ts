@@ -60,10 +60,15 @@ async function showCode(req: FastifyRequest, reply: FastifyReply, typed: string,
   return sendHtml(reply, 200, signInPage({ appName, transactionId: code, username: '', failed: false, users: listedUsers(ctx), action: ACTIVATION_PATH }))
 }
 
-/** A browser names the page that posted a form in `Origin`; it must be this server's own (RFC 6454 §7). Test clients send none. */
+/**
+ * A browser names the page that posted a form in `Origin`; it must be this server's own (RFC 6454 §7). Test clients send none.
+ * Our pages say `Referrer-Policy: no-referrer`, so Chromium posts their forms with `Origin: null` (Fetch standard, "serializing
+ * a request origin"); then `Sec-Fetch-Site` must say the form was this site's.
+ */
 function sameOrigin(req: FastifyRequest): boolean {
   const origin = req.headers.origin
   if (origin === undefined) return req.headers['sec-fetch-site'] !== 'cross-site'
+  if (origin === 'null') return req.headers['sec-fetch-site'] === 'same-origin'
   if (!URL.canParse(origin)) return false
   return new URL(origin).host === req.headers.host?.toLowerCase()
 }

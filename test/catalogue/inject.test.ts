@@ -1,6 +1,6 @@
 /**
  * The bad-input catalogue (docs/reliability.md § 1, rows #12–#117, with the sign-in flows' rows from
- * sign-in-rows.ts) through `app.inject`, one test per
+ * sign-in-rows.ts and the device, exchange and PAR rows from grant-rows.ts) through `app.inject`, one test per
  * variant: its expected status and `error`, then every rule G1–G9 (helpers/g-rules.ts) — no 5xx,
  * OAuth shape, no echo, cache and challenge headers, no state change, healthy afterwards,
  * deterministic (a second run on fresh fixtures gives the same answer), a hang guard (times are
@@ -15,6 +15,7 @@ import { answerError, checkAnswer, endpointOf, offeredRedirects, registeredRedir
 import { record } from '../helpers/report.js'
 import { CONFIGS, catalogueRows, type Fixture, type Row } from './rows.js'
 import { signInRows } from './sign-in-rows.js'
+import { grantRows } from './grant-rows.js'
 
 const apps = new Map<string, Promise<TestApp>>()
 function appFor(name: keyof typeof CONFIGS): Promise<TestApp> {
@@ -115,7 +116,7 @@ const outcome = (r: Run) => {
   return `${r.res.statusCode} ${parts.map(String).join(' ')}`
 }
 
-for (const row of [...catalogueRows(), ...signInRows()]) {
+for (const row of [...catalogueRows(), ...signInRows(), ...grantRows()]) {
   t.test(`${row.case} ${row.variant}`, async (t) => {
     const app = await appFor(row.config ?? 'default')
     const first = await runOnce(row, app)

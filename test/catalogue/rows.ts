@@ -10,6 +10,7 @@ import { DEFAULT_AS, FORM, SERVICE, WEB, basic, form, post, refresh, signIn, typ
 import { basicOf, basicAppendixB, formEncode } from '../helpers/client-credentials.js'
 import { hs256WithPublicKey, kidOf, payloadOf, signedByForeignKey, unsignedJwt, withTamperedPayload } from '../helpers/forged-jwt.js'
 import type { Config } from '../../src/config/types.js'
+import { withNewGrants } from '../helpers/grants-config.js'
 
 /** Tokens a row may use, freshly issued for every run of the row. */
 export interface Fixture {
@@ -67,6 +68,8 @@ export const CONFIGS = {
   lifetime: (c: Config) => {
     c.authorizationServers[0]!.refreshToken = { ...c.authorizationServers[0]!.refreshToken, lifetimeSeconds: 3600 }
   },
+  /** docs/device-exchange-par.md: the device grant, token exchange and PAR switched on (grant-rows.ts). */
+  grants: withNewGrants,
 } satisfies Record<string, (c: Config) => void>
 
 const tokenReq = (payload: string | Buffer, headers: Record<string, string | string[]> = { ...FORM, authorization: SERVICE_AUTH }, url = `${A}/token`): InjectOptions => ({

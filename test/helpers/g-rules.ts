@@ -8,6 +8,7 @@ import type { MemoryStore } from '../../src/store/memory-store.js'
 import type { Store } from '../../src/store/store.js'
 import { page } from '../../src/http/html.js'
 import { SIGN_IN_PATH, signInPage } from '../../src/http/browser-sign-in/sign-in-page.js'
+import { ACTIVATION_PATH, userCodePage } from '../../src/http/browser-sign-in/activation-page.js'
 
 export type Rule = 'G1' | 'G2' | 'G3' | 'G4' | 'G5' | 'G6' | 'G7' | 'G8' | 'G9'
 export interface Violation {
@@ -15,14 +16,19 @@ export interface Violation {
   detail: string
 }
 
-export type Endpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'other' | BrowserEndpoint | 'userinfo'
-/** Endpoints a browser visits: their errors are HTML pages or redirects, not JSON (docs/sign-in.md). */
-export type BrowserEndpoint = 'authorize' | 'logout' | 'sign-in'
-const BROWSER: ReadonlySet<Endpoint> = new Set<Endpoint>(['authorize', 'logout', 'sign-in'])
+export type Endpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'other' | BrowserEndpoint | 'userinfo' | 'device_authorize' | 'par'
+/** Endpoints a browser visits: their errors are HTML pages or redirects, not JSON (docs/sign-in.md, docs/device-exchange-par.md). */
+export type BrowserEndpoint = 'authorize' | 'logout' | 'sign-in' | 'activate'
+const BROWSER: ReadonlySet<Endpoint> = new Set<Endpoint>(['authorize', 'logout', 'sign-in', 'activate'])
 
 /** Registered `error` codes per endpoint (RFC 6749 §5.2, 7662, 7009) plus Okta's and mockta's additions. */
 export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
-  token: new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'temporarily_unavailable', 'server_error']),
+  // RFC 8628 §3.5 adds authorization_pending, slow_down and expired_token; RFC 8693 §2.2.2 invalid_target.
+  token: new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'authorization_pending', 'slow_down', 'expired_token', 'invalid_target', 'temporarily_unavailable', 'server_error']),
+  // RFC 8628 §3.2: the token endpoint's client errors.
+  device_authorize: new Set(['invalid_request', 'invalid_client', 'unauthorized_client', 'invalid_scope', 'temporarily_unavailable', 'server_error']),
+  // RFC 9126 §2.3: the token endpoint's client errors and /authorize's request errors, as JSON.
+  par: new Set(['invalid_request', 'invalid_client', 'unauthorized_client', 'invalid_scope', 'unsupported_response_type', 'missing_redirect_uri', 'unsupported_response_mode', 'access_denied', 'temporarily_unavailable', 'server_error']),
   introspect: new Set(['invalid_request', 'invalid_client', 'temporarily_unavailable', 'server_error']),
   revoke: new Set(['invalid_request', 'invalid_client', 'unsupported_token_type', 'temporarily_unavailable', 'server_error']),
   keys: new Set(['invalid_request', 'server_error']),
@@ -30,9 +36,10 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
   other: new Set(['invalid_request', 'server_error']),
   // RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6, plus Okta's page errors: invalid_client (unknown
   // client_id), missing_redirect_uri and unsupported_response_mode (its own error codes).
-  authorize: new Set(['invalid_request', 'invalid_client', 'missing_redirect_uri', 'unsupported_response_mode', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'login_required', 'interaction_required', 'consent_required', 'temporarily_unavailable', 'server_error']),
+  authorize: new Set(['invalid_request', 'invalid_request_uri', 'invalid_client', 'missing_redirect_uri', 'unsupported_response_mode', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'login_required', 'interaction_required', 'consent_required', 'temporarily_unavailable', 'server_error']),
   logout: new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
   'sign-in': new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
+  activate: new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
   // RFC 6750 §3.1.
   userinfo: new Set(['invalid_request', 'invalid_token', 'insufficient_scope', 'temporarily_unavailable', 'server_error']),
 }
@@ -59,7 +66,10 @@ export const endpointOf = (url: string): Endpoint => {
   if (/\/v1\/authorize$/.test(path)) return 'authorize'
   if (/\/v1\/logout$/.test(path)) return 'logout'
   if (/\/v1\/userinfo$/.test(path)) return 'userinfo'
+  if (/\/v1\/device\/authorize$/.test(path)) return 'device_authorize'
+  if (/\/v1\/par$/.test(path)) return 'par'
   if (path === SIGN_IN_PATH) return 'sign-in'
+  if (path === ACTIVATION_PATH) return 'activate'
   return 'other'
 }
 
@@ -137,7 +147,7 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
   } else {
     for (const value of options.presented ?? []) if (value.length >= 12 && body.includes(value)) v.push({ rule: 'G3', detail: `echoes ${value.slice(0, 4)}…` })
   }
-  if ((endpoint === 'token' || endpoint === 'introspect' || endpoint === 'userinfo') && status !== 404 && status !== 405 && status < 500) {
+  if ((endpoint === 'token' || endpoint === 'introspect' || endpoint === 'userinfo' || endpoint === 'device_authorize' || endpoint === 'par') && status !== 404 && status !== 405 && status < 500) {
     if (!String(headers['cache-control'] ?? '').includes('no-store')) v.push({ rule: 'G4', detail: 'no Cache-Control: no-store' })
     if (headers['pragma'] !== 'no-cache') v.push({ rule: 'G4', detail: 'no Pragma: no-cache' })
   }
@@ -151,7 +161,7 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
 }
 
 /** The fixed text of mockta's pages: a window of a presented value found there is the page, not an echo. */
-const STATIC_PAGES = [page('Error', ''), page('Signing in', ''), signInPage({ appName: '', transactionId: '', username: '', failed: true, users: [] })].join('\n')
+const STATIC_PAGES = [page('Error', ''), page('Signing in', ''), signInPage({ appName: '', transactionId: '', username: '', failed: true, users: [] }), userCodePage({ failed: true, userCode: '' })].join('\n')
 
 const isFixedText = (w: string) => VOCABULARY.includes(w) || STATIC_PAGES.includes(w)
 
@@ -231,8 +241,9 @@ function checkBrowserAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
   } else if (hidden.has('error')) {
     isError = true
     v.push(...checkErrorParams(endpoint, hidden.get('error'), hidden.get('error_description')))
-  } else if (status >= 400 && !(endpoint === 'sign-in' && status === 401)) {
-    // The one error page without an OAuth error is the sign-in form saying the password was wrong.
+  } else if (status >= 400 && !(endpoint === 'sign-in' && status === 401) && !(endpoint === 'activate' && (status === 400 || status === 401) && /role="alert"/.test(body))) {
+    // The error pages without an OAuth error: the sign-in form saying the password was wrong, and the
+    // activation page asking for the code again (docs/device-exchange-par.md).
     v.push({ rule: 'G2', detail: `a ${status} page without an error` })
   }
   v.push(...echoes([body], isError ? [...presented, ...rejected] : presented))
@@ -260,12 +271,15 @@ export function snapshotStore(store: Store): string {
   // Codes (with their redeemed and replayed marks), sessions and sign-in transactions (docs/sign-in.md).
   const signIn = s['authorization'] as unknown as Record<'codes' | 'sessions' | 'transactions', Map<string, unknown>>
   const sorted = (m: Map<string, unknown>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return JSON.stringify([families, s['families'].tokenCount, revoked, sorted(signIn.codes), sorted(signIn.sessions), sorted(signIn.transactions)])
+  // Device authorizations (with their polls and answers) and pushed requests (docs/device-exchange-par.md).
+  const grants = s['grantRecords'].held
+  return JSON.stringify([families, s['families'].tokenCount, revoked, sorted(signIn.codes), sorted(signIn.sessions), sorted(signIn.transactions), sorted(grants.devices), sorted(grants.userCodes), sorted(grants.pushed)])
 }
 
 /**
  * A cheap docs/reliability.md § G5 fingerprint for fuzz runs (a full dump per run would grow with the run): how many
- * families, tokens, rotations, revocations, codes (redeemed, replayed), sessions and transactions.
+ * families, tokens, rotations, revocations, codes (redeemed, replayed), sessions and transactions, device
+ * authorizations (answered or not) and pushed requests.
  */
 export function storeFingerprint(store: Store): Record<string, number> {
   const s = store as MemoryStore
@@ -282,7 +296,13 @@ export function storeFingerprint(store: Store): Record<string, number> {
     if (e.redeemed) redeemed++
     if (e.replayed) replayed++
   }
+  const grants = s['grantRecords'].held
+  let decided = 0
+  for (const d of grants.devices.values()) if (d.status !== 'pending') decided++
   return {
+    devices: grants.devices.size,
+    decided,
+    pushed: grants.pushed.size,
     families: s['families'].size,
     tokens: s['families'].tokenCount,
     generations,

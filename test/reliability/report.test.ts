@@ -27,6 +27,8 @@ const clean = [
   { section: 'race', kind: 'mutant', n: 2, bursts: 3, multiWinnerBursts: 3, detected: true },
   { section: 'race', kind: 'code-redeem', n: 2, bursts: 100, good: 100, serverErrors: 0 },
   { section: 'race', kind: 'code-mutant', n: 2, bursts: 3, multiWinnerBursts: 3, detected: true },
+  { section: 'race', kind: 'device-poll', n: 2, bursts: 100, good: 100, serverErrors: 0 },
+  { section: 'race', kind: 'request-uri', n: 2, bursts: 100, good: 100, serverErrors: 0 },
 ]
 
 t.test('clean figures: VERDICT PASS, no failed gate', async (t) => {
@@ -34,6 +36,7 @@ t.test('clean figures: VERDICT PASS, no failed gate', async (t) => {
   t.strictSame(report.failedGates, [])
   t.match(report.text, /^== mockta reliability & security report ==\n/)
   t.match(report.text, /VERDICT PASS\n$/)
+  t.match(report.text, 'device-poll bursts 100 (N=2)  exactly-one-winner 100/100 | request_uri bursts 100 (N=2)  exactly-one-code 100/100')
 })
 
 const failing: Array<[string, object, RegExp]> = [
@@ -41,6 +44,8 @@ const failing: Array<[string, object, RegExp]> = [
   ['a G-rule violation', { section: 'catalogue', case: '#13', variant: 'y', ok: false, violations: ['G2'], ms: 1 }, /catalogue/],
   ['a grace-0 burst with two winners', { section: 'race', kind: 'grace0', grace: 0, n: 4, bursts: 100, good: 99, serverErrors: 0 }, /race/],
   ['a code burst with two winners', { section: 'race', kind: 'code-redeem', n: 4, bursts: 100, good: 99, serverErrors: 0 }, /race/],
+  ['a device-poll burst with two winners', { section: 'race', kind: 'device-poll', n: 16, bursts: 100, good: 99, serverErrors: 0 }, /race/],
+  ['a request_uri burst with two codes', { section: 'race', kind: 'request-uri', n: 16, bursts: 100, good: 99, serverErrors: 0 }, /race/],
   ['the code mutant not detected', { section: 'race', kind: 'code-mutant', n: 2, bursts: 100, multiWinnerBursts: 0, detected: false }, /mutant/],
   ['a lost token', { section: 'model', families: 1, ops: 1, lost: 1, forks: 0, zombies: 0, serverErrors: 0, storeDiff: 0 }, /lost/],
   ['a crash', { section: 'process', event: 'uncaughtException', message: 'boom' }, /crashes/],

@@ -92,6 +92,10 @@ t.test('the activation page: code, sign-in, approve; and deny', async (t) => {
   t.match(signIn.body, /Allow access\?/)
   const bad = await app.inject({ method: 'POST', url: '/activate', headers: { ...FORM, ...cookies.header(), origin: 'https://evil.example' }, payload: form({ user_code: first.user_code, decision: 'approve' }) })
   t.equal(bad.statusCode, 400)
+  // Chromium posts our no-referrer pages' forms with Origin: null; Sec-Fetch-Site decides.
+  const opaque = await app.inject({ method: 'POST', url: '/activate', headers: { ...FORM, ...cookies.header(), origin: 'null', 'sec-fetch-site': 'cross-site' }, payload: form({ user_code: first.user_code, decision: 'approve' }) })
+  t.equal(opaque.statusCode, 400)
+  t.equal((await app.inject({ method: 'POST', url: '/activate', headers: { ...FORM, ...cookies.header(), origin: 'null' }, payload: form({ user_code: first.user_code, decision: 'approve' }) })).statusCode, 400)
   const done = await app.inject({ method: 'POST', url: '/activate', headers: { ...FORM, ...cookies.header() }, payload: form({ user_code: first.user_code, decision: 'approve' }) })
   t.match(done.body, /Device activated/)
   t.equal((await poll(app, first.device_code)).statusCode, 200)
