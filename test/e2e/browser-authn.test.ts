@@ -3,7 +3,7 @@
  * with okta-auth-js 8's browser bundle, exactly as Cypress's Real World App does it
  * (docs/authentication-api.md § 5): `signInWithCredentials`,
  * then `token.getWithoutPrompt({ sessionToken })` through the hidden iframe and okta_post_message;
- * then the Sessions API (`session.exists()`, `session.get()`, `session.refresh()`, `closeSession()`)
+ * the iframe again on the session cookie alone, and `token.getWithPopup`; then the Sessions API (`session.exists()`, `session.get()`, `session.refresh()`, `closeSession()`)
  * with credentialed CORS, and tokens that refresh.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -32,6 +32,8 @@ interface Outcome {
   renewed: boolean
   existsAfterClose: boolean
   wrongPassword: string
+  silentSubject: string
+  popupSubject: string
 }
 
 t.test('okta-auth-js in Chromium: signInWithCredentials, getWithoutPrompt({ sessionToken }), sessions, closeSession', { skip }, async (t) => {
@@ -69,6 +71,9 @@ t.test('okta-auth-js in Chromium: signInWithCredentials, getWithoutPrompt({ sess
       const transaction = await auth.signInWithCredentials({ username, password })
       const { tokens } = await auth.token.getWithoutPrompt({ sessionToken: transaction.sessionToken })
       auth.tokenManager.setTokens(tokens)
+      // The iframe again, now on the session cookie alone (what token.renew does without a refresh token), and the popup.
+      const silent = await auth.token.getWithoutPrompt({ scopes: ['openid', 'email', 'profile'] })
+      const popup = await auth.token.getWithPopup({ scopes: ['openid', 'email', 'profile'] })
       const existsSignedIn: boolean = await auth.session.exists()
       const session = await auth.session.get()
       const refreshed = await session.refresh()
@@ -86,6 +91,8 @@ t.test('okta-auth-js in Chromium: signInWithCredentials, getWithoutPrompt({ sess
         renewed: renewed.accessToken !== tokens.accessToken.accessToken,
         existsAfterClose,
         wrongPassword,
+        silentSubject: silent.tokens.idToken.claims.sub,
+        popupSubject: popup.tokens.idToken.claims.sub,
       }
     },
     { issuer: `${base}/oauth2/default`, redirectUri: `${spa}/callback`, username: ALICE.username, password: ALICE.password },
@@ -95,6 +102,8 @@ t.test('okta-auth-js in Chromium: signInWithCredentials, getWithoutPrompt({ sess
   t.equal(outcome.status, 'SUCCESS')
   t.ok(outcome.hasUser, '_embedded.user')
   t.equal(outcome.subject, ALICE.id, 'getWithoutPrompt got the tokens through the iframe')
+  t.equal(outcome.silentSubject, ALICE.id, 'getWithoutPrompt on the session cookie alone')
+  t.equal(outcome.popupSubject, ALICE.id, 'getWithPopup: the popup posts the code to its opener')
   t.equal(outcome.existsBefore, false, 'no session before')
   t.equal(outcome.existsSignedIn, true, 'session.exists() after the session token was used')
   t.strictSame(outcome.session, { status: 'ACTIVE', login: ALICE.username, userId: ALICE.id })
