@@ -24,7 +24,7 @@ import { KeySet } from './keys/key-set.js'
 import { AuthServers } from './registry/auth-servers.js'
 import { Clients } from './registry/clients.js'
 import { Users } from './registry/users.js'
-import { authnRoutes } from './routes/authn.js'
+import { authnRoutes, sessionCookieRedirectRoutes } from './routes/authn.js'
 import { authorizeRoutes } from './routes/authorize.js'
 import { discoveryRoutes } from './routes/discovery.js'
 import { healthRoutes } from './routes/health.js'
@@ -152,6 +152,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   })
   await app.register(browserSignInRoutes, { ctx })
   await app.register(activateRoutes, { ctx })
+  await app.register(sessionCookieRedirectRoutes, { ctx })
   await app.register(healthRoutes, { storeHealth: redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth })
   const outages = redis && logOutages(redis, app.log)
 

@@ -5,10 +5,13 @@
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { AppContext } from '../context.js'
-import { authenticate, type PrimaryAuthentication } from '../authn/primary-authentication.js'
+import { authenticate, redeemSessionToken, type PrimaryAuthentication } from '../authn/primary-authentication.js'
 import { apiValidationFailed, authenticationFailed, invalidStateToken, malformedBody, OAuthError, OktaApiError, sessionNotFound } from '../errors/oauth-error.js'
 import { errorHandler } from '../http/error-handler.js'
-import { currentSession, endSession } from '../http/browser-sign-in/session.js'
+import { currentSession, endSession, startSession } from '../http/browser-sign-in/session.js'
+import { clientOrigins } from '../http/cors.js'
+import { sendErrorPage } from '../http/html.js'
+import { readForm } from '../oauth/form.js'
 import type { User } from '../registry/users.js'
 import type { SessionRecord } from '../store/authorization-store.js'
 import { StoreUnavailableError } from '../store/store-unavailable.js'
@@ -57,6 +60,24 @@ export const authnRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     const session: SessionRecord = { ...signedIn.session, expiresAtMs: ctx.clock.nowMs() + ctx.config.signIn.sessionLifetimeSeconds * 1000 }
     await ctx.store.createSession(session)
     return reply.type('application/json').send(sessionBody(session, signedIn.user, ctx))
+  })
+}
+
+/**
+ * `GET /login/sessionCookieRedirect?token=…&redirectUrl=…` (okta-auth-js `session.setCookieAndRedirect`):
+ * the session token becomes the browser's session, then the browser goes to `redirectUrl`, which must
+ * be on a trusted origin (docs/authentication-api.md § 4.2). An unknown, used or expired token signs
+ * nobody in; the browser still goes on, and the app finds no session.
+ */
+export const sessionCookieRedirectRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get('/login/sessionCookieRedirect', async (req, reply) => {
+    const { token, redirectUrl } = readForm(req.query, ['token', 'redirectUrl'])
+    const target = redirectUrl !== undefined && URL.canParse(redirectUrl) ? new URL(redirectUrl) : undefined
+    const trusted = new Set([new URL(ctx.config.baseUrl).origin, ...ctx.config.trustedOrigins, ...ctx.config.clients.flatMap(clientOrigins)])
+    if (!target || !trusted.has(target.origin)) return sendErrorPage(reply, 'invalid_request', "The 'redirectUrl' parameter must be on a trusted origin.")
+    const redeemed = token === undefined ? undefined : await redeemSessionToken(ctx, token)
+    if (redeemed) await startSession(req, reply, redeemed.user, ctx, redeemed.authTime)
+    return reply.code(302).header('cache-control', 'no-cache, no-store').redirect(target.toString())
   })
 }
 

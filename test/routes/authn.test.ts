@@ -276,3 +276,22 @@ t.test('faults can target the Authentication API', async (t) => {
   t.equal(limited.json().errorCode, 'E0000047')
   t.equal((await authn(app, { username: ALICE.username, password: ALICE.password })).statusCode, 200)
 })
+
+t.test('/login/sessionCookieRedirect: the token becomes the session, then a redirect to a trusted origin only', async (t) => {
+  const { app } = await buildTestApp(t)
+  const token = await sessionToken(app)
+  const go = (query: Record<string, string>, cookies = new Cookies()) =>
+    app.inject({ method: 'GET', url: `/login/sessionCookieRedirect?${new URLSearchParams(query)}`, headers: cookies.header() }).then((res) => (cookies.take(res), res))
+  const evil = await go({ token, redirectUrl: 'https://evil.example/canary' })
+  t.equal(evil.statusCode, 400, 'no open redirect')
+  t.notMatch(evil.body, 'canary')
+  const cookies = new Cookies()
+  const res = await go({ checkAccountSetupComplete: 'true', token, redirectUrl: 'http://localhost:3000/home' }, cookies)
+  t.equal(res.statusCode, 302)
+  t.equal(res.headers['location'], 'http://localhost:3000/home')
+  t.equal((await app.inject({ method: 'GET', url: '/api/v1/sessions/me', headers: cookies.header() })).json().login, ALICE.username, 'signed in')
+  const again = new Cookies()
+  const used = await go({ token, redirectUrl: 'http://localhost:3000/home' }, again)
+  t.equal(used.statusCode, 302, 'a used token still goes on')
+  t.equal((await app.inject({ method: 'GET', url: '/api/v1/sessions/me', headers: again.header() })).statusCode, 404, 'but signs nobody in')
+})
