@@ -136,9 +136,12 @@ export function buildReport(root, dir, full) {
     `  device-poll bursts ${n(devicePolls.total)} (N=${sizesOf('device-poll')})  exactly-one-winner ${n(devicePolls.good)}/${n(devicePolls.total)}` +
       ` | request_uri bursts ${n(requestUris.total)} (N=${sizesOf('request-uri')})  exactly-one-code ${n(requestUris.good)}/${n(requestUris.total)}`,
   )
+  // docs/authentication-api.md § 1.3: one session token used at /authorize by N at once, memory and Redis.
+  const sessionTokens = tallyRace('session-token')
+  out.push(`  session-token bursts ${n(sessionTokens.total)} (N=${sizesOf('session-token')})  exactly-one-winner ${n(sessionTokens.good)}/${n(sessionTokens.total)}`)
   gate(
     'race bursts',
-    g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || devicePolls.good < devicePolls.total || requestUris.good < requestUris.total || race5xx > 0 ||
+    g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || devicePolls.good < devicePolls.total || requestUris.good < requestUris.total || sessionTokens.good < sessionTokens.total || race5xx > 0 ||
       (full && (g0.total + g30.total === 0 || codes.total === 0 || devicePolls.total === 0 || requestUris.total === 0)),
   )
   gate('consume-after-await mutant not detected', (!mutantDetected && (full || mutant.length > 0)) || (!codeMutantDetected && (full || codeMutant.length > 0)))
