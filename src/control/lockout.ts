@@ -11,7 +11,7 @@ export interface LockoutState {
   failures: number
   /** 0: never locked out by failures. */
   threshold: number
-  /** Locked by failures, or configured `status: LOCKED_OUT` (which only a configuration change lifts). */
+  /** Locked by failures, or configured `status: LOCKED_OUT` (lifted by changing the user's status, not by unlocking). */
   lockedOut: boolean
 }
 
