@@ -7,7 +7,7 @@ const FLOORS = {
   ground: ['^src/(clock|ids|package-root|free-port|json-schema)[.]ts$', '^src/(errors|crypto)/'],
   config: ['^src/config/'],
   store: ['^src/store/'],
-  domain: ['^src/(registry|keys|oauth|context[.]ts$|grants|browser-sign-in|idx|control)'],
+  domain: ['^src/(registry|keys|oauth|context[.]ts$|grants|browser-sign-in|idx|authn|control)'],
   http: ['^src/(http|tls)/'],
   routes: ['^src/routes/'],
   app: ['^src/(app|server|cli|start-mockta|startup-summary|index)[.]ts$'],
@@ -26,7 +26,8 @@ const floorRules = ORDER.slice(0, -1).map((floor, i) => ({
 /**
  * Inside the domain floor, the same idea one step finer: registry, keys and oauth know nothing of the
  * app's context; the context sits under grants; browser sign-in builds on grants; the Identity
- * Engine's sign-in (idx/) sits beside it, above grants; the control plane sits on top of them all.
+ * Engine's sign-in (idx/) and the Authentication API's (authn/) sit beside it, above grants; the
+ * control plane sits on top of them all.
  */
 const DOMAIN_STEPS = [
   ['domain-core', '^src/(registry|keys|oauth)/'],
@@ -34,6 +35,7 @@ const DOMAIN_STEPS = [
   ['domain-grants', '^src/grants/'],
   ['domain-browser-sign-in', '^src/browser-sign-in/'],
   ['domain-idx', '^src/idx/'],
+  ['domain-authn', '^src/authn/'],
   ['domain-control', '^src/control/'],
 ]
 const domainRules = DOMAIN_STEPS.slice(0, -1).map(([name, path], i) => ({

@@ -143,9 +143,12 @@ export function buildReport(root, dir, full) {
   }
   const replays = ['memory', 'redis'].flatMap((store) => ['dpop-proof-replay', 'assertion-replay'].map((kind) => ({ store, kind, ...replay(kind, store) })))
   out.push(`  replayed DPoP proof / assertion jti, one winner: ${replays.map((r) => `${r.kind.replace('-replay', '')}@${r.store} ${n(r.good)}/${n(r.total)}`).join(' | ')}`)
+  // docs/authentication-api.md § 1.3: one session token used at /authorize by N at once, memory and Redis.
+  const sessionTokens = tallyRace('session-token')
+  out.push(`  session-token bursts ${n(sessionTokens.total)} (N=${sizesOf('session-token')})  exactly-one-winner ${n(sessionTokens.good)}/${n(sessionTokens.total)}`)
   gate(
     'race bursts',
-    g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || devicePolls.good < devicePolls.total || requestUris.good < requestUris.total || replays.some((r) => r.good < r.total) || race5xx > 0 ||
+    g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || devicePolls.good < devicePolls.total || requestUris.good < requestUris.total || replays.some((r) => r.good < r.total) || sessionTokens.good < sessionTokens.total || race5xx > 0 ||
       (full && (g0.total + g30.total === 0 || codes.total === 0 || devicePolls.total === 0 || requestUris.total === 0)),
   )
   gate('consume-after-await mutant not detected', (!mutantDetected && (full || mutant.length > 0)) || (!codeMutantDetected && (full || codeMutant.length > 0)))

@@ -24,6 +24,7 @@ import { KeySet } from './keys/key-set.js'
 import { AuthServers } from './registry/auth-servers.js'
 import { Clients } from './registry/clients.js'
 import { Users } from './registry/users.js'
+import { authnRoutes, sessionCookieRedirectRoutes } from './routes/authn.js'
 import { authorizeRoutes } from './routes/authorize.js'
 import { discoveryRoutes } from './routes/discovery.js'
 import { healthRoutes } from './routes/health.js'
@@ -147,9 +148,11 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
     await oauth.register(deviceAuthorizeRoutes, { ctx })
     await oauth.register(parRoutes, { ctx })
     await oauth.register(idxRoutes, { ctx })
+    await oauth.register(authnRoutes, { ctx })
   })
   await app.register(browserSignInRoutes, { ctx })
   await app.register(activateRoutes, { ctx })
+  await app.register(sessionCookieRedirectRoutes, { ctx })
   await app.register(healthRoutes, { storeHealth: redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth })
   const outages = redis && logOutages(redis, app.log)
 

@@ -15,6 +15,7 @@ import { checkFaultRule, MemoryFaultRules, newFaultRule, ruleEnded, type FaultRu
 import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, type JournalStore } from './journal.js'
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
 import { ORG_SERVER, type OAuthRequestInfo } from './oauth-request.js'
+import { lockoutOf, unlock, type LockoutState } from './lockout.js'
 import { accessTokenScope, checkExpireAccessTokens, endAccessTokens, endSessions, sessionsOf, type AccessTokenExpiry, type SessionSummary } from './sessions.js'
 import { systemLogEvent } from './system-log.js'
 import { inspectToken, type TokenInspection } from './token-inspection.js'
@@ -310,6 +311,13 @@ export class ControlPlane {
     list: (user: string): Promise<SessionSummary[]> => this.afterSync(() => sessionsOf(this.ctx, user)),
     /** Signs a browser out: one session (`id` as listed), or all of the user's. */
     end: (user: string, id?: string): Promise<SessionSummary[]> => this.afterSync(() => endSessions(this.ctx, user, id)),
+  }
+
+  readonly lockouts = {
+    /** A user's wrong passwords in a row and whether they are locked out (login or id). */
+    get: (user: string): Promise<LockoutState> => this.afterSync(() => lockoutOf(this.ctx, user)),
+    /** Clears the count: the user signs in again (the Authentication API and the Identity Engine alike). */
+    unlock: (user: string): Promise<LockoutState> => this.afterSync(() => unlock(this.ctx, user)),
   }
 
   readonly accessTokens = {

@@ -7,9 +7,12 @@ import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
 import type { Presented } from '../oauth/basic-credentials.js'
 
-/** `interact` is `/v1/interact`; `idx` every `/idp/idx/*` call, told apart by `remediation` (docs/identity-engine.md). */
-export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout' | 'device_authorize' | 'par' | 'interact' | 'idx'
-export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout', 'device_authorize', 'par', 'interact', 'idx']
+/**
+ * `interact` is `/v1/interact`; `idx` every `/idp/idx/*` call, told apart by `remediation` (docs/identity-engine.md);
+ * `authn` every `/api/v1/authn*` call, `sessions` every `/api/v1/sessions/me*` one (docs/authentication-api.md).
+ */
+export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout' | 'device_authorize' | 'par' | 'interact' | 'idx' | 'authn' | 'sessions'
+export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout', 'device_authorize', 'par', 'interact', 'idx', 'authn', 'sessions']
 
 /** The methods each endpoint serves; its other methods get a 405 and are not its requests. */
 const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
@@ -25,6 +28,8 @@ const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
   par: ['POST'],
   interact: ['POST'],
   idx: ['POST'],
+  authn: ['POST'],
+  sessions: ['GET', 'POST', 'DELETE'],
 }
 
 /** `org` names Okta's org authorization server wherever the control plane takes a server id. */
@@ -54,7 +59,8 @@ export function endpointOf(routeUrl: string | undefined, method: string): OAuthE
   if (routeUrl === undefined) return undefined
   const match = /^\/oauth2(?:\/:authServerId)?\/v1\/(token|introspect|revoke|keys|authorize|userinfo|logout|device\/authorize|par|interact)$/.exec(routeUrl)
   const name = match?.[1] === 'device/authorize' ? 'device_authorize' : match?.[1]
-  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : routeUrl.startsWith(IDX_PREFIX) ? 'idx' : (name as OAuthEndpoint | undefined)
+  const api = routeUrl.startsWith('/api/v1/authn') ? 'authn' : routeUrl.startsWith('/api/v1/sessions/me') ? 'sessions' : undefined
+  const endpoint = routeUrl.includes('/.well-known/') ? 'discovery' : routeUrl.startsWith(IDX_PREFIX) ? 'idx' : (api ?? (name as OAuthEndpoint | undefined))
   return endpoint !== undefined && SERVED_METHODS[endpoint].includes(method) ? endpoint : undefined
 }
 

@@ -43,6 +43,8 @@ export class OktaApiError extends Error {
     readonly statusCode: number,
     readonly errorCode: string,
     readonly summary: string,
+    /** `errorCauses`' summaries (Okta lists the field problems of a bad request there). */
+    readonly causes: readonly string[] = [],
   ) {
     super(summary)
     this.name = 'OktaApiError'
@@ -51,3 +53,11 @@ export class OktaApiError extends Error {
 
 export const authServerNotFound = (id: string): OktaApiError =>
   new OktaApiError(404, 'E0000007', `Not found: Resource not found: ${id} (AuthorizationServer)`)
+
+/** The Authentication API's answers (docs/authentication-api.md § 1.2): Okta's codes and texts. */
+export const authenticationFailed = (): OktaApiError => new OktaApiError(401, 'E0000004', 'Authentication failed')
+export const invalidStateToken = (): OktaApiError => new OktaApiError(401, 'E0000011', 'Invalid token provided')
+export const malformedBody = (): OktaApiError => new OktaApiError(400, 'E0000003', 'The request body was not well-formed.')
+export const sessionNotFound = (): OktaApiError => new OktaApiError(404, 'E0000007', 'Not found: Resource not found: me (Session)')
+/** E0000001 with the field problems as causes, as Okta reports a request that fails validation. */
+export const apiValidationFailed = (causes: string[]): OktaApiError => new OktaApiError(400, 'E0000001', 'Api validation failed: authRequest', causes)

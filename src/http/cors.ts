@@ -1,14 +1,16 @@
 /**
  * CORS as Okta answers it (docs/okta-behaviour.md § 10; Okta's OpenAPI `isCorsEnabled`): discovery, keys, introspect, revoke and
  * userinfo for any origin; /token only for the origins of the clients' redirect URIs and the
- * configured Trusted Origins, checked per client on the POST itself.
+ * configured Trusted Origins, checked per client on the POST itself. The Authentication and Sessions
+ * APIs are credentialed (the session cookie goes along) and only for those trusted origins
+ * (docs/authentication-api.md § 4.1).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppContext, Snapshot } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import type { Client } from '../registry/clients.js'
 
-const METHODS: Record<string, string> = { token: 'POST', introspect: 'POST', revoke: 'POST', keys: 'GET', userinfo: 'GET, POST', discovery: 'GET', par: 'POST', device_authorize: 'POST' }
+const METHODS: Record<string, string> = { token: 'POST', introspect: 'POST', revoke: 'POST', keys: 'GET', userinfo: 'GET, POST', discovery: 'GET', par: 'POST', device_authorize: 'POST', api: 'GET, POST, DELETE' }
 const DISCOVERY_DOCUMENTS = ['openid-configuration', 'oauth-authorization-server']
 /** Preflight answers may be cached this long (seconds), as Okta's are. */
 const MAX_AGE = '3600'
@@ -24,6 +26,7 @@ type CorsEndpoint = keyof typeof METHODS
  */
 function corsEndpoint(req: FastifyRequest): CorsEndpoint | undefined {
   const path = req.url.split('?', 1)[0]!
+  if (path === '/api/v1/authn' || path.startsWith('/api/v1/authn/') || path === '/api/v1/sessions/me' || path.startsWith('/api/v1/sessions/me/')) return 'api'
   if (DISCOVERY_DOCUMENTS.some((doc) => path.includes(`/.well-known/${doc}`))) return 'discovery'
   const parts = path.split('/')
   // `/v1/device/authorize` is the one endpoint two segments deep (Okta's OpenAPI: CORS enabled).
@@ -34,7 +37,7 @@ function corsEndpoint(req: FastifyRequest): CorsEndpoint | undefined {
   const [empty, oauth2] = parts
   const [v1, name] = parts.slice(-2)
   const fits = empty === '' && oauth2 === 'oauth2' && v1 === 'v1' && (parts.length === 4 || parts.length === 5)
-  return fits && name !== undefined && name !== 'discovery' && name !== 'device_authorize' && Object.hasOwn(METHODS, name) ? name : undefined
+  return fits && name !== undefined && name !== 'discovery' && name !== 'device_authorize' && name !== 'api' && Object.hasOwn(METHODS, name) ? name : undefined
 }
 
 /** The browser origins of a client's http(s) redirect URIs. */
@@ -57,7 +60,7 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
     return memo.origins
   }
   // /v1/par is per client, as /token (docs/okta-behaviour.md § 2.10).
-  const allowed = (endpoint: CorsEndpoint, origin: string) => (endpoint !== 'token' && endpoint !== 'par') || originsOf(ctx.current()).has(origin)
+  const allowed = (endpoint: CorsEndpoint, origin: string) => (endpoint !== 'token' && endpoint !== 'par' && endpoint !== 'api') || originsOf(ctx.current()).has(origin)
 
   // Callback-style hooks: they run on every request (docs/bench.md).
   app.addHook('onRequest', (req, reply, done) => {
@@ -73,6 +76,7 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
       reply.header('access-control-allow-methods', METHODS[endpoint]!)
       reply.header('access-control-max-age', MAX_AGE)
       if (requested !== undefined && isHeaderList(requested)) reply.header('access-control-allow-headers', requested)
+      if (endpoint === 'api') reply.header('access-control-allow-credentials', 'true')
     }
     // Answered here: the request goes no further (Fastify: reply in a hook and do not call done).
     reply.send()
@@ -90,6 +94,7 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
       // A browser app reads the DPoP nonce (RFC 9449 §8) from the token endpoint and a DPoP resource challenge from userinfo.
       if (endpoint === 'userinfo') reply.header('access-control-expose-headers', 'WWW-Authenticate, DPoP-Nonce')
       else if (endpoint === 'token') reply.header('access-control-expose-headers', 'DPoP-Nonce')
+      if (endpoint === 'api') reply.header('access-control-allow-credentials', 'true')
     }
     done(null, payload)
   })

@@ -39,7 +39,7 @@ export function errorHandler(ids: Ids) {
         errorSummary: err.summary,
         errorLink: err.errorCode,
         errorId,
-        errorCauses: [],
+        errorCauses: err.causes.map((errorSummary) => ({ errorSummary })),
       })
     }
     const status = (err as FastifyError).statusCode

@@ -14,10 +14,10 @@ import { checkScopes, parseScope } from './scope.js'
 
 export const AUTHORIZE_PARAMS = [
   'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
-  'code_challenge', 'code_challenge_method', 'prompt', 'login_hint', 'max_age', 'dpop_jkt',
+  'code_challenge', 'code_challenge_method', 'prompt', 'login_hint', 'max_age', 'dpop_jkt', 'sessionToken',
 ] as const
 
-const RESPONSE_MODES: readonly string[] = ['query', 'fragment', 'form_post']
+const RESPONSE_MODES: readonly string[] = ['query', 'fragment', 'form_post', 'okta_post_message']
 const PROMPTS: readonly string[] = ['none', 'login', 'consent']
 // Okta: max_age "should be within range 0 - 2^31-1" (ERR invalid_max_age).
 const MAX_AGE_LIMIT = 2 ** 31 - 1
@@ -65,7 +65,6 @@ export function validateRequest(proven: ProvenClient, server: AuthServer): Autho
   }
   const frontChannel = isFrontChannel(responseTypes)
   const mode = form['response_mode']
-  if (mode === 'okta_post_message') throw oktaError('unsupported_response_mode_okta_post_message_with_code')
   if (mode !== undefined && !RESPONSE_MODES.includes(mode)) throw oktaError('unsupported_response_mode')
   // Multiple Response Types §5: tokens must not travel in a query string.
   if (frontChannel && mode === 'query') throw oktaError('unsupported_response_mode_query_with_tokens')
@@ -88,6 +87,9 @@ export function validateRequest(proven: ProvenClient, server: AuthServer): Autho
   // PKCE protects the code; a pure implicit request has none to protect.
   if (challenge === undefined && client.pkceRequired && responseTypes.includes('code')) throw oktaError('pkce_missing_challenge')
   if (challenge !== undefined && !isS256Challenge(challenge)) throw oktaError('pkce_invalid_challenge')
+  // okta-auth-js posts codes this way with PKCE (getWithoutPrompt, getWithPopup); a code without PKCE
+  // keeps Okta's refusal (docs/authentication-api.md § 3).
+  if (mode === 'okta_post_message' && responseTypes.includes('code') && challenge === undefined) throw oktaError('unsupported_response_mode_okta_post_message_with_code')
 
   const prompt = parsePrompt(form['prompt'])
   const maxAge = parseMaxAge(form['max_age'])

@@ -12,6 +12,7 @@ import { sendAuthorizationResponse } from '../http/authorization-response.js'
 import { errorParams, proveClient, validateRequest, type ProvenClient } from '../oauth/authorize-params.js'
 import type { Client } from '../registry/clients.js'
 import type { User } from '../registry/users.js'
+import { redeemSessionToken } from '../authn/primary-authentication.js'
 import { completeAuthorization } from '../browser-sign-in/complete.js'
 import { currentSession, startSession } from '../http/browser-sign-in/session.js'
 import { signInPage } from '../http/browser-sign-in/sign-in-page.js'
@@ -38,10 +39,10 @@ export const authorizeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
       throw err
     }
     try {
-      if (pushed) return await authorize(req, reply, pushed.request, pushed.client, ctx)
+      if (pushed) return await authorize(req, reply, pushed.request, pushed.client, ctx, undefined)
       if (proven.client.parRequired) throw mocktaError('par_required')
       const request = validateRequest(proven, server)
-      return await authorize(req, reply, request, proven.client, ctx)
+      return await authorize(req, reply, request, proven.client, ctx, proven.form['sessionToken'])
     } catch (err) {
       if (err instanceof OAuthError) return sendAuthorizationResponse(reply, proven.target, errorParams(err, proven.state))
       throw err
@@ -49,7 +50,14 @@ export const authorizeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   })
 }
 
-async function authorize(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, client: Client, ctx: AppContext): Promise<FastifyReply> {
+async function authorize(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, client: Client, ctx: AppContext, sessionToken: string | undefined): Promise<FastifyReply> {
+  // An Authentication API session token signs the browser in, once (docs/authentication-api.md § 2).
+  // An unknown, used or expired one is as if none was sent: prompt=none then answers login_required.
+  const redeemed = sessionToken === undefined ? undefined : await redeemSessionToken(ctx, sessionToken)
+  if (redeemed) {
+    const session = await startSession(req, reply, redeemed.user, ctx, redeemed.authTime)
+    return sendAuthorizationResponse(reply, request, await completeAuthorization(request, client, redeemed.user, session.authTime, ctx))
+  }
   const auto = autoSignInUser(client, request, ctx)
   if (auto) {
     const session = await startSession(req, reply, auto, ctx)
@@ -62,7 +70,7 @@ async function authorize(req: FastifyRequest, reply: FastifyReply, request: Auth
   const tooOld = signedIn !== undefined && request.maxAge !== null && (request.maxAge === 0 || age > request.maxAge)
   const mustSignIn = request.prompt.includes('login') || tooOld || !signedIn
   if (!mustSignIn) return sendAuthorizationResponse(reply, request, await completeAuthorization(request, client, signedIn.user, signedIn.session.authTime, ctx))
-  if (request.prompt.includes('none')) throw oktaError(signedIn ? 'login_required' : 'no_existing_session')
+  if (request.prompt.includes('none')) throw oktaError(signedIn || sessionToken !== undefined ? 'login_required' : 'no_existing_session')
 
   const transactionId = await beginTransaction(req, reply, request, ctx)
   const username = request.loginHint ?? ''

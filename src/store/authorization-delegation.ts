@@ -2,7 +2,7 @@
  * The authorization half of a Store, passed on to the store's own authorization module
  * (memory-authorization-store.ts, redis/redis-authorization-store.ts): a Store is one interface for the app, two modules inside.
  */
-import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, AuthorizationStore, TransactionRecord } from './authorization-store.js'
+import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, SessionTokenRecord, AuthorizationStore, TransactionRecord } from './authorization-store.js'
 import type { InteractionAdvance, InteractionRecord, InteractionStore } from './interaction-store.js'
 
 export abstract class AuthorizationDelegation implements AuthorizationStore, InteractionStore {
@@ -30,6 +30,12 @@ export abstract class AuthorizationDelegation implements AuthorizationStore, Int
   }
   listSessionsByUser(userId: string, nowMs: number): Promise<SessionRecord[]> {
     return this.authorization.listSessionsByUser(userId, nowMs)
+  }
+  createSessionToken(token: SessionTokenRecord): Promise<void> {
+    return this.authorization.createSessionToken(token)
+  }
+  takeSessionToken(hash: string, nowMs: number): Promise<SessionTokenRecord | undefined> {
+    return this.authorization.takeSessionToken(hash, nowMs)
   }
   createTransaction(transaction: TransactionRecord): Promise<void> {
     return this.authorization.createTransaction(transaction)

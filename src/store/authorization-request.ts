@@ -6,7 +6,8 @@
 
 /** `response_type` parts (OAuth 2.0 Multiple Response Type Encoding Practices §3). */
 export type ResponseType = 'code' | 'token' | 'id_token'
-export type ResponseMode = 'query' | 'fragment' | 'form_post'
+/** `okta_post_message`: Okta's own, the result posted to the opener or parent window (docs/authentication-api.md § 3). */
+export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'okta_post_message'
 export type Prompt = 'none' | 'login' | 'consent'
 
 export interface AuthorizationRequest {

@@ -50,6 +50,18 @@ export interface SessionRecord {
   expiresAtMs: number
 }
 
+/**
+ * A one-time `sessionToken` of the Authentication API (docs/authentication-api.md): a user who proved
+ * their password, to be turned into a browser session at /authorize once, within its short life.
+ */
+export interface SessionTokenRecord {
+  hash: string
+  userId: string
+  /** Seconds: when the password was checked, the session's `auth_time`. */
+  authTime: number
+  expiresAtMs: number
+}
+
 /** An /authorize request waiting for the sign-in form, bound to the browser that started it (CSRF). */
 export interface TransactionRecord {
   idHash: string
@@ -70,6 +82,10 @@ export interface AuthorizationStore {
   deleteSession(idHash: string): Promise<void>
   /** A user's live sessions (for the control plane; a scan, not a request path). */
   listSessionsByUser(userId: string, nowMs: number): Promise<SessionRecord[]>
+
+  createSessionToken(token: SessionTokenRecord): Promise<void>
+  /** Atomically removes and returns a live session token: only one caller ever gets it. */
+  takeSessionToken(hash: string, nowMs: number): Promise<SessionTokenRecord | undefined>
 
   createTransaction(transaction: TransactionRecord): Promise<void>
   findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined>

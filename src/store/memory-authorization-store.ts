@@ -1,5 +1,5 @@
 /** The in-process AuthorizationStore: Maps whose every operation is one synchronous section (no interleaving). */
-import { MAX_TRANSACTIONS, type AuthorizationCodeRecord, type AuthorizationStore, type CodeGrantRecord, type CodeRedemption, type SessionRecord, type TransactionRecord } from './authorization-store.js'
+import { MAX_TRANSACTIONS, type AuthorizationCodeRecord, type AuthorizationStore, type CodeGrantRecord, type CodeRedemption, type SessionRecord, type SessionTokenRecord, type TransactionRecord } from './authorization-store.js'
 
 export interface CodeEntry {
   code: AuthorizationCodeRecord
@@ -15,12 +15,13 @@ export class MemoryAuthorizationStore implements AuthorizationStore {
   private readonly codes = new Map<string, CodeEntry>()
   private readonly sessions = new Map<string, SessionRecord>()
   private readonly transactions = new Map<string, TransactionRecord>()
+  private readonly sessionTokens = new Map<string, SessionTokenRecord>()
 
   constructor(private readonly maxTransactions = MAX_TRANSACTIONS) {}
 
   /** The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store. */
-  get held(): { codes: Map<string, CodeEntry>; sessions: Map<string, SessionRecord>; transactions: Map<string, TransactionRecord> } {
-    return { codes: this.codes, sessions: this.sessions, transactions: this.transactions }
+  get held(): { codes: Map<string, CodeEntry>; sessions: Map<string, SessionRecord>; transactions: Map<string, TransactionRecord>; sessionTokens: Map<string, SessionTokenRecord> } {
+    return { codes: this.codes, sessions: this.sessions, transactions: this.transactions, sessionTokens: this.sessionTokens }
   }
 
   async createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
@@ -62,6 +63,17 @@ export class MemoryAuthorizationStore implements AuthorizationStore {
     return [...this.sessions.values()].filter((s) => s.userId === userId && nowMs < s.expiresAtMs).map((s) => ({ ...s }))
   }
 
+  async createSessionToken(token: SessionTokenRecord): Promise<void> {
+    this.sessionTokens.set(token.hash, { ...token })
+  }
+
+  async takeSessionToken(hash: string, nowMs: number): Promise<SessionTokenRecord | undefined> {
+    const token = this.sessionTokens.get(hash)
+    if (!token) return undefined
+    this.sessionTokens.delete(hash)
+    return nowMs < token.expiresAtMs ? token : undefined
+  }
+
   async createTransaction(transaction: TransactionRecord): Promise<void> {
     this.transactions.set(transaction.idHash, copyTransaction(transaction))
     // Maps iterate in insertion order: the first key is the oldest form.
@@ -80,12 +92,13 @@ export class MemoryAuthorizationStore implements AuthorizationStore {
     return nowMs < t.expiresAtMs ? t : undefined
   }
 
-  /** Drops expired codes, sessions and transactions; returns how many. */
+  /** Drops expired codes, sessions, transactions and session tokens; returns how many. */
   sweep(nowMs: number): number {
     return (
       sweepMap(this.codes, (e) => e.code.expiresAtMs, nowMs) +
       sweepMap(this.sessions, (s) => s.expiresAtMs, nowMs) +
-      sweepMap(this.transactions, (t) => t.expiresAtMs, nowMs)
+      sweepMap(this.transactions, (t) => t.expiresAtMs, nowMs) +
+      sweepMap(this.sessionTokens, (t) => t.expiresAtMs, nowMs)
     )
   }
 }

@@ -11,7 +11,7 @@
 import type { SchemaObject } from 'ajv'
 import { MemoryStore } from './memory-store.js'
 import type { CodeEntry } from './memory-authorization-store.js'
-import type { SessionRecord, TransactionRecord } from './authorization-store.js'
+import type { SessionRecord, SessionTokenRecord, TransactionRecord } from './authorization-store.js'
 import type { DeviceAuthorizationRecord, PushedRequestRecord } from './grant-records.js'
 import type { InteractionRecord } from './interaction-store.js'
 import { StateDataError, stateValidator, type StateSection } from './state-file.js'
@@ -31,6 +31,8 @@ export interface MemoryStoreSnapshot {
   /** Oldest first, likewise. Absent in files saved before the device grant (read as none). */
   deviceAuthorizations?: DeviceAuthorizationRecord[]
   pushedRequests?: PushedRequestRecord[]
+  /** Authentication API session tokens (hashes); absent in files saved before they existed. */
+  sessionTokens?: SessionTokenRecord[]
   /** "Expire every access token" cut-offs by scope (store.ts `endAccessTokens`); absent in files saved before they existed. */
   accessTokenCutoffs?: Array<{ scope: string; atSeconds: number }>
   /** Absent in files saved before the Identity Engine: none. */
@@ -56,6 +58,7 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
     transactions: Array.from(authorization.transactions.values(), (t) => structuredClone(t)),
     deviceAuthorizations: Array.from(held.grantRecords.held.devices.values(), (d) => structuredClone(d)),
     pushedRequests: Array.from(held.grantRecords.held.pushed.values(), (p) => structuredClone(p)),
+    ...(authorization.sessionTokens.size > 0 && { sessionTokens: Array.from(authorization.sessionTokens.values(), (k) => ({ ...k })) }),
     // Only when there are any: a file without them reads as it did before they existed.
     ...(held.accessTokenCutoffs.size > 0 && { accessTokenCutoffs: Array.from(held.accessTokenCutoffs, ([scope, atSeconds]) => ({ scope, atSeconds })) }),
     interactions: Array.from(held.interactions.held.interactions.values(), (i) => structuredClone(i)),
@@ -81,6 +84,7 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   for (const entry of snapshot.codes) authorization.codes.set(entry.code.hash, entry)
   for (const session of snapshot.sessions) authorization.sessions.set(session.idHash, session)
   for (const transaction of snapshot.transactions) authorization.transactions.set(transaction.idHash, transaction)
+  for (const token of snapshot.sessionTokens ?? []) authorization.sessionTokens.set(token.hash, token)
   const grantRecords = held.grantRecords.held
   for (const device of snapshot.deviceAuthorizations ?? []) {
     grantRecords.devices.set(device.deviceCodeHash, device)
@@ -174,7 +178,7 @@ const authorizationRequestSchema = {
     authServerId: nullableText,
     redirectUri: text,
     responseTypes: { type: 'array', items: { type: 'string', enum: ['code', 'token', 'id_token'] } },
-    responseMode: { type: 'string', enum: ['query', 'fragment', 'form_post'] },
+    responseMode: { type: 'string', enum: ['query', 'fragment', 'form_post', 'okta_post_message'] },
     scopes: texts,
     state: { type: 'string' },
     nonce: { type: 'string', nullable: true },
@@ -332,6 +336,15 @@ const snapshotSchema: SchemaObject = {
           userId: nullableText,
           authTime: { type: 'integer', minimum: 0, nullable: true },
         },
+      },
+    },
+    sessionTokens: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['hash', 'userId', 'authTime', 'expiresAtMs'],
+        properties: { hash: text, userId: text, authTime: seconds, expiresAtMs: ms },
       },
     },
     pushedRequests: {

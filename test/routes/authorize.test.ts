@@ -223,7 +223,6 @@ const REDIRECT_ERRORS: Array<[string, Record<string, string | undefined>, string
   ['response_type unknown', { response_type: 'foo' }, 'unsupported_response_type', 'code'],
   ['response_type token for a client without the implicit grant', { response_type: 'token', response_mode: 'query' }, 'unsupported_response_type', 'code'],
   ['response_mode unknown', { response_mode: 'web_message' }, 'unsupported_response_mode'],
-  ['response_mode okta_post_message with code', { response_mode: 'okta_post_message' }, 'unsupported_response_mode_okta_post_message_with_code'],
   ['state missing', { state: undefined }, 'invalid_state'],
   ['scope missing', { scope: undefined }, 'missing_scopes'],
   ['scope unknown', { scope: 'openid nope' }, 'invalid_scope'],
@@ -252,6 +251,16 @@ t.test('errors after the redirect URI is proven go back to it, with state', asyn
   }
   const fragment = await authorize(app, authorizeParams(challenge, { response_mode: 'fragment', scope: 'nope' }))
   t.strictSame(redirectParams(fragment, 'fragment'), { ...oktaWire('invalid_scope').body, state: 'state-123' }, 'in the requested mode')
+})
+
+t.test('okta_post_message with a code: accepted with PKCE, Okta\'s refusal without (posted to the opener)', async (t) => {
+  const { app } = await buildTestApp(t)
+  const island = (body: string) => JSON.parse(/<script type="application\/json" id="okta-data">(.*)<\/script>/.exec(body)![1]!) as { data: Record<string, string>; origin: string }
+  const withoutPkce = await authorize(app, authorizeParams(challenge, { client_id: WEB.id, redirect_uri: WEB_REDIRECT, response_mode: 'okta_post_message', code_challenge: undefined, code_challenge_method: undefined }))
+  t.equal(withoutPkce.statusCode, 200)
+  t.strictSame(island(withoutPkce.body).data, { ...oktaWire('unsupported_response_mode_okta_post_message_with_code').body, state: 'state-123' })
+  const withPkce = await authorize(app, authorizeParams(challenge, { response_mode: 'okta_post_message', prompt: 'none' }))
+  t.strictSame(island(withPkce.body).data, { ...oktaWire('no_existing_session').body, state: 'state-123' }, 'accepted: the answer is about the session')
 })
 
 t.test('unauthorized_client: a client without the authorization_code grant', async (t) => {

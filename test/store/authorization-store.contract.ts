@@ -113,6 +113,25 @@ export function authorizationStoreContract(t: Test, makeStore: () => Store | Pro
     t.equal(await store.takeTransaction('tx-2', T0 + 600 * SECOND), undefined, 'an expired one cannot be taken')
   })
 
+  t.test('session tokens: taken once, even in a burst; expired or cleared ones are gone; sweep drops them', async (t) => {
+    const store = await makeStore()
+    const token = { hash: 'st-hash', userId: '00ualice000000000001', authTime: T0 / 1000, expiresAtMs: T0 + 300 * SECOND }
+    await store.createSessionToken(token)
+    const taken = await Promise.all(Array.from({ length: 10 }, () => store.takeSessionToken('st-hash', T0)))
+    t.equal(taken.filter((x) => x !== undefined).length, 1, 'one winner')
+    t.strictSame(taken.find((x) => x !== undefined), token)
+    t.equal(await store.takeSessionToken('st-hash', T0), undefined, 'used')
+    t.equal(await store.takeSessionToken('unknown', T0), undefined, 'unknown')
+    await store.createSessionToken({ ...token, hash: 'st-2' })
+    t.equal(await store.takeSessionToken('st-2', T0 + 300 * SECOND), undefined, 'expired at exactly its expiry')
+    await store.createSessionToken({ ...token, hash: 'st-3' })
+    t.ok((await store.sweep(T0 + 301 * SECOND)) >= 1, 'swept')
+    t.equal(await store.takeSessionToken('st-3', T0), undefined, 'swept away')
+    await store.createSessionToken({ ...token, hash: 'st-4' })
+    await store.clear()
+    t.equal(await store.takeSessionToken('st-4', T0), undefined, 'cleared')
+  })
+
   t.test('sign-in records are copies, and sweep drops the expired ones', async (t) => {
     const store = await makeStore()
     const code = codeRecord()

@@ -63,6 +63,7 @@ async function fullStore(): Promise<MemoryStore> {
   await store.consumeAuthorizationCode('code-replayed', T0)
   await store.recordCodeGrant('code-replayed', { familyId: null, accessTokenJti: 'AT.x', accessTokenExpiresAtMs: T0 + 3_600_000 })
   await store.createSession({ idHash: 'sid-hash', userId: '00ualice000000000001', authTime: T0 / 1000, expiresAtMs: T0 + 7_200_000 })
+  await store.createSessionToken({ hash: 'session-token-hash', userId: '00ualice000000000001', authTime: T0 / 1000, expiresAtMs: T0 + 300_000 })
   for (const idHash of ['tx-old', 'tx-new']) {
     await store.createTransaction({
       idHash, browserHash: 'browser-hash', expiresAtMs: T0 + 600_000,
@@ -97,6 +98,9 @@ t.test('a snapshot restored is the same store: every record kind, in order, thro
   t.match(await copy.consumeAuthorizationCode('code-fresh', T0), { kind: 'redeemed' })
   t.ok(await copy.findSession('sid-hash', T0))
   t.ok(await copy.takeTransaction('tx-old', T0))
+  t.strictSame(snapshot.sessionTokens, [{ hash: 'session-token-hash', userId: '00ualice000000000001', authTime: T0 / 1000, expiresAtMs: T0 + 300_000 }], 'session tokens as hashes')
+  t.ok(await copy.takeSessionToken('session-token-hash', T0), 'a session token survives the restart')
+  t.equal(await copy.takeSessionToken('session-token-hash', T0), undefined, 'and is still single-use')
   t.equal(await copy.signInFailures('00ubob00000000000002'), 1)
   t.match(await copy.takeInteractionByCode('ic-hash', T0), { step: 'SUCCESS', amr: ['pwd'] }, 'an interaction code survives, redeemable once')
   t.equal(await copy.takeInteractionByCode('ic-hash', T0), undefined)

@@ -22,8 +22,8 @@ export async function currentSession(req: FastifyRequest, ctx: AppContext): Prom
   return session && user ? { session, user } : undefined
 }
 
-/** A new session for `user`, replacing the browser's previous one (no session fixation). */
-export async function startSession(req: FastifyRequest, reply: FastifyReply, user: User, ctx: AppContext): Promise<SessionRecord> {
+/** A new session for `user`, replacing the browser's previous one (no session fixation); `authTime`: when they proved who they are, if before now. */
+export async function startSession(req: FastifyRequest, reply: FastifyReply, user: User, ctx: AppContext, authTime = nowSeconds(ctx.clock)): Promise<SessionRecord> {
   const previous = readCookie(req, SESSION_COOKIE)
   if (previous !== undefined) await ctx.store.deleteSession(hashToken(previous))
   const id = ctx.ids.secret()
@@ -31,7 +31,7 @@ export async function startSession(req: FastifyRequest, reply: FastifyReply, use
   const session: SessionRecord = {
     idHash: hashToken(id),
     userId: user.id,
-    authTime: nowSeconds(ctx.clock),
+    authTime,
     expiresAtMs: ctx.clock.nowMs() + lifetime * 1000,
   }
   await ctx.store.createSession(session)

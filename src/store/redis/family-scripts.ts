@@ -126,7 +126,7 @@ return { families, tokens }
 
 /**
  * ARGV: now, retentionMs, batch. One batch of MemoryStore.sweep: families ended more than the retention
- * ago, and expired revoked access tokens, codes, sessions, transactions and interactions. Returns [removed, more].
+ * ago, and expired revoked access tokens, codes, sessions, transactions, session tokens and interactions. Returns [removed, more].
  */
 const sweep = `
 local now, retention, batch = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -134,7 +134,7 @@ local removed, more = 0, 0
 local n = sweep_families(now - retention, false, batch)
 removed = removed + n
 if n == batch then more = 1 end
-for _, kind in ipairs({ 'a', 'c', 's', 'x', 'i' }) do
+for _, kind in ipairs({ 'a', 'c', 's', 'x', 'k', 'i' }) do
   n = sweep_records(kind, now, batch)
   removed = removed + n
   if n == batch then more = 1 end

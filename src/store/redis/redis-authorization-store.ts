@@ -1,7 +1,7 @@
 /** The authorization half of RedisStore: codes, sessions and sign-in transactions (authorization-store.ts), shared by replicas. */
 import type { Redis } from 'ioredis'
 import type { Clock } from '../../clock.js'
-import { MAX_TRANSACTIONS, type AuthorizationCodeRecord, type AuthorizationStore, type CodeGrantRecord, type CodeRedemption, type SessionRecord, type TransactionRecord } from '../authorization-store.js'
+import { MAX_TRANSACTIONS, type AuthorizationCodeRecord, type AuthorizationStore, type CodeGrantRecord, type CodeRedemption, type SessionRecord, type SessionTokenRecord, type TransactionRecord } from '../authorization-store.js'
 import { unavailableOnFailure } from './connection.js'
 import { ttlMs } from './lua-library.js'
 import { globEscape, storeNamespace } from './redis-keys.js'
@@ -69,6 +69,17 @@ export class RedisAuthorizationStore implements AuthorizationStore {
     return out
   }
 
+  async createSessionToken(token: SessionTokenRecord): Promise<void> {
+    await this.put('k', token.hash, token, token.expiresAtMs)
+  }
+
+  /** takeRecord deletes as it reads, in one script: of concurrent takers exactly one gets the token. */
+  async takeSessionToken(hash: string, nowMs: number): Promise<SessionTokenRecord | undefined> {
+    const value = (await unavailableOnFailure(this.run('takeRecord', 'k', hash))) as string | null
+    const token = value === null ? undefined : (JSON.parse(value) as SessionTokenRecord)
+    return token && nowMs < token.expiresAtMs ? token : undefined
+  }
+
   async createTransaction(transaction: TransactionRecord): Promise<void> {
     await this.put('x', transaction.idHash, transaction, transaction.expiresAtMs, MAX_TRANSACTIONS)
   }
@@ -85,11 +96,11 @@ export class RedisAuthorizationStore implements AuthorizationStore {
   }
 
   /** A record mockta considers alive until `expiresAtMs` (mockta's clock); `cap`: most kept of this kind. */
-  async put(kind: 'a' | 's' | 'x', id: string, value: unknown, expiresAtMs: number, cap = 0): Promise<void> {
+  async put(kind: 'a' | 's' | 'x' | 'k', id: string, value: unknown, expiresAtMs: number, cap = 0): Promise<void> {
     await unavailableOnFailure(this.run('putRecord', kind, id, JSON.stringify(value), expiresAtMs, this.ttl(expiresAtMs), cap))
   }
 
-  async get<T>(kind: 'a' | 's' | 'x', id: string): Promise<T | undefined> {
+  async get<T>(kind: 'a' | 's' | 'x' | 'k', id: string): Promise<T | undefined> {
     const value = await unavailableOnFailure(this.redis.get(`${this.ns}${kind}:${id}`))
     return value === null ? undefined : (JSON.parse(value) as T)
   }

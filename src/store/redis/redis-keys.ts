@@ -15,11 +15,12 @@
  *   c:<codeHash>        hash   an authorization code: record, expiry, redeemed/replayed, what it issued
  *   s:<sessionIdHash>   string a signed-in session (JSON)
  *   x:<transactionHash> string a pending sign-in transaction (JSON)
+ *   k:<sessionTokenHash> string an Authentication API session token (JSON)
  *   i:<handleHash>      string an Identity Engine interaction (JSON; interaction-scripts.ts)
  *   ih:<stateHandleHash> string the interaction handle hash of a current stateHandle
  *   ic:<codeHash>       string the interaction handle hash of an interaction code
  *   lf:<userId>         string wrong passwords in a row (the lock-out count)
- *   expiry:<a|c|s|x|i>  zset   those records' ids, scored by expiry: what sweep() and the caps walk
+ *   expiry:<a|c|s|x|k|i> zset  those records' ids, scored by expiry: what sweep() and the caps walk
  *   dv:, uc:, p:, expiry:<dv|p>    device authorizations, user codes and pushed requests (grant-record-scripts.ts)
  *   identity            string the store identity (JSON)
  *   epoch-jtis          set    JWT ids issued in the identity's epoch second
@@ -29,7 +30,7 @@
  */
 
 /** One-letter kinds of the records indexed by expiry. */
-export type RecordKind = 'a' | 'c' | 's' | 'x' | 'i'
+export type RecordKind = 'a' | 'c' | 's' | 'x' | 'k' | 'i'
 
 export const storeNamespace = (keyPrefix: string): string => `${keyPrefix}store:`
 

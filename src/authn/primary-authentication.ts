@@ -1,0 +1,48 @@
+/**
+ * The Authentication API's primary authentication (docs/authentication-api.md): a username and a
+ * password become a one-time session token. Unknown users, wrong passwords and users who may not sign
+ * in get one answer, after the same comparison, so the answer never tells whether an account exists.
+ */
+import { nowSeconds } from '../clock.js'
+import type { AppContext } from '../context.js'
+import { safeEqual } from '../crypto/safe-equal.js'
+import { hashToken } from '../crypto/hash-token.js'
+import type { User } from '../registry/users.js'
+
+/** Okta's session tokens live 5 minutes (docs/authentication-api.md § 1.3). */
+export const SESSION_TOKEN_LIFETIME_SECONDS = 300
+
+const UNKNOWN_USER_PASSWORD = '\0unknown-user'
+
+export type PrimaryAuthentication =
+  | { kind: 'success'; user: User; sessionToken: string; expiresAtMs: number }
+  /** The user is locked out: Okta's LOCKED_OUT transaction, with the unlock link. */
+  | { kind: 'locked_out'; user: User }
+  | { kind: 'failed'; user: User | undefined }
+
+export async function authenticate(ctx: AppContext, username: string, password: string): Promise<PrimaryAuthentication> {
+  const user = ctx.users.byLoginName(username)
+  const matches = safeEqual(password, user?.password ?? UNKNOWN_USER_PASSWORD)
+  if (!user) return { kind: 'failed', user }
+  const threshold = ctx.config.identityEngine.lockoutThreshold
+  if (user.status === 'LOCKED_OUT' || (threshold > 0 && (await ctx.store.signInFailures(user.id)) >= threshold)) return { kind: 'locked_out', user }
+  if (!matches) {
+    const failures = await ctx.store.recordSignInFailure(user.id)
+    // The failure that reaches the threshold locks the account, and says so (Okta: "shows lockout failures").
+    return threshold > 0 && failures >= threshold ? { kind: 'locked_out', user } : { kind: 'failed', user }
+  }
+  // [UNCONFIRMED] A user who is not active (STAGED, SUSPENDED, …) is told what an unknown one is told.
+  if (user.status !== 'ACTIVE') return { kind: 'failed', user }
+  await ctx.store.clearSignInFailures(user.id)
+  const sessionToken = ctx.ids.secret()
+  const expiresAtMs = ctx.clock.nowMs() + SESSION_TOKEN_LIFETIME_SECONDS * 1000
+  await ctx.store.createSessionToken({ hash: hashToken(sessionToken), userId: user.id, authTime: nowSeconds(ctx.clock), expiresAtMs })
+  return { kind: 'success', user, sessionToken, expiresAtMs }
+}
+
+/** Consumes a session token: its user and sign-in time, once; `undefined` for an unknown, used or expired one. */
+export async function redeemSessionToken(ctx: AppContext, sessionToken: string): Promise<{ user: User; authTime: number } | undefined> {
+  const record = await ctx.store.takeSessionToken(hashToken(sessionToken), ctx.clock.nowMs())
+  const user = record && ctx.users.get(record.userId)
+  return record && user && user.status === 'ACTIVE' ? { user, authTime: record.authTime } : undefined
+}

@@ -1,0 +1,180 @@
+/**
+ * Okta's classic Authentication API and the Sessions API (docs/authentication-api.md): `POST
+ * /api/v1/authn` trades a username and password for a one-time session token; `/api/v1/sessions/me`
+ * reads, ends and extends the browser's session. JSON only; every failure is Okta's API error body.
+ */
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { AppContext } from '../context.js'
+import { authenticate, redeemSessionToken, type PrimaryAuthentication } from '../authn/primary-authentication.js'
+import { apiValidationFailed, authenticationFailed, invalidStateToken, malformedBody, OAuthError, OktaApiError, sessionNotFound } from '../errors/oauth-error.js'
+import { errorHandler } from '../http/error-handler.js'
+import { currentSession, endSession, startSession } from '../http/browser-sign-in/session.js'
+import { clientOrigins } from '../http/cors.js'
+import { sendErrorPage } from '../http/html.js'
+import { readForm } from '../oauth/form.js'
+import type { User } from '../registry/users.js'
+import type { SessionRecord } from '../store/authorization-store.js'
+import { StoreUnavailableError } from '../store/store-unavailable.js'
+
+/** Okta's username limit is 100 characters, passwords far less than this; anything longer is refused unread. */
+const MAX_FIELD_LENGTH = 1024
+
+export const AUTHN_PATH = '/api/v1/authn'
+export const SESSIONS_ME_PATH = '/api/v1/sessions/me'
+
+export const authnRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  jsonOnly(app, ctx)
+
+  app.post(AUTHN_PATH, async (req, reply) => {
+    const body = objectBody(req.body)
+    const username = field(body, 'username')
+    const password = field(body, 'password')
+    const missing = [...(username === undefined ? ['username'] : []), ...(password === undefined ? ['password'] : [])]
+    if (missing.length > 0) throw apiValidationFailed(missing.map((name) => `${name}: The field cannot be left blank.`))
+    return sendAuthn(reply, await authenticate(ctx, username!, password!), ctx)
+  })
+
+  // No transaction mockta starts carries a state token (SUCCESS and LOCKED_OUT have none), so every one presented is unknown.
+  app.post(`${AUTHN_PATH}/cancel`, async (req) => {
+    objectBody(req.body)
+    throw invalidStateToken()
+  })
+
+  app.get(SESSIONS_ME_PATH, async (req, reply) => {
+    const signedIn = await currentSession(req, ctx)
+    if (!signedIn) throw sessionNotFound()
+    return reply.type('application/json').send(sessionBody(signedIn.session, signedIn.user, ctx))
+  })
+
+  app.delete(SESSIONS_ME_PATH, async (req, reply) => {
+    const signedIn = await currentSession(req, ctx)
+    if (!signedIn) throw sessionNotFound()
+    await endSession(req, reply, ctx)
+    return reply.code(204).send()
+  })
+
+  // Okta extends the session by its lifetime from now (docs/authentication-api.md § 4).
+  app.post(`${SESSIONS_ME_PATH}/lifecycle/refresh`, async (req, reply) => {
+    const signedIn = await currentSession(req, ctx)
+    if (!signedIn) throw sessionNotFound()
+    const session: SessionRecord = { ...signedIn.session, expiresAtMs: ctx.clock.nowMs() + ctx.config.signIn.sessionLifetimeSeconds * 1000 }
+    await ctx.store.createSession(session)
+    return reply.type('application/json').send(sessionBody(session, signedIn.user, ctx))
+  })
+}
+
+/**
+ * `GET /login/sessionCookieRedirect?token=…&redirectUrl=…` (okta-auth-js `session.setCookieAndRedirect`):
+ * the session token becomes the browser's session, then the browser goes to `redirectUrl`, which must
+ * be on a trusted origin (docs/authentication-api.md § 4.2). An unknown, used or expired token signs
+ * nobody in; the browser still goes on, and the app finds no session.
+ */
+export const sessionCookieRedirectRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get('/login/sessionCookieRedirect', async (req, reply) => {
+    const { token, redirectUrl } = readForm(req.query, ['token', 'redirectUrl'])
+    const target = redirectUrl !== undefined && URL.canParse(redirectUrl) ? new URL(redirectUrl) : undefined
+    const trusted = new Set([new URL(ctx.config.baseUrl).origin, ...ctx.config.trustedOrigins, ...ctx.config.clients.flatMap(clientOrigins)])
+    if (!target || !trusted.has(target.origin)) return sendErrorPage(reply, 'invalid_request', "The 'redirectUrl' parameter must be on a trusted origin.")
+    const redeemed = token === undefined ? undefined : await redeemSessionToken(ctx, token)
+    if (redeemed) await startSession(req, reply, redeemed.user, ctx, redeemed.authTime)
+    return reply.code(302).header('cache-control', 'no-cache, no-store').redirect(target.toString())
+  })
+}
+
+/**
+ * JSON bodies only, in this scope: the app parses forms alone. A body that is not JSON, or not the
+ * JSON media type, gets Okta's E0000003, never the OAuth shape or a 5xx.
+ */
+function jsonOnly(app: FastifyInstance, ctx: AppContext): void {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '') return done(null, undefined)
+    try {
+      done(null, JSON.parse(body as string))
+    } catch {
+      done(malformedBody())
+    }
+  })
+  app.addContentTypeParser('*', (_req, _payload, done) => done(malformedBody()))
+  const handle = errorHandler(ctx.ids)
+  app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+    const known = err instanceof OktaApiError || err instanceof OAuthError || err instanceof StoreUnavailableError
+    const status = (err as FastifyError).statusCode
+    const client = !known && status !== undefined && status >= 400 && status < 500
+    return handle(client ? malformedBody() : err, req, reply)
+  })
+}
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined) return {}
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw malformedBody()
+  return body as Record<string, unknown>
+}
+
+function field(body: Record<string, unknown>, name: string): string | undefined {
+  const value = Object.hasOwn(body, name) ? body[name] : undefined
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value !== 'string' || value.length > MAX_FIELD_LENGTH) throw malformedBody()
+  return value
+}
+
+function sendAuthn(reply: FastifyReply, result: PrimaryAuthentication, ctx: AppContext): FastifyReply {
+  if (result.kind === 'failed') throw authenticationFailed()
+  if (result.kind === 'locked_out') {
+    return reply.type('application/json').send({
+      status: 'LOCKED_OUT',
+      _links: { next: { name: 'unlock', href: `${ctx.config.baseUrl}${AUTHN_PATH}/recovery/unlock`, hints: { allow: ['POST'] } } },
+    })
+  }
+  return reply.type('application/json').send({
+    expiresAt: new Date(result.expiresAtMs).toISOString(),
+    status: 'SUCCESS',
+    sessionToken: result.sessionToken,
+    _embedded: { user: authnUser(result.user) },
+  })
+}
+
+/** `_embedded.user` as Okta shapes it: the id and the login profile in Okta's names. */
+function authnUser(user: User): Record<string, unknown> {
+  const p = user.profile
+  const text = (name: string): string | undefined => (typeof p[name] === 'string' ? (p[name] as string) : undefined)
+  return {
+    id: user.id,
+    profile: {
+      login: user.login,
+      firstName: text('firstName') ?? text('given_name') ?? null,
+      lastName: text('lastName') ?? text('family_name') ?? null,
+      // Okta writes locales with an underscore (en_US); OIDC's claim has a hyphen.
+      locale: (text('locale') ?? 'en_US').replace('-', '_'),
+      timeZone: text('timeZone') ?? text('zoneinfo') ?? 'America/Los_Angeles',
+    },
+  }
+}
+
+/** A session's public id: derived from the hash of its cookie, so it names the session without opening it. */
+export const publicSessionId = (session: SessionRecord): string => `102${session.idHash.slice(0, 22)}`
+
+function sessionBody(session: SessionRecord, user: User, ctx: AppContext): Record<string, unknown> {
+  const id = publicSessionId(session)
+  const base = ctx.config.baseUrl
+  const signedInAt = new Date(session.authTime * 1000).toISOString()
+  return {
+    id,
+    userId: user.id,
+    login: user.login,
+    createdAt: signedInAt,
+    expiresAt: new Date(session.expiresAtMs).toISOString(),
+    status: 'ACTIVE',
+    lastPasswordVerification: signedInAt,
+    lastFactorVerification: null,
+    amr: ['pwd'],
+    idp: { id: '00o000000000000000mk', type: 'OKTA' },
+    mfaActive: false,
+    _links: {
+      self: { href: `${base}/api/v1/sessions/${id}`, hints: { allow: ['GET', 'DELETE'] } },
+      // The browser's own session: okta-auth-js posts here with its cookie (session.get().refresh()).
+      refresh: { href: `${base}${SESSIONS_ME_PATH}/lifecycle/refresh`, hints: { allow: ['POST'] } },
+      user: { name: user.login, href: `${base}/api/v1/users/${user.id}`, hints: { allow: ['GET'] } },
+    },
+  }
+}
