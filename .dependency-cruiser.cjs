@@ -17,7 +17,9 @@ const ORDER = Object.keys(FLOORS)
 /** One rule per floor: nothing on it imports from a floor above it. */
 const floorRules = ORDER.slice(0, -1).map((floor, i) => ({
   name: `floor-${floor}`,
-  comment: `${floor} imports only from ${ORDER.slice(0, i + 1).reverse().join(', ')}`,
+  comment: `${floor} imports only from ${ORDER.slice(0, i + 1)
+    .reverse()
+    .join(', ')}`,
   severity: 'error',
   from: { path: FLOORS[floor] },
   to: { path: ORDER.slice(i + 1).flatMap((above) => FLOORS[above]) },
@@ -40,7 +42,9 @@ const DOMAIN_STEPS = [
 ]
 const domainRules = DOMAIN_STEPS.slice(0, -1).map(([name, path], i) => ({
   name,
-  comment: `${path} imports nothing from ${DOMAIN_STEPS.slice(i + 1).map(([, p]) => p).join(', ')}`,
+  comment: `${path} imports nothing from ${DOMAIN_STEPS.slice(i + 1)
+    .map(([, p]) => p)
+    .join(', ')}`,
   severity: 'error',
   from: { path },
   to: { path: DOMAIN_STEPS.slice(i + 1).map(([, p]) => p) },

@@ -23,8 +23,8 @@ async function importEsm() {
   try {
     return await import(entry)
   } catch (err) {
-    const sandboxed = /^ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING/.test(String(err && err.code))
-    if (!sandboxed || !(vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER)) throw err
+    const sandboxed = /^ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING/.test(String(err?.code))
+    if (!sandboxed || !vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER) throw err
     const mainContextImport = new vm.Script('(specifier) => import(specifier)', {
       filename: __filename,
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

@@ -33,7 +33,11 @@ function intFromEnv(name, fallback, min, max) {
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`)
   return n
 }
-const listFromEnv = (name, fallback = '') => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean)
+const listFromEnv = (name, fallback = '') =>
+  (process.env[name] ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 
 const SECONDS = intFromEnv('BENCH_SECONDS', 10, 1, 600)
 const CONNECTIONS = intFromEnv('BENCH_CONNECTIONS', 50, 1, 1000)
@@ -43,7 +47,9 @@ const REFRESH_POOL = intFromEnv('BENCH_REFRESH_POOL', 2000, 2 * CONNECTIONS, 100
 const STARTS = intFromEnv('BENCH_STARTS', 10, 0, 100)
 // On a shared machine, several alternating rounds and the median round per target are steadier.
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 1, 1, 20)
-const FAMILIES = listFromEnv('BENCH_FAMILIES', '100000,1000000').map(Number).filter((n) => n > 0)
+const FAMILIES = listFromEnv('BENCH_FAMILIES', '100000,1000000')
+  .map(Number)
+  .filter((n) => n > 0)
 if (FAMILIES.some((n) => !Number.isInteger(n) || n > 5_000_000)) throw new Error('BENCH_FAMILIES must be integers up to 5000000')
 const ONLY = listFromEnv('BENCH_ONLY')
 const ONLY_TARGETS = listFromEnv('BENCH_TARGETS')
@@ -187,13 +193,22 @@ async function main() {
   const selected = ONLY.length > 0 ? scenarios.filter((s) => ONLY.includes(s.name)) : scenarios
   if (selected.length === 0 && ONLY.length > 0) throw new Error(`BENCH_ONLY matches no scenario (have: ${scenarios.map((s) => s.name).join(', ')})`)
   const startedAt = new Date()
-  const machine = { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, totalMemMb: Math.round(os.totalmem() / 2 ** 20), loadAverage: os.loadavg().map((n) => round(n, 2)) }
+  const machine = {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? null,
+    totalMemMb: Math.round(os.totalmem() / 2 ** 20),
+    loadAverage: os.loadavg().map((n) => round(n, 2)),
+  }
   // Scenario by scenario, every target in turn: the runs a ratio compares are minutes apart, not the whole run.
   const runs = selected.flatMap((scenario) =>
     Array.from({ length: ROUNDS }, () => loadTargets.filter((t) => t.scenarios.includes(scenario.name)).map((target) => ({ target, scenario }))).flat(),
   )
   console.log(`node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.platform}, load average ${machine.loadAverage.join(' ')}`)
-  console.log(`${runs.length} load runs (${ROUNDS} round${ROUNDS > 1 ? 's' : ''}) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, refresh pool ${REFRESH_POOL}; ${STARTS} start-ups each; families ${FAMILIES.join(', ') || 'skipped'}`)
+  console.log(
+    `${runs.length} load runs (${ROUNDS} round${ROUNDS > 1 ? 's' : ''}) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, refresh pool ${REFRESH_POOL}; ${STARTS} start-ups each; families ${FAMILIES.join(', ') || 'skipped'}`,
+  )
   console.log('servers, load generator and anything else share this machine: CPU columns are % of one core\n')
 
   // Hard upper bound for the whole run, whatever hangs.
@@ -205,7 +220,9 @@ async function main() {
 
   ensureMocktaBuild()
   const bound = signingBound(machine.cpus)
-  console.log(`RS256 (fixture key) on this machine: ${bound.signaturesPerSecondOneCore} signatures/s on one core, so at most ${bound.refreshGrantsPerSecondAllCores} refresh grants/s on ${machine.cpus} cores doing nothing else\n`)
+  console.log(
+    `RS256 (fixture key) on this machine: ${bound.signaturesPerSecondOneCore} signatures/s on one core, so at most ${bound.refreshGrantsPerSecondAllCores} refresh grants/s on ${machine.cpus} cores doing nothing else\n`,
+  )
   workDir = mkdtempSync(join(os.tmpdir(), 'mockta-bench-'))
   const measured = []
   const failures = []
@@ -218,7 +235,10 @@ async function main() {
     } catch (err) {
       // One target that cannot run (a peer broken by a new Node, say) must not cost the others' figures.
       if (target.role === 'mockta') throw err
-      const lines = String(err?.message ?? err).split('\n').map((l) => l.trim()).filter(Boolean)
+      const lines = String(err?.message ?? err)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
       // The first line says what failed; the server's last error line says why.
       const last = lines.slice(1).findLast((l) => /error/i.test(l)) ?? lines.at(-1)
       const message = lines.length > 1 ? `${lines[0]} … ${last}` : (lines[0] ?? 'unknown error')
@@ -260,7 +280,7 @@ async function main() {
   if (memory.length > 0) {
     console.log(`\n${memoryTable(memory)}`)
     console.log('  method: N families created through the Store as a sign-in does, in a child process run with --expose-gc;')
-    console.log('  (V8 heapUsed after − before, both after forced full GCs) / N, less the bench\'s own array of tokens.')
+    console.log("  (V8 heapUsed after − before, both after forced full GCs) / N, less the bench's own array of tokens.")
     console.log('  Each further rotation adds one remembered hash (up to 1000 per family, for reuse detection).')
   }
   const goals = targetRatios({ rows, startups, memory, bound })
@@ -269,11 +289,26 @@ async function main() {
   const outDir = join(root, 'bench-results')
   mkdirSync(outDir, { recursive: true })
   // ISO 8601 basic format: the extended form's colons are not allowed in Windows file names.
-  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
   const file = join(outDir, `bench-${stamp}.json`)
-  const settings = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, refreshPool: REFRESH_POOL, rounds: ROUNDS, starts: STARTS, families: FAMILIES, host: HOST }
+  const settings = {
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    connections: CONNECTIONS,
+    refreshPool: REFRESH_POOL,
+    rounds: ROUNDS,
+    starts: STARTS,
+    families: FAMILIES,
+    host: HOST,
+  }
   const targets = Object.fromEntries([...loadTargets, helloTarget].map((t) => [t.name, { description: t.description ?? 'bare Fastify hello-world', notes: t.notes ?? {} }]))
-  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), commit: gitCommit(), machine, signingBound: bound, settings, targets, results: rows, failures, startups, memory, goals }, null, 2)}\n`)
+  writeFileSync(
+    file,
+    `${JSON.stringify({ startedAt: startedAt.toISOString(), commit: gitCommit(), machine, signingBound: bound, settings, targets, results: rows, failures, startups, memory, goals }, null, 2)}\n`,
+  )
   console.log(`results written to ${file}`)
 }
 
@@ -282,7 +317,11 @@ process.once('exit', () => {
   killChildren()
   if (workDir) rmSync(workDir, { recursive: true, force: true })
 })
-for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15]]) process.once(signal, () => process.exit(128 + number))
+for (const [signal, number] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+])
+  process.once(signal, () => process.exit(128 + number))
 
 main().then(
   () => process.exit(0),

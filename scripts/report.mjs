@@ -13,7 +13,12 @@ function readLines(dir) {
   if (!existsSync(dir)) return []
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => ({ ...JSON.parse(l), pid: f })))
+    .flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => ({ ...JSON.parse(l), pid: f })),
+    )
 }
 
 function versionOf(require, name) {
@@ -45,7 +50,13 @@ export function buildReport(root, dir, full) {
   const gates = []
   const gate = (name, failed) => gates.push({ name, failed: Boolean(failed) })
   const out = []
-  const grace = [...new Set(of('race').map((r) => r.grace).filter((g) => g !== undefined))].sort((a, b) => a - b)
+  const grace = [
+    ...new Set(
+      of('race')
+        .map((r) => r.grace)
+        .filter((g) => g !== undefined),
+    ),
+  ].sort((a, b) => a - b)
   out.push('== mockta reliability & security report ==')
   out.push(
     `build ${gitSha(root)}  node ${process.version}  fastify ${versionOf(require, 'fastify')}  jose ${versionOf(require, 'jose')}  fast-check ${versionOf(require, 'fast-check')}  cpus ${cpus().length}  grace-modes [${grace.join(',')}]`,
@@ -69,7 +80,9 @@ export function buildReport(root, dir, full) {
   const fuzz = of('fuzz')
   const statuses = {}
   for (const f of fuzz) for (const [s, c] of Object.entries(f.statuses ?? {})) statuses[s] = (statuses[s] ?? 0) + c
-  const fuzz5xx = Object.entries(statuses).filter(([s]) => Number(s) >= 500).reduce((t, [, c]) => t + c, 0)
+  const fuzz5xx = Object.entries(statuses)
+    .filter(([s]) => Number(s) >= 500)
+    .reduce((t, [, c]) => t + c, 0)
   const fuzzFailures = sum(fuzz, 'failures')
   out.push('-- fuzzing (fast-check)')
   out.push(
@@ -91,7 +104,9 @@ export function buildReport(root, dir, full) {
   const unhandled = proc.filter((p) => p.event === 'unhandledRejection').length
   const mocktaExits = sum(of('fault', 'crash'), 'unexpectedExits')
   out.push('-- crashes')
-  out.push(`  test processes ${n(starts.length)} | died without exiting ${n(unexited)} | uncaughtException ${n(uncaught)} | unhandledRejection ${n(unhandled)} | mockta processes exited unexpectedly ${n(mocktaExits)}`)
+  out.push(
+    `  test processes ${n(starts.length)} | died without exiting ${n(unexited)} | uncaughtException ${n(uncaught)} | unhandledRejection ${n(unhandled)} | mockta processes exited unexpectedly ${n(mocktaExits)}`,
+  )
   gate('crashes', unexited + uncaught + unhandled + mocktaExits > 0)
 
   // -- secret leakage
@@ -117,8 +132,12 @@ export function buildReport(root, dir, full) {
   const mutantDetected = mutant.length > 0 && mutant.every((m) => m.detected)
   const race5xx = sum(race, 'serverErrors')
   out.push('-- races')
-  out.push(`  refresh bursts ${n(g0.total + g30.total)} (N=${sizes || '-'})  grace=0 exactly-one-winner ${n(g0.good)}/${n(g0.total)} | grace=30 single-successor ${n(g30.good)}/${n(g30.total)}`)
-  out.push(`  mutant (consume-after-await) detected: ${mutant.length === 0 ? 'not run' : mutantDetected ? 'yes' : 'NO'}${mutant.length ? ` (bursts with several winners ${n(sum(mutant, 'multiWinnerBursts'))}/${n(sum(mutant, 'bursts'))})` : ''}`)
+  out.push(
+    `  refresh bursts ${n(g0.total + g30.total)} (N=${sizes || '-'})  grace=0 exactly-one-winner ${n(g0.good)}/${n(g0.total)} | grace=30 single-successor ${n(g30.good)}/${n(g30.total)}`,
+  )
+  out.push(
+    `  mutant (consume-after-await) detected: ${mutant.length === 0 ? 'not run' : mutantDetected ? 'yes' : 'NO'}${mutant.length ? ` (bursts with several winners ${n(sum(mutant, 'multiWinnerBursts'))}/${n(sum(mutant, 'bursts'))})` : ''}`,
+  )
   out.push(`  refresh-vs-revoke ${n(rr.total)} zombies ${n(rr.total - rr.good)} | parallel revoke+introspect ${n(ri.total)} clean ${n(ri.good)}/${n(ri.total)} | 5xx ${n(race5xx)}`)
   const codes = tallyRace('code-redeem')
   const codeSizes = [...new Set(bursts('code-redeem').map((r) => r.n))].join('/')
@@ -148,7 +167,16 @@ export function buildReport(root, dir, full) {
   out.push(`  session-token bursts ${n(sessionTokens.total)} (N=${sizesOf('session-token')})  exactly-one-winner ${n(sessionTokens.good)}/${n(sessionTokens.total)}`)
   gate(
     'race bursts',
-    g0.good < g0.total || g30.good < g30.total || rr.good < rr.total || ri.good < ri.total || codes.good < codes.total || devicePolls.good < devicePolls.total || requestUris.good < requestUris.total || replays.some((r) => r.good < r.total) || sessionTokens.good < sessionTokens.total || race5xx > 0 ||
+    g0.good < g0.total ||
+      g30.good < g30.total ||
+      rr.good < rr.total ||
+      ri.good < ri.total ||
+      codes.good < codes.total ||
+      devicePolls.good < devicePolls.total ||
+      requestUris.good < requestUris.total ||
+      replays.some((r) => r.good < r.total) ||
+      sessionTokens.good < sessionTokens.total ||
+      race5xx > 0 ||
       (full && (g0.total + g30.total === 0 || codes.total === 0 || devicePolls.total === 0 || requestUris.total === 0)),
   )
   gate('consume-after-await mutant not detected', (!mutantDetected && (full || mutant.length > 0)) || (!codeMutantDetected && (full || codeMutant.length > 0)))
@@ -181,7 +209,9 @@ export function buildReport(root, dir, full) {
   out.push(
     `  key rotation: verified ${n(sum(rotation, 'verified'))}/${n(sum(rotation, 'issued'))} across rotation | old-key AT inactive after retire ${n(sum(rotation, 'retiredInactive'))}/${n(sum(rotation, 'retiredTotal'))}`,
   )
-  out.push(`  injected faults ${n(sum(injected, 'faults'))} -> expected 5xx ${n(sum(injected, 'expected5xx'))}, RT consumed without successor ${n(sum(injected, 'consumedWithoutSuccessor'))}`)
+  out.push(
+    `  injected faults ${n(sum(injected, 'faults'))} -> expected 5xx ${n(sum(injected, 'expected5xx'))}, RT consumed without successor ${n(sum(injected, 'consumedWithoutSuccessor'))}`,
+  )
   const clock = fault('clock-jump')
   if (clock.length) out.push(`  clock jumps ${n(sum(clock, 'jumps'))} | 5xx ${n(sum(clock, 'serverErrors'))} | grace reopened by a backward jump ${n(sum(clock, 'graceReopened'))}`)
   // docs/replicas.md: two processes on one Redis (test/replicas/processes.test.ts).
@@ -193,7 +223,12 @@ export function buildReport(root, dir, full) {
         ` | kill -9 mid-burst: families ${n(sum(replicaKills, 'families'))} lost ${n(sum(replicaKills, 'lost'))} forked ${n(sum(replicaKills, 'forked'))}`,
     )
   }
-  gate('replicas', replicaBursts.some((r) => !r.strictOk || !r.gracedOk) || sum(replicaKills, 'lost') + sum(replicaKills, 'forked') > 0 || (full && Boolean(process.env.CI) && replicaBursts.length + replicaKills.length === 0))
+  gate(
+    'replicas',
+    replicaBursts.some((r) => !r.strictOk || !r.gracedOk) ||
+      sum(replicaKills, 'lost') + sum(replicaKills, 'forked') > 0 ||
+      (full && Boolean(process.env.CI) && replicaBursts.length + replicaKills.length === 0),
+  )
   const shutdownBad = shutdown.some((s) => s.code !== 0 || !s.oauth503 || s.ms > 10_000)
   gate(
     'restart resurrections, shutdown, key rotation or injected faults',
@@ -213,17 +248,31 @@ export function buildReport(root, dir, full) {
     out.push('-- limits')
     for (const l of limits) out.push(`  ${l.kind}: ${l.summary}${l.ok ? '' : '  FAILED'}`)
   }
-  gate('limits', limits.some((l) => !l.ok))
+  gate(
+    'limits',
+    limits.some((l) => !l.ok),
+  )
 
   // -- who reaches the control plane, and slow clients (docs/security.md)
   const surface = of('surface')
-  const tally = (kind) => ({ attempts: sum(surface.filter((s) => s.kind === kind), 'attempts'), refused: sum(surface.filter((s) => s.kind === kind), 'refused') })
+  const tally = (kind) => ({
+    attempts: sum(
+      surface.filter((s) => s.kind === kind),
+      'attempts',
+    ),
+    refused: sum(
+      surface.filter((s) => s.kind === kind),
+      'refused',
+    ),
+  })
   const hosts = tally('foreign-host')
   const crossSite = tally('cross-site')
   const browser = tally('browser-cross-site')
   const slow = surface.filter((s) => s.kind === 'slow headers' || s.kind === 'slow body')
   // A cut-off is the 408's arrival; it must come within a second of the configured time, and the server must close.
-  const slowBad = slow.filter((s) => s.status !== 408 || typeof s.answeredSeconds !== 'number' || Math.abs(s.answeredSeconds - s.configuredSeconds) > 1 || s.closedSeconds === undefined)
+  const slowBad = slow.filter(
+    (s) => s.status !== 408 || typeof s.answeredSeconds !== 'number' || Math.abs(s.answeredSeconds - s.configuredSeconds) > 1 || s.closedSeconds === undefined,
+  )
   const seconds = (rows, key) => rows.map((r) => (typeof r[key] === 'number' ? r[key].toFixed(1) : '-')).join('/')
   out.push('-- control plane exposure and slow clients')
   out.push(
@@ -232,11 +281,18 @@ export function buildReport(root, dir, full) {
   for (const kind of ['slow headers', 'slow body']) {
     const rows = slow.filter((s) => s.kind === kind)
     if (!rows.length) out.push(`  ${kind}: not run`)
-    else out.push(`  ${kind}: 408 after ${seconds(rows, 'answeredSeconds')} s, closed after ${seconds(rows, 'closedSeconds')} s (configured ${[...new Set(rows.map((r) => r.configuredSeconds))].join('/')} s, ±1 s) over ${rows.map((r) => r.name).join(', ')}${rows.some((r) => slowBad.includes(r)) ? '  FAILED' : ''}`)
+    else
+      out.push(
+        `  ${kind}: 408 after ${seconds(rows, 'answeredSeconds')} s, closed after ${seconds(rows, 'closedSeconds')} s (configured ${[...new Set(rows.map((r) => r.configuredSeconds))].join('/')} s, ±1 s) over ${rows.map((r) => r.name).join(', ')}${rows.some((r) => slowBad.includes(r)) ? '  FAILED' : ''}`,
+      )
   }
   gate(
     'control plane exposure or slow clients',
-    hosts.refused < hosts.attempts || crossSite.refused < crossSite.attempts || browser.refused < browser.attempts || slowBad.length > 0 || (full && (hosts.attempts === 0 || crossSite.attempts === 0 || slow.length === 0)),
+    hosts.refused < hosts.attempts ||
+      crossSite.refused < crossSite.attempts ||
+      browser.refused < browser.attempts ||
+      slowBad.length > 0 ||
+      (full && (hosts.attempts === 0 || crossSite.attempts === 0 || slow.length === 0)),
   )
 
   // -- load: errors gate; latency is printed against the limits of docs/reliability.md § 4 but not gated (no timing assertions).
@@ -255,7 +311,9 @@ export function buildReport(root, dir, full) {
   // -- informational
   const timing = of('fault', 'timing')
   out.push('-- informational')
-  out.push(`  secret-compare timing |t| ${timing.length ? timing.map((x) => x.t.toFixed(1)).join(',') : 'not run'} (threshold 4.5, not gating) | npm audit: not run (offline) | full load figures: npm run bench`)
+  out.push(
+    `  secret-compare timing |t| ${timing.length ? timing.map((x) => x.t.toFixed(1)).join(',') : 'not run'} (threshold 4.5, not gating) | npm audit: not run (offline) | full load figures: npm run bench`,
+  )
 
   const failed = gates.filter((g) => g.failed).map((g) => g.name)
   out.push(failed.length ? `VERDICT FAIL (${failed.join('; ')})` : 'VERDICT PASS')

@@ -54,7 +54,11 @@ async function call(endpoint, params, headers = {}) {
   const wait = slot - performance.now()
   if (wait > 0) await new Promise((r) => setTimeout(r, wait))
   try {
-    const res = await fetch(`${base}/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(params) })
+    const res = await fetch(`${base}/${endpoint}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(params),
+    })
     statuses[res.status] = (statuses[res.status] ?? 0) + 1
     if (res.status >= 500) errors++
     const text = await res.text()
@@ -71,7 +75,13 @@ async function worker(id) {
   let n = 0
   while (!done()) {
     n++
-    const signIn = await call('token', { grant_type: 'password', client_id: 'native-app', username: 'alice@example.com', password: 'alice-password', scope: 'offline_access api:read' })
+    const signIn = await call('token', {
+      grant_type: 'password',
+      client_id: 'native-app',
+      username: 'alice@example.com',
+      password: 'alice-password',
+      scope: 'offline_access api:read',
+    })
     if (signIn.status !== 200) continue
     let { refresh_token: rt, access_token: at } = signIn.body
     for (let i = 0; i < 4 && !done(); i++) {

@@ -31,9 +31,11 @@ main().catch((err: unknown) => {
   // Start-up fails fast and whole: a clear message and a non-zero exit, never a half-started server.
   const code = (err as { code?: string }).code
   const message =
-    err instanceof ConfigError ? err.message
-    : code === 'EADDRINUSE' ? `mockta cannot start: the address is already in use (${(err as Error).message})`
-    : `mockta cannot start: ${(err as Error).message}`
+    err instanceof ConfigError
+      ? err.message
+      : code === 'EADDRINUSE'
+        ? `mockta cannot start: the address is already in use (${(err as Error).message})`
+        : `mockta cannot start: ${(err as Error).message}`
   process.stderr.write(`${message}\n`)
   process.exit(1)
 })

@@ -35,15 +35,24 @@ t.test('openid-client with a DPoP key: tokens bound to it, accepted by the resou
   const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP })
   t.not(refreshed.refresh_token, tokens.refresh_token, 'rotated')
   const entries = await mockta.journal.list({ endpoint: 'token' })
-  t.same(entries.map((e) => e.error ?? e.status), ['use_dpop_nonce', 200, 200], 'one nonce retry, then the cached nonce')
-  t.ok(entries.filter((e) => e.status === 200).every((e) => e.dpopJkt !== undefined && e.dpopJkt === entries[1]!.dpopJkt), 'the journal shows one key thumbprint')
+  t.same(
+    entries.map((e) => e.error ?? e.status),
+    ['use_dpop_nonce', 200, 200],
+    'one nonce retry, then the cached nonce',
+  )
+  t.ok(
+    entries.filter((e) => e.status === 200).every((e) => e.dpopJkt !== undefined && e.dpopJkt === entries[1]!.dpopJkt),
+    'the journal shows one key thumbprint',
+  )
 
   const res = await client.fetchProtectedResource(config, refreshed.access_token, new URL(`${origin}/api/messages`), 'GET', undefined, undefined, { DPoP })
   t.equal(res.status, 200)
   t.same(await res.json(), { messages: ['hello alice@example.com'] })
 
   const stranger = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'))
-  const refused = await client.fetchProtectedResource(config, refreshed.access_token, new URL(`${origin}/api/messages`), 'GET', undefined, undefined, { DPoP: stranger }).catch((err: unknown) => err)
+  const refused = await client
+    .fetchProtectedResource(config, refreshed.access_token, new URL(`${origin}/api/messages`), 'GET', undefined, undefined, { DPoP: stranger })
+    .catch((err: unknown) => err)
   t.match(refused, { status: 401 }, 'a proof of another key is refused')
 
   const userinfo = await client.fetchUserInfo(config, refreshed.access_token, client.skipSubjectCheck, { DPoP })

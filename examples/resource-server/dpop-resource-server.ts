@@ -16,8 +16,7 @@ export interface DpopResourceServerOptions {
   origin: () => string
 }
 
-const refuse = (reply: FastifyReply, error: string) =>
-  reply.code(401).header('www-authenticate', `DPoP error="${error}", algs="RS256 ES256"`).send({ error })
+const refuse = (reply: FastifyReply, error: string) => reply.code(401).header('www-authenticate', `DPoP error="${error}", algs="RS256 ES256"`).send({ error })
 
 export function buildDpopResourceServer(options: DpopResourceServerOptions): FastifyInstance {
   const verifier = new OktaJwtVerifier({ issuer: options.issuer, testing: { disableHttpsCheck: options.issuer.startsWith('http:') } })

@@ -59,7 +59,11 @@ t.test('an expired token: the API says 401, the app refreshes once through a 429
   t.equal(delays[1], 400, 'after the 503, exponential back-off (200 ms, then 400 ms)')
 
   const refreshes = await mockta.journal.list({ grantType: 'refresh_token', clientId: 'native-app' })
-  t.same(refreshes.map((e) => e.status), [429, 503, 200], 'three attempts reached mockta')
+  t.same(
+    refreshes.map((e) => e.status),
+    [429, 503, 200],
+    'three attempts reached mockta',
+  )
   t.equal(refreshes.filter((e) => e.status === 200).length, 1, 'the app refreshed exactly once')
   t.equal(new Set(refreshes.map((e) => e.familyId)).size, 1, 'all in the one session')
 

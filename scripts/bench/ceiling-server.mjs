@@ -22,8 +22,25 @@ app.post('/oauth2/default/v1/token', async (req) => {
   const now = Math.floor(Date.now() / 1000)
   const jti = randomBytes(32).toString('base64url')
   const sign = (claims) => new SignJWT(claims).setProtectedHeader({ kid: jwk.kid, alg: 'RS256' }).sign(key)
-  const accessToken = await sign({ ver: 1, jti: `AT.${jti}`, iss: issuer, aud: 'api://default', iat: now, exp: now + 3600, cid: req.body.client_id, scp: ['openid', 'profile', 'offline_access'], sub: 'alice@example.com' })
+  const accessToken = await sign({
+    ver: 1,
+    jti: `AT.${jti}`,
+    iss: issuer,
+    aud: 'api://default',
+    iat: now,
+    exp: now + 3600,
+    cid: req.body.client_id,
+    scp: ['openid', 'profile', 'offline_access'],
+    sub: 'alice@example.com',
+  })
   const idToken = await sign({ sub: '00ualice000000000001', ver: 1, iss: issuer, aud: req.body.client_id, iat: now, exp: now + 3600, jti: `ID.${jti}`, amr: ['pwd'] })
-  return { token_type: 'Bearer', expires_in: 3600, access_token: accessToken, scope: 'openid profile offline_access', refresh_token: randomBytes(32).toString('base64url'), id_token: idToken }
+  return {
+    token_type: 'Bearer',
+    expires_in: 3600,
+    access_token: accessToken,
+    scope: 'openid profile offline_access',
+    refresh_token: randomBytes(32).toString('base64url'),
+    id_token: idToken,
+  }
 })
 await app.listen({ host, port })

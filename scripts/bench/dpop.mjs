@@ -16,7 +16,11 @@ export const PRIVATE_KEY_CLIENT = { id: 'bench-private-key', scope: 'api:read' }
 export const benchClients = () => [
   { id: DPOP_CLIENT.id, type: 'native', grantTypes: ['password', 'refresh_token'], redirectUris: ['com.example.bench:/cb'], dpopBoundAccessTokens: true },
   {
-    id: PRIVATE_KEY_CLIENT.id, type: 'service', authMethods: ['private_key_jwt'], grantTypes: ['client_credentials'], scopes: ['api:read'],
+    id: PRIVATE_KEY_CLIENT.id,
+    type: 'service',
+    authMethods: ['private_key_jwt'],
+    grantTypes: ['client_credentials'],
+    scopes: ['api:read'],
     jwks: { keys: [{ ...publicJwk, kid: KID, use: 'sig', alg: 'ES256' }] },
   },
 ]
@@ -28,9 +32,11 @@ function es256(header, claims) {
 }
 const now = () => Math.floor(Date.now() / 1000)
 
-export const dpopProof = (htu, nonce) => es256({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk }, { htm: 'POST', htu, iat: now(), jti: randomBytes(16).toString('hex'), ...(nonce && { nonce }) })
+export const dpopProof = (htu, nonce) =>
+  es256({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk }, { htm: 'POST', htu, iat: now(), jti: randomBytes(16).toString('hex'), ...(nonce && { nonce }) })
 
-export const clientAssertion = (aud) => es256({ alg: 'ES256', kid: KID }, { iss: PRIVATE_KEY_CLIENT.id, sub: PRIVATE_KEY_CLIENT.id, aud, iat: now(), exp: now() + 300, jti: randomUUID() })
+export const clientAssertion = (aud) =>
+  es256({ alg: 'ES256', kid: KID }, { iss: PRIVATE_KEY_CLIENT.id, sub: PRIVATE_KEY_CLIENT.id, aud, iat: now(), exp: now() + 300, jti: randomUUID() })
 
 /** The nonce dance once (the nonce lasts days), then `params` with a proof: the token response. */
 export async function dpopTokenRequest(tokenUrl, params, state) {
@@ -39,4 +45,3 @@ export async function dpopTokenRequest(tokenUrl, params, state) {
   const res = await post(dpopProof(tokenUrl, state.nonce))
   return res.json()
 }
-

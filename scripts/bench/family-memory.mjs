@@ -35,20 +35,22 @@ const tokens = new Array(count)
 const before = settle()
 for (let i = 0; i < count; i++) {
   const token = randomIds.refreshToken()
-  await store.createFamily(newFamilyRecord({
-    id: randomIds.familyId(),
-    clientId,
-    authServerId,
-    userId,
-    scopes: 'openid profile offline_access'.split(' '),
-    authTime: Math.floor(nowMs / 1000),
-    createdAtMs: nowMs,
-    expiresAtMs: null,
-    idleSeconds: 7 * 86400,
-    rotation: 'rotate',
-    graceSeconds: 30,
-    currentHash: hash(token),
-  }))
+  await store.createFamily(
+    newFamilyRecord({
+      id: randomIds.familyId(),
+      clientId,
+      authServerId,
+      userId,
+      scopes: 'openid profile offline_access'.split(' '),
+      authTime: Math.floor(nowMs / 1000),
+      createdAtMs: nowMs,
+      expiresAtMs: null,
+      idleSeconds: 7 * 86400,
+      rotation: 'rotate',
+      graceSeconds: 30,
+      currentHash: hash(token),
+    }),
+  )
   tokens[i] = token
 }
 // The tokens array belongs to the measurement, not the store: count it out.

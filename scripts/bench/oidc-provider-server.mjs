@@ -74,9 +74,31 @@ const provider = new Provider(issuer, {
   adapter: MapAdapter,
   jwks: { keys: [await fixtureSigningJwk()] },
   clients: [
-    { client_id: 'native-app', token_endpoint_auth_method: 'none', application_type: 'native', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], redirect_uris: ['com.example.app:/callback'] },
-    { client_id: 'web-app', client_secret: 'web-app-secret', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], redirect_uris: ['http://localhost:3000/callback'] },
-    { client_id: 'service-app', client_secret: 'service-app-secret', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api:read api:write' },
+    {
+      client_id: 'native-app',
+      token_endpoint_auth_method: 'none',
+      application_type: 'native',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: ['com.example.app:/callback'],
+    },
+    {
+      client_id: 'web-app',
+      client_secret: 'web-app-secret',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: ['http://localhost:3000/callback'],
+    },
+    {
+      client_id: 'service-app',
+      client_secret: 'service-app-secret',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      scope: 'api:read api:write',
+    },
   ],
   findAccount: (_ctx, accountId) => ({ accountId, claims: () => ({ ...alice, sub: accountId }) }),
   claims: { openid: ['sub'], profile: ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'zoneinfo'], email: ['email', 'email_verified'] },
@@ -108,7 +130,16 @@ async function seed(count) {
     grant.addOIDCScope('openid profile offline_access')
     grant.addResourceScope(RESOURCE, 'api:read')
     const grantId = await grant.save()
-    const rt = new provider.RefreshToken({ accountId: alice.sub, client: native, grantId, scope: 'openid profile offline_access api:read', resource: RESOURCE, gty: 'authorization_code', authTime, expiresWithSession: false })
+    const rt = new provider.RefreshToken({
+      accountId: alice.sub,
+      client: native,
+      grantId,
+      scope: 'openid profile offline_access api:read',
+      resource: RESOURCE,
+      gty: 'authorization_code',
+      authTime,
+      expiresWithSession: false,
+    })
     refreshTokens.push(await rt.save())
   }
   // oidc-provider introspects opaque access tokens only (JWT ones are for the resource server to verify).

@@ -46,7 +46,8 @@ export function memoryTable(memory) {
  */
 export function targetRatios({ rows, startups, memory, bound, mocktaName = 'mockta' }) {
   const row = (target, scenario) => rows.find((r) => r.target === target && r.scenario === scenario && r.reqPerSecMean > 0)
-  const peers = (scenario, keep) => rows.filter((r) => r.role === 'peer' && r.scenario === scenario && r.reqPerSecMean > 0 && keep(r)).sort((a, b) => b.reqPerSecMean - a.reqPerSecMean)
+  const peers = (scenario, keep) =>
+    rows.filter((r) => r.role === 'peer' && r.scenario === scenario && r.reqPerSecMean > 0 && keep(r)).sort((a, b) => b.reqPerSecMean - a.reqPerSecMean)
   // A peer row marked not comparable (it does not do the work at all) is shown, not used, for a goal.
   const fasterPeer = (scenario) => peers(scenario, (r) => r.comparable !== false)[0]
   const goals = []
@@ -57,37 +58,100 @@ export function targetRatios({ rows, startups, memory, bound, mocktaName = 'mock
   const peer = fasterPeer('refresh_token')
   const ceiling = row('ceiling', 'refresh_token')
   const boundText = bound ? `; signing alone allows ${bound.refreshGrantsPerSecondAllCores} req/s` : ''
-  add('refresh_token req/s ≥ 2.5× the faster peer', m && peer ? m.reqPerSecMean / peer.reqPerSecMean : null, 2.5, true, m && peer ? `${fmt(m.reqPerSecMean)} vs ${peer.target} ${fmt(peer.reqPerSecMean)}${boundText}` : 'missing')
-  add('refresh_token req/s ≥ 1.0× the ceiling', m && ceiling ? m.reqPerSecMean / ceiling.reqPerSecMean : null, 1.0, true, m && ceiling ? `${fmt(m.reqPerSecMean)} vs ${fmt(ceiling.reqPerSecMean)}` : 'missing')
-  add(`refresh_token p99 ≤ 0.5× the faster peer's`, m && peer ? m.latencyMs.p99 / peer.latencyMs.p99 : null, 0.5, false, m && peer ? `${m.latencyMs.p99} ms vs ${peer.target} ${peer.latencyMs.p99} ms` : 'missing')
+  add(
+    'refresh_token req/s ≥ 2.5× the faster peer',
+    m && peer ? m.reqPerSecMean / peer.reqPerSecMean : null,
+    2.5,
+    true,
+    m && peer ? `${fmt(m.reqPerSecMean)} vs ${peer.target} ${fmt(peer.reqPerSecMean)}${boundText}` : 'missing',
+  )
+  add(
+    'refresh_token req/s ≥ 1.0× the ceiling',
+    m && ceiling ? m.reqPerSecMean / ceiling.reqPerSecMean : null,
+    1.0,
+    true,
+    m && ceiling ? `${fmt(m.reqPerSecMean)} vs ${fmt(ceiling.reqPerSecMean)}` : 'missing',
+  )
+  add(
+    `refresh_token p99 ≤ 0.5× the faster peer's`,
+    m && peer ? m.latencyMs.p99 / peer.latencyMs.p99 : null,
+    0.5,
+    false,
+    m && peer ? `${m.latencyMs.p99} ms vs ${peer.target} ${peer.latencyMs.p99} ms` : 'missing',
+  )
 
   // For information: the refresh goal against the faster peer that keeps refresh-token state.
   const stateful = peers('refresh_token', (r) => r.target !== 'oauth2-mock-server')[0]
   if (m && stateful && stateful !== peer) {
-    goals.push({ goal: `  (info) refresh_token req/s vs ${stateful.target}, which rotates`, ratio: round(m.reqPerSecMean / stateful.reqPerSecMean, 2), limit: 2.5, met: null, info: true, detail: `${fmt(m.reqPerSecMean)} vs ${fmt(stateful.reqPerSecMean)}; p99 ${m.latencyMs.p99} ms vs ${stateful.latencyMs.p99} ms` })
+    goals.push({
+      goal: `  (info) refresh_token req/s vs ${stateful.target}, which rotates`,
+      ratio: round(m.reqPerSecMean / stateful.reqPerSecMean, 2),
+      limit: 2.5,
+      met: null,
+      info: true,
+      detail: `${fmt(m.reqPerSecMean)} vs ${fmt(stateful.reqPerSecMean)}; p99 ${m.latencyMs.p99} ms vs ${stateful.latencyMs.p99} ms`,
+    })
   }
 
   // For information: what sharing the state through Redis costs (the Redis row, when redis-server is installed).
   const redis = row(`${mocktaName}-redis`, 'refresh_token')
   if (m && redis) {
-    goals.push({ goal: '  (info) refresh_token req/s, Redis store vs in-memory', ratio: round(redis.reqPerSecMean / m.reqPerSecMean, 2), limit: null, met: null, info: true, detail: `${fmt(redis.reqPerSecMean)} vs ${fmt(m.reqPerSecMean)}; p99 ${redis.latencyMs.p99} ms vs ${m.latencyMs.p99} ms` })
+    goals.push({
+      goal: '  (info) refresh_token req/s, Redis store vs in-memory',
+      ratio: round(redis.reqPerSecMean / m.reqPerSecMean, 2),
+      limit: null,
+      met: null,
+      info: true,
+      detail: `${fmt(redis.reqPerSecMean)} vs ${fmt(m.reqPerSecMean)}; p99 ${redis.latencyMs.p99} ms vs ${m.latencyMs.p99} ms`,
+    })
   }
 
   const mi = row(mocktaName, 'introspect')
   const pi = fasterPeer('introspect')
-  add('introspect req/s ≥ 2× the faster peer', mi && pi ? mi.reqPerSecMean / pi.reqPerSecMean : null, 2, true, mi && pi ? `${fmt(mi.reqPerSecMean)} vs ${pi.target} ${fmt(pi.reqPerSecMean)}` : 'missing')
+  add(
+    'introspect req/s ≥ 2× the faster peer',
+    mi && pi ? mi.reqPerSecMean / pi.reqPerSecMean : null,
+    2,
+    true,
+    mi && pi ? `${fmt(mi.reqPerSecMean)} vs ${pi.target} ${fmt(pi.reqPerSecMean)}` : 'missing',
+  )
   for (const other of peers('introspect', (r) => r.comparable === false)) {
-    goals.push({ goal: `  (info) introspect req/s vs ${other.target}, which verifies nothing`, ratio: mi ? round(mi.reqPerSecMean / other.reqPerSecMean, 2) : null, limit: 2, met: null, info: true, detail: mi ? `${fmt(mi.reqPerSecMean)} vs ${fmt(other.reqPerSecMean)}` : 'missing' })
+    goals.push({
+      goal: `  (info) introspect req/s vs ${other.target}, which verifies nothing`,
+      ratio: mi ? round(mi.reqPerSecMean / other.reqPerSecMean, 2) : null,
+      limit: 2,
+      met: null,
+      info: true,
+      detail: mi ? `${fmt(mi.reqPerSecMean)} vs ${fmt(other.reqPerSecMean)}` : 'missing',
+    })
   }
 
   const ms = startups.find((s) => s.target === mocktaName)
   const hs = startups.find((s) => s.target === 'fastify-hello')
-  add('start-up ≤ 1.2× bare Fastify hello-world', ms && hs ? ms.startupMsMedian / hs.startupMsMedian : null, 1.2, false, ms && hs ? `${ms.startupMsMedian} ms vs ${hs.startupMsMedian} ms` : 'missing')
-  add('RSS at rest ≤ 1.2× bare Fastify hello-world', ms && hs ? ms.restRssMbMedian / hs.restRssMbMedian : null, 1.2, false, ms && hs ? `${ms.restRssMbMedian} MB vs ${hs.restRssMbMedian} MB` : 'missing')
+  add(
+    'start-up ≤ 1.2× bare Fastify hello-world',
+    ms && hs ? ms.startupMsMedian / hs.startupMsMedian : null,
+    1.2,
+    false,
+    ms && hs ? `${ms.startupMsMedian} ms vs ${hs.startupMsMedian} ms` : 'missing',
+  )
+  add(
+    'RSS at rest ≤ 1.2× bare Fastify hello-world',
+    ms && hs ? ms.restRssMbMedian / hs.restRssMbMedian : null,
+    1.2,
+    false,
+    ms && hs ? `${ms.restRssMbMedian} MB vs ${hs.restRssMbMedian} MB` : 'missing',
+  )
 
   for (const mem of memory) {
     const worst = Math.max(mem.afterSignIn.heapBytes, mem.afterOneRotation.heapBytes)
-    goals.push({ goal: `bytes per live family ≤ 600 (${mem.families} families)`, bytes: worst, limit: 600, met: worst <= 600, detail: `after sign-in ${mem.afterSignIn.heapBytes} B, after one rotation ${mem.afterOneRotation.heapBytes} B (V8 heap)` })
+    goals.push({
+      goal: `bytes per live family ≤ 600 (${mem.families} families)`,
+      bytes: worst,
+      limit: 600,
+      met: worst <= 600,
+      detail: `after sign-in ${mem.afterSignIn.heapBytes} B, after one rotation ${mem.afterOneRotation.heapBytes} B (V8 heap)`,
+    })
   }
   return goals
 }
@@ -107,6 +171,10 @@ function table(rows, columns) {
   const cells = rows.map((r) => columns.map(([, get]) => get(r)))
   const widths = columns.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
   const numeric = columns.map((_, i) => cells.length > 0 && cells.every((c) => /^-?[\d.]+( B)?$|^n\/a$/.test(c[i])))
-  const line = (values) => values.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd()
+  const line = (values) =>
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
   return [line(columns.map(([h]) => h)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n')
 }

@@ -18,10 +18,7 @@ export const scenarios = [
     async prepare(env, target) {
       const { token, client } = await target.introspection(env)
       const form = new URLSearchParams({ token, token_type_hint: 'access_token' }).toString()
-      return expecting(
-        { method: 'POST', path: env.paths.introspect, headers: { ...FORM, authorization: basic(client) }, body: form },
-        (text) => text.startsWith('{"active":true'),
-      )
+      return expecting({ method: 'POST', path: env.paths.introspect, headers: { ...FORM, authorization: basic(client) }, body: form }, (text) => text.startsWith('{"active":true'))
     },
   },
   {
@@ -30,10 +27,7 @@ export const scenarios = [
     async prepare(env, target) {
       const c = target.serviceClient
       const form = new URLSearchParams({ grant_type: 'client_credentials', scope: c.scope }).toString()
-      return expecting(
-        { method: 'POST', path: env.paths.token, headers: { ...FORM, authorization: basic(c) }, body: form },
-        (text) => text.includes('"access_token"'),
-      )
+      return expecting({ method: 'POST', path: env.paths.token, headers: { ...FORM, authorization: basic(c) }, body: form }, (text) => text.includes('"access_token"'))
     },
   },
   {
@@ -161,8 +155,15 @@ async function prepareDpopRefresh(env, _target, poolSize) {
   const state = {}
   const pool = []
   for (let i = 0; i < poolSize; i += 50) {
-    const batch = await Promise.all(Array.from({ length: Math.min(50, poolSize - i) }, () =>
-      dpopTokenRequest(tokenUrl, { grant_type: 'password', client_id: DPOP_CLIENT.id, username: 'alice@example.com', password: 'alice-password', scope: 'openid offline_access' }, state)))
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, poolSize - i) }, () =>
+        dpopTokenRequest(
+          tokenUrl,
+          { grant_type: 'password', client_id: DPOP_CLIENT.id, username: 'alice@example.com', password: 'alice-password', scope: 'openid offline_access' },
+          state,
+        ),
+      ),
+    )
     for (const body of batch) {
       if (body.token_type !== 'DPoP' || typeof body.refresh_token !== 'string') throw new Error(`no DPoP-bound refresh token: ${JSON.stringify(body)}`)
       pool.push(body.refresh_token)

@@ -14,13 +14,7 @@ import { frontChannelTokens } from './front-channel-tokens.js'
 /** Okta's authorization codes live 300 seconds (docs/okta-behaviour.md § 2.3). */
 export const CODE_LIFETIME_SECONDS = 300
 
-export async function completeAuthorization(
-  request: AuthorizationRequest,
-  client: Client,
-  user: User,
-  authTime: number,
-  ctx: AppContext,
-): Promise<Record<string, string>> {
+export async function completeAuthorization(request: AuthorizationRequest, client: Client, user: User, authTime: number, ctx: AppContext): Promise<Record<string, string>> {
   const code = request.responseTypes.includes('code') ? await issueCode(request, user, authTime, ctx) : undefined
   const tokens = isFrontChannel(request.responseTypes) ? await frontChannelTokens(request, client, user, authTime, code, ctx) : {}
   return { ...(code !== undefined && { code }), ...tokens, state: request.state }

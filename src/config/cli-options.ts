@@ -67,9 +67,17 @@ Flags also accept the --flag=VALUE form.
 
 type Key = 'config' | 'port' | 'host' | 'base-url' | 'https' | 'admin-token' | 'trust-network' | 'allowed-hosts' | 'journal-size' | 'redis-url' | 'state-file'
 const ENV: Record<Key, string> = {
-  config: 'MOCKTA_CONFIG', port: 'PORT', host: 'HOST', 'base-url': 'MOCKTA_BASE_URL', https: 'MOCKTA_HTTPS',
-  'admin-token': 'MOCKTA_ADMIN_TOKEN', 'trust-network': 'MOCKTA_TRUST_NETWORK', 'allowed-hosts': 'MOCKTA_ALLOWED_HOSTS', 'journal-size': 'MOCKTA_JOURNAL_SIZE',
-  'redis-url': 'MOCKTA_REDIS_URL', 'state-file': 'MOCKTA_STATE_FILE',
+  config: 'MOCKTA_CONFIG',
+  port: 'PORT',
+  host: 'HOST',
+  'base-url': 'MOCKTA_BASE_URL',
+  https: 'MOCKTA_HTTPS',
+  'admin-token': 'MOCKTA_ADMIN_TOKEN',
+  'trust-network': 'MOCKTA_TRUST_NETWORK',
+  'allowed-hosts': 'MOCKTA_ALLOWED_HOSTS',
+  'journal-size': 'MOCKTA_JOURNAL_SIZE',
+  'redis-url': 'MOCKTA_REDIS_URL',
+  'state-file': 'MOCKTA_STATE_FILE',
 }
 /** Flags that may stand alone, meaning "true": `--https` is `--https=true`. */
 const SWITCHES: ReadonlySet<Key> = new Set(['https', 'trust-network'])
@@ -148,7 +156,10 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
   const allowedHosts = pick('allowed-hosts')
   if (allowedHosts) {
     const [source, raw] = allowedHosts
-    const hosts = raw.split(',').map((h) => h.trim()).filter((h) => h !== '')
+    const hosts = raw
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== '')
     const bad = hosts.filter((h) => !isHostPattern(h))
     if (bad.length > 0 || hosts.length === 0) problems.push(`${source}: must list host names without port, ".domain" or "*", comma-separated (got ${JSON.stringify(raw)})`)
     else control.allowedHosts = hosts

@@ -31,8 +31,14 @@ type RawRefresh = Partial<RefreshTokenLifetimeConfig>
 type RawDevice = Partial<DeviceAuthorizationConfig>
 export type RawClaim = Partial<ClaimConfig> & { name: string }
 export type RawUser = Partial<UserConfig> & Pick<UserConfig, 'login' | 'password'>
-export type RawAuthServer = Partial<Omit<AuthServerConfig, 'refreshToken' | 'claims' | 'deviceAuthorization'>> & { id: string; refreshToken?: RawRefresh; claims?: RawClaim[]; deviceAuthorization?: RawDevice }
-export type RawClient = Partial<Omit<ClientConfig, 'refreshToken'>> & Pick<ClientConfig, 'id' | 'type'> & { refreshToken?: Partial<ClientConfig['refreshToken']>; jwksFile?: string }
+export type RawAuthServer = Partial<Omit<AuthServerConfig, 'refreshToken' | 'claims' | 'deviceAuthorization'>> & {
+  id: string
+  refreshToken?: RawRefresh
+  claims?: RawClaim[]
+  deviceAuthorization?: RawDevice
+}
+export type RawClient = Partial<Omit<ClientConfig, 'refreshToken'>> &
+  Pick<ClientConfig, 'id' | 'type'> & { refreshToken?: Partial<ClientConfig['refreshToken']>; jwksFile?: string }
 /** The file after schema validation: the shape of schema/mockta.config.schema.json. */
 interface RawConfig {
   baseUrl?: string
@@ -126,7 +132,11 @@ function formatSchemaError(e: ErrorObject): string[] {
     case 'additionalProperties':
       return [`${at}/${String(params.additionalProperty)}: is not a known property`]
     case 'enum':
-      return [`${at || '/'}: must be one of ${list(params.allowedValues).map((v) => JSON.stringify(v)).join(', ')}`]
+      return [
+        `${at || '/'}: must be one of ${list(params.allowedValues)
+          .map((v) => JSON.stringify(v))
+          .join(', ')}`,
+      ]
     case 'not': // only on authorization-server ids
       return [`${at}: "v1" is reserved for the org authorization server`]
     default:
@@ -211,7 +221,8 @@ export function clientProblems(c: unknown, at: string, logins: string[]): string
   const needsSecret = methods.filter((m): m is string => m === 'client_secret_basic' || m === 'client_secret_post' || m === 'client_secret_jwt')
   const problems: string[] = []
   if (c.secret === undefined && needsSecret.some((m) => m !== 'client_secret_jwt')) problems.push(`${at}/authMethods: client_secret_basic and client_secret_post need a "secret"`)
-  if (c.secret === undefined && needsSecret.includes('client_secret_jwt')) problems.push(`${at}/authMethods: client_secret_jwt needs a "secret" (at least 32 characters to verify an HMAC)`)
+  if (c.secret === undefined && needsSecret.includes('client_secret_jwt'))
+    problems.push(`${at}/authMethods: client_secret_jwt needs a "secret" (at least 32 characters to verify an HMAC)`)
   if (c.secret !== undefined && methods.includes('none')) problems.push(`${at}/authMethods: "none" is for public clients, but this client has a "secret"`)
   const keyed = c.jwks !== undefined || c.jwksFile !== undefined
   if (c.jwks !== undefined && c.jwksFile !== undefined) problems.push(`${at}/jwksFile: give either "jwks" or "jwksFile", not both`)
@@ -261,9 +272,18 @@ function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: st
   const field = (item: unknown, key: string): string | undefined => (isObj(item) ? text(item[key]) : undefined)
   const seenLogins = new Set<string | undefined>()
   const problems = [
-    ...duplicates(servers.map((s, i) => [`/authorizationServers/${i}/id`, field(s, 'id')]), 'authorization server id'),
-    ...duplicates(clients.map((c, i) => [`/clients/${i}/id`, field(c, 'id')]), 'client id'),
-    ...duplicates(users.map((u, i) => [`/users/${i}/login`, field(u, 'login')?.toLowerCase()]), 'login'),
+    ...duplicates(
+      servers.map((s, i) => [`/authorizationServers/${i}/id`, field(s, 'id')]),
+      'authorization server id',
+    ),
+    ...duplicates(
+      clients.map((c, i) => [`/clients/${i}/id`, field(c, 'id')]),
+      'client id',
+    ),
+    ...duplicates(
+      users.map((u, i) => [`/users/${i}/login`, field(u, 'login')?.toLowerCase()]),
+      'login',
+    ),
     ...duplicates(
       users.map((u, i) => {
         const login = field(u, 'login')?.toLowerCase()
@@ -276,21 +296,28 @@ function semanticProblems(raw: Obj, kids: Set<string> | undefined, keySource: st
     ),
   ]
   const logins = users.flatMap((u) => field(u, 'login') ?? [])
-  clients.forEach((c, i) => problems.push(...clientProblems(c, `/clients/${i}`, logins)))
+  clients.forEach((c, i) => {
+    problems.push(...clientProblems(c, `/clients/${i}`, logins))
+  })
   const checkKid = (path: string, kid: unknown): void => {
     if (kids && typeof kid === 'string' && !kids.has(kid)) problems.push(`${path}: unknown kid "${kid}" (not in ${keySource})`)
   }
   const org = raw.orgAuthorizationServer
   if (isObj(org)) {
-    list(org.signingKeys).forEach((kid, j) => checkKid(`/orgAuthorizationServer/signingKeys/${j}`, kid))
+    list(org.signingKeys).forEach((kid, j) => {
+      checkKid(`/orgAuthorizationServer/signingKeys/${j}`, kid)
+    })
     checkKid('/orgAuthorizationServer/accessTokenSigningKey', org.accessTokenSigningKey)
   }
   const serverIds = new Set(servers.flatMap((s) => field(s, 'id') ?? []))
   servers.forEach((s, i) => {
     if (!isObj(s)) return
-    list(s.signingKeys).forEach((kid, j) => checkKid(`/authorizationServers/${i}/signingKeys/${j}`, kid))
+    list(s.signingKeys).forEach((kid, j) => {
+      checkKid(`/authorizationServers/${i}/signingKeys/${j}`, kid)
+    })
     list(s.trustedServers).forEach((id, j) => {
-      if (typeof id === 'string' && id !== 'org' && !serverIds.has(id)) problems.push(`/authorizationServers/${i}/trustedServers/${j}: no authorization server has the id ${JSON.stringify(id)}`)
+      if (typeof id === 'string' && id !== 'org' && !serverIds.has(id))
+        problems.push(`/authorizationServers/${i}/trustedServers/${j}: no authorization server has the id ${JSON.stringify(id)}`)
     })
     problems.push(...claimProblems(s, `/authorizationServers/${i}`))
   })
@@ -307,10 +334,14 @@ export function resolveClaim(c: RawClaim): ClaimConfig {
 export function resolveClient(c: RawClient): ClientConfig {
   const keyed = c.jwks !== undefined
   const client: ClientConfig = {
-    id: c.id, name: c.name ?? c.id, type: c.type,
+    id: c.id,
+    name: c.name ?? c.id,
+    type: c.type,
     authMethods: c.authMethods ?? (c.secret !== undefined ? ['client_secret_basic', 'client_secret_post'] : keyed ? ['private_key_jwt'] : ['none']),
     grantTypes: c.grantTypes ?? (c.type === 'service' ? ['client_credentials'] : ['authorization_code', 'refresh_token']),
-    redirectUris: c.redirectUris ?? [], postLogoutRedirectUris: c.postLogoutRedirectUris ?? [], scopes: c.scopes ?? [],
+    redirectUris: c.redirectUris ?? [],
+    postLogoutRedirectUris: c.postLogoutRedirectUris ?? [],
+    scopes: c.scopes ?? [],
     // Okta: PKCE is required for browser and native apps, and must be for any client without a secret.
     pkceRequired: c.pkceRequired ?? (c.type === 'browser' || c.type === 'native' || (c.secret === undefined && !keyed)),
     parRequired: c.parRequired ?? false,
@@ -343,7 +374,8 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
     org: {
       enabled: org.enabled ?? true,
       scopes: org.scopes ?? [...STANDARD_SCOPES],
-      accessTokenLifetimeSeconds: org.accessTokenLifetimeSeconds ?? 3600, idTokenLifetimeSeconds: org.idTokenLifetimeSeconds ?? 3600,
+      accessTokenLifetimeSeconds: org.accessTokenLifetimeSeconds ?? 3600,
+      idTokenLifetimeSeconds: org.idTokenLifetimeSeconds ?? 3600,
       refreshToken: { lifetimeSeconds: org.refreshToken?.lifetimeSeconds ?? 90 * 86400, idleSeconds: org.refreshToken?.idleSeconds ?? 0 },
       signingKeys: org.signingKeys ?? [(kids[1] ?? kids[0]) as string],
       accessTokenSigningKey: org.accessTokenSigningKey ?? ((kids[2] ?? kids[kids.length - 1]) as string),
@@ -352,7 +384,8 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
     authorizationServers: (raw.authorizationServers ?? []).map((s) => resolveAuthServer(s, kids[0] as string)),
     clients: (raw.clients ?? []).map(resolveClient),
     users: (raw.users ?? []).map(resolveUser),
-    keys, keySource,
+    keys,
+    keySource,
     store: {
       type: raw.store?.type ?? 'memory',
       ...(raw.store?.url !== undefined && { url: raw.store.url }),
@@ -387,10 +420,13 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
 
 export function resolveAuthServer(s: RawAuthServer, defaultKid: string): AuthServerConfig {
   return {
-    id: s.id, name: s.name ?? s.id, audience: s.audience ?? `api://${s.id}`,
+    id: s.id,
+    name: s.name ?? s.id,
+    audience: s.audience ?? `api://${s.id}`,
     scopes: s.scopes ?? [...STANDARD_SCOPES],
     claims: (s.claims ?? []).map(resolveClaim),
-    accessTokenLifetimeSeconds: s.accessTokenLifetimeSeconds ?? 3600, idTokenLifetimeSeconds: s.idTokenLifetimeSeconds ?? 3600,
+    accessTokenLifetimeSeconds: s.accessTokenLifetimeSeconds ?? 3600,
+    idTokenLifetimeSeconds: s.idTokenLifetimeSeconds ?? 3600,
     refreshToken: { lifetimeSeconds: s.refreshToken?.lifetimeSeconds ?? 0, idleSeconds: s.refreshToken?.idleSeconds ?? 7 * 86400 },
     signingKeys: s.signingKeys ?? [defaultKid],
     trustedServers: [...(s.trustedServers ?? [])],

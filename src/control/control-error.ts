@@ -2,7 +2,15 @@
 import type { ErrorObject, Schema, ValidateFunction } from 'ajv'
 import { compileSchema } from '../json-schema.js'
 
-const ERROR_NAMES = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 415: 'unsupported_media_type', 503: 'store_unavailable' } as const
+const ERROR_NAMES = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  415: 'unsupported_media_type',
+  503: 'store_unavailable',
+} as const
 
 export class ControlError extends Error {
   constructor(
@@ -25,7 +33,7 @@ const describe = (e: ErrorObject): string => {
   if (e.keyword === 'required') return `${at}: ${String(params['missingProperty'])} is required`
   if (e.keyword === 'discriminator') {
     const tag = String(params['tag'])
-    const branches = ((e.parentSchema as { oneOf?: Array<{ properties: Record<string, { const?: unknown }> }> } | undefined)?.oneOf ?? [])
+    const branches = (e.parentSchema as { oneOf?: Array<{ properties: Record<string, { const?: unknown }> }> } | undefined)?.oneOf ?? []
     return `${at}/${tag}: must be one of ${branches.map((b) => JSON.stringify(b.properties[tag]?.const)).join(', ')}`
   }
   if (e.keyword === 'enum') return `${at}: must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`

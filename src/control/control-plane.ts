@@ -25,7 +25,6 @@ import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from '
 import { MemorySharedState, type SharedControlState, type SharedState } from './shared-state.js'
 import { StateDataError, stateValidator, type StateSection } from '../store/state-file.js'
 
-
 export interface ClockState {
   /** mockta's time, ISO 8601. */
   now: string
@@ -51,8 +50,25 @@ export interface ControlPlaneOptions {
   random?: () => number
 }
 
-export const advanceSchema = { type: 'object', additionalProperties: false, required: ['seconds'], properties: { seconds: { type: 'number', minimum: -1e13, maximum: 1e13 } } } as const
-export const setClockSchema = { type: 'object', additionalProperties: false, required: ['time'], properties: { time: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] } } } as const
+export const advanceSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['seconds'],
+  properties: { seconds: { type: 'number', minimum: -1e13, maximum: 1e13 } },
+} as const
+export const setClockSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['time'],
+  properties: {
+    time: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'integer', minimum: 0 },
+      ],
+    },
+  },
+} as const
 export const tokenSchema = { type: 'object', additionalProperties: false, required: ['token'], properties: { token: { type: 'string', minLength: 1, maxLength: 16384 } } } as const
 export const retireSchema = { type: 'object', additionalProperties: false, properties: { kid: { type: 'string', minLength: 1 } } } as const
 
@@ -109,7 +125,13 @@ export class ControlPlane {
     this.entries = options.journal ?? new RingJournal(loaded.control.journalSize)
     this.shared = options.shared ?? new MemorySharedState()
     this.random = options.random ?? Math.random
-    this.runtime = new RuntimeData(loaded, ctx, (decide) => this.shared.change(() => ({ runtime: decide() }), () => this.sync(), 'changing the runtime data'))
+    this.runtime = new RuntimeData(loaded, ctx, (decide) =>
+      this.shared.change(
+        () => ({ runtime: decide() }),
+        () => this.sync(),
+        'changing the runtime data',
+      ),
+    )
     this.adjustable = isAdjustable(ctx.clock) ? ctx.clock : undefined
   }
 

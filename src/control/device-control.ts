@@ -39,7 +39,8 @@ export async function decideDevice(ctx: AppContext, userCode: string, approval: 
   const outcome = await decideDeviceAuthorization(userCode, decision, ctx)
   const code = normalizeUserCode(userCode).slice(0, 64)
   if (outcome.kind === 'unknown') throw notFound(`no device authorization has the user code ${JSON.stringify(code)}, or it has expired`)
-  if (outcome.kind === 'already_decided') throw new ControlError(409, `the device authorization of user code ${JSON.stringify(code)} was already ${outcome.record.status === 'denied' ? 'denied' : 'approved'}`)
+  if (outcome.kind === 'already_decided')
+    throw new ControlError(409, `the device authorization of user code ${JSON.stringify(code)} was already ${outcome.record.status === 'denied' ? 'denied' : 'approved'}`)
   const { record } = outcome
   return {
     userCode: code,

@@ -75,15 +75,20 @@ export const faultRuleSchema = {
       discriminator: { propertyName: 'type' },
       oneOf: [
         {
-          type: 'object', additionalProperties: false, required: ['type', 'status', 'error'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'status', 'error'],
           properties: {
-            type: { const: 'error' }, status: { type: 'integer', minimum: 400, maximum: 599 },
+            type: { const: 'error' },
+            status: { type: 'integer', minimum: 400, maximum: 599 },
             error: { type: 'string', pattern: '^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]+$', maxLength: 128 },
             errorDescription: { type: 'string', maxLength: 1024 },
           },
         },
         {
-          type: 'object', additionalProperties: false, required: ['type'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['type'],
           properties: { type: { const: 'rate_limit' }, limit: { type: 'integer', minimum: 1 }, resetSeconds: { type: 'integer', minimum: 0, maximum: 86400 } },
         },
         // Latency stays below the default request timeout (limits.requestTimeoutSeconds, 10 s).

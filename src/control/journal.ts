@@ -47,7 +47,12 @@ export const journalQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    since: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] },
+    since: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'integer', minimum: 0 },
+      ],
+    },
     after: { type: 'integer', minimum: 0 },
     endpoint: { enum: [...OAUTH_ENDPOINTS] },
     clientId: { type: 'string' },

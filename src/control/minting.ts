@@ -50,7 +50,12 @@ export const mintSchema = {
   properties: {
     clientId: { type: 'string', minLength: 1 },
     user: { type: 'string', minLength: 1 },
-    scopes: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }] },
+    scopes: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      ],
+    },
     authServer: { type: 'string', minLength: 1 },
     claims: {
       type: 'object',

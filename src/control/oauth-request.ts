@@ -11,8 +11,37 @@ import type { Presented } from '../oauth/basic-credentials.js'
  * `interact` is `/v1/interact`; `idx` every `/idp/idx/*` call, told apart by `remediation` (docs/identity-engine.md);
  * `authn` every `/api/v1/authn*` call, `sessions` every `/api/v1/sessions/me*` one (docs/authentication-api.md).
  */
-export type OAuthEndpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'authorize' | 'userinfo' | 'logout' | 'device_authorize' | 'par' | 'interact' | 'idx' | 'authn' | 'sessions'
-export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = ['token', 'introspect', 'revoke', 'keys', 'discovery', 'authorize', 'userinfo', 'logout', 'device_authorize', 'par', 'interact', 'idx', 'authn', 'sessions']
+export type OAuthEndpoint =
+  | 'token'
+  | 'introspect'
+  | 'revoke'
+  | 'keys'
+  | 'discovery'
+  | 'authorize'
+  | 'userinfo'
+  | 'logout'
+  | 'device_authorize'
+  | 'par'
+  | 'interact'
+  | 'idx'
+  | 'authn'
+  | 'sessions'
+export const OAUTH_ENDPOINTS: readonly OAuthEndpoint[] = [
+  'token',
+  'introspect',
+  'revoke',
+  'keys',
+  'discovery',
+  'authorize',
+  'userinfo',
+  'logout',
+  'device_authorize',
+  'par',
+  'interact',
+  'idx',
+  'authn',
+  'sessions',
+]
 
 /** The methods each endpoint serves; its other methods get a 405 and are not its requests. */
 const SERVED_METHODS: Record<OAuthEndpoint, readonly string[]> = {
@@ -80,12 +109,17 @@ export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoin
   const queryId = field(req.query, 'client_id')
   const assertion = assertionOf(field(body, 'client_assertion'))
   const clientId = header?.id ?? bodyId ?? assertion?.iss ?? queryId
-  const authMethod: ClientAuthMethod | undefined =
-    header ? (header.secret === undefined ? 'none' : 'client_secret_basic')
-    : field(body, 'client_secret') !== undefined ? 'client_secret_post'
-    : assertion !== undefined ? assertion.method
-    : clientId !== undefined ? 'none'
-    : undefined
+  const authMethod: ClientAuthMethod | undefined = header
+    ? header.secret === undefined
+      ? 'none'
+      : 'client_secret_basic'
+    : field(body, 'client_secret') !== undefined
+      ? 'client_secret_post'
+      : assertion !== undefined
+        ? assertion.method
+        : clientId !== undefined
+          ? 'none'
+          : undefined
   // /authorize takes its parameters in the query (GET) or the form (POST).
   const scope = field(body, 'scope') ?? (endpoint === 'authorize' ? field(req.query, 'scope') : undefined)
   const bearer = /^(?:Bearer|DPoP) (\S+)$/i.exec(req.headers.authorization ?? '')?.[1]

@@ -173,7 +173,14 @@ export class RuntimeData {
       const askedPublic = Array.isArray(body['authMethods']) && body['authMethods'].includes('none')
       if (body['secret'] === undefined && existing?.secret !== undefined && !askedPublic) body['secret'] = existing.secret
       const written = isObject(input) ? body : input
-      const problems = [...itemProblems('client', written), ...clientProblems(written, '', s.users.map((u) => u.login))]
+      const problems = [
+        ...itemProblems('client', written),
+        ...clientProblems(
+          written,
+          '',
+          s.users.map((u) => u.login),
+        ),
+      ]
       // A runtime client's jwksFile is read now, from mockta's working directory, and kept as its jwks.
       if (problems.length === 0 && typeof body['jwksFile'] === 'string') {
         const read = readClientJwks(body['jwksFile'], process.cwd(), '')

@@ -34,7 +34,12 @@ export const checkExpireAccessTokens = validator<{ clientId?: string; user?: str
 const SESSION_ID_LENGTH = 16
 
 const iso = (ms: number): string => new Date(ms).toISOString()
-const summarize = (s: SessionRecord): SessionSummary => ({ id: s.idHash.slice(0, SESSION_ID_LENGTH), userId: s.userId, authTime: iso(s.authTime * 1000), expiresAt: iso(s.expiresAtMs) })
+const summarize = (s: SessionRecord): SessionSummary => ({
+  id: s.idHash.slice(0, SESSION_ID_LENGTH),
+  userId: s.userId,
+  authTime: iso(s.authTime * 1000),
+  expiresAt: iso(s.expiresAtMs),
+})
 
 function userIdOf(ctx: AppContext, user: string): string {
   const found = ctx.users.find(user)

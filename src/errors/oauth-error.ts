@@ -51,8 +51,7 @@ export class OktaApiError extends Error {
   }
 }
 
-export const authServerNotFound = (id: string): OktaApiError =>
-  new OktaApiError(404, 'E0000007', `Not found: Resource not found: ${id} (AuthorizationServer)`)
+export const authServerNotFound = (id: string): OktaApiError => new OktaApiError(404, 'E0000007', `Not found: Resource not found: ${id} (AuthorizationServer)`)
 
 /** The Authentication API's answers (docs/authentication-api.md § 1.2): Okta's codes and texts. */
 export const authenticationFailed = (): OktaApiError => new OktaApiError(401, 'E0000004', 'Authentication failed')

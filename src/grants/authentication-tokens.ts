@@ -28,22 +28,24 @@ export async function issueForAuthentication(subject: GrantSubject, ctx: AppCont
   const refreshToken = ctx.ids.refreshToken()
   const familyId = ctx.ids.familyId()
   const lifetime = server.refreshToken.lifetimeSeconds
-  const created = await ctx.store.createFamily(newFamilyRecord({
-    id: familyId,
-    clientId: client.id,
-    authServerId: server.id,
-    userId: user.id,
-    scopes: [...subject.scopes],
-    // The authentication's time, not the code's redemption time: refreshed ID tokens keep it (OIDC Core §2).
-    authTime: subject.authTime,
-    createdAtMs: nowMs,
-    expiresAtMs: lifetime > 0 ? nowMs + lifetime * 1000 : null,
-    idleSeconds: server.refreshToken.idleSeconds,
-    rotation: client.refreshToken.rotation,
-    graceSeconds: client.refreshToken.graceSeconds,
-    currentHash: hashToken(refreshToken),
-    ...(dpop?.bindRefresh === true && { jkt: dpop.jkt }),
-  }))
+  const created = await ctx.store.createFamily(
+    newFamilyRecord({
+      id: familyId,
+      clientId: client.id,
+      authServerId: server.id,
+      userId: user.id,
+      scopes: [...subject.scopes],
+      // The authentication's time, not the code's redemption time: refreshed ID tokens keep it (OIDC Core §2).
+      authTime: subject.authTime,
+      createdAtMs: nowMs,
+      expiresAtMs: lifetime > 0 ? nowMs + lifetime * 1000 : null,
+      idleSeconds: server.refreshToken.idleSeconds,
+      rotation: client.refreshToken.rotation,
+      graceSeconds: client.refreshToken.graceSeconds,
+      currentHash: hashToken(refreshToken),
+      ...(dpop?.bindRefresh === true && { jkt: dpop.jkt }),
+    }),
+  )
   if (!created) throw mocktaError('store_full').withHeaders({ 'retry-after': '60' })
   const options = nonce === undefined ? { ...bound, familyId, refreshToken } : { ...bound, familyId, refreshToken, nonce }
   return issueTokens(subject, options, ctx)

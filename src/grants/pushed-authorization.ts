@@ -46,7 +46,12 @@ export async function pushAuthorizationRequest(body: unknown, server: AuthServer
  * The request a `request_uri` stands for, taken for this one use. Nothing of the request is
  * proven before this, so every refusal is for the error page, never a redirect.
  */
-export async function takePushedRequest(uri: string, clientId: string | undefined, server: AuthServer, ctx: AppContext): Promise<{ request: AuthorizationRequest; client: Client }> {
+export async function takePushedRequest(
+  uri: string,
+  clientId: string | undefined,
+  server: AuthServer,
+  ctx: AppContext,
+): Promise<{ request: AuthorizationRequest; client: Client }> {
   const client = clientId === undefined ? undefined : ctx.clients.get(clientId)
   if (!client) throw oktaError('invalid_client_id')
   const taken = await ctx.store.takePushedRequest({ uriHash: hashToken(uri), clientId: client.id, authServerId: server.id, nowMs: ctx.clock.nowMs() })

@@ -40,7 +40,8 @@ ${inputs}
 }
 
 /** The one script of the page: it reads the JSON data island, so its hash never changes with the data. */
-const POST_MESSAGE = "var d=JSON.parse(document.getElementById('okta-data').textContent);var t=window.opener&&window.opener!==window?window.opener:window.parent;t.postMessage(d.data,d.origin)"
+const POST_MESSAGE =
+  "var d=JSON.parse(document.getElementById('okta-data').textContent);var t=window.opener&&window.opener!==window?window.opener:window.parent;t.postMessage(d.data,d.origin)"
 const POST_MESSAGE_HASH = createHash('sha256').update(POST_MESSAGE).digest('base64')
 
 /**
@@ -59,13 +60,15 @@ function sendPostMessage(reply: FastifyReply, redirectUri: string, params: Recor
 <script>${POST_MESSAGE}</script>
 </body></html>
 `
-  return reply
-    .code(200)
-    .header('cache-control', 'no-cache, no-store')
-    .header('pragma', 'no-cache')
-    // Framed by the app itself, and by nothing else; no X-Frame-Options, which cannot name an origin.
-    .header('content-security-policy', `default-src 'none'; script-src 'sha256-${POST_MESSAGE_HASH}'; frame-ancestors ${origin === 'null' ? "'none'" : origin}; base-uri 'none'`)
-    .header('referrer-policy', 'no-referrer')
-    .type('text/html; charset=utf-8')
-    .send(html)
+  return (
+    reply
+      .code(200)
+      .header('cache-control', 'no-cache, no-store')
+      .header('pragma', 'no-cache')
+      // Framed by the app itself, and by nothing else; no X-Frame-Options, which cannot name an origin.
+      .header('content-security-policy', `default-src 'none'; script-src 'sha256-${POST_MESSAGE_HASH}'; frame-ancestors ${origin === 'null' ? "'none'" : origin}; base-uri 'none'`)
+      .header('referrer-policy', 'no-referrer')
+      .type('text/html; charset=utf-8')
+      .send(html)
+  )
 }

@@ -64,7 +64,13 @@ export function endpointUrl(req: FastifyRequest, server: AuthServer): string {
 }
 
 /** RFC 7521 §4.2 / RFC 7523 §2.2: the assertion is the only credential (a body client_id naming the same client aside). */
-async function authenticateAssertion(req: FastifyRequest, form: Form, assertion: string, server: AuthServer, ctx: Pick<AppContext, 'clients' | 'store' | 'clock'>): Promise<AuthenticatedClient> {
+async function authenticateAssertion(
+  req: FastifyRequest,
+  form: Form,
+  assertion: string,
+  server: AuthServer,
+  ctx: Pick<AppContext, 'clients' | 'store' | 'clock'>,
+): Promise<AuthenticatedClient> {
   if (hasQueryParam(req.query, ['client_secret', 'client_assertion'])) throw oktaError('client_credentials_in_query')
   if (req.headers.authorization !== undefined || form['client_secret'] !== undefined) {
     // RFC 6749 §5.2: after an Authorization-header attempt, the 401 carries that scheme's challenge.

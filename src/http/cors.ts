@@ -10,7 +10,17 @@ import type { AppContext, Snapshot } from '../context.js'
 import { oktaError } from '../errors/oauth-error.js'
 import type { Client } from '../registry/clients.js'
 
-const METHODS: Record<string, string> = { token: 'POST', introspect: 'POST', revoke: 'POST', keys: 'GET', userinfo: 'GET, POST', discovery: 'GET', par: 'POST', device_authorize: 'POST', api: 'GET, POST, DELETE' }
+const METHODS: Record<string, string> = {
+  token: 'POST',
+  introspect: 'POST',
+  revoke: 'POST',
+  keys: 'GET',
+  userinfo: 'GET, POST',
+  discovery: 'GET',
+  par: 'POST',
+  device_authorize: 'POST',
+  api: 'GET, POST, DELETE',
+}
 const DISCOVERY_DOCUMENTS = ['openid-configuration', 'oauth-authorization-server']
 /** Preflight answers may be cached this long (seconds), as Okta's are. */
 const MAX_AGE = '3600'

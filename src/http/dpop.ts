@@ -21,7 +21,12 @@ export function presentedProof(req: FastifyRequest): string | undefined {
 }
 
 /** The token request's accepted proof for a client that requires DPoP; undefined for any other client. */
-export async function tokenProof(req: FastifyRequest, server: AuthServer, client: Client, ctx: Pick<AppContext, 'store' | 'clock' | 'tokenSecret'>): Promise<TokenProof | undefined> {
+export async function tokenProof(
+  req: FastifyRequest,
+  server: AuthServer,
+  client: Client,
+  ctx: Pick<AppContext, 'store' | 'clock' | 'tokenSecret'>,
+): Promise<TokenProof | undefined> {
   if (client.dpopBoundAccessTokens !== true) return undefined
   const proof = presentedProof(req)
   if (proof === undefined) throw oktaError('invalid_dpop_proof_missing_header')

@@ -19,11 +19,7 @@ function fromFastify(err: FastifyError): OAuthError {
 }
 
 export function sendOAuthError(reply: FastifyReply, err: OAuthError): FastifyReply {
-  return reply
-    .code(err.statusCode)
-    .headers(err.headers)
-    .type('application/json')
-    .send({ error: err.error, error_description: err.message })
+  return reply.code(err.statusCode).headers(err.headers).type('application/json').send({ error: err.error, error_description: err.message })
 }
 
 export function errorHandler(ids: Ids) {
@@ -34,13 +30,16 @@ export function errorHandler(ids: Ids) {
     if (err instanceof StoreUnavailableError) return sendOAuthError(reply, mocktaError('store_unavailable'))
     if (err instanceof OktaApiError) {
       const errorId = ids.errorId()
-      return reply.code(err.statusCode).type('application/json').send({
-        errorCode: err.errorCode,
-        errorSummary: err.summary,
-        errorLink: err.errorCode,
-        errorId,
-        errorCauses: err.causes.map((errorSummary) => ({ errorSummary })),
-      })
+      return reply
+        .code(err.statusCode)
+        .type('application/json')
+        .send({
+          errorCode: err.errorCode,
+          errorSummary: err.summary,
+          errorLink: err.errorCode,
+          errorId,
+          errorCauses: err.causes.map((errorSummary) => ({ errorSummary })),
+        })
     }
     const status = (err as FastifyError).statusCode
     if (status !== undefined && status >= 400 && status < 500) return sendOAuthError(reply, fromFastify(err as FastifyError))

@@ -26,8 +26,7 @@ export function hostnameOf(authority: string): string | undefined {
   return url.hostname.replace(/\.$/, '')
 }
 
-export const isLoopbackName = (hostname: string): boolean =>
-  hostname === 'localhost' || hostname.endsWith('.localhost') || LOOPBACK_V4.test(hostname) || LOOPBACK_V6.has(hostname)
+export const isLoopbackName = (hostname: string): boolean => hostname === 'localhost' || hostname.endsWith('.localhost') || LOOPBACK_V4.test(hostname) || LOOPBACK_V6.has(hostname)
 
 export class HostAllowlist {
   /** `*` in the list: any host is allowed (a network whose every name is trusted). */

@@ -14,8 +14,19 @@ import type { InteractionRecord } from '../store/interaction-store.js'
 import { handleKey, stateHandleOf } from './handles.js'
 
 export const INTERACT_PARAMS = [
-  'client_id', 'client_secret', 'scope', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'state', 'nonce',
-  'activation_token', 'recovery_token', 'max_age', 'acr_values', 'login_hint',
+  'client_id',
+  'client_secret',
+  'scope',
+  'redirect_uri',
+  'code_challenge',
+  'code_challenge_method',
+  'state',
+  'nonce',
+  'activation_token',
+  'recovery_token',
+  'max_age',
+  'acr_values',
+  'login_hint',
 ] as const
 
 export interface InteractResponse {

@@ -76,7 +76,12 @@ function envelope(rc: ResponseContext, members: IdxBody, messages: readonly IdxM
 function userValue(user: User): IdxBody {
   const p = user.profile
   const profile: IdxBody = {}
-  for (const [key, claim] of [['firstName', 'given_name'], ['lastName', 'family_name'], ['timeZone', 'zoneinfo'], ['locale', 'locale']] as const) {
+  for (const [key, claim] of [
+    ['firstName', 'given_name'],
+    ['lastName', 'family_name'],
+    ['timeZone', 'zoneinfo'],
+    ['locale', 'locale'],
+  ] as const) {
     if (typeof p[claim] === 'string') profile[key] = p[claim]
   }
   return { id: user.id, identifier: user.login, profile }
@@ -97,7 +102,14 @@ export function challengePasswordResponse(rc: ResponseContext, messages: readonl
   const challenge = form(rc, 'challenge-authenticator', 'challenge/answer', [passcodeField()], { relatesTo: ['$.currentAuthenticatorEnrollment'] })
   const option = {
     label: PASSWORD_AUTHENTICATOR.displayName,
-    value: { form: { value: [{ name: 'id', required: true, value: PASSWORD_AUTHENTICATOR.id, mutable: false }, { name: 'methodType', required: false, value: 'password', mutable: false }] } },
+    value: {
+      form: {
+        value: [
+          { name: 'id', required: true, value: PASSWORD_AUTHENTICATOR.id, mutable: false },
+          { name: 'methodType', required: false, value: 'password', mutable: false },
+        ],
+      },
+    },
     relatesTo: '$.authenticatorEnrollments.value[0]',
   }
   const select = form(rc, 'select-authenticator-authenticate', 'challenge', [{ name: 'authenticator', type: 'object', options: [option] }])

@@ -3,7 +3,7 @@
  * redirect URI, whose failures are shown to the user and never redirected; then everything else,
  * whose failures go back to the proven redirect URI.
  */
-import { OAuthError, oktaError } from '../errors/oauth-error.js'
+import { type OAuthError, oktaError } from '../errors/oauth-error.js'
 import { readForm, type Form } from './form.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import type { Client, Clients } from '../registry/clients.js'
@@ -13,8 +13,20 @@ import { configuredResponseTypes, isConfigured, isFrontChannel, parseResponseTyp
 import { checkScopes, parseScope } from './scope.js'
 
 export const AUTHORIZE_PARAMS = [
-  'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
-  'code_challenge', 'code_challenge_method', 'prompt', 'login_hint', 'max_age', 'dpop_jkt', 'sessionToken',
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'response_mode',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+  'login_hint',
+  'max_age',
+  'dpop_jkt',
+  'sessionToken',
 ] as const
 
 const RESPONSE_MODES: readonly string[] = ['query', 'fragment', 'form_post', 'okta_post_message']

@@ -44,7 +44,8 @@ export const activateRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
     const user = demo !== undefined && ctx.config.signIn.listUsers ? ctx.users.byLoginName(demo) : ctx.users.authenticate(form['username'] ?? '', form['password'] ?? '')
     const appName = ctx.clients.get(pending.clientId)?.name ?? pending.clientId
     const code = normalizeUserCode(typed)
-    if (!user) return sendHtml(reply, 401, signInPage({ appName, transactionId: code, username: form['username'] ?? '', failed: true, users: listedUsers(ctx), action: ACTIVATION_PATH }))
+    if (!user)
+      return sendHtml(reply, 401, signInPage({ appName, transactionId: code, username: form['username'] ?? '', failed: true, users: listedUsers(ctx), action: ACTIVATION_PATH }))
     await startSession(req, reply, user, ctx)
     return sendHtml(reply, 200, approvalPage({ appName, userCode: code, user, scopes: pending.scopes }))
   })

@@ -50,7 +50,14 @@ export const authorizeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   })
 }
 
-async function authorize(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, client: Client, ctx: AppContext, sessionToken: string | undefined): Promise<FastifyReply> {
+async function authorize(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  request: AuthorizationRequest,
+  client: Client,
+  ctx: AppContext,
+  sessionToken: string | undefined,
+): Promise<FastifyReply> {
   // An Authentication API session token signs the browser in, once (docs/authentication-api.md § 2).
   // An unknown, used or expired one is as if none was sent: prompt=none then answers login_required.
   const redeemed = sessionToken === undefined ? undefined : await redeemSessionToken(ctx, sessionToken)

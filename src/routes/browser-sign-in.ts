@@ -25,10 +25,7 @@ export const browserSignInRoutes: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     if (!pending || transactionId === undefined) return expired()
 
     const demo = form['demo_user']
-    const user =
-      demo !== undefined && ctx.config.signIn.listUsers
-        ? ctx.users.byLoginName(demo)
-        : ctx.users.authenticate(form['username'] ?? '', form['password'] ?? '')
+    const user = demo !== undefined && ctx.config.signIn.listUsers ? ctx.users.byLoginName(demo) : ctx.users.authenticate(form['username'] ?? '', form['password'] ?? '')
     const client = ctx.clients.get(pending.request.clientId)
     if (!client) return expired()
     if (!user) {

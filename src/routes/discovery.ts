@@ -15,7 +15,39 @@ import { serverOf } from './paths.js'
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']
 // RFC 8414 §2: the assertion algorithms, per method (oauth/client-assertion.ts).
 const AUTH_SIGNING_ALGS = [...SECRET_JWT_ALGORITHMS, ...PRIVATE_KEY_JWT_ALGORITHMS]
-const ID_TOKEN_CLAIMS = ['iss', 'ver', 'sub', 'aud', 'iat', 'exp', 'jti', 'auth_time', 'amr', 'idp', 'nonce', 'name', 'nickname', 'preferred_username', 'given_name', 'middle_name', 'family_name', 'email', 'email_verified', 'profile', 'zoneinfo', 'locale', 'address', 'phone_number', 'picture', 'website', 'gender', 'birthdate', 'updated_at', 'at_hash', 'c_hash']
+const ID_TOKEN_CLAIMS = [
+  'iss',
+  'ver',
+  'sub',
+  'aud',
+  'iat',
+  'exp',
+  'jti',
+  'auth_time',
+  'amr',
+  'idp',
+  'nonce',
+  'name',
+  'nickname',
+  'preferred_username',
+  'given_name',
+  'middle_name',
+  'family_name',
+  'email',
+  'email_verified',
+  'profile',
+  'zoneinfo',
+  'locale',
+  'address',
+  'phone_number',
+  'picture',
+  'website',
+  'gender',
+  'birthdate',
+  'updated_at',
+  'at_hash',
+  'c_hash',
+]
 // Okta's list (docs/okta-behaviour.md § 1.3); RFC 8414 metadata adds a bare `token`.
 const RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token']
 const ACCESS_TOKEN_CLAIMS = ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'uid', 'scp', 'sub', 'cnf']

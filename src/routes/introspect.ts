@@ -19,7 +19,7 @@ export const introspectRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'serve
     const token = form['token']
     if (token === undefined) throw oktaError('request_missing_token')
     const found = await lookUpToken(token, server, ctx)
-    if (!found || !found.active || !mayIntrospect(found, auth)) return INACTIVE
+    if (!found?.active || !mayIntrospect(found, auth)) return INACTIVE
     return describe(found, ctx)
   })
 }

@@ -7,13 +7,7 @@ import type { AuthServer } from '../registry/auth-servers.js'
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
 /** Registers an endpoint for every authorization server, and 405 with `Allow` for its other methods. */
-export function endpoint(
-  app: FastifyInstance,
-  methods: ReadonlyArray<'GET' | 'POST'>,
-  suffix: string,
-  options: RouteShorthandOptions,
-  handler: RouteHandlerMethod,
-): void {
+export function endpoint(app: FastifyInstance, methods: ReadonlyArray<'GET' | 'POST'>, suffix: string, options: RouteShorthandOptions, handler: RouteHandlerMethod): void {
   const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : [...methods]
   const allow = allowed.join(', ')
   for (const url of [`/oauth2/:authServerId${suffix}`, `/oauth2${suffix}`]) {

@@ -19,14 +19,17 @@ const SCHEME = /^(Bearer|DPoP) +(\S+)$/i
 
 type Scheme = 'Bearer' | 'DPoP'
 
-export const userinfoRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'servers' | 'clients' | 'users' | 'store' | 'clock' | 'epochSeconds' | 'tokenSecret'> }> = async (app, { ctx }) => {
+export const userinfoRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'servers' | 'clients' | 'users' | 'store' | 'clock' | 'epochSeconds' | 'tokenSecret'> }> = async (
+  app,
+  { ctx },
+) => {
   endpoint(app, ['GET', 'POST'], '/v1/userinfo', { config: { noStore: true } }, async (req) => {
     const server = serverOf(req, ctx)
     const authorizationUri = `${server.endpointBase}/authorize`
     const fail = (code: OktaErrorCode, scheme: Scheme = 'Bearer') => bearerError(code, server.issuer, authorizationUri, scheme)
     const { token, scheme } = presentedToken(req, fail)
     const found = await lookUpToken(token, server, ctx)
-    if (!found || found.kind !== 'access_token' || !found.active) throw fail('access_token_invalid', scheme)
+    if (found?.kind !== 'access_token' || !found.active) throw fail('access_token_invalid', scheme)
     const cnf = found.payload['cnf'] as { jkt?: unknown } | undefined
     if (typeof cnf?.jkt === 'string') {
       // RFC 9449 §7.1: a bound token is only good with the DPoP scheme and a proof of its key.

@@ -3,7 +3,17 @@
  * (memory-grant-records.ts, redis/redis-grant-records.ts), beside the authorization records.
  */
 import { AuthorizationDelegation } from './authorization-delegation.js'
-import type { DeviceAuthorizationRecord, DeviceDecision, DeviceDecisionOutcome, DevicePoll, DevicePollOutcome, GrantRecordStore, PushedRequestOutcome, PushedRequestRecord, PushedRequestUse } from './grant-records.js'
+import type {
+  DeviceAuthorizationRecord,
+  DeviceDecision,
+  DeviceDecisionOutcome,
+  DevicePoll,
+  DevicePollOutcome,
+  GrantRecordStore,
+  PushedRequestOutcome,
+  PushedRequestRecord,
+  PushedRequestUse,
+} from './grant-records.js'
 
 export abstract class GrantDelegation extends AuthorizationDelegation implements GrantRecordStore {
   protected abstract grantRecords: GrantRecordStore

@@ -20,6 +20,7 @@ export function hashKey(hash: string): string {
   return RAW + hash
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is every Latin-1 code unit, control characters included, by design.
 const LATIN1 = /^[\x00-\xff]*$/
 
 /**

@@ -1,5 +1,14 @@
 /** The in-process AuthorizationStore: Maps whose every operation is one synchronous section (no interleaving). */
-import { MAX_TRANSACTIONS, type AuthorizationCodeRecord, type AuthorizationStore, type CodeGrantRecord, type CodeRedemption, type SessionRecord, type SessionTokenRecord, type TransactionRecord } from './authorization-store.js'
+import {
+  MAX_TRANSACTIONS,
+  type AuthorizationCodeRecord,
+  type AuthorizationStore,
+  type CodeGrantRecord,
+  type CodeRedemption,
+  type SessionRecord,
+  type SessionTokenRecord,
+  type TransactionRecord,
+} from './authorization-store.js'
 
 export interface CodeEntry {
   code: AuthorizationCodeRecord
@@ -20,7 +29,12 @@ export class MemoryAuthorizationStore implements AuthorizationStore {
   constructor(private readonly maxTransactions = MAX_TRANSACTIONS) {}
 
   /** The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store. */
-  get held(): { codes: Map<string, CodeEntry>; sessions: Map<string, SessionRecord>; transactions: Map<string, TransactionRecord>; sessionTokens: Map<string, SessionTokenRecord> } {
+  get held(): {
+    codes: Map<string, CodeEntry>
+    sessions: Map<string, SessionRecord>
+    transactions: Map<string, TransactionRecord>
+    sessionTokens: Map<string, SessionTokenRecord>
+  } {
     return { codes: this.codes, sessions: this.sessions, transactions: this.transactions, sessionTokens: this.sessionTokens }
   }
 

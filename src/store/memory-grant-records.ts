@@ -1,8 +1,20 @@
 /** The in-process GrantRecordStore: Maps whose every operation is one synchronous section (no interleaving). */
 import {
-  applyDecision, decideDevice, decidePoll, decidePushedUse, MAX_DEVICE_AUTHORIZATIONS, MAX_PUSHED_REQUESTS,
-  type DeviceAuthorizationRecord, type DeviceDecision, type DeviceDecisionOutcome, type DevicePoll, type DevicePollOutcome,
-  type GrantRecordStore, type PushedRequestOutcome, type PushedRequestRecord, type PushedRequestUse,
+  applyDecision,
+  decideDevice,
+  decidePoll,
+  decidePushedUse,
+  MAX_DEVICE_AUTHORIZATIONS,
+  MAX_PUSHED_REQUESTS,
+  type DeviceAuthorizationRecord,
+  type DeviceDecision,
+  type DeviceDecisionOutcome,
+  type DevicePoll,
+  type DevicePollOutcome,
+  type GrantRecordStore,
+  type PushedRequestOutcome,
+  type PushedRequestRecord,
+  type PushedRequestUse,
 } from './grant-records.js'
 
 const copy = <T>(value: T): T => structuredClone(value)

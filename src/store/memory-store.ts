@@ -5,7 +5,20 @@ import { MemoryInteractionStore } from './memory-interaction-store.js'
 import { GrantDelegation } from './grant-delegation.js'
 import { MemoryGrantRecords } from './memory-grant-records.js'
 import { SpentValues } from './spent-values.js'
-import { checkFound, MAX_RETIRED_GENERATIONS, RETENTION_MS, type FamilyRecord, type RefreshCheck, type RefreshCheckRequest, type FoundToken, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from './store.js'
+import {
+  checkFound,
+  MAX_RETIRED_GENERATIONS,
+  RETENTION_MS,
+  type FamilyRecord,
+  type RefreshCheck,
+  type RefreshCheckRequest,
+  type FoundToken,
+  type RefreshOutcome,
+  type RefreshRequest,
+  type Store,
+  type StoreIdentity,
+  type StoreStats,
+} from './store.js'
 
 /** How often, at most, a full store sweeps to make room (a sweep is O(families)). */
 const PRESSURE_SWEEP_INTERVAL_MS = 1000
@@ -44,8 +57,30 @@ export class MemoryStore extends GrantDelegation implements Store {
    * The records as held, for store/memory-snapshot.ts, which copies them out and into a fresh store
    * (the identity goes back through `identity`, which a fresh store takes as proposed).
    */
-  get held(): { families: FamilyTable; revokedAccessTokens: Map<string, number>; authorization: MemoryAuthorizationStore; grantRecords: MemoryGrantRecords; interactions: MemoryInteractionStore; identity: StoreIdentity | undefined; epochSecondJtis: Set<string>; accessTokenCutoffs: Map<string, number>; spent: SpentValues; nonce: { rotations: number } } {
-    return { families: this.families, revokedAccessTokens: this.revokedAccessTokens, authorization: this.authorization, grantRecords: this.grantRecords, interactions: this.interactions, identity: this.ownIdentity, epochSecondJtis: this.epochSecondJtis, accessTokenCutoffs: this.accessTokenCutoffs, spent: this.spent, nonce: this.nonce }
+  get held(): {
+    families: FamilyTable
+    revokedAccessTokens: Map<string, number>
+    authorization: MemoryAuthorizationStore
+    grantRecords: MemoryGrantRecords
+    interactions: MemoryInteractionStore
+    identity: StoreIdentity | undefined
+    epochSecondJtis: Set<string>
+    accessTokenCutoffs: Map<string, number>
+    spent: SpentValues
+    nonce: { rotations: number }
+  } {
+    return {
+      families: this.families,
+      revokedAccessTokens: this.revokedAccessTokens,
+      authorization: this.authorization,
+      grantRecords: this.grantRecords,
+      interactions: this.interactions,
+      identity: this.ownIdentity,
+      epochSecondJtis: this.epochSecondJtis,
+      accessTokenCutoffs: this.accessTokenCutoffs,
+      spent: this.spent,
+      nonce: this.nonce,
+    }
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {

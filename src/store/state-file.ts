@@ -44,8 +44,7 @@ export class StateFileError extends Error {
   override name = 'StateFileError'
 }
 
-const REMEDY =
-  'Move the file away or delete it to start with an empty state (everyone then signs in again), or point --state-file / MOCKTA_STATE_FILE elsewhere.'
+const REMEDY = 'Move the file away or delete it to start with an empty state (everyone then signs in again), or point --state-file / MOCKTA_STATE_FILE elsewhere.'
 /** Schema problems listed at most in one message: enough to see what is wrong in a hand-edited file. */
 const MAX_LISTED_PROBLEMS = 5
 

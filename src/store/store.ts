@@ -213,8 +213,7 @@ export function decideRefresh(f: FamilyRecord, position: FoundToken['position'],
  * Whether the previous token is still good: grace is one generation deep, lasts `graceSeconds` from the
  * rotation and ends once the successor itself was used (docs/reliability.md § I4).
  */
-export const isInGrace = (f: FamilyRecord, nowMs: number): boolean =>
-  !f.currentUsed && f.rotatedAtMs !== null && elapsedInGrace(nowMs - f.rotatedAtMs, f.graceSeconds)
+export const isInGrace = (f: FamilyRecord, nowMs: number): boolean => !f.currentUsed && f.rotatedAtMs !== null && elapsedInGrace(nowMs - f.rotatedAtMs, f.graceSeconds)
 
 /**
  * A clock moved back before the rotation gives a negative elapsed time: that ends the grace period

@@ -29,11 +29,20 @@ export async function tlsMaterial(https: HttpsConfig, baseUrl: string): Promise<
   const notBeforeDate = new Date()
   const notAfterDate = new Date(notBeforeDate.getTime() + VALID_DAYS * 86_400_000)
   const ca = await generate([{ name: 'commonName', value: 'mockta local CA (test only)' }], {
-    keySize: 2048, algorithm: 'sha256', notBeforeDate, notAfterDate,
-    extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }],
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
   })
   const leaf = await generate([{ name: 'commonName', value: names[3] ?? 'localhost' }], {
-    keySize: 2048, algorithm: 'sha256', notBeforeDate, notAfterDate,
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
     ca: { key: ca.private, cert: ca.cert },
     extensions: [
       { name: 'basicConstraints', cA: false },

@@ -58,10 +58,24 @@ const exchange = (f: Fixture, params: Record<string, string>, authorization = SE
   method: 'POST',
   url: server === '' ? '/oauth2/v1/token' : `/oauth2/${server}/v1/token`,
   headers: { ...FORM, authorization },
-  payload: form({ grant_type: EXCHANGE_GRANT, subject_token: f.native.access_token, subject_token_type: ACCESS_TOKEN_TYPE, scope: 'api:read', audience: server === '' || server === 'default' ? 'api://default' : `api://${server}`, ...params }),
+  payload: form({
+    grant_type: EXCHANGE_GRANT,
+    subject_token: f.native.access_token,
+    subject_token_type: ACCESS_TOKEN_TYPE,
+    scope: 'api:read',
+    audience: server === '' || server === 'default' ? 'api://default' : `api://${server}`,
+    ...params,
+  }),
 })
 
-const PAR_PARAMS = (): Record<string, string> => ({ response_type: 'code', scope: 'openid', redirect_uri: WEB_REDIRECT, state: 'st', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' })
+const PAR_PARAMS = (): Record<string, string> => ({
+  response_type: 'code',
+  scope: 'openid',
+  redirect_uri: WEB_REDIRECT,
+  state: 'st',
+  code_challenge: pkcePair().challenge,
+  code_challenge_method: 'S256',
+})
 const par = (payload: string, headers: Record<string, string> = { ...FORM, authorization: WEB_AUTH }, server = 'default'): InjectOptions => ({
   method: 'POST',
   url: server === '' ? '/oauth2/v1/par' : `/oauth2/${server}/v1/par`,
@@ -91,18 +105,30 @@ export function grantRows(): Row[] {
   // /v1/device/authorize (RFC 8628 §3.1–3.2).
   add('device', 'authorize: no client', { request: () => deviceAuthorize(form({ scope: 'openid' })), expect: okta('missing_client_credentials') })
   add('device', 'authorize: unknown client', { request: () => deviceAuthorize(form({ client_id: 'no-such-client', scope: 'openid' })), expect: invalidClient })
-  add('device', 'authorize: a client without the device grant', { request: () => deviceAuthorize(form({ client_id: 'spa-app', scope: 'openid' })), expect: { status: 400, error: 'unauthorized_client' } })
+  add('device', 'authorize: a client without the device grant', {
+    request: () => deviceAuthorize(form({ client_id: 'spa-app', scope: 'openid' })),
+    expect: { status: 400, error: 'unauthorized_client' },
+  })
   add('device', 'authorize: no scope', { request: () => deviceAuthorize(form({ client_id: 'native-app' })), expect: okta('missing_scopes') })
   add('device', 'authorize: an unknown scope', { request: () => deviceAuthorize(form({ client_id: 'native-app', scope: 'openid nope' })), expect: invalidScope })
   add('device', 'authorize: scope twice', { request: () => deviceAuthorize(`${NATIVE_DEVICE}&scope=openid`), expect: invalidRequest })
   add('device', 'authorize: client_id twice', { request: () => deviceAuthorize(`${NATIVE_DEVICE}&client_id=spa-app`), expect: invalidRequest })
-  add('device', 'authorize: a JSON body', { request: () => deviceAuthorize('{"client_id":"native-app","scope":"openid"}', { 'content-type': 'application/json' }), expect: invalidRequest })
-  add('device', 'authorize: a wrong secret', { request: () => deviceAuthorize(form({ scope: 'openid' }), { ...FORM, authorization: basic(WEB.id, 'not-the-secret') }), expect: invalidClient })
+  add('device', 'authorize: a JSON body', {
+    request: () => deviceAuthorize('{"client_id":"native-app","scope":"openid"}', { 'content-type': 'application/json' }),
+    expect: invalidRequest,
+  })
+  add('device', 'authorize: a wrong secret', {
+    request: () => deviceAuthorize(form({ scope: 'openid' }), { ...FORM, authorization: basic(WEB.id, 'not-the-secret') }),
+    expect: invalidClient,
+  })
   add('device', 'authorize: GET', { request: () => ({ method: 'GET', url: `${A}/device/authorize` }), expect: { status: 405, error: 'invalid_request' } })
   add('device', 'authorize: a valid request (negative control)', { request: () => deviceAuthorize(NATIVE_DEVICE), expect: { status: 200 }, changesState: true })
 
   // The device-code grant at /v1/token (RFC 8628 §3.4–3.5).
-  add('device', 'poll: device_code missing', { request: () => ({ ...poll(''), payload: form({ grant_type: DEVICE_GRANT, client_id: 'native-app' }) }), expect: okta('missing_token_request_parameter', 'device_code') })
+  add('device', 'poll: device_code missing', {
+    request: () => ({ ...poll(''), payload: form({ grant_type: DEVICE_GRANT, client_id: 'native-app' }) }),
+    expect: okta('missing_token_request_parameter', 'device_code'),
+  })
   add('device', 'poll: an unknown device code', { request: () => poll('00000000-0000-0000-0000-000000000000'), expect: okta('invalid_device_code') })
   add('device', 'poll: a 50 KB device code', { request: () => poll('D'.repeat(50_000)), expect: okta('invalid_device_code') })
   add('device', 'poll: device_code twice', { request: async (f) => poll((await device(f.t)).device_code, '&device_code=junk'), expect: invalidRequest })
@@ -176,18 +202,33 @@ export function grantRows(): Row[] {
 
   // Token exchange (RFC 8693; docs/okta-behaviour.md § 2.9).
   add('exchange', 'subject_token missing', { request: (f) => exchange(f, { subject_token: '' }), expect: okta('missing_token_request_parameter', 'subject_token') })
-  add('exchange', 'subject_token_type of an ID token', { request: (f) => exchange(f, { subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }), expect: okta('invalid_subject_token_type') })
+  add('exchange', 'subject_token_type of an ID token', {
+    request: (f) => exchange(f, { subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }),
+    expect: okta('invalid_subject_token_type'),
+  })
   add('exchange', 'an actor_token', { request: (f) => exchange(f, { actor_token: 'x' }), expect: okta('invalid_actor_token') })
   add('exchange', 'a resource', { request: (f) => exchange(f, { resource: 'https://api.example' }), expect: okta('token_exchange_invalid_resource') })
   add('exchange', 'another audience', { request: (f) => exchange(f, { audience: 'api://other' }), expect: okta('token_exchange_invalid_audience') })
   add('exchange', 'scope openid', { request: (f) => exchange(f, { scope: 'openid api:read' }), expect: okta('openid_not_allowed_token_exchange') })
   add('exchange', 'scope offline_access', { request: (f) => exchange(f, { scope: 'offline_access api:read' }), expect: invalidScope })
-  add('exchange', 'no scope', { request: (f) => ({ ...exchange(f, {}), payload: form({ grant_type: EXCHANGE_GRANT, subject_token: f.native.access_token, subject_token_type: ACCESS_TOKEN_TYPE, audience: 'api://default' }) }), expect: invalidScope })
+  add('exchange', 'no scope', {
+    request: (f) => ({
+      ...exchange(f, {}),
+      payload: form({ grant_type: EXCHANGE_GRANT, subject_token: f.native.access_token, subject_token_type: ACCESS_TOKEN_TYPE, audience: 'api://default' }),
+    }),
+    expect: invalidScope,
+  })
   add('exchange', 'a garbage subject_token', { request: (f) => exchange(f, { subject_token: 'not-a-token-at-all' }), expect: okta('invalid_subject_token') })
   add('exchange', 'an ID token as subject_token', { request: (f) => exchange(f, { subject_token: f.native.id_token! }), expect: okta('invalid_subject_token') })
   add('exchange', 'a refresh token as subject_token', { request: (f) => exchange(f, { subject_token: f.native.refresh_token }), expect: okta('invalid_subject_token') })
-  add('exchange', 'an alg:none subject_token', { request: (f) => exchange(f, { subject_token: unsignedJwt(payloadOf(f.native.access_token)) }), expect: okta('invalid_subject_token') })
-  add('exchange', 'a subject_token signed by a foreign key', { request: async (f) => exchange(f, { subject_token: await signedByForeignKey(payloadOf(f.native.access_token), kidOf(f.native.access_token)) }), expect: okta('invalid_subject_token') })
+  add('exchange', 'an alg:none subject_token', {
+    request: (f) => exchange(f, { subject_token: unsignedJwt(payloadOf(f.native.access_token)) }),
+    expect: okta('invalid_subject_token'),
+  })
+  add('exchange', 'a subject_token signed by a foreign key', {
+    request: async (f) => exchange(f, { subject_token: await signedByForeignKey(payloadOf(f.native.access_token), kidOf(f.native.access_token)) }),
+    expect: okta('invalid_subject_token'),
+  })
   add('exchange', 'a revoked subject_token', {
     request: async (f) => {
       await post(f.t.app, 'revoke', { token: f.native.access_token, client_id: 'native-app' })
@@ -211,8 +252,14 @@ export function grantRows(): Row[] {
   // Pushed authorization requests (RFC 9126; docs/okta-behaviour.md § 2.10).
   add('par', 'no client authentication', { request: () => par(form(PAR_PARAMS()), { ...FORM }), expect: invalidClient })
   add('par', 'a wrong secret', { request: () => par(form(PAR_PARAMS()), { ...FORM, authorization: basic(WEB.id, 'not-the-secret') }), expect: invalidClient })
-  add('par', 'a request_uri in the pushed request', { request: () => par(form({ ...PAR_PARAMS(), request_uri: 'urn:okta:x' })), expect: okta('pushed_authorization_request_uri_present') })
-  add('par', 'a request object in the pushed request', { request: () => par(form({ ...PAR_PARAMS(), request: 'a.b.c' })), expect: okta('authorize_request_object_and_request_uri_provided') })
+  add('par', 'a request_uri in the pushed request', {
+    request: () => par(form({ ...PAR_PARAMS(), request_uri: 'urn:okta:x' })),
+    expect: okta('pushed_authorization_request_uri_present'),
+  })
+  add('par', 'a request object in the pushed request', {
+    request: () => par(form({ ...PAR_PARAMS(), request: 'a.b.c' })),
+    expect: okta('authorize_request_object_and_request_uri_provided'),
+  })
   add('par', 'an unregistered redirect_uri, never echoed', { request: () => par(form({ ...PAR_PARAMS(), redirect_uri: 'https://evil.example/cb' })), expect: invalidRequest })
   add('par', 'an unknown scope', { request: () => par(form({ ...PAR_PARAMS(), scope: 'openid nope' })), expect: invalidScope })
   add('par', 'response_type=token', { request: () => par(form({ ...PAR_PARAMS(), response_type: 'token' })), expect: { status: 400, error: 'unsupported_response_type' } })
@@ -253,8 +300,14 @@ export function grantRows(): Row[] {
     expect: shown('authorize_request_uri_mismatched_authorization_server'),
     after: stillUsable(() => otherServer),
   })
-  add('par', 'authorize: an unknown client_id with a request_uri', { request: async (f) => useUri(await pushed(f.t), 'no-such-client'), expect: { status: 400, error: 'invalid_client' } })
-  add('par', 'authorize: request and request_uri', { request: () => ({ method: 'GET', url: `${A}/authorize?${form({ client_id: WEB.id, request_uri: 'urn:okta:x', request: 'a.b.c' })}` }), expect: shown('authorize_request_object_and_request_uri_provided') })
+  add('par', 'authorize: an unknown client_id with a request_uri', {
+    request: async (f) => useUri(await pushed(f.t), 'no-such-client'),
+    expect: { status: 400, error: 'invalid_client' },
+  })
+  add('par', 'authorize: request and request_uri', {
+    request: () => ({ method: 'GET', url: `${A}/authorize?${form({ client_id: WEB.id, request_uri: 'urn:okta:x', request: 'a.b.c' })}` }),
+    expect: shown('authorize_request_object_and_request_uri_provided'),
+  })
   add('par', 'authorize: a client that requires PAR, without one', {
     request: () => ({ method: 'GET', url: `${A}/authorize?${form({ ...PAR_PARAMS(), client_id: 'par-web' })}` }),
     expect: { status: 302, error: 'invalid_request' },

@@ -70,7 +70,13 @@ async function runOnce(row: Row, app: TestApp): Promise<Run> {
   const endpoint = endpointOf(String(options.url))
   const headers = (options.headers ?? {}) as Record<string, unknown>
   const answer = { status: res.statusCode, headers: res.headers, body: res.body }
-  const violations = checkAnswer(endpoint, answer, { presented, rejected, redirectTargets: registeredRedirects(app.ctx.config.clients), sentAuthorization: headers['authorization'] !== undefined, ms })
+  const violations = checkAnswer(endpoint, answer, {
+    presented,
+    rejected,
+    redirectTargets: registeredRedirects(app.ctx.config.clients),
+    sentAuthorization: headers['authorization'] !== undefined,
+    ms,
+  })
   const failures: string[] = []
   const { expect } = row
   if (res.statusCode !== expect.status) failures.push(`status ${res.statusCode}, expected ${expect.status}: ${res.body.slice(0, 200)}`)

@@ -115,15 +115,19 @@ const mustBeActive = (pick: (f: Fixture) => string) => async (f: Fixture) => ((a
 const mustBeInactive = (pick: (f: Fixture) => string) => async (f: Fixture) => ((await isActive(f, pick(f))) ? 'the token is still active' : undefined)
 
 /** A request made an hour and a second later: past the access tokens' and the `lifetime` server's refresh tokens' life. */
-const anHourLater = (request: (f: Fixture) => InjectOptions) => (f: Fixture): InjectOptions => {
-  f.t.clock.advance(3601)
-  return request(f)
-}
+const anHourLater =
+  (request: (f: Fixture) => InjectOptions) =>
+  (f: Fixture): InjectOptions => {
+    f.t.clock.advance(3601)
+    return request(f)
+  }
 /** The web client's token `pick`, presented at `endpoint` after the web client revoked it. */
-const onceRevoked = (endpoint: 'introspect' | 'revoke', pick: (f: Fixture) => string) => async (f: Fixture): Promise<InjectOptions> => {
-  await post(f.t.app, 'revoke', { token: pick(f) }, { authorization: WEB_AUTH })
-  return at(endpoint, { token: pick(f) })
-}
+const onceRevoked =
+  (endpoint: 'introspect' | 'revoke', pick: (f: Fixture) => string) =>
+  async (f: Fixture): Promise<InjectOptions> => {
+    await post(f.t.app, 'revoke', { token: pick(f) }, { authorization: WEB_AUTH })
+    return at(endpoint, { token: pick(f) })
+  }
 
 /** Rotates the native refresh token once, then moves the clock past the 30 s grace period. */
 async function rotatedOutsideGrace(f: Fixture): Promise<{ old: string; current: string }> {
@@ -139,26 +143,67 @@ function rows(): Row[] {
 
   // B. Content type and body parsing.
   add('#12', 'body without Content-Type', { request: () => tokenReq(CC, { authorization: SERVICE_AUTH }), expect: invalidRequest })
-  add('#13', 'well-formed JSON object', { request: () => tokenReq('{"grant_type":"client_credentials","scope":"api:read"}', { 'content-type': 'application/json', authorization: SERVICE_AUTH }), expect: invalidRequest })
-  add('#14', 'malformed JSON', { request: () => tokenReq('{"grant_type":', { 'content-type': 'application/json', authorization: SERVICE_AUTH }), expect: invalidRequest })
-  add('#14', 'JSON with __proto__', { request: () => tokenReq('{"__proto__":{"polluted":1}}', { 'content-type': 'application/json', authorization: SERVICE_AUTH }), expect: invalidRequest })
-  add('#14', 'JSON with constructor.prototype', { request: () => tokenReq('{"constructor":{"prototype":{"polluted":1}}}', { 'content-type': 'application/json', authorization: SERVICE_AUTH }), expect: invalidRequest })
-  add('#15', 'text/plain carrying a form', { request: () => tokenReq(CC, { 'content-type': 'text/plain', authorization: SERVICE_AUTH }), expect: invalidRequest })
-  add('#16', 'multipart/form-data', {
-    request: () => tokenReq('--x\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--x--\r\n', { 'content-type': 'multipart/form-data; boundary=x', authorization: SERVICE_AUTH }),
+  add('#13', 'well-formed JSON object', {
+    request: () => tokenReq('{"grant_type":"client_credentials","scope":"api:read"}', { 'content-type': 'application/json', authorization: SERVICE_AUTH }),
     expect: invalidRequest,
   })
-  add('#17', 'application/x-www-form-urlencodedX', { request: () => tokenReq(CC, { 'content-type': 'application/x-www-form-urlencodedX', authorization: SERVICE_AUTH }), expect: invalidRequest })
-  add('#17', 'application/x-www-form-urlencoded-evil', { request: () => tokenReq(CC, { 'content-type': 'application/x-www-form-urlencoded-evil', authorization: SERVICE_AUTH }), expect: invalidRequest })
-  add('#18', 'charset=UTF-8 (negative control)', { request: () => tokenReq(CC, { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', authorization: SERVICE_AUTH }), expect: ok, changesState: true })
-  add('#18', 'upper-case media type (negative control)', { request: () => tokenReq(CC, { 'content-type': 'APPLICATION/X-WWW-FORM-URLENCODED', authorization: SERVICE_AUTH }), expect: ok, changesState: true })
-  add('#19', 'charset=ISO-8859-1: decoded as UTF-8', { request: () => tokenReq(CC, { 'content-type': 'application/x-www-form-urlencoded; charset=ISO-8859-1', authorization: SERVICE_AUTH }), expect: ok, changesState: true })
-  add('#19', 'charset=foo: decoded as UTF-8', { request: () => tokenReq(CC, { 'content-type': 'application/x-www-form-urlencoded; charset=foo', authorization: SERVICE_AUTH }), expect: ok, changesState: true })
-  add('#20', 'two Content-Type headers', { request: () => tokenReq(CC, { 'content-type': ['application/x-www-form-urlencoded', 'application/json'], authorization: SERVICE_AUTH }), expect: invalidRequest })
+  add('#14', 'malformed JSON', { request: () => tokenReq('{"grant_type":', { 'content-type': 'application/json', authorization: SERVICE_AUTH }), expect: invalidRequest })
+  add('#14', 'JSON with __proto__', {
+    request: () => tokenReq('{"__proto__":{"polluted":1}}', { 'content-type': 'application/json', authorization: SERVICE_AUTH }),
+    expect: invalidRequest,
+  })
+  add('#14', 'JSON with constructor.prototype', {
+    request: () => tokenReq('{"constructor":{"prototype":{"polluted":1}}}', { 'content-type': 'application/json', authorization: SERVICE_AUTH }),
+    expect: invalidRequest,
+  })
+  add('#15', 'text/plain carrying a form', { request: () => tokenReq(CC, { 'content-type': 'text/plain', authorization: SERVICE_AUTH }), expect: invalidRequest })
+  add('#16', 'multipart/form-data', {
+    request: () =>
+      tokenReq('--x\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--x--\r\n', {
+        'content-type': 'multipart/form-data; boundary=x',
+        authorization: SERVICE_AUTH,
+      }),
+    expect: invalidRequest,
+  })
+  add('#17', 'application/x-www-form-urlencodedX', {
+    request: () => tokenReq(CC, { 'content-type': 'application/x-www-form-urlencodedX', authorization: SERVICE_AUTH }),
+    expect: invalidRequest,
+  })
+  add('#17', 'application/x-www-form-urlencoded-evil', {
+    request: () => tokenReq(CC, { 'content-type': 'application/x-www-form-urlencoded-evil', authorization: SERVICE_AUTH }),
+    expect: invalidRequest,
+  })
+  add('#18', 'charset=UTF-8 (negative control)', {
+    request: () => tokenReq(CC, { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', authorization: SERVICE_AUTH }),
+    expect: ok,
+    changesState: true,
+  })
+  add('#18', 'upper-case media type (negative control)', {
+    request: () => tokenReq(CC, { 'content-type': 'APPLICATION/X-WWW-FORM-URLENCODED', authorization: SERVICE_AUTH }),
+    expect: ok,
+    changesState: true,
+  })
+  add('#19', 'charset=ISO-8859-1: decoded as UTF-8', {
+    request: () => tokenReq(CC, { 'content-type': 'application/x-www-form-urlencoded; charset=ISO-8859-1', authorization: SERVICE_AUTH }),
+    expect: ok,
+    changesState: true,
+  })
+  add('#19', 'charset=foo: decoded as UTF-8', {
+    request: () => tokenReq(CC, { 'content-type': 'application/x-www-form-urlencoded; charset=foo', authorization: SERVICE_AUTH }),
+    expect: ok,
+    changesState: true,
+  })
+  add('#20', 'two Content-Type headers', {
+    request: () => tokenReq(CC, { 'content-type': ['application/x-www-form-urlencoded', 'application/json'], authorization: SERVICE_AUTH }),
+    expect: invalidRequest,
+  })
   for (const endpoint of ['token', 'introspect', 'revoke'] as const) {
     add('#21', `POST /${endpoint} with no body, no Content-Type, no credentials`, { request: () => ({ method: 'POST', url: `${A}/${endpoint}` }), expect: invalidClient })
   }
-  add('#21', 'POST /token with no body, no Content-Type, valid auth', { request: () => ({ method: 'POST', url: `${A}/token`, headers: { authorization: SERVICE_AUTH } }), expect: invalidRequest })
+  add('#21', 'POST /token with no body, no Content-Type, valid auth', {
+    request: () => ({ method: 'POST', url: `${A}/token`, headers: { authorization: SERVICE_AUTH } }),
+    expect: invalidRequest,
+  })
   add('#22', 'empty form at /token with valid auth', { request: () => tokenReq(''), expect: invalidRequest })
   add('#22', 'empty form at /introspect with valid auth', { request: () => tokenReq('', { ...FORM, authorization: WEB_AUTH }, `${A}/introspect`), expect: invalidRequest })
   add('#22', 'empty form at /revoke with valid auth', { request: () => tokenReq('', { ...FORM, authorization: WEB_AUTH }, `${A}/revoke`), expect: invalidRequest })
@@ -166,7 +211,11 @@ function rows(): Row[] {
   add('#23', 'body exactly at the 64 KiB limit', { request: () => tokenReq(padded(65536)), expect: ok, changesState: true })
   add('#23', 'limit + 1 byte', { request: () => tokenReq(padded(65537)), expect: { status: 413, error: 'invalid_request' } })
   add('#23', '2 MB body', { request: () => tokenReq(padded(2_000_000)), expect: { status: 413, error: 'invalid_request' } })
-  add('#24', '10,000 distinct unknown parameters', { request: () => tokenReq(`${Array.from({ length: 10_000 }, (_, i) => `${i.toString(36)}=1`).join('&')}&${CC}`), expect: ok, changesState: true })
+  add('#24', '10,000 distinct unknown parameters', {
+    request: () => tokenReq(`${Array.from({ length: 10_000 }, (_, i) => `${i.toString(36)}=1`).join('&')}&${CC}`),
+    expect: ok,
+    changesState: true,
+  })
   add('#25', 'a 50 KB refresh_token', { request: () => refreshAsWeb('R'.repeat(50_000)), expect: invalidGrant })
   add('#26', 'refresh_token=%E0%A4%A', { request: () => refreshAsWeb('%E0%A4%A'), expect: invalidGrant })
   add('#26', 'refresh_token=%ZZ', { request: () => refreshAsWeb('%ZZ'), expect: invalidGrant })
@@ -176,21 +225,27 @@ function rows(): Row[] {
     request: () => tokenReq(`__proto__=x&constructor=y&toString=1&hasOwnProperty=1&${CC}`),
     expect: ok,
     changesState: true,
-    after: async () => (({} as Record<string, unknown>)['x'] === undefined && typeof Object.prototype.hasOwnProperty === 'function' ? undefined : 'prototype changed'),
+    after: async () => (({}) as Record<string, unknown>)['x'] === undefined && typeof Object.prototype.hasOwnProperty === 'function' ? undefined : 'prototype changed',
   })
   add('#29', 'grant_type[]=', { request: () => tokenReq('grant_type[]=client_credentials&scope=api%3Aread'), expect: invalidRequest })
   add('#29', 'grant_type[a]=b', { request: () => tokenReq('grant_type[a]=b&scope=api%3Aread'), expect: invalidRequest })
   add('#30', 'NUL in refresh_token', { request: () => refreshAsWeb('abc%00def-a-much-longer-junk'), expect: invalidGrant })
   add('#30', 'CR LF in client_id', { request: () => tokenReq(`${CC}&client_id=service-app%0D%0A%7B%22level%22%3A60%7D&client_secret=x`, { ...FORM }), expect: invalidClient })
   add('#31', 'invalid UTF-8 bytes in a value', { request: () => refreshAsWeb('%FF%FEjunk-junk-junk'), expect: invalidGrant })
-  add('#31', 'raw invalid UTF-8 bytes in the body', { request: () => tokenReq(Buffer.concat([Buffer.from('grant_type=refresh_token&refresh_token='), Buffer.from([0xff, 0xfe, 0x41])]), { ...FORM, authorization: WEB_AUTH }), expect: invalidGrant })
+  add('#31', 'raw invalid UTF-8 bytes in the body', {
+    request: () => tokenReq(Buffer.concat([Buffer.from('grant_type=refresh_token&refresh_token='), Buffer.from([0xff, 0xfe, 0x41])]), { ...FORM, authorization: WEB_AUTH }),
+    expect: invalidGrant,
+  })
   for (const [name, value] of [
     ['Cyrillic е look-alike', 'refresh_tok%D0%B5n'],
     ['upper case', 'REFRESH_TOKEN'],
     ['full-width letters', encodeURIComponent('ｒｅｆｒｅｓｈ_token')],
     ['a trailing %20', 'refresh_token%20'],
   ]) {
-    add('#32', `grant_type: ${name}`, { request: () => tokenReq(`grant_type=${value}&refresh_token=x`, { ...FORM, authorization: WEB_AUTH }), expect: { status: 400, error: 'unsupported_grant_type' } })
+    add('#32', `grant_type: ${name}`, {
+      request: () => tokenReq(`grant_type=${value}&refresh_token=x`, { ...FORM, authorization: WEB_AUTH }),
+      expect: { status: 400, error: 'unsupported_grant_type' },
+    })
   }
   for (const [name, id] of [
     ['emoji', 'web-app😀'],
@@ -207,9 +262,18 @@ function rows(): Row[] {
     expect: invalidRequest,
     after: (f) => stillUsable(f, f.native.refresh_token),
   })
-  add('#36', 'client_secret twice in the body', { request: () => tokenReq(`${CC}&client_id=service-app&client_secret=service-app-secret&client_secret=x`, { ...FORM }), expect: invalidRequest })
-  add('#36', 'client_id twice in the body', { request: () => tokenReq(`${CC}&client_id=service-app&client_id=web-app&client_secret=service-app-secret`, { ...FORM }), expect: invalidRequest })
-  add('#37', 'two token values at /introspect', { request: (f) => tokenReq(`token=${f.native.access_token}&token=junk`, { ...FORM, authorization: WEB_AUTH }, `${A}/introspect`), expect: invalidRequest })
+  add('#36', 'client_secret twice in the body', {
+    request: () => tokenReq(`${CC}&client_id=service-app&client_secret=service-app-secret&client_secret=x`, { ...FORM }),
+    expect: invalidRequest,
+  })
+  add('#36', 'client_id twice in the body', {
+    request: () => tokenReq(`${CC}&client_id=service-app&client_id=web-app&client_secret=service-app-secret`, { ...FORM }),
+    expect: invalidRequest,
+  })
+  add('#37', 'two token values at /introspect', {
+    request: (f) => tokenReq(`token=${f.native.access_token}&token=junk`, { ...FORM, authorization: WEB_AUTH }, `${A}/introspect`),
+    expect: invalidRequest,
+  })
   add('#38', 'two token values at /revoke', {
     request: (f) => tokenReq(`token=${f.web.refresh_token}&token=junk`, { ...FORM, authorization: WEB_AUTH }, `${A}/revoke`),
     expect: invalidRequest,
@@ -241,11 +305,19 @@ function rows(): Row[] {
   add('#46', 'Authorization: Basic (no token68)', { request: () => tokenReq(CC, { ...FORM, authorization: 'Basic' }), expect: invalidClient, departure: OKTA_BASIC })
   add('#47', 'Basic !!!', { request: () => tokenReq(CC, { ...FORM, authorization: 'Basic !!!' }), expect: invalidClient, departure: OKTA_BASIC })
   add('#47', 'valid base64 with junk after it', { request: () => tokenReq(CC, { ...FORM, authorization: `${SERVICE_AUTH}!!` }), expect: invalidClient, departure: OKTA_BASIC })
-  add('#48', 'decodes to text with no colon', { request: () => tokenReq(CC, { ...FORM, authorization: 'Basic Zm9v' }), expect: invalidClient, departure: `${OKTA_BASIC} (no colon = public client id, as okta-auth-js sends it)` })
+  add('#48', 'decodes to text with no colon', {
+    request: () => tokenReq(CC, { ...FORM, authorization: 'Basic Zm9v' }),
+    expect: invalidClient,
+    departure: `${OKTA_BASIC} (no colon = public client id, as okta-auth-js sends it)`,
+  })
   add('#49', 'empty id', { request: () => tokenReq(CC, { ...FORM, authorization: basicOf(':service-app-secret') }), expect: invalidClient, departure: OKTA_BASIC })
   add('#49', 'empty secret', { request: () => tokenReq(CC, { ...FORM, authorization: basicOf('service-app:') }), expect: invalidClient, departure: OKTA_BASIC })
   for (const scheme of ['basic', 'BASIC', 'Basic ']) {
-    add('#50', `scheme "${scheme}" (negative control)`, { request: () => tokenReq(CC, { ...FORM, authorization: `${scheme} ${SERVICE_AUTH.slice(6)}` }), expect: ok, changesState: true })
+    add('#50', `scheme "${scheme}" (negative control)`, {
+      request: () => tokenReq(CC, { ...FORM, authorization: `${scheme} ${SERVICE_AUTH.slice(6)}` }),
+      expect: ok,
+      changesState: true,
+    })
   }
   for (const scheme of ['Bearer', 'Digest', 'Negotiate']) {
     add('#51', `scheme ${scheme}`, { request: (f) => tokenReq(CC, { ...FORM, authorization: `${scheme} ${f.native.access_token}` }), expect: invalidClient, departure: OKTA_BASIC })
@@ -258,17 +330,48 @@ function rows(): Row[] {
       changesState: true,
     })
   }
-  add('#53', 'bad percent-encoding inside Basic', { request: () => tokenReq(CC, { ...FORM, authorization: basicOf('foo with %:foo with $') }), expect: invalidClient, departure: OKTA_BASIC })
-  add('#54', 'secret with a raw, unencoded +', { config: 'appendixB', request: () => tokenReq(CC, { ...FORM, authorization: basicOf(`plus-client:a+b-plus-secret`) }), expect: invalidClient })
-  add('#54', 'the same secret form-encoded (control)', { config: 'appendixB', request: () => tokenReq(CC, { ...FORM, authorization: basicOf(`plus-client:${formEncode('a+b-plus-secret')}`) }), expect: ok, changesState: true })
-  add('#55', 'latin-1 byte in the Basic header', { request: () => tokenReq(CC, { ...FORM, authorization: 'Basic \u00e9\u00e9\u00e9\u00e9' }), expect: invalidClient, departure: OKTA_BASIC })
-  add('#55', 'decoded credentials holding control characters', { request: () => tokenReq(CC, { ...FORM, authorization: basicOf('service-app:\u0001\u0007secret') }), expect: invalidClient })
-  add('#56', 'Basic header and client_secret in the body', { request: () => tokenReq(`${CC}&client_secret=${SERVICE.secret}`), expect: { status: 401, error: 'invalid_request' }, departure: OKTA_MULTIPLE })
+  add('#53', 'bad percent-encoding inside Basic', {
+    request: () => tokenReq(CC, { ...FORM, authorization: basicOf('foo with %:foo with $') }),
+    expect: invalidClient,
+    departure: OKTA_BASIC,
+  })
+  add('#54', 'secret with a raw, unencoded +', {
+    config: 'appendixB',
+    request: () => tokenReq(CC, { ...FORM, authorization: basicOf(`plus-client:a+b-plus-secret`) }),
+    expect: invalidClient,
+  })
+  add('#54', 'the same secret form-encoded (control)', {
+    config: 'appendixB',
+    request: () => tokenReq(CC, { ...FORM, authorization: basicOf(`plus-client:${formEncode('a+b-plus-secret')}`) }),
+    expect: ok,
+    changesState: true,
+  })
+  add('#55', 'latin-1 byte in the Basic header', {
+    request: () => tokenReq(CC, { ...FORM, authorization: 'Basic \u00e9\u00e9\u00e9\u00e9' }),
+    expect: invalidClient,
+    departure: OKTA_BASIC,
+  })
+  add('#55', 'decoded credentials holding control characters', {
+    request: () => tokenReq(CC, { ...FORM, authorization: basicOf('service-app:\u0001\u0007secret') }),
+    expect: invalidClient,
+  })
+  add('#56', 'Basic header and client_secret in the body', {
+    request: () => tokenReq(`${CC}&client_secret=${SERVICE.secret}`),
+    expect: { status: 401, error: 'invalid_request' },
+    departure: OKTA_MULTIPLE,
+  })
   add('#57', 'Basic for A, body client_id=B', { request: () => tokenReq(`${CC}&client_id=web-app`), expect: { status: 401, error: 'invalid_request' }, departure: OKTA_MULTIPLE })
   add('#57', 'Basic for A, body client_id=A (accepted)', { request: () => tokenReq(`${CC}&client_id=service-app`), expect: ok, changesState: true })
-  add('#58', 'a public client also sends a client_secret', { request: (f) => refreshAsNative(f.native.refresh_token, '&client_secret=some-secret-value'), expect: invalidClient, after: (f) => stillUsable(f, f.native.refresh_token) })
+  add('#58', 'a public client also sends a client_secret', {
+    request: (f) => refreshAsNative(f.native.refresh_token, '&client_secret=some-secret-value'),
+    expect: invalidClient,
+    after: (f) => stillUsable(f, f.native.refresh_token),
+  })
   add('#59', 'a confidential client sends only client_id', { request: () => tokenReq(`${CC}&client_id=service-app`, { ...FORM }), expect: invalidClient })
-  add('#60', 'client_secret in the query string', { request: () => tokenReq(CC, { ...FORM, authorization: SERVICE_AUTH }, `${A}/token?client_secret=${SERVICE.secret}`), expect: invalidRequest })
+  add('#60', 'client_secret in the query string', {
+    request: () => tokenReq(CC, { ...FORM, authorization: SERVICE_AUTH }, `${A}/token?client_secret=${SERVICE.secret}`),
+    expect: invalidRequest,
+  })
   add('#60', 'refresh_token in the query string', {
     request: (f) => tokenReq('grant_type=refresh_token', { ...FORM, authorization: WEB_AUTH }, `${A}/token?refresh_token=${f.web.refresh_token}`),
     expect: invalidRequest,
@@ -277,9 +380,16 @@ function rows(): Row[] {
 
   // E. /token grant-level inputs.
   add('#63', 'grant_type missing', { request: () => tokenReq('scope=api%3Aread'), expect: invalidRequest })
-  for (const grant of ['foo', 'implicit', 'token', 'code']) add('#64', `grant_type=${grant}`, { request: () => tokenReq(`grant_type=${grant}&scope=api%3Aread`), expect: { status: 400, error: 'unsupported_grant_type' } })
-  add('#65', 'service client using password', { request: () => tokenReq('grant_type=password&username=alice%40example.com&password=alice-password&scope=openid'), expect: { status: 400, error: 'unauthorized_client' } })
-  add('#65', 'public native client using client_credentials', { request: () => tokenReq(`${CC}&client_id=native-app`, { ...FORM }), expect: { status: 400, error: 'unauthorized_client' } })
+  for (const grant of ['foo', 'implicit', 'token', 'code'])
+    add('#64', `grant_type=${grant}`, { request: () => tokenReq(`grant_type=${grant}&scope=api%3Aread`), expect: { status: 400, error: 'unsupported_grant_type' } })
+  add('#65', 'service client using password', {
+    request: () => tokenReq('grant_type=password&username=alice%40example.com&password=alice-password&scope=openid'),
+    expect: { status: 400, error: 'unauthorized_client' },
+  })
+  add('#65', 'public native client using client_credentials', {
+    request: () => tokenReq(`${CC}&client_id=native-app`, { ...FORM }),
+    expect: { status: 400, error: 'unauthorized_client' },
+  })
   add('#66', 'refresh_token missing', { request: () => tokenReq('grant_type=refresh_token', { ...FORM, authorization: WEB_AUTH }), expect: invalidRequest })
   add('#67', 'unknown refresh token of the right shape', { request: () => refreshAsWeb('A'.repeat(43)), expect: invalidGrant })
   add('#67', 'garbage refresh token', { request: () => refreshAsWeb('this-is-garbage-not-a-token'), expect: invalidGrant })
@@ -306,7 +416,10 @@ function rows(): Row[] {
   add('#72', 'an access token as refresh_token', { request: (f) => refreshAsWeb(f.web.access_token), expect: invalidGrant })
   add('#72', 'an ID token as refresh_token', { request: (f) => refreshAsWeb(f.web.id_token!), expect: invalidGrant })
   add('#73', 'an alg:none JWT as refresh_token', { request: (f) => refreshAsWeb(unsignedJwt(payloadOf(f.web.access_token))), expect: invalidGrant })
-  add('#73', 'a JWT signed by a foreign key as refresh_token', { request: async (f) => refreshAsWeb(await signedByForeignKey(payloadOf(f.web.access_token), kidOf(f.web.access_token))), expect: invalidGrant })
+  add('#73', 'a JWT signed by a foreign key as refresh_token', {
+    request: async (f) => refreshAsWeb(await signedByForeignKey(payloadOf(f.web.access_token), kidOf(f.web.access_token))),
+    expect: invalidGrant,
+  })
   add('#74', 'refresh asking for more scope than granted', {
     request: (f) => refreshAsNative(f.native.refresh_token, '&scope=openid%20api%3Awrite'),
     expect: { status: 400, error: 'access_denied' },
@@ -329,7 +442,11 @@ function rows(): Row[] {
     ['a control character', 'a%01b'],
     ['over 4096 characters', 'a'.repeat(4097)],
   ]) {
-    add('#76', `malformed scope: ${name}`, { request: (f) => refreshAsNative(f.native.refresh_token, `&scope=${scope}`), expect: invalidScope, after: (f) => stillUsable(f, f.native.refresh_token) })
+    add('#76', `malformed scope: ${name}`, {
+      request: (f) => refreshAsNative(f.native.refresh_token, `&scope=${scope}`),
+      expect: invalidScope,
+      after: (f) => stillUsable(f, f.native.refresh_token),
+    })
   }
   add('#76', 'a scope the server does not have (here: a refresh token), never echoed', {
     request: (f) => refreshAsNative(f.native.refresh_token, `&scope=openid%20${f.native.refresh_token}`),
@@ -362,14 +479,24 @@ function rows(): Row[] {
   add('#88', 'token missing', { request: () => at('introspect', {}), expect: invalidRequest })
   add('#89', 'no client authentication', { request: (f) => at('introspect', { token: f.web.access_token }, null), expect: invalidClient })
   add('#90', 'wrong secret with a live token', { request: (f) => at('introspect', { token: f.web.access_token }, basic(WEB.id, 'wrong-web-secret')), expect: invalidClient })
-  for (const junk of ['this is not even a token', '   ', 'a.b.c']) add('#91', `garbage ${JSON.stringify(junk)}`, { request: () => at('introspect', { token: junk }), expect: inactive })
+  for (const junk of ['this is not even a token', '   ', 'a.b.c'])
+    add('#91', `garbage ${JSON.stringify(junk)}`, { request: () => at('introspect', { token: junk }), expect: inactive })
   add('#92', 'expired access token', { request: anHourLater((f) => at('introspect', { token: f.web.access_token })), expect: inactive })
   add('#92', 'revoked access token', { request: onceRevoked('introspect', (f) => f.web.access_token), expect: inactive })
   add('#92', 'revoked refresh token', { request: onceRevoked('introspect', (f) => f.web.refresh_token), expect: inactive })
-  add('#92', 'rotated (consumed) refresh token, past grace', { request: async (f) => at('introspect', { token: (await rotatedOutsideGrace(f)).old, client_id: 'native-app' }, null), expect: inactive })
+  add('#92', 'rotated (consumed) refresh token, past grace', {
+    request: async (f) => at('introspect', { token: (await rotatedOutsideGrace(f)).old, client_id: 'native-app' }, null),
+    expect: inactive,
+  })
   add('#93', 'alg:none JWT with valid claims', { request: (f) => at('introspect', { token: unsignedJwt(payloadOf(f.web.access_token)) }), expect: inactive })
-  add('#93', "alg:none JWT with a real key's kid", { request: (f) => at('introspect', { token: unsignedJwt(payloadOf(f.web.access_token), kidOf(f.web.access_token)) }), expect: inactive })
-  add('#94', 'our kid, a foreign RSA key', { request: async (f) => at('introspect', { token: await signedByForeignKey(payloadOf(f.web.access_token), kidOf(f.web.access_token)) }), expect: inactive })
+  add('#93', "alg:none JWT with a real key's kid", {
+    request: (f) => at('introspect', { token: unsignedJwt(payloadOf(f.web.access_token), kidOf(f.web.access_token)) }),
+    expect: inactive,
+  })
+  add('#94', 'our kid, a foreign RSA key', {
+    request: async (f) => at('introspect', { token: await signedByForeignKey(payloadOf(f.web.access_token), kidOf(f.web.access_token)) }),
+    expect: inactive,
+  })
   add('#94', 'an unknown kid', { request: async (f) => at('introspect', { token: await signedByForeignKey(payloadOf(f.web.access_token), 'no-such-kid') }), expect: inactive })
   add('#94', "an embedded jwk header carrying the attacker's key", {
     request: async (f) => {
@@ -381,8 +508,14 @@ function rows(): Row[] {
     },
     expect: inactive,
   })
-  add('#95', 'HS256 keyed with our public key', { request: (f) => at('introspect', { token: hs256WithPublicKey(payloadOf(f.web.access_token), f.t.ctx.servers.resolve('default').accessTokenKey) }), expect: inactive })
-  add('#96', 'payload tampered (scope changed)', { request: (f) => at('introspect', { token: withTamperedPayload(f.web.access_token, (p) => (p['scp'] = ['api:write'])) }), expect: inactive })
+  add('#95', 'HS256 keyed with our public key', {
+    request: (f) => at('introspect', { token: hs256WithPublicKey(payloadOf(f.web.access_token), f.t.ctx.servers.resolve('default').accessTokenKey) }),
+    expect: inactive,
+  })
+  add('#96', 'payload tampered (scope changed)', {
+    request: (f) => at('introspect', { token: withTamperedPayload(f.web.access_token, (p) => (p['scp'] = ['api:write'])) }),
+    expect: inactive,
+  })
   add('#96', 'an unknown crit header', {
     request: async (f) => {
       const [, payload, signature] = f.web.access_token.split('.')
@@ -398,7 +531,10 @@ function rows(): Row[] {
     expect: { status: 200 },
     after: async (_f, body) => (JSON.parse(body).active === true ? undefined : 'expected active:true'),
   })
-  add('#99', "another client's access token, asked by a public client", { request: (f) => at('introspect', { token: f.native.access_token, client_id: 'spa-app' }, null), expect: inactive })
+  add('#99', "another client's access token, asked by a public client", {
+    request: (f) => at('introspect', { token: f.native.access_token, client_id: 'spa-app' }, null),
+    expect: inactive,
+  })
   add('#100', 'wrong hint refresh_token for an access token', {
     request: (f) => at('introspect', { token: f.web.access_token, token_type_hint: 'refresh_token' }),
     expect: { status: 200 },
@@ -430,16 +566,31 @@ function rows(): Row[] {
     expect: { status: 200 },
     after: async (_f, body) => (JSON.parse(body).active === true ? undefined : 'expected the same answer as with client_id in the body'),
   })
-  add('#105', 'a secret in the query string', { request: (f) => at('introspect', { token: f.web.access_token }, null, `?client_id=web-app&client_secret=${WEB.secret}`), expect: invalidRequest })
+  add('#105', 'a secret in the query string', {
+    request: (f) => at('introspect', { token: f.web.access_token }, null, `?client_id=web-app&client_secret=${WEB.secret}`),
+    expect: invalidRequest,
+  })
 
   // G. /revoke.
   add('#106', 'token missing', { request: () => at('revoke', {}), expect: invalidRequest })
-  add('#107', 'no client authentication', { request: (f) => at('revoke', { token: f.web.refresh_token }, null), expect: invalidClient, after: mustBeActive((f) => f.web.refresh_token) })
-  add('#107', 'a wrong secret', { request: (f) => at('revoke', { token: f.web.refresh_token }, basic(WEB.id, 'wrong-web-secret')), expect: invalidClient, after: mustBeActive((f) => f.web.refresh_token) })
+  add('#107', 'no client authentication', {
+    request: (f) => at('revoke', { token: f.web.refresh_token }, null),
+    expect: invalidClient,
+    after: mustBeActive((f) => f.web.refresh_token),
+  })
+  add('#107', 'a wrong secret', {
+    request: (f) => at('revoke', { token: f.web.refresh_token }, basic(WEB.id, 'wrong-web-secret')),
+    expect: invalidClient,
+    after: mustBeActive((f) => f.web.refresh_token),
+  })
   add('#108', 'a garbage token', { request: () => at('revoke', { token: 'garbage-garbage-garbage' }), expect: revoked })
   add('#108', 'an expired access token', { request: anHourLater((f) => at('revoke', { token: f.web.access_token })), expect: revoked })
   add('#108', 'an already-revoked refresh token', { request: onceRevoked('revoke', (f) => f.web.refresh_token), expect: revoked })
-  add('#109', "another client's token: 200 and it stays active", { request: (f) => at('revoke', { token: f.native.refresh_token }), expect: revoked, after: (f) => stillUsable(f, f.native.refresh_token) })
+  add('#109', "another client's token: 200 and it stays active", {
+    request: (f) => at('revoke', { token: f.native.refresh_token }),
+    expect: revoked,
+    after: (f) => stillUsable(f, f.native.refresh_token),
+  })
   add('#110', 'unknown token_type_hint=foo: ignored, the token is revoked', {
     request: (f) => at('revoke', { token: f.web.refresh_token, token_type_hint: 'foo' }),
     expect: revoked,
@@ -452,7 +603,11 @@ function rows(): Row[] {
     changesState: true,
     after: mustBeInactive((f) => f.web.refresh_token),
   })
-  add('#112', "a forged alg:none JWT carrying a real token's jti and family", { request: (f) => at('revoke', { token: unsignedJwt(payloadOf(f.web.access_token)) }), expect: revoked, after: mustBeActive((f) => f.web.access_token) })
+  add('#112', "a forged alg:none JWT carrying a real token's jti and family", {
+    request: (f) => at('revoke', { token: unsignedJwt(payloadOf(f.web.access_token)) }),
+    expect: revoked,
+    after: mustBeActive((f) => f.web.access_token),
+  })
   add('#112', "a JWT signed by a foreign key carrying a real token's jti", {
     request: async (f) => at('revoke', { token: await signedByForeignKey(payloadOf(f.web.access_token), kidOf(f.web.access_token)) }),
     expect: revoked,
@@ -475,13 +630,18 @@ function rows(): Row[] {
   })
 
   // H. /keys and discovery.
-  for (const method of ['POST', 'PUT'] as const) add('#114', `${method} /keys`, { request: () => ({ method, url: `${A}/keys`, headers: FORM, payload: 'a=b' }), expect: { status: 405, error: 'invalid_request' } })
+  for (const method of ['POST', 'PUT'] as const)
+    add('#114', `${method} /keys`, { request: () => ({ method, url: `${A}/keys`, headers: FORM, payload: 'a=b' }), expect: { status: 405, error: 'invalid_request' } })
   add('#115', 'GET /keys?client_id=<10 KB garbage>', {
     request: () => ({ method: 'GET', url: `${A}/keys?client_id=${'g'.repeat(10_000)}` }),
     expect: { status: 200 },
     after: async (f, body) => (body === (await f.t.app.inject({ method: 'GET', url: `${A}/keys` })).body ? undefined : 'a different JWKS'),
   })
-  add('#116', 'unknown authorization server /oauth2/nope/v1/keys', { request: () => ({ method: 'GET', url: '/oauth2/nope/v1/keys' }), expect: { status: 404 }, departure: "bar: 404 OAuth JSON; Okta: 404 with its API error body E0000007" })
+  add('#116', 'unknown authorization server /oauth2/nope/v1/keys', {
+    request: () => ({ method: 'GET', url: '/oauth2/nope/v1/keys' }),
+    expect: { status: 404 },
+    departure: 'bar: 404 OAuth JSON; Okta: 404 with its API error body E0000007',
+  })
   for (const url of [`${A}/keys`, '/oauth2/v1/keys']) {
     add('#117', `JWKS hygiene at ${url}`, {
       request: () => ({ method: 'GET', url }),
@@ -489,7 +649,10 @@ function rows(): Row[] {
       after: async (f, body) => jwksProblems(JSON.parse(body), (await f.t.app.inject({ method: 'GET', url })).headers['cache-control']),
     })
   }
-  add('discovery', 'POST to the discovery document', { request: () => ({ method: 'POST', url: '/oauth2/default/.well-known/openid-configuration', headers: FORM, payload: 'a=b' }), expect: { status: 404, error: 'invalid_request' } })
+  add('discovery', 'POST to the discovery document', {
+    request: () => ({ method: 'POST', url: '/oauth2/default/.well-known/openid-configuration', headers: FORM, payload: 'a=b' }),
+    expect: { status: 404, error: 'invalid_request' },
+  })
   add('discovery', 'discovery of an unknown server', { request: () => ({ method: 'GET', url: '/oauth2/nope/.well-known/openid-configuration' }), expect: { status: 404 } })
   return r
 }

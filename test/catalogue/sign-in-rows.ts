@@ -66,8 +66,7 @@ const prepared = new WeakMap<Fixture, { code: string; verifier: string; first?: 
 const keep = (f: Fixture, value: { code: string; verifier: string; first?: { access_token: string; refresh_token: string } }) => (prepared.set(f, value), value)
 const kept = (f: Fixture) => prepared.get(f)!
 
-const isActive = async (f: Fixture, token: string) =>
-  (await post(f.t.app, 'introspect', { token }, { authorization: WEB_AUTH })).json<{ active: boolean }>().active
+const isActive = async (f: Fixture, token: string) => (await post(f.t.app, 'introspect', { token }, { authorization: WEB_AUTH })).json<{ active: boolean }>().active
 
 const authorizeUrl = (params: Record<string, string>, raw = '') => `${A}/authorize?${form(params)}${raw}`
 const get = (url: string, headers: Record<string, string> = {}): InjectOptions => ({ method: 'GET', url, headers })
@@ -104,7 +103,10 @@ export function signInRows(): Row[] {
     expect: okta('missing_token_request_parameter', 'redirect_uri'),
     after: stillRedeemable(kept),
   })
-  add('#79', 'unknown code', { request: () => codeRequest({ code: 'unknown-code-unknown-code-unknown', code_verifier: 'v'.repeat(43) }), expect: okta('invalid_authorization_code') })
+  add('#79', 'unknown code', {
+    request: () => codeRequest({ code: 'unknown-code-unknown-code-unknown', code_verifier: 'v'.repeat(43) }),
+    expect: okta('invalid_authorization_code'),
+  })
   add('#79', 'expired code (300 s lifetime passed)', {
     request: async (f) => {
       const c = await spaCode(f.t)
@@ -200,14 +202,25 @@ export function signInRows(): Row[] {
   add('#84', 'a code_verifier for a code issued without a challenge (PKCE downgrade)', {
     request: async (f) => {
       const code = await webCodeWithoutChallenge(f.t)
-      return { method: 'POST', url: `${A}/token`, headers: { ...FORM, authorization: WEB_AUTH }, payload: form({ grant_type: 'authorization_code', code, redirect_uri: WEB_REDIRECT, code_verifier: pkcePair().verifier }) }
+      return {
+        method: 'POST',
+        url: `${A}/token`,
+        headers: { ...FORM, authorization: WEB_AUTH },
+        payload: form({ grant_type: 'authorization_code', code, redirect_uri: WEB_REDIRECT, code_verifier: pkcePair().verifier }),
+      }
     },
     expect: okta('pkce_missing_challenge_verifier_present'),
     changesState: true,
     after: async (_f, body) => (body.includes('access_token') ? 'tokens were issued' : undefined),
   })
-  add('#85', 'public client: /authorize without code_challenge', { request: () => get(authorizeUrl(valid({ code_challenge: undefined, code_challenge_method: undefined }))), expect: redirected('pkce_missing_challenge') })
-  add('#85', 'public client: code_challenge_method=plain', { request: () => get(authorizeUrl(valid({ code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }))), expect: redirected('pkce_unsupported_code_challenge_method') })
+  add('#85', 'public client: /authorize without code_challenge', {
+    request: () => get(authorizeUrl(valid({ code_challenge: undefined, code_challenge_method: undefined }))),
+    expect: redirected('pkce_missing_challenge'),
+  })
+  add('#85', 'public client: code_challenge_method=plain', {
+    request: () => get(authorizeUrl(valid({ code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }))),
+    expect: redirected('pkce_unsupported_code_challenge_method'),
+  })
   add('#85', 'public client: POST /authorize without code_challenge', {
     request: () => ({ method: 'POST', url: `${A}/authorize`, headers: FORM, payload: form(valid({ code_challenge: undefined, code_challenge_method: undefined })) }),
     expect: redirected('pkce_missing_challenge'),
@@ -245,27 +258,51 @@ export function signInRows(): Row[] {
     add('authorize', `redirect_uri with ${name}: not echoed`, { request: () => get(authorizeUrl(valid({ redirect_uri: uri }))), expect: shown('invalid_request') })
   }
   add('authorize', 'client_id twice', { request: () => get(authorizeUrl(valid(), '&client_id=web-app')), expect: shown('invalid_request') })
-  add('authorize', 'redirect_uri twice', { request: () => get(authorizeUrl(valid(), `&redirect_uri=${encodeURIComponent('https://attacker.example/cb')}`)), expect: shown('invalid_request') })
-  add('authorize', 'bad percent-encoding in client_id and redirect_uri', { request: () => get(`${A}/authorize?client_id=%ZZ&redirect_uri=%E0%A4%A&response_type=code`), expect: shown('invalid_client') })
+  add('authorize', 'redirect_uri twice', {
+    request: () => get(authorizeUrl(valid(), `&redirect_uri=${encodeURIComponent('https://attacker.example/cb')}`)),
+    expect: shown('invalid_request'),
+  })
+  add('authorize', 'bad percent-encoding in client_id and redirect_uri', {
+    request: () => get(`${A}/authorize?client_id=%ZZ&redirect_uri=%E0%A4%A&response_type=code`),
+    expect: shown('invalid_client'),
+  })
   add('authorize', 'POST with an empty form', { request: () => ({ method: 'POST', url: `${A}/authorize`, headers: FORM, payload: '' }), expect: shown('invalid_client') })
-  add('authorize', 'POST with a JSON body', { request: () => ({ method: 'POST', url: `${A}/authorize`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(valid()) }), expect: { status: 400, error: 'invalid_request' } })
-  add('authorize', 'PUT /authorize', { request: () => ({ method: 'PUT', url: `${A}/authorize`, headers: FORM, payload: form(valid()) }), expect: { status: 405, error: 'invalid_request' } })
+  add('authorize', 'POST with a JSON body', {
+    request: () => ({ method: 'POST', url: `${A}/authorize`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(valid()) }),
+    expect: { status: 400, error: 'invalid_request' },
+  })
+  add('authorize', 'PUT /authorize', {
+    request: () => ({ method: 'PUT', url: `${A}/authorize`, headers: FORM, payload: form(valid()) }),
+    expect: { status: 405, error: 'invalid_request' },
+  })
 
   // /authorize after the client and redirect URI are proven: the error goes back on the redirect.
   add('authorize', 'state missing', { request: () => get(authorizeUrl(valid({ state: undefined }))), expect: redirected('invalid_state') })
   add('authorize', 'state twice', { request: () => get(authorizeUrl(valid(), '&state=other')), expect: shown('invalid_request') })
-  add('authorize', 'response_type=token for a client without implicit', { request: () => get(authorizeUrl(valid({ response_type: 'token' }))), expect: redirected('unsupported_response_type') })
+  add('authorize', 'response_type=token for a client without implicit', {
+    request: () => get(authorizeUrl(valid({ response_type: 'token' }))),
+    expect: redirected('unsupported_response_type'),
+  })
   add('authorize', 'response_type=foo', { request: () => get(authorizeUrl(valid({ response_type: 'foo' }))), expect: redirected('unsupported_response_type') })
   add('authorize', 'response_mode=foo', { request: () => get(authorizeUrl(valid({ response_mode: 'foo' }))), expect: redirected('unsupported_response_mode') })
-  add('authorize', 'response_mode=form_post with an error: the error in the posted form', { request: () => get(authorizeUrl(valid({ response_mode: 'form_post', state: undefined }))), expect: { status: 200, error: 'invalid_request' } })
+  add('authorize', 'response_mode=form_post with an error: the error in the posted form', {
+    request: () => get(authorizeUrl(valid({ response_mode: 'form_post', state: undefined }))),
+    expect: { status: 200, error: 'invalid_request' },
+  })
   add('authorize', 'scope missing', { request: () => get(authorizeUrl(valid({ scope: undefined }))), expect: redirected('missing_scopes') })
   add('authorize', 'an unknown scope', { request: () => get(authorizeUrl(valid({ scope: 'openid not-a-scope' }))), expect: { status: 302, error: 'invalid_scope' } })
   add('authorize', 'a malformed scope', { request: () => get(authorizeUrl(valid({ scope: 'openid a"b\\c' }))), expect: { status: 302, error: 'invalid_scope' } })
-  add('authorize', 'code_challenge with illegal characters', { request: () => get(authorizeUrl(valid({ code_challenge: `${'a'.repeat(42)}+/` }))), expect: redirected('pkce_invalid_challenge') })
+  add('authorize', 'code_challenge with illegal characters', {
+    request: () => get(authorizeUrl(valid({ code_challenge: `${'a'.repeat(42)}+/` }))),
+    expect: redirected('pkce_invalid_challenge'),
+  })
   add('authorize', 'prompt=none without a session', { request: () => get(authorizeUrl(valid({ prompt: 'none' }))), expect: redirected('no_existing_session') })
   add('authorize', 'prompt=foo', { request: () => get(authorizeUrl(valid({ prompt: 'foo' }))), expect: redirected('invalid_prompt') })
   add('authorize', 'max_age=-1', { request: () => get(authorizeUrl(valid({ max_age: '-1' }))), expect: redirected('invalid_max_age') })
-  add('authorize', 'max_age=0 with prompt=none', { request: () => get(authorizeUrl(valid({ max_age: '0', prompt: 'none' }))), expect: redirected('invalid_prompt_for_zero_max_age') })
+  add('authorize', 'max_age=0 with prompt=none', {
+    request: () => get(authorizeUrl(valid({ max_age: '0', prompt: 'none' }))),
+    expect: redirected('invalid_prompt_for_zero_max_age'),
+  })
   add('authorize', 'a service client (no authorization_code grant)', {
     request: () => get(authorizeUrl(valid({ client_id: 'service-app', redirect_uri: undefined }))),
     expect: shown('missing_redirect_uri'),
@@ -282,11 +319,23 @@ export function signInRows(): Row[] {
   add('userinfo', 'a junk bearer token', { request: () => userinfo({ authorization: 'Bearer junk-junk-junk-junk' }), expect: { status: 401, error: 'invalid_token' } })
   add('userinfo', 'Basic credentials instead of a bearer token', { request: () => userinfo({ authorization: WEB_AUTH }), expect: { status: 401, error: 'invalid_token' } })
   add('userinfo', 'Bearer with no token', { request: () => userinfo({ authorization: 'Bearer' }), expect: { status: 401, error: 'invalid_token' } })
-  add('userinfo', 'the access token in the query string', { request: (f) => userinfo({}, `?access_token=${f.web.access_token}`), expect: { status: 400, error: 'invalid_request' } })
-  add('userinfo', 'the access token in the header and the body', { request: (f) => userinfo({ authorization: `Bearer ${f.web.access_token}` }, '', form({ access_token: f.web.access_token })), expect: { status: 400, error: 'invalid_request' } })
-  add('userinfo', 'a refresh token as the bearer token', { request: (f) => userinfo({ authorization: `Bearer ${f.web.refresh_token}` }), expect: { status: 401, error: 'invalid_token' } })
+  add('userinfo', 'the access token in the query string', {
+    request: (f) => userinfo({}, `?access_token=${f.web.access_token}`),
+    expect: { status: 400, error: 'invalid_request' },
+  })
+  add('userinfo', 'the access token in the header and the body', {
+    request: (f) => userinfo({ authorization: `Bearer ${f.web.access_token}` }, '', form({ access_token: f.web.access_token })),
+    expect: { status: 400, error: 'invalid_request' },
+  })
+  add('userinfo', 'a refresh token as the bearer token', {
+    request: (f) => userinfo({ authorization: `Bearer ${f.web.refresh_token}` }),
+    expect: { status: 401, error: 'invalid_token' },
+  })
   add('userinfo', 'an ID token as the bearer token', { request: (f) => userinfo({ authorization: `Bearer ${f.web.id_token}` }), expect: { status: 401, error: 'invalid_token' } })
-  add('userinfo', 'a forged alg:none access token', { request: (f) => userinfo({ authorization: `Bearer ${unsignedJwt(payloadOf(f.web.access_token))}` }), expect: { status: 401, error: 'invalid_token' } })
+  add('userinfo', 'a forged alg:none access token', {
+    request: (f) => userinfo({ authorization: `Bearer ${unsignedJwt(payloadOf(f.web.access_token))}` }),
+    expect: { status: 401, error: 'invalid_token' },
+  })
   add('userinfo', 'an expired access token', {
     request: (f) => {
       f.t.clock.advance(3601)
@@ -313,7 +362,10 @@ export function signInRows(): Row[] {
   const logout = (params: Record<string, string>, cookies?: Cookies): InjectOptions => get(`${A}/logout?${form(params)}`, cookies?.header() ?? {})
   add('logout', 'id_token_hint missing', { request: () => logout({ post_logout_redirect_uri: SPA.logoutUri }), expect: shown('invalid_request') })
   add('logout', 'a junk id_token_hint', { request: () => logout({ id_token_hint: 'junk.junk.junk', post_logout_redirect_uri: SPA.logoutUri }), expect: shown('invalid_request') })
-  add('logout', 'a forged alg:none id_token_hint', { request: (f) => logout({ id_token_hint: unsignedJwt(payloadOf(f.web.id_token!)), post_logout_redirect_uri: 'http://localhost:3000/' }), expect: shown('invalid_request') })
+  add('logout', 'a forged alg:none id_token_hint', {
+    request: (f) => logout({ id_token_hint: unsignedJwt(payloadOf(f.web.id_token!)), post_logout_redirect_uri: 'http://localhost:3000/' }),
+    expect: shown('invalid_request'),
+  })
   add('logout', 'an unregistered post_logout_redirect_uri: not echoed, session kept', {
     request: async (f) => {
       const { cookies } = await spaCode(f.t)
@@ -324,15 +376,26 @@ export function signInRows(): Row[] {
   add('logout', 'id_token_hint twice', { request: (f) => get(`${A}/logout?${form({ id_token_hint: f.web.id_token! })}&id_token_hint=x`), expect: shown('invalid_request') })
 
   // The sign-in form (POST /mockta/sign-in).
-  const signInForm = (fields: string, cookies?: Cookies): InjectOptions => ({ method: 'POST', url: '/mockta/sign-in', headers: { ...FORM, ...(cookies?.header() ?? {}) }, payload: fields })
+  const signInForm = (fields: string, cookies?: Cookies): InjectOptions => ({
+    method: 'POST',
+    url: '/mockta/sign-in',
+    headers: { ...FORM, ...(cookies?.header() ?? {}) },
+    payload: fields,
+  })
   const openForm = async (f: Fixture) => {
     const cookies = new Cookies()
     const page = await authorize(f.t.app, valid(), cookies)
     return { cookies, tx: transactionIdOf(page.body) }
   }
   add('sign-in', 'no transaction id', { request: () => signInForm(form({ username: 'alice@example.com', password: 'alice-password' })), expect: shown('invalid_request') })
-  add('sign-in', 'an unknown transaction id', { request: async (f) => signInForm(form({ tx: 'not-a-transaction-id-at-all', username: 'alice@example.com', password: 'alice-password' }), (await openForm(f)).cookies), expect: shown('invalid_request') })
-  add('sign-in', 'a transaction from another browser (login CSRF)', { request: async (f) => signInForm(form({ tx: (await openForm(f)).tx, username: 'alice@example.com', password: 'alice-password' })), expect: shown('invalid_request') })
+  add('sign-in', 'an unknown transaction id', {
+    request: async (f) => signInForm(form({ tx: 'not-a-transaction-id-at-all', username: 'alice@example.com', password: 'alice-password' }), (await openForm(f)).cookies),
+    expect: shown('invalid_request'),
+  })
+  add('sign-in', 'a transaction from another browser (login CSRF)', {
+    request: async (f) => signInForm(form({ tx: (await openForm(f)).tx, username: 'alice@example.com', password: 'alice-password' })),
+    expect: shown('invalid_request'),
+  })
   add('sign-in', 'a wrong password: 401, the form again, the password not echoed', {
     request: async (f) => {
       const { cookies, tx } = await openForm(f)
@@ -363,6 +426,9 @@ export function signInRows(): Row[] {
     },
     expect: shown('invalid_request'),
   })
-  add('sign-in', 'a JSON body', { request: () => ({ method: 'POST', url: '/mockta/sign-in', headers: { 'content-type': 'application/json' }, payload: '{"tx":"x"}' }), expect: { status: 400, error: 'invalid_request' } })
+  add('sign-in', 'a JSON body', {
+    request: () => ({ method: 'POST', url: '/mockta/sign-in', headers: { 'content-type': 'application/json' }, payload: '{"tx":"x"}' }),
+    expect: { status: 400, error: 'invalid_request' },
+  })
   return r
 }

@@ -49,7 +49,7 @@ const expectStatus = (wanted: number, error?: string) => (ex: RawExchange) => {
 }
 const expectRejectedAndClosed = (ex: RawExchange) => {
   const first = ex.responses[0]
-  if (!first || first.status !== 400) return `expected 400, got ${statuses(ex).join(',') || 'nothing'}`
+  if (first?.status !== 400) return `expected 400, got ${statuses(ex).join(',') || 'nothing'}`
   return ex.closedByServer ? undefined : 'the connection stayed open'
 }
 
@@ -76,7 +76,10 @@ for (const path of [`${TOKEN}/`, '/oauth2/default/v1/TOKEN', '/oauth2/default/v1
   rows.push({
     case: '#3',
     variant: `POST ${path}`,
-    run: async (l) => rawExchange(l.port, [ccRequest([['Connection', 'close']], path, 'grant_type=password&client_id=native-app&username=alice%40example.com&password=alice-password&scope=offline_access')]),
+    run: async (l) =>
+      rawExchange(l.port, [
+        ccRequest([['Connection', 'close']], path, 'grant_type=password&client_id=native-app&username=alice%40example.com&password=alice-password&scope=offline_access'),
+      ]),
     check: async (ex, l) => expectStatus(404, 'invalid_request')(ex) ?? ((await l.ctx.store.stats()).families === 0 ? undefined : 'a token was issued'),
   })
 }
@@ -94,8 +97,14 @@ rows.push({
   check: (ex) => expectStatus(431)(ex) ?? (ex.closedByServer ? undefined : 'the connection stayed open'),
 })
 const smuggling: Array<[string, string]> = [
-  ['Transfer-Encoding: chunked plus Content-Length', `POST ${TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`],
-  ['two different Content-Length', `POST ${TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nContent-Length: 9\r\n\r\na=b&c=d&e`],
+  [
+    'Transfer-Encoding: chunked plus Content-Length',
+    `POST ${TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+  ],
+  [
+    'two different Content-Length',
+    `POST ${TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nContent-Length: 9\r\n\r\na=b&c=d&e`,
+  ],
   ['a bad chunk size', `POST ${TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`],
   ['an obs-fold header line', `POST ${TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Folded: a\r\n  b\r\nContent-Length: 3\r\n\r\na=b`],
   ['a NUL in a header', `POST ${TOKEN} HTTP/1.1\r\nHost: x\r\nX-Nul: a\u0000b\r\nContent-Length: 0\r\n\r\n`],
@@ -105,7 +114,9 @@ rows.push({
   case: '#7',
   variant: `slowloris: Content-Length larger than the body, then stall (requestTimeout ${REQUEST_TIMEOUT_SECONDS} s)`,
   run: async (l) => {
-    const stalled = rawExchange(l.port, [rawRequest('POST', TOKEN, [...FORM, ['Authorization', AUTH], ['Content-Length', '100']], 'grant_type=')], { waitMs: (REQUEST_TIMEOUT_SECONDS + 5) * 1000 })
+    const stalled = rawExchange(l.port, [rawRequest('POST', TOKEN, [...FORM, ['Authorization', AUTH], ['Content-Length', '100']], 'grant_type=')], {
+      waitMs: (REQUEST_TIMEOUT_SECONDS + 5) * 1000,
+    })
     // Other clients are unaffected while it stalls.
     const other = await fetch(`${l.base}${TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: AUTH }, body: CC })
     const ex = await stalled
@@ -137,7 +148,11 @@ rows.push({
   check: async (ex, l) => {
     if (ex.responses.length) return `an answer to an aborted request: ${statuses(ex).join(',')}`
     const rt = (l as Live & { rt?: string }).rt!
-    const res = await fetch(`${l.base}${TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'native-app', refresh_token: rt }) })
+    const res = await fetch(`${l.base}${TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'native-app', refresh_token: rt }),
+    })
     return res.status === 200 ? undefined : `the refresh token was consumed: ${res.status}`
   },
   noAnswerOwed: true,
@@ -150,7 +165,15 @@ for (const [encoding, body] of [
   rows.push({
     case: '#10',
     variant: `Content-Encoding: ${encoding}`,
-    run: (l) => rawExchange(l.port, [Buffer.concat([Buffer.from(rawRequest('POST', TOKEN, [...FORM, ['Authorization', AUTH], ['Content-Encoding', encoding], ['Content-Length', String(body.length)], ['Connection', 'close']])), body])]),
+    run: (l) =>
+      rawExchange(l.port, [
+        Buffer.concat([
+          Buffer.from(
+            rawRequest('POST', TOKEN, [...FORM, ['Authorization', AUTH], ['Content-Encoding', encoding], ['Content-Length', String(body.length)], ['Connection', 'close']]),
+          ),
+          body,
+        ]),
+      ]),
     check: expectStatus(400, 'invalid_request'),
   })
 }
@@ -158,19 +181,42 @@ rows.push({
   case: '#11',
   variant: 'a bad request then a good one, pipelined on one keep-alive connection',
   run: (l) =>
-    rawExchange(l.port, [rawRequest('POST', TOKEN, [['Content-Type', 'application/json'], ['Authorization', AUTH], ['Content-Length', '2']], '{}') + ccRequest([['Connection', 'close']])]),
+    rawExchange(l.port, [
+      rawRequest(
+        'POST',
+        TOKEN,
+        [
+          ['Content-Type', 'application/json'],
+          ['Authorization', AUTH],
+          ['Content-Length', '2'],
+        ],
+        '{}',
+      ) + ccRequest([['Connection', 'close']]),
+    ]),
   check: (ex) => (statuses(ex).join(',') === '400,200' ? undefined : `expected 400 then 200, got ${statuses(ex).join(',')}`),
 })
 rows.push({
   case: '#20',
   variant: 'two Content-Type headers (form, then JSON) on the wire',
-  run: (l) => rawExchange(l.port, [ccRequest([['Content-Type', 'application/json'], ['Connection', 'close']])]),
+  run: (l) =>
+    rawExchange(l.port, [
+      ccRequest([
+        ['Content-Type', 'application/json'],
+        ['Connection', 'close'],
+      ]),
+    ]),
   check: expectStatus(400, 'invalid_request'),
 })
 rows.push({
   case: '#41',
   variant: 'two Authorization headers on the wire',
-  run: (l) => rawExchange(l.port, [ccRequest([['Authorization', basic('web-app', 'web-app-secret')], ['Connection', 'close']])]),
+  run: (l) =>
+    rawExchange(l.port, [
+      ccRequest([
+        ['Authorization', basic('web-app', 'web-app-secret')],
+        ['Connection', 'close'],
+      ]),
+    ]),
   check: expectStatus(400, 'invalid_request'),
 })
 
@@ -199,7 +245,14 @@ for (const row of rows) {
     const { logHits, responseHits } = canaries.check(logs())
     if (logHits.length + responseHits.length) violations.push({ rule: 'G9', detail: `${logHits.length} log hits` })
     const ok = failure === undefined && violations.length === 0
-    record('catalogue', { case: row.case, variant: `${row.variant} (socket)`, ok, violations: [...new Set(violations.map((v) => v.rule))], ms: ex.ms, departure: row.departure !== undefined })
+    record('catalogue', {
+      case: row.case,
+      variant: `${row.variant} (socket)`,
+      ok,
+      violations: [...new Set(violations.map((v) => v.rule))],
+      ms: ex.ms,
+      departure: row.departure !== undefined,
+    })
     t.ok(ok, `${row.case} ${row.variant}`, { failure, violations, statuses: statuses(ex), closedByServer: ex.closedByServer })
   })
 }

@@ -22,8 +22,18 @@ import { KEYS, dpopBadInputs } from '../helpers/dpop-bad-input.js'
  * RFC 6749 §5.2 and §4.1.2.1 (server_error, temporarily_unavailable), RFC 6750 §3.1, RFC 7009 §2.2.1.
  */
 const REGISTERED = new Set([
-  'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope',
-  'access_denied', 'server_error', 'temporarily_unavailable', 'invalid_token', 'insufficient_scope', 'unsupported_token_type',
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'access_denied',
+  'server_error',
+  'temporarily_unavailable',
+  'invalid_token',
+  'insufficient_scope',
+  'unsupported_token_type',
 ])
 
 /** Okta errors in the table that no request can produce today, and why. */
@@ -55,22 +65,32 @@ t.test('every oktaErrors entry matches its catalogue row ({0} is the catalogue�
   }
 })
 
-t.test("mocktaErrors (cases Okta does not document) use registered RFC codes only", async (t) => {
+t.test('mocktaErrors (cases Okta does not document) use registered RFC codes only', async (t) => {
   for (const [code, entry] of Object.entries(mocktaErrors)) {
     t.ok(REGISTERED.has(entry.error), `${code}: ${entry.error} is registered`)
     t.ok(entry.status >= 400 && entry.status < 600, `${code}: an error status`)
-    t.notOk(catalogue().some((r) => r.internalErrorCode === code), `${code}: not an Okta code in disguise`)
+    t.notOk(
+      catalogue().some((r) => r.internalErrorCode === code),
+      `${code}: not an Okta code in disguise`,
+    )
   }
 })
 
 type Drive = (app: FastifyInstance) => Promise<LightMyRequestResponse>
 
 const CC = { grant_type: 'client_credentials', scope: 'api:read' }
-const asService = (params: Record<string, string>, server?: string): Drive => (app) =>
-  post(app, 'token', params, { authorization: basic(SERVICE.id, SERVICE.secret), ...(server !== undefined && { server }) })
-const asNative = (params: Record<string, string>): Drive => (app) => post(app, 'token', { ...params, client_id: 'native-app' })
-const rawToken = (query: string, body: string, headers: Record<string, string> = {}): Drive => (app) =>
-  app.inject({ method: 'POST', url: `${DEFAULT_AS}/token${query}`, headers: { ...FORM, ...headers }, payload: body })
+const asService =
+  (params: Record<string, string>, server?: string): Drive =>
+  (app) =>
+    post(app, 'token', params, { authorization: basic(SERVICE.id, SERVICE.secret), ...(server !== undefined && { server }) })
+const asNative =
+  (params: Record<string, string>): Drive =>
+  (app) =>
+    post(app, 'token', { ...params, client_id: 'native-app' })
+const rawToken =
+  (query: string, body: string, headers: Record<string, string> = {}): Drive =>
+  (app) =>
+    app.inject({ method: 'POST', url: `${DEFAULT_AS}/token${query}`, headers: { ...FORM, ...headers }, payload: body })
 
 const grantTypes = supportedGrantTypes.join(', ')
 const password = { grant_type: 'password', username: ALICE.username, password: ALICE.password, scope: 'openid' }
@@ -93,11 +113,7 @@ const DRIVEN: Array<[OktaErrorCode, Drive, ...string[]]> = [
   ['invalid_scope', asService({ ...CC, scope: 'api:read nope' })],
   ['missing_scopes', asService({ grant_type: 'client_credentials' })],
   ['openid_not_allowed_client_creds', asService({ ...CC, scope: 'openid' })],
-  [
-    'refresh_scopes_denied',
-    async (app) => refresh(app, (await signIn(app, { scope: 'openid offline_access' })).refresh_token, { scope: 'openid api:write' }),
-    'api:write',
-  ],
+  ['refresh_scopes_denied', async (app) => refresh(app, (await signIn(app, { scope: 'openid offline_access' })).refresh_token, { scope: 'openid api:write' }), 'api:write'],
 ]
 
 // DPoP proofs and client assertions (test/helpers/dpop-bad-input.ts), on the manual clock's time.

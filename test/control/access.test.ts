@@ -76,9 +76,19 @@ t.test('requests from other sites are refused with 403; the control API sends no
   }
   t.equal(clock.nowMs(), before, 'the clock did not move')
   record('surface', { kind: 'cross-site', attempts, refused: forbidden })
-  const own = await app.inject({ method: 'POST', url: '/__mockta/clock/advance', headers: { ...json, origin: 'http://mockta.test', 'sec-fetch-site': 'same-origin' }, payload: '{"seconds":1}' })
+  const own = await app.inject({
+    method: 'POST',
+    url: '/__mockta/clock/advance',
+    headers: { ...json, origin: 'http://mockta.test', 'sec-fetch-site': 'same-origin' },
+    payload: '{"seconds":1}',
+  })
   t.equal(own.statusCode, 200, "the base URL's own origin")
-  const loopback = await app.inject({ method: 'POST', url: '/__mockta/clock/advance', headers: { ...json, origin: 'http://localhost:5173', 'sec-fetch-site': 'same-site' }, payload: '{"seconds":1}' })
+  const loopback = await app.inject({
+    method: 'POST',
+    url: '/__mockta/clock/advance',
+    headers: { ...json, origin: 'http://localhost:5173', 'sec-fetch-site': 'same-site' },
+    payload: '{"seconds":1}',
+  })
   t.equal(loopback.statusCode, 200, 'a page on a loopback host (its own JSON request was preflighted)')
   const link = await app.inject({ method: 'GET', url: '/__mockta/openapi.json', headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' } })
   t.equal(link.statusCode, 200, 'a link followed from another site shows the document')
@@ -88,7 +98,9 @@ t.test('requests from other sites are refused with 403; the control API sends no
     headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
   })
   t.equal(preflight.statusCode, 404, 'no preflight is answered')
-  const cors = Object.keys(preflight.headers).concat(Object.keys(own.headers)).filter((h) => h.startsWith('access-control-'))
+  const cors = Object.keys(preflight.headers)
+    .concat(Object.keys(own.headers))
+    .filter((h) => h.startsWith('access-control-'))
   t.strictSame(cors, [], 'no CORS header, so a browser sends no cross-origin JSON')
 })
 

@@ -21,7 +21,10 @@ t.test('on loopback: the page and its assets, self-contained, with a strict CSP'
   t.equal(page.headers['x-frame-options'], 'DENY')
   t.notMatch(page.body, /https?:\/\//, 'no external asset')
   t.match(page.body, /<script src="\/__mockta\/ui\/app.js" defer>/)
-  for (const [path, type] of [['/__mockta/ui/app.js', /^text\/javascript/], ['/__mockta/ui/app.css', /^text\/css/]] as const) {
+  for (const [path, type] of [
+    ['/__mockta/ui/app.js', /^text\/javascript/],
+    ['/__mockta/ui/app.css', /^text\/css/],
+  ] as const) {
     const res = await app.inject({ method: 'GET', url: path, headers: { host: HOST } })
     t.equal(res.statusCode, 200, path)
     t.match(res.headers['content-type'], type, path)
@@ -65,7 +68,8 @@ t.test('with an admin token: the token form, then an HttpOnly cookie scoped to /
   t.equal((await app.inject({ method: 'GET', url: '/__mockta', headers: { host: HOST } })).headers['location'], '/__mockta/', 'the bare path is sent to the page first')
   t.equal((await app.inject({ method: 'GET', url: '/__mockta/clock', headers: { host: HOST } })).statusCode, 401)
 
-  const signIn = (body: string, headers: Record<string, string> = JSON_TYPE) => app.inject({ method: 'POST', url: '/__mockta/ui/session', headers: { host: HOST, ...headers }, payload: body })
+  const signIn = (body: string, headers: Record<string, string> = JSON_TYPE) =>
+    app.inject({ method: 'POST', url: '/__mockta/ui/session', headers: { host: HOST, ...headers }, payload: body })
   t.equal((await signIn(JSON.stringify({ token: 'wrong' }))).statusCode, 401)
   t.equal((await signIn(`token=${TOKEN}`, { 'content-type': 'application/x-www-form-urlencoded' })).statusCode, 415, 'a form cannot sign in')
   const ok = await signIn(JSON.stringify({ token: TOKEN }))
@@ -85,7 +89,8 @@ t.test('with an admin token: the token form, then an HttpOnly cookie scoped to /
   t.equal((await app.inject({ method: 'GET', url: '/__mockta/', headers: { host: 'attacker.example', cookie } })).statusCode, 403, 'the cookie does not lift the Host rule')
 
   const before = clock.nowMs()
-  const advance = (headers: Record<string, string>, payload = '{"seconds":60}') => app.inject({ method: 'POST', url: '/__mockta/clock/advance', headers: { host: HOST, cookie, ...headers }, payload })
+  const advance = (headers: Record<string, string>, payload = '{"seconds":60}') =>
+    app.inject({ method: 'POST', url: '/__mockta/clock/advance', headers: { host: HOST, cookie, ...headers }, payload })
   t.equal((await advance(JSON_TYPE)).statusCode, 403, 'a cookie write without Origin is refused')
   t.match((await advance(JSON_TYPE)).json(), { error: 'forbidden', message: /dashboard page/ })
   t.equal((await advance({ ...JSON_TYPE, origin: 'http://localhost:3000' })).statusCode, 403, 'another origin of the same site is refused')
@@ -95,7 +100,12 @@ t.test('with an admin token: the token form, then an HttpOnly cookie scoped to /
   t.equal(clock.nowMs(), before, 'none of them moved the clock')
   t.equal((await advance({ ...JSON_TYPE, origin: `http://${HOST}` })).statusCode, 200, 'from the page itself, it works')
   t.equal(clock.nowMs(), before + 60_000)
-  const bearer = await app.inject({ method: 'POST', url: '/__mockta/clock/advance', headers: { host: HOST, authorization: `Bearer ${TOKEN}`, ...JSON_TYPE }, payload: '{"seconds":1}' })
+  const bearer = await app.inject({
+    method: 'POST',
+    url: '/__mockta/clock/advance',
+    headers: { host: HOST, authorization: `Bearer ${TOKEN}`, ...JSON_TYPE },
+    payload: '{"seconds":1}',
+  })
   t.equal(bearer.statusCode, 200, 'Bearer callers need no Origin')
 
   const out = await app.inject({ method: 'DELETE', url: '/__mockta/ui/session', headers: { host: HOST, cookie, ...JSON_TYPE, origin: `http://${HOST}` }, payload: '{}' })

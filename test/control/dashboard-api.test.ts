@@ -25,7 +25,11 @@ t.test('browser sessions: listed per user by a hash prefix, ended one by one or 
   t.equal((one.json() as unknown[]).length, 1)
   t.equal(((await control(app, 'GET', `/users/${ALICE.id}/sessions`)).json() as unknown[]).length, 1, 'by id too')
   // The ended browser is asked to sign in again: its cookie no longer names a session.
-  const again = await app.inject({ method: 'GET', url: `/oauth2/default/v1/authorize?${new URLSearchParams(authorizeParams(challenge, { prompt: 'none' }))}`, headers: first.cookies.header() })
+  const again = await app.inject({
+    method: 'GET',
+    url: `/oauth2/default/v1/authorize?${new URLSearchParams(authorizeParams(challenge, { prompt: 'none' }))}`,
+    headers: first.cookies.header(),
+  })
   t.match(again.headers['location'], /error=login_required/, 'prompt=none now needs a sign-in')
   t.equal((await control(app, 'DELETE', `/users/${ALICE.username}/sessions/${listed[0]!.id}`)).statusCode, 404)
   t.equal(((await control(app, 'DELETE', `/users/${ALICE.username}/sessions`)).json() as unknown[]).length, 1)
@@ -75,11 +79,25 @@ t.test('inspect: header, claims, signing key and status by mockta clock, no clie
   const tokens = await signIn(app)
   const inspect = async (token: string) => (await control(app, 'POST', '/tokens/inspect', { token })).json() as Record<string, unknown>
   const at = await inspect(tokens.access_token)
-  t.match(at, { kind: 'access_token', authServer: 'default', signatureValid: true, status: 'active', header: { alg: 'RS256', kid: String }, claims: { cid: 'native-app', uid: ALICE.id }, familyId: /^oar/ })
+  t.match(at, {
+    kind: 'access_token',
+    authServer: 'default',
+    signatureValid: true,
+    status: 'active',
+    header: { alg: 'RS256', kid: String },
+    claims: { cid: 'native-app', uid: ALICE.id },
+    familyId: /^oar/,
+  })
   t.ok((at['secondsLeft'] as number) > 0)
   t.match(await inspect(tokens.id_token!), { kind: 'id_token', status: 'active' })
   const rt = await inspect(tokens.refresh_token)
-  t.match(rt, { kind: 'refresh_token', status: 'active', position: 'current', fingerprint: /^[0-9a-f]{8}$/, family: { clientId: 'native-app', generation: 0, graceSeconds: Number } })
+  t.match(rt, {
+    kind: 'refresh_token',
+    status: 'active',
+    position: 'current',
+    fingerprint: /^[0-9a-f]{8}$/,
+    family: { clientId: 'native-app', generation: 0, graceSeconds: Number },
+  })
   t.notOk(JSON.stringify(rt).includes(tokens.refresh_token), 'the refresh token is not echoed')
   await control(app, 'POST', '/tokens/revoke', { token: tokens.access_token })
   t.match(await inspect(tokens.access_token), { status: 'revoked', signatureValid: true })
@@ -103,22 +121,45 @@ t.test('inspect: header, claims, signing key and status by mockta clock, no clie
 t.test('journal events: newest first with Okta System Log event types; issuers', async (t) => {
   const { app } = await buildTestApp(t)
   await signIn(app)
-  await app.inject({ method: 'POST', url: '/oauth2/v1/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=password&client_id=native-app&username=x&password=y&scope=openid' })
+  await app.inject({
+    method: 'POST',
+    url: '/oauth2/v1/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'grant_type=password&client_id=native-app&username=x&password=y&scope=openid',
+  })
   await app.inject({ method: 'GET', url: '/oauth2/default/v1/keys' })
   const events = (await control(app, 'GET', '/journal/events')).json() as Array<{ seq: number; endpoint: string; eventType?: string; status: number }>
-  t.same(events.map((e) => e.seq), [3, 2, 1], 'newest first')
-  t.same(events.map((e) => e.eventType), [undefined, 'app.oauth2.token.grant', 'app.oauth2.as.token.grant.access_token'])
+  t.same(
+    events.map((e) => e.seq),
+    [3, 2, 1],
+    'newest first',
+  )
+  t.same(
+    events.map((e) => e.eventType),
+    [undefined, 'app.oauth2.token.grant', 'app.oauth2.as.token.grant.access_token'],
+  )
   t.same(((await control(app, 'GET', '/journal/events?after=2')).json() as unknown[]).length, 1)
   const issuers = (await control(app, 'GET', '/issuers')).json() as Array<{ authServer: string; issuer: string; discovery: string; scopes: string[] }>
   t.match(issuers[0], { authServer: 'org', issuer: 'http://mockta.test', discovery: 'http://mockta.test/.well-known/openid-configuration' })
-  t.match(issuers.find((i) => i.authServer === 'default'), { issuer: 'http://mockta.test/oauth2/default', scopes: Array })
+  t.match(
+    issuers.find((i) => i.authServer === 'default'),
+    { issuer: 'http://mockta.test/oauth2/default', scopes: Array },
+  )
 })
 
 t.test('a fault rule with seconds ends by mockta clock', async (t) => {
   const { app, clock } = await buildTestApp(t)
-  const rule = (await control(app, 'POST', '/faults', { match: { endpoint: 'token' }, action: { type: 'error', status: 503, error: 'temporarily_unavailable' }, seconds: 30 })).json() as { id: string; endsAt: string }
+  const rule = (
+    await control(app, 'POST', '/faults', { match: { endpoint: 'token' }, action: { type: 'error', status: 503, error: 'temporarily_unavailable' }, seconds: 30 })
+  ).json() as { id: string; endsAt: string }
   t.equal(rule.endsAt, new Date(clock.nowMs() + 30_000).toISOString())
-  const grant = () => app.inject({ method: 'POST', url: '/oauth2/default/v1/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `grant_type=password&client_id=native-app&username=${ALICE.username}&password=${ALICE.password}&scope=openid` })
+  const grant = () =>
+    app.inject({
+      method: 'POST',
+      url: '/oauth2/default/v1/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `grant_type=password&client_id=native-app&username=${ALICE.username}&password=${ALICE.password}&scope=openid`,
+    })
   t.equal((await grant()).statusCode, 503)
   t.equal((await grant()).statusCode, 503, 'for every request meanwhile')
   clock.advance(30_000)

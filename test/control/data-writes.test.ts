@@ -9,8 +9,7 @@ import { control } from '../helpers/control.js'
 import { driven, eachDriver, failure } from '../helpers/control-client.js'
 import { postForm } from '../helpers/oauth-fetch.js'
 
-const serviceToken = (base: string, secret: string) =>
-  postForm(base, 'token', { grant_type: 'client_credentials', scope: 'api:read' }, { secret: { id: 'service-app', secret } })
+const serviceToken = (base: string, secret: string) => postForm(base, 'token', { grant_type: 'client_credentials', scope: 'api:read' }, { secret: { id: 'service-app', secret } })
 const alicePassword = (base: string, password: string) =>
   postForm(base, 'token', { grant_type: 'password', client_id: 'native-app', username: 'alice@example.com', password, scope: 'openid' })
 
@@ -42,7 +41,11 @@ eachDriver('the client secret: never listed, replaced when given, dropped for a 
   await c.clients.put({ id: 'batch', type: 'service', secret: 'batch-secret' })
   const becamePublic = await c.clients.put({ id: 'batch', type: 'native', authMethods: ['none'] })
   t.match(becamePublic, { confidential: false, authMethods: ['none'] }, 'authMethods ["none"] asks for a public client: the secret goes')
-  t.match(await failure(() => c.clients.put({ id: 'new-web', type: 'web', authMethods: ['client_secret_basic'] })), { statusCode: 400, message: /need a "secret"/ }, 'a new client has no secret to keep')
+  t.match(
+    await failure(() => c.clients.put({ id: 'new-web', type: 'web', authMethods: ['client_secret_basic'] })),
+    { statusCode: 400, message: /need a "secret"/ },
+    'a new client has no secret to keep',
+  )
   t.match(await failure(() => c.clients.put({ id: 'other', type: 'service', secret: 's' }, 'service-app')), { statusCode: 400, message: /"other" is not the one in the path/ })
   const atPath = await c.clients.put({ type: 'service', secret: 'path-secret' } as never, 'by-path')
   t.match(atPath, { id: 'by-path', confidential: true }, 'the id may come from the path alone')
@@ -69,9 +72,16 @@ eachDriver('PUT /users/{user}: replace by login or id, keep the password, or add
   const carol = await c.users.put({ password: 'carol-pw' } as never, 'carol@example.com')
   t.match(carol, { login: 'carol@example.com', id: /^00u/ }, 'an unknown login is added, named by the path')
   t.notOk('password' in carol)
-  t.match(await failure(() => c.users.put({ login: 'dave@example.com' } as never, 'dave@example.com')), { statusCode: 400, message: /password: is required/ }, 'a new user needs a password')
+  t.match(
+    await failure(() => c.users.put({ login: 'dave@example.com' } as never, 'dave@example.com')),
+    { statusCode: 400, message: /password: is required/ },
+    'a new user needs a password',
+  )
   t.match(await failure(() => c.users.put({ login: 'bob@example.com', password: 'x' }, 'alice@example.com')), { statusCode: 400, message: /not the one in the path/ })
-  t.match(await failure(() => c.users.put({ login: 'alice@example.com', id: '00ubob00000000000002', password: 'x' }, 'alice@example.com')), { statusCode: 400, message: /not the one in the path/ })
+  t.match(await failure(() => c.users.put({ login: 'alice@example.com', id: '00ubob00000000000002', password: 'x' }, 'alice@example.com')), {
+    statusCode: 400,
+    message: /not the one in the path/,
+  })
   t.match(await failure(() => c.users.put({ login: 'zed', password: 'p', colour: 'blue' } as never, 'zed')), { statusCode: 400, message: /colour/ }, 'validated like the file')
 })
 
@@ -84,7 +94,11 @@ eachDriver('PUT /authorization-servers/{id}: the id from the path, a mismatch re
 
 t.test('an unknown control path: a JSON 404 that names the OpenAPI document', async (t) => {
   const { app } = await buildTestApp(t)
-  for (const [method, path] of [['GET', '/nope'], ['PUT', '/users/a/b'], ['PUT', '/families/x']] as const) {
+  for (const [method, path] of [
+    ['GET', '/nope'],
+    ['PUT', '/users/a/b'],
+    ['PUT', '/families/x'],
+  ] as const) {
     const res = await control(app, method, path, method === 'PUT' ? {} : undefined)
     t.equal(res.statusCode, 404, `${method} ${path}`)
     t.match(res.headers['content-type'], /^application\/json/)

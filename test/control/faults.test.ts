@@ -9,11 +9,22 @@ import { clientCredentialsOver, introspectOver, postForm, refreshOver } from '..
 eachDriver('a 503 for the next refresh changes no state; the one after succeeds', async (t, driver) => {
   const { c, base } = await driven(t, driver)
   const tokens = await passwordGrant(base)
-  const rule = await c.faults.add({ match: { endpoint: 'token', grantType: 'refresh_token', clientId: 'native-app' }, action: { type: 'error', status: 503, error: 'temporarily_unavailable' }, times: 1 })
+  const rule = await c.faults.add({
+    match: { endpoint: 'token', grantType: 'refresh_token', clientId: 'native-app' },
+    action: { type: 'error', status: 503, error: 'temporarily_unavailable' },
+    times: 1,
+  })
   t.match(rule, { id: /^flt/, remaining: 1, fired: 0 })
   const failed = await refreshOver(base, tokens.refresh_token)
   t.equal(failed.status, 503)
-  t.same(failed.body, { error: 'temporarily_unavailable', error_description: 'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.' }, "Okta's text")
+  t.same(
+    failed.body,
+    {
+      error: 'temporarily_unavailable',
+      error_description: 'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.',
+    },
+    "Okta's text",
+  )
   t.equal(failed.headers.get('cache-control'), 'no-cache, no-store')
   t.same(await c.faults.list(), [], 'a used-up rule disappears')
   const ok = await refreshOver(base, tokens.refresh_token)
@@ -31,7 +42,7 @@ eachDriver('a fault on a sign-in creates no refresh family', async (t, driver) =
   t.notOk(entry!.familyId)
 })
 
-eachDriver('a 429 carries X-Rate-Limit-* headers and Okta\'s E0000047 body', async (t, driver) => {
+eachDriver("a 429 carries X-Rate-Limit-* headers and Okta's E0000047 body", async (t, driver) => {
   const { c, base, clock } = await driven(t, driver)
   await c.faults.add({ match: { endpoint: 'token' }, action: { type: 'rate_limit', limit: 50, resetSeconds: 30 }, times: 2 })
   for (let i = 0; i < 2; i++) {
@@ -56,7 +67,10 @@ eachDriver('rules match on endpoint, authorization server, client and grant type
   t.equal((await postForm(base, 'introspect', { token: 'x', client_id: 'native-app' }, { server: '' })).status, 500, 'the org server is "org"')
   t.equal((await postForm(base, 'revoke', { token: 'x', client_id: 'native-app' })).status, 500)
   t.equal((await fetch(`${base}/oauth2/default/v1/keys`)).status, 200)
-  t.same((await c.faults.list()).map((r) => r.fired), [1, 0, 1, 1])
+  t.same(
+    (await c.faults.list()).map((r) => r.fired),
+    [1, 0, 1, 1],
+  )
   await c.faults.clear()
   t.same(await c.faults.list(), [])
 })
@@ -70,7 +84,10 @@ eachDriver('probability 0 never fires, 1 always; remove one rule', async (t, dri
   await c.faults.remove(always.id)
   t.equal((await fetch(`${base}/oauth2/default/.well-known/openid-configuration`)).status, 200)
   t.match(await failure(() => c.faults.remove(always.id)), { statusCode: 404 })
-  t.same((await c.faults.list()).map((r) => r.id), [never.id])
+  t.same(
+    (await c.faults.list()).map((r) => r.id),
+    [never.id],
+  )
 })
 
 eachDriver('latency delays and lets the request through; malformed sends broken JSON', async (t, driver) => {
@@ -117,16 +134,20 @@ t.test('a probability rule fires as the injected dice say', async (t) => {
   t.teardown(() => app.close())
   await control.faults.add({ match: { endpoint: 'token' }, action: { type: 'error', status: 500, error: 'server_error' }, probability: 0.5 })
   const statuses = []
-  for (let i = 0; i < 3; i++) statuses.push((await post(app, 'token', { grant_type: 'client_credentials', scope: 'api:read' }, { authorization: basic(SERVICE.id, SERVICE.secret) })).statusCode)
+  for (let i = 0; i < 3; i++)
+    statuses.push((await post(app, 'token', { grant_type: 'client_credentials', scope: 'api:read' }, { authorization: basic(SERVICE.id, SERVICE.secret) })).statusCode)
   t.same(statuses, [500, 200, 500])
 })
 
-eachDriver('an error of any status: Okta\'s text for its codes, the given or a generic one otherwise', async (t, driver) => {
+eachDriver("an error of any status: Okta's text for its codes, the given or a generic one otherwise", async (t, driver) => {
   const { c, base } = await driven(t, driver)
   await c.faults.add({ match: { endpoint: 'token' }, action: { type: 'error', status: 418, error: 'teapot', errorDescription: 'short and stout' }, times: 1 })
   await c.faults.add({ match: { endpoint: 'token' }, action: { type: 'error', status: 502, error: 'bad_gateway' }, times: 1 })
   await c.faults.add({ match: { endpoint: 'token' }, action: { type: 'error', status: 500, error: 'server_error' }, times: 1 })
   t.match(await clientCredentialsOver(base), { status: 418, body: { error: 'teapot', error_description: 'short and stout' } })
   t.match(await clientCredentialsOver(base), { status: 502, body: { error: 'bad_gateway', error_description: 'Injected fault: bad_gateway.' } })
-  t.match(await clientCredentialsOver(base), { status: 500, body: { error: 'server_error', error_description: 'The authorization server encountered an unexpected condition that prevented it from fulfilling the request.' } })
+  t.match(await clientCredentialsOver(base), {
+    status: 500,
+    body: { error: 'server_error', error_description: 'The authorization server encountered an unexpected condition that prevented it from fulfilling the request.' },
+  })
 })

@@ -110,5 +110,11 @@ t.test('the OAuth endpoints answer any Host; their issuers come from the base UR
 })
 
 t.teardown(() => {
-  record('surface', { kind: 'foreign-host', attempts, refused, summary: `${refused}/${attempts} requests for a foreign Host refused with 403`, ok: attempts > 0 && refused === attempts })
+  record('surface', {
+    kind: 'foreign-host',
+    attempts,
+    refused,
+    summary: `${refused}/${attempts} requests for a foreign Host refused with 403`,
+    ok: attempts > 0 && refused === attempts,
+  })
 })

@@ -34,11 +34,19 @@ t.test('the journal: endpoint, remediation and outcome of each call, without pas
 t.test('faults can target /interact and the IDX API', async (t) => {
   const { app } = await buildTestApp(t)
   const { stateHandle } = await startInteraction(app)
-  t.equal((await control(app, 'POST', '/faults', { match: { endpoint: 'idx' }, action: { type: 'error', status: 503, error: 'temporarily_unavailable' }, times: 1 })).statusCode, 201)
+  t.equal(
+    (await control(app, 'POST', '/faults', { match: { endpoint: 'idx' }, action: { type: 'error', status: 503, error: 'temporarily_unavailable' }, times: 1 })).statusCode,
+    201,
+  )
   t.equal((await identifyWithPassword(app, stateHandle)).statusCode, 503, 'the fault answers')
   t.equal((await identifyWithPassword(app, stateHandle)).statusCode, 200, 'then mockta again; the transaction was not touched')
   await control(app, 'POST', '/faults', { match: { endpoint: 'interact' }, action: { type: 'error', status: 500, error: 'server_error' }, times: 1 })
-  const failed = await app.inject({ method: 'POST', url: '/oauth2/default/v1/interact', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'client_id=spa-app' })
+  const failed = await app.inject({
+    method: 'POST',
+    url: '/oauth2/default/v1/interact',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'client_id=spa-app',
+  })
   t.equal(failed.statusCode, 500)
 })
 

@@ -1,5 +1,3 @@
-/** Key rotation as Okta does it: publish the next key, promote it, retire the old one. */
-import t from 'tap'
 import { decodeProtectedHeader } from 'jose'
 import { passwordGrant } from '../helpers/listening-app.js'
 import { driven, eachDriver, failure } from '../helpers/control-client.js'

@@ -10,14 +10,29 @@ const T0 = Date.UTC(2026, 0, 1) / 1000
 eachDriver('mint: an Okta token response for a user, with extra claims and lifetimes', async (t, driver) => {
   const { c, base, mockta } = await driven(t, driver)
   const res = await c.mint({
-    clientId: 'native-app', user: 'alice@example.com', scopes: ['openid', 'profile', 'offline_access'],
+    clientId: 'native-app',
+    user: 'alice@example.com',
+    scopes: ['openid', 'profile', 'offline_access'],
     claims: { accessToken: { tenant: 'acme', groups: ['Overridden'] }, idToken: { department: 'QA' } },
-    accessTokenLifetimeSeconds: 120, idTokenLifetimeSeconds: 600, refreshTokenLifetimeSeconds: 3600, nonce: 'n-1',
+    accessTokenLifetimeSeconds: 120,
+    idTokenLifetimeSeconds: 600,
+    refreshTokenLifetimeSeconds: 3600,
+    nonce: 'n-1',
   })
   t.strictSame(Object.keys(res), ['token_type', 'expires_in', 'access_token', 'scope', 'refresh_token', 'id_token'], 'Okta member order')
   t.match(res, { token_type: 'Bearer', expires_in: 120, scope: 'openid profile offline_access', refresh_token: /^[A-Za-z0-9_-]{43}$/ })
   const at = decodeJwt(res.access_token)
-  t.match(at, { iss: mockta.issuer(), aud: 'api://default', cid: 'native-app', uid: '00ualice000000000001', sub: 'alice@example.com', iat: T0, exp: T0 + 120, tenant: 'acme', groups: ['Overridden'] })
+  t.match(at, {
+    iss: mockta.issuer(),
+    aud: 'api://default',
+    cid: 'native-app',
+    uid: '00ualice000000000001',
+    sub: 'alice@example.com',
+    iat: T0,
+    exp: T0 + 120,
+    tenant: 'acme',
+    groups: ['Overridden'],
+  })
   t.match(decodeJwt(res.id_token!), { sub: '00ualice000000000001', aud: 'native-app', exp: T0 + 600, nonce: 'n-1', department: 'QA', name: 'Alice Anderson' })
   t.notOk('tenant' in decodeJwt(res.id_token!), 'access-token claims stay in the access token')
   t.same(Object.keys(decodeProtectedHeader(res.access_token)), ['kid', 'alg'])

@@ -1,5 +1,3 @@
-/** Users, clients and authorization servers changed at runtime, and reset back to the configuration. */
-import t from 'tap'
 import { decodeJwt } from 'jose'
 import { passwordGrant } from '../helpers/listening-app.js'
 import { driven, eachDriver, failure } from '../helpers/control-client.js'
@@ -39,7 +37,11 @@ eachDriver('clients: add, replace, remove; secrets never shown', async (t, drive
   const got = await postForm(base, 'token', { grant_type: 'client_credentials', scope: 'api:write' }, { secret: { id: 'batch-job', secret: 'batch-secret' } })
   t.equal(got.status, 200)
   await c.clients.put({ id: 'batch-job', type: 'service', secret: 'rotated-secret', scopes: ['api:write'] })
-  t.equal((await postForm(base, 'token', { grant_type: 'client_credentials', scope: 'api:write' }, { secret: { id: 'batch-job', secret: 'batch-secret' } })).status, 401, 'old secret refused')
+  t.equal(
+    (await postForm(base, 'token', { grant_type: 'client_credentials', scope: 'api:write' }, { secret: { id: 'batch-job', secret: 'batch-secret' } })).status,
+    401,
+    'old secret refused',
+  )
   await c.clients.remove('batch-job')
   t.equal((await postForm(base, 'token', { grant_type: 'client_credentials', scope: 'api:write' }, { secret: { id: 'batch-job', secret: 'rotated-secret' } })).status, 401)
   t.match(await failure(() => c.clients.put({ id: 'x', type: 'web', authMethods: ['client_secret_basic'] })), { statusCode: 400, message: /need a "secret"/ })
@@ -49,7 +51,13 @@ eachDriver('clients: add, replace, remove; secrets never shown', async (t, drive
 eachDriver('authorization servers: add one and use it at once, then remove it', async (t, driver) => {
   const { c, base, mockta } = await driven(t, driver)
   t.equal((await fetch(`${base}/oauth2/payments/.well-known/openid-configuration`)).status, 404)
-  await c.authServers.put({ id: 'payments', audience: 'api://payments', scopes: ['openid', 'payments:read'], claims: [{ name: 'team', value: 'pay', tokens: ['access_token'], scopes: [] }], accessTokenLifetimeSeconds: 300 })
+  await c.authServers.put({
+    id: 'payments',
+    audience: 'api://payments',
+    scopes: ['openid', 'payments:read'],
+    claims: [{ name: 'team', value: 'pay', tokens: ['access_token'], scopes: [] }],
+    accessTokenLifetimeSeconds: 300,
+  })
   const doc = await (await fetch(`${base}/oauth2/payments/.well-known/openid-configuration`)).json()
   t.match(doc, { issuer: `${base}/oauth2/payments` })
   t.equal(mockta.issuer('payments'), `${base}/oauth2/payments`)
@@ -83,7 +91,10 @@ eachDriver('reset returns everything to the loaded configuration', async (t, dri
   t.same(await c.journal.list(), [])
   t.notOk((await c.users.list()).some((u) => u.login === 'carol@example.com'))
   t.notOk((await c.clients.list()).some((x) => x.id === 'batch-job'))
-  t.same((await c.authServers.list()).map((a) => a.id), ['default'])
+  t.same(
+    (await c.authServers.list()).map((a) => a.id),
+    ['default'],
+  )
   t.match(await c.keys.get('default'), { active: 'D55-H2FI5fjEAFcjDz5j96bLp-8OF5Ms1R7N6IrWI8I', next: null, published: ['D55-H2FI5fjEAFcjDz5j96bLp-8OF5Ms1R7N6IrWI8I'] })
   t.same(await c.families.list('alice@example.com'), [], 'the store is empty')
   t.match(await postForm(base, 'token', { grant_type: 'refresh_token', client_id: 'native-app', refresh_token: tokens.refresh_token }), { status: 400 })
@@ -92,8 +103,7 @@ eachDriver('reset returns everything to the loaded configuration', async (t, dri
 
 eachDriver('a browser client added at runtime gets CORS at /token from its redirect origin', async (t, driver) => {
   const { c, base } = await driven(t, driver)
-  const preflight = () =>
-    fetch(`${base}/oauth2/default/v1/token`, { method: 'OPTIONS', headers: { origin: 'http://localhost:4200', 'access-control-request-method': 'POST' } })
+  const preflight = () => fetch(`${base}/oauth2/default/v1/token`, { method: 'OPTIONS', headers: { origin: 'http://localhost:4200', 'access-control-request-method': 'POST' } })
   t.equal((await preflight()).headers.get('access-control-allow-origin'), null, 'unknown origin before')
   await c.clients.put({ id: 'angular-app', type: 'browser', redirectUris: ['http://localhost:4200/callback'], grantTypes: ['authorization_code', 'refresh_token'] })
   t.equal((await preflight()).headers.get('access-control-allow-origin'), 'http://localhost:4200')

@@ -55,11 +55,17 @@ t.test('okta-auth-js in Chromium: signInWithCredentials, getWithoutPrompt({ sess
   page.on('pageerror', (e) => t.fail(`page error: ${e.message}`))
   await page.goto(`${spa}/`)
 
-  const outcome = await page.evaluate(
+  const outcome = (await page.evaluate(
     async ({ issuer, redirectUri, username, password }) => {
       const sdk = (globalThis as unknown as { OktaAuth: { OktaAuth?: new (o: unknown) => any } & (new (o: unknown) => any) }).OktaAuth
       const OktaAuthClass = sdk.OktaAuth ?? sdk
-      const auth = new OktaAuthClass({ issuer, clientId: 'spa-app', redirectUri, scopes: ['openid', 'email', 'profile', 'offline_access'], tokenManager: { storage: 'memory', autoRenew: false } })
+      const auth = new OktaAuthClass({
+        issuer,
+        clientId: 'spa-app',
+        redirectUri,
+        scopes: ['openid', 'email', 'profile', 'offline_access'],
+        tokenManager: { storage: 'memory', autoRenew: false },
+      })
       const existsBefore: boolean = await auth.session.exists()
       let wrongPassword = ''
       try {
@@ -96,7 +102,7 @@ t.test('okta-auth-js in Chromium: signInWithCredentials, getWithoutPrompt({ sess
       }
     },
     { issuer: `${base}/oauth2/default`, redirectUri: `${spa}/callback`, username: ALICE.username, password: ALICE.password },
-  ) as Outcome
+  )) as Outcome
 
   t.equal(outcome.wrongPassword, 'E0000004', 'a wrong password is E0000004')
   t.equal(outcome.status, 'SUCCESS')

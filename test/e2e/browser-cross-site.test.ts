@@ -22,9 +22,10 @@ const CHROMIUM = '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 // In CI the browser must be there (.ci/run installs it): a missing one fails the test there instead.
-const skip = !existsSync(CHROMIUM) && !process.env['CI']
-  ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
-  : false
+const skip =
+  !existsSync(CHROMIUM) && !process.env['CI']
+    ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
+    : false
 
 /** The attacker's page: each attack resolves to what the page could see of it. */
 const attackPage = (target: string): string => `<!doctype html>
@@ -102,6 +103,9 @@ t.test('a page on another origin changes nothing on the control plane, whatever 
     writes.every((a) => / (403|415)$/.test(a)),
     `every write that reached mockta was refused: ${writes.join(', ')}`,
   )
-  t.notOk(answered.some((a) => / 2\d\d$/.test(a) && !a.startsWith('GET ')), 'no write succeeded')
+  t.notOk(
+    answered.some((a) => / 2\d\d$/.test(a) && !a.startsWith('GET ')),
+    'no write succeeded',
+  )
   record('surface', { kind: 'browser-cross-site', attempts, refused: JSON.stringify(after) === JSON.stringify(before) ? attempts : 0, answered })
 })

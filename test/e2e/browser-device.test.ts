@@ -21,9 +21,10 @@ const OUTPUT = fileURLToPath(new URL('../../test-output/', import.meta.url))
 // The flags of browser-spa.test.ts: without the background-networking ones Chromium stalls on a closed network.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
-const skip = !existsSync(CHROMIUM) && !process.env['CI']
-  ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
-  : false
+const skip =
+  !existsSync(CHROMIUM) && !process.env['CI']
+    ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
+    : false
 
 async function setUp(t: Test): Promise<{ page: Page; config: client.Configuration; base: string }> {
   const { base } = await startMockta(t, { change: withNewGrants })

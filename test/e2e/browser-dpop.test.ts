@@ -59,18 +59,21 @@ t.test('okta-auth-js with dpop: true: sign in, getUser, renew, a DPoP resource c
 
   // okta-auth-js keeps its DPoP keys in IndexedDB, database OktaAuthJs, store DPoPKeys.
   const storedKeys = () =>
-    page.evaluate(() => new Promise<number>((resolve) => {
-      // Runs in the page: the test's tsconfig has no DOM types.
-      const idb = (globalThis as unknown as { indexedDB: { open(name: string): any } }).indexedDB
-      const open = idb.open('OktaAuthJs')
-      open.onsuccess = () => {
-        const db = open.result
-        if (!db.objectStoreNames.contains('DPoPKeys')) return resolve(0)
-        const count = db.transaction('DPoPKeys').objectStore('DPoPKeys').count()
-        count.onsuccess = () => resolve(count.result)
-      }
-      open.onerror = () => resolve(-1)
-    }))
+    page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          // Runs in the page: the test's tsconfig has no DOM types.
+          const idb = (globalThis as unknown as { indexedDB: { open(name: string): any } }).indexedDB
+          const open = idb.open('OktaAuthJs')
+          open.onsuccess = () => {
+            const db = open.result
+            if (!db.objectStoreNames.contains('DPoPKeys')) return resolve(0)
+            const count = db.transaction('DPoPKeys').objectStore('DPoPKeys').count()
+            count.onsuccess = () => resolve(count.result)
+          }
+          open.onerror = () => resolve(-1)
+        }),
+    )
 
   await page.goto(`${spa}/okta-dpop.html`)
   await page.getByText('Signed out').waitFor()
@@ -96,9 +99,14 @@ t.test('okta-auth-js with dpop: true: sign in, getUser, renew, a DPoP resource c
   t.equal(count(`POST ${as}/token +dpop`), 4, 'the code redemption and the refresh, each with one nonce retry')
   t.ok(count(`GET ${as}/userinfo +dpop`) >= 2, 'getUser and the resource call, with proofs')
   t.equal(count(`GET ${as}/logout`), 1, 'signOut ends the session')
-  const journal = (await app.inject({ method: 'GET', url: '/__mockta/journal?endpoint=token' })).json<Array<{ status: number; error?: string; dpopJkt?: string; grantType?: string }>>()
+  const journal = (await app.inject({ method: 'GET', url: '/__mockta/journal?endpoint=token' })).json<
+    Array<{ status: number; error?: string; dpopJkt?: string; grantType?: string }>
+  >()
   const issued = journal.filter((e) => e.status === 200)
-  t.same(issued.map((e) => e.grantType), ['authorization_code', 'refresh_token'])
+  t.same(
+    issued.map((e) => e.grantType),
+    ['authorization_code', 'refresh_token'],
+  )
   t.ok(issued[0]!.dpopJkt !== undefined && issued[1]!.dpopJkt === issued[0]!.dpopJkt, 'both bound to the one browser key')
   t.equal(journal.filter((e) => e.error === 'use_dpop_nonce').length, 2)
 })

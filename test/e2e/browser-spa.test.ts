@@ -34,9 +34,10 @@ const OUTPUT = fileURLToPath(new URL('../../test-output/', import.meta.url))
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 // In CI the browser must be there (.ci/run installs it): a missing one fails the test there instead.
-const skip = !existsSync(CHROMIUM) && !process.env['CI']
-  ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
-  : false
+const skip =
+  !existsSync(CHROMIUM) && !process.env['CI']
+    ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
+    : false
 
 interface Harness {
   page: Page
@@ -59,8 +60,12 @@ async function setUp(t: Test): Promise<Harness> {
     },
   })
   const config = {
-    issuer: `${base}/oauth2/default`, clientId: 'spa-app', redirectUri: `${spa}/callback`, postLogoutRedirectUri: `${spa}/`,
-    oktaRedirectUri: `${spa}/okta-callback`, oktaPostLogoutRedirectUri: `${spa}/okta.html`,
+    issuer: `${base}/oauth2/default`,
+    clientId: 'spa-app',
+    redirectUri: `${spa}/callback`,
+    postLogoutRedirectUri: `${spa}/`,
+    oktaRedirectUri: `${spa}/okta-callback`,
+    oktaPostLogoutRedirectUri: `${spa}/okta.html`,
   }
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]

@@ -14,7 +14,11 @@ t.test('dist/cli.js is one module: no import of another dist/ file', async (t) =
   const code = readFileSync(join(root, 'dist/cli.js'), 'utf8')
   const specifiers = [...code.matchAll(/\b(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1]!)
   t.ok(specifiers.length > 0, 'the bundle imports packages')
-  t.same(specifiers.filter((s) => s.startsWith('.') || s.startsWith('/')), [], 'no relative or absolute imports')
+  t.same(
+    specifiers.filter((s) => s.startsWith('.') || s.startsWith('/')),
+    [],
+    'no relative or absolute imports',
+  )
   t.ok(specifiers.includes('fastify'), 'npm packages stay external')
 })
 

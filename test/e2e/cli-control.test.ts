@@ -16,13 +16,25 @@ const mockta = (t: { teardown(fn: () => unknown): void }, args: string[], env: R
 
 t.test('--help documents the control flags, their variables and config members', async (t) => {
   for (const flag of ['--admin-token T', '--trust-network', '--allowed-hosts H', '--journal-size N']) t.match(usage, new RegExp(`^ {2}${flag} `, 'm'), flag)
-  for (const text of ['Env: MOCKTA_ADMIN_TOKEN.', 'Env: MOCKTA_TRUST_NETWORK', 'Env: MOCKTA_ALLOWED_HOSTS.', 'Env: MOCKTA_JOURNAL_SIZE.', 'Config: control.trustNetwork.', 'Config: control.allowedHosts.', 'Config: control.journalSize.']) {
+  for (const text of [
+    'Env: MOCKTA_ADMIN_TOKEN.',
+    'Env: MOCKTA_TRUST_NETWORK',
+    'Env: MOCKTA_ALLOWED_HOSTS.',
+    'Env: MOCKTA_JOURNAL_SIZE.',
+    'Config: control.trustNetwork.',
+    'Config: control.allowedHosts.',
+    'Config: control.journalSize.',
+  ]) {
     t.match(usage, text)
   }
 })
 
 t.test('parsing --allowed-hosts: a comma-separated list; the flag wins over MOCKTA_ALLOWED_HOSTS', async (t) => {
-  t.same(parseCliOptions(['--allowed-hosts', 'mockta, .corp.test,*'], { MOCKTA_ALLOWED_HOSTS: 'other' }), { port: 8080, host: '127.0.0.1', control: { allowedHosts: ['mockta', '.corp.test', '*'] } })
+  t.same(parseCliOptions(['--allowed-hosts', 'mockta, .corp.test,*'], { MOCKTA_ALLOWED_HOSTS: 'other' }), {
+    port: 8080,
+    host: '127.0.0.1',
+    control: { allowedHosts: ['mockta', '.corp.test', '*'] },
+  })
   t.same(parseCliOptions([], { MOCKTA_ALLOWED_HOSTS: 'mockta-a,mockta-b' }), { port: 8080, host: '127.0.0.1', control: { allowedHosts: ['mockta-a', 'mockta-b'] } })
   for (const bad of ['mockta:8080', 'http://mockta', ',', 'a/b']) {
     t.throws(() => parseCliOptions([`--allowed-hosts=${bad}`], {}), /--allowed-hosts: must list host names without port/, bad)
@@ -30,7 +42,11 @@ t.test('parsing --allowed-hosts: a comma-separated list; the flag wins over MOCK
 })
 
 t.test('parsing: flags win over variables; bad values are reported', async (t) => {
-  t.same(parseCliOptions(['--trust-network', '--journal-size', '5'], { MOCKTA_ADMIN_TOKEN: 'tok' }), { port: 8080, host: '127.0.0.1', control: { trustNetwork: true, journalSize: 5, adminToken: 'tok' } })
+  t.same(parseCliOptions(['--trust-network', '--journal-size', '5'], { MOCKTA_ADMIN_TOKEN: 'tok' }), {
+    port: 8080,
+    host: '127.0.0.1',
+    control: { trustNetwork: true, journalSize: 5, adminToken: 'tok' },
+  })
   t.same(parseCliOptions(['--trust-network=false'], { MOCKTA_TRUST_NETWORK: 'true' }), { port: 8080, host: '127.0.0.1', control: { trustNetwork: false } })
   t.same(parseCliOptions([], { MOCKTA_TRUST_NETWORK: '1', MOCKTA_JOURNAL_SIZE: '20' }), { port: 8080, host: '127.0.0.1', control: { trustNetwork: true, journalSize: 20 } })
   t.throws(() => parseCliOptions(['--journal-size=0'], { MOCKTA_TRUST_NETWORK: 'maybe' }), ConfigError)

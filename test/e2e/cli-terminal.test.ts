@@ -63,7 +63,10 @@ t.test('piped: JSON log lines only', async (t) => {
   const proc = run(t, process.execPath, [join(root, 'dist/cli.js'), '--port', '0'], { cwd: root, env: productionEnv() })
   await proc.waitFor(LISTENING)
   await fetch(`http://127.0.0.1:${(LISTENING.exec(proc.stdout()) ?? [])[1]}/health`)
-  const lines = proc.stdout().split('\n').filter((line) => line !== '')
+  const lines = proc
+    .stdout()
+    .split('\n')
+    .filter((line) => line !== '')
   t.ok(lines.length > 0, 'it logged')
   for (const line of lines) t.doesNotThrow(() => JSON.parse(line), `a JSON line: ${line.slice(0, 60)}`)
   t.notMatch(proc.stdout(), 'Issuers:')

@@ -119,8 +119,16 @@ t.test('the load balancer: round robin across exactly the replicas, on the publi
   const backend = section('backend mockta')
   t.ok(backend.includes('balance roundrobin'))
   const servers = backend.filter((line) => line.startsWith('server ')).map((line) => line.split(' ')[2])
-  t.same(servers, ['mockta-a', 'mockta-b'].map((name) => `${name}:${env(name)['PORT']}`), 'each replica service on its PORT')
-  t.match(backend.find((line) => line.startsWith('default-server ')), /\bcheck\b.*\bresolvers docker\b/, 'health-checked, addresses from Docker DNS')
+  t.same(
+    servers,
+    ['mockta-a', 'mockta-b'].map((name) => `${name}:${env(name)['PORT']}`),
+    'each replica service on its PORT',
+  )
+  t.match(
+    backend.find((line) => line.startsWith('default-server ')),
+    /\bcheck\b.*\bresolvers docker\b/,
+    'health-checked, addresses from Docker DNS',
+  )
   t.same(section('resolvers docker'), ['nameserver dns 127.0.0.11:53', 'hold valid 5s'])
   const defaults = section('defaults')
   for (const line of ['retries 2', 'option redispatch 1', 'retry-on conn-failure']) t.ok(defaults.includes(line), line)
@@ -167,7 +175,13 @@ t.test('haproxy.cfg in front of two mocktas: round robin, a stopped replica skip
   const keys = `http://127.0.0.1:${lbPort}/oauth2/default/v1/keys`
   const statuses = async (n: number) => {
     const out: (number | string)[] = []
-    for (let i = 0; i < n; i++) out.push(await fetch(keys).then((r) => r.status, () => 'closed'))
+    for (let i = 0; i < n; i++)
+      out.push(
+        await fetch(keys).then(
+          (r) => r.status,
+          () => 'closed',
+        ),
+      )
     return out
   }
   t.same(await statuses(4), [200, 200, 200, 200])
@@ -238,7 +252,11 @@ t.test("the app accepts mockta's access tokens and nothing else", async (t) => {
   const expired = await mint()
   await mockta.clock.reset()
   const otherAudience = await mint({ claims: { accessToken: { aud: 'api://other' } } })
-  for (const [why, bad] of [['forged', forged], ['expired', expired], ['another audience', otherAudience]] as const) {
+  for (const [why, bad] of [
+    ['forged', forged],
+    ['expired', expired],
+    ['another audience', otherAudience],
+  ] as const) {
     const res = await call(url, bad)
     t.equal(res.status, 401, why)
     t.same(await res.json(), { error: 'invalid_token' }, why)

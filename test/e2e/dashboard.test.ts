@@ -25,9 +25,10 @@ const WIDE = { width: 1280, height: 800 }
 const NARROW = { width: 420, height: 800 }
 
 // In CI the browser must be there (.ci/run installs it): a missing one fails the test there instead.
-const skip = !existsSync(CHROMIUM) && !process.env['CI']
-  ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
-  : false
+const skip =
+  !existsSync(CHROMIUM) && !process.env['CI']
+    ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
+    : false
 
 async function browser(t: Test): Promise<{ context: BrowserContext; page: Page }> {
   const profile = mkdtempSync(join(tmpdir(), 'mockta-chromium-'))
@@ -41,16 +42,20 @@ async function browser(t: Test): Promise<{ context: BrowserContext; page: Page }
 }
 
 /** Control API calls from the test itself (loopback, no Origin: as curl). */
-const controlOf = (base: string) => async <T = any>(method: string, path: string, body?: unknown): Promise<T> => {
-  const res = await fetch(`${base}/__mockta${path}`, { method, ...(method !== 'GET' && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }) })
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
-  return (res.status === 204 ? undefined : await res.json()) as T
-}
+const controlOf =
+  (base: string) =>
+  async <T = any>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}/__mockta${path}`, { method, ...(method !== 'GET' && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }) })
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
+    return (res.status === 204 ? undefined : await res.json()) as T
+  }
 
 /** axe-core on the whole page as it stands (hidden panels are skipped by axe). */
 async function serious(page: Page): Promise<string[]> {
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE)
-  return page.evaluate<string[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`)
+  return page.evaluate<string[]>(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`,
+  )
 }
 
 /** Opens a panel by its nav link, waits for it, checks it with axe and saves both screenshots. */
@@ -76,7 +81,11 @@ t.test('every panel and action of the dashboard, in Chromium', { skip }, async (
   const ctl = controlOf(base)
   const { page } = await browser(t)
   const signedIn = await passwordGrant(base)
-  await fetch(`${base}/oauth2/default/v1/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password&client_id=native-app&username=alice@example.com&password=wrong&scope=openid' })
+  await fetch(`${base}/oauth2/default/v1/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=password&client_id=native-app&username=alice@example.com&password=wrong&scope=openid',
+  })
 
   // 1. Request log: newest first, with System Log names, filters, rows expanding (by keyboard).
   await page.goto(`${base}/__mockta/`)
@@ -121,7 +130,10 @@ t.test('every panel and action of the dashboard, in Chromium', { skip }, async (
   await page.click('#mint-result .token-box[data-token="access token"] button:has-text("Inspect")')
   await page.locator('#inspect-status', { hasText: 'active' }).waitFor()
   t.same(await serious(page), [], 'inspector: no serious or critical accessibility violation')
-  t.match(await text(page, '#inspect-result'), /Kind\s+access token[\s\S]*Server\s+default[\s\S]*Signed by\s+\S+ \(signature valid\)\s+That key\s+current, signs new tokens[\s\S]*"cid": "native-app"/)
+  t.match(
+    await text(page, '#inspect-result'),
+    /Kind\s+access token[\s\S]*Server\s+default[\s\S]*Signed by\s+\S+ \(signature valid\)\s+That key\s+current, signs new tokens[\s\S]*"cid": "native-app"/,
+  )
   await shoot(page, 'inspector')
   await page.click('#inspect-result button:has-text("Revoke this access token")')
   await page.locator('#inspect-status', { hasText: 'revoked' }).waitFor()
@@ -207,7 +219,10 @@ t.test('every panel and action of the dashboard, in Chromium', { skip }, async (
   t.ok(spa.redirectUris.includes(`${base}/__mockta/ui/callback`), 'the callback is registered with the client')
   await page.click('#demo-start')
   await page.locator('#demo-authorize-url').waitFor()
-  t.match(await text(page, '#demo-authorize-url'), /\/oauth2\/default\/v1\/authorize\?client_id=spa-app&response_type=code&.*code_challenge_method=S256&login_hint=alice%40example.com/)
+  t.match(
+    await text(page, '#demo-authorize-url'),
+    /\/oauth2\/default\/v1\/authorize\?client_id=spa-app&response_type=code&.*code_challenge_method=S256&login_hint=alice%40example.com/,
+  )
   t.same(await serious(page), [], 'demo: no serious or critical accessibility violation')
   await page.click('#demo-go')
   await page.waitForURL(`${base}/oauth2/default/v1/authorize?**`)
@@ -219,7 +234,10 @@ t.test('every panel and action of the dashboard, in Chromium', { skip }, async (
   await page.click('#demo-exchange')
   await page.locator('#demo-steps li', { hasText: '3. Token request' }).waitFor()
   const exchanged = await text(page, '#demo-steps')
-  t.match(exchanged, /"grant_type": "authorization_code"[\s\S]*"code_verifier": "fingerprint [0-9a-f]{8}"[\s\S]*"status": 200[\s\S]*"refresh_token": "fingerprint [0-9a-f]{8}"[\s\S]*"id_token": "eyJ[\w-]+… \(\d+ characters, decoded below\)"[\s\S]*Decoded access token[\s\S]*"cid": "spa-app"[\s\S]*Decoded ID token/)
+  t.match(
+    exchanged,
+    /"grant_type": "authorization_code"[\s\S]*"code_verifier": "fingerprint [0-9a-f]{8}"[\s\S]*"status": 200[\s\S]*"refresh_token": "fingerprint [0-9a-f]{8}"[\s\S]*"id_token": "eyJ[\w-]+… \(\d+ characters, decoded below\)"[\s\S]*Decoded access token[\s\S]*"cid": "spa-app"[\s\S]*Decoded ID token/,
+  )
   await shoot(page, 'demo')
   await page.click('#demo-refresh')
   await page.locator('#demo-steps li', { hasText: '4. Refresh' }).waitFor()
@@ -227,7 +245,11 @@ t.test('every panel and action of the dashboard, in Chromium', { skip }, async (
   await page.click('#demo-revoke')
   await page.locator('#demo-steps li', { hasText: '5. Revoke the refresh token' }).waitFor()
   const families = await ctl<Array<{ clientId: string; generation: number; revokedAt: string | null }>>('GET', '/users/alice@example.com/families')
-  t.match(families.find((f) => f.clientId === 'spa-app'), { generation: 1, revokedAt: String }, 'refreshed once, then revoked, in mockta')
+  t.match(
+    families.find((f) => f.clientId === 'spa-app'),
+    { generation: 1, revokedAt: String },
+    'refreshed once, then revoked, in mockta',
+  )
 
   // 2. Sessions and families: the demo's browser session, families with countdowns; end, expire, revoke.
   await panel(t, page, 'sessions', '#family-rows tr')
@@ -248,8 +270,16 @@ t.test('every panel and action of the dashboard, in Chromium', { skip }, async (
   await page.click(`#family-rows tr[data-family="${live[1]!.id}"] button:has-text("Revoke")`)
   await page.locator(`#family-rows tr[data-family="${live[1]!.id}"]`, { hasText: 'revoked' }).waitFor()
   const after = await ctl<Array<{ id: string; active: boolean; revokedAt: string | null }>>('GET', '/users/alice@example.com/families')
-  t.match(after.find((f) => f.id === live[0]!.id), { active: false, revokedAt: null }, 'expired in mockta')
-  t.match(after.find((f) => f.id === live[1]!.id), { active: false, revokedAt: String }, 'revoked in mockta')
+  t.match(
+    after.find((f) => f.id === live[0]!.id),
+    { active: false, revokedAt: null },
+    'expired in mockta',
+  )
+  t.match(
+    after.find((f) => f.id === live[1]!.id),
+    { active: false, revokedAt: String },
+    'revoked in mockta',
+  )
 
   // Expire every access token of the user, keep the refresh tokens.
   const fresh = await passwordGrant(base)

@@ -50,14 +50,20 @@ t.test('--https with a generated certificate: issuers are https, the CA file mak
   const discovery = await getJson(`${base}/oauth2/default/.well-known/openid-configuration`, ca)
   t.equal(discovery.status, 200)
   t.equal(JSON.parse(discovery.body).issuer, `${base}/oauth2/default`)
-  const authorize = await getJson(`${base}/oauth2/default/v1/authorize?${new URLSearchParams({ client_id: 'spa-app', redirect_uri: 'http://localhost:3000/login/callback', response_type: 'code', scope: 'openid', state: 's', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`, ca)
+  const authorize = await getJson(
+    `${base}/oauth2/default/v1/authorize?${new URLSearchParams({ client_id: 'spa-app', redirect_uri: 'http://localhost:3000/login/callback', response_type: 'code', scope: 'openid', state: 's', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`,
+    ca,
+  )
   t.match(String(authorize.headers['set-cookie']), /; Secure/, 'cookies are Secure on https')
 
   // What docs/sign-in.md tells users: NODE_EXTRA_CA_CERTS=<caFile> and plain fetch works.
   const script = `fetch(${JSON.stringify(`${base}/oauth2/default/v1/keys`)}).then((r) => r.json()).then((j) => console.log(j.keys.length))`
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env: productionEnv({ NODE_EXTRA_CA_CERTS: config.https.caFile }) })
   t.ok(Number(stdout.trim()) >= 1, 'fetch trusts the generated certificate through NODE_EXTRA_CA_CERTS')
-  const untrusted = await promisify(execFile)(process.execPath, ['-e', script], { env: productionEnv() }).then(() => 'trusted', () => 'refused')
+  const untrusted = await promisify(execFile)(process.execPath, ['-e', script], { env: productionEnv() }).then(
+    () => 'trusted',
+    () => 'refused',
+  )
   t.equal(untrusted, 'refused', 'and not without it')
 })
 

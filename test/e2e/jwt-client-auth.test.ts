@@ -18,7 +18,16 @@ t.test('openid-client PrivateKeyJwt, ClientSecretJwt; okta-sdk-nodejs PrivateKey
   const publicJwk = { ...(await exportJWK(publicKey)), kid: 'key-1', use: 'sig', alg: 'RS256' }
   const { base, app } = await startMockta(t, {
     change: (c) => {
-      const service = { name: 'x', type: 'service' as const, grantTypes: ['client_credentials' as const], redirectUris: [], postLogoutRedirectUris: [], scopes: [], pkceRequired: false, refreshToken: { rotation: 'rotate' as const, graceSeconds: 30 } }
+      const service = {
+        name: 'x',
+        type: 'service' as const,
+        grantTypes: ['client_credentials' as const],
+        redirectUris: [],
+        postLogoutRedirectUris: [],
+        scopes: [],
+        pkceRequired: false,
+        refreshToken: { rotation: 'rotate' as const, graceSeconds: 30 },
+      }
       c.clients.push(
         { ...service, id: 'pkjwt-service', authMethods: ['private_key_jwt'], jwks: { keys: [publicJwk] } },
         { ...service, id: 'hmac-service', secret: HMAC_SECRET, authMethods: ['client_secret_jwt'] },
@@ -30,23 +39,33 @@ t.test('openid-client PrivateKeyJwt, ClientSecretJwt; okta-sdk-nodejs PrivateKey
 
   await t.test('PrivateKeyJwt: the issuer as aud is refused, as Okta does; modifyAssertion fixes it', async (t) => {
     const plain = await discover('pkjwt-service', client.PrivateKeyJwt(privateKey))
-    await t.rejects(client.clientCredentialsGrant(plain, { scope: 'api:read' }), { name: 'ResponseBodyError', error: 'invalid_client', error_description: 'The audience claim for client_assertion must be the endpoint invoked for the request.' })
-    const fixed = await discover('pkjwt-service', client.PrivateKeyJwt(privateKey, {
-      [client.modifyAssertion]: (_header, payload) => {
-        payload.aud = `${issuer}/v1/token`
-      },
-    }))
+    await t.rejects(client.clientCredentialsGrant(plain, { scope: 'api:read' }), {
+      name: 'ResponseBodyError',
+      error: 'invalid_client',
+      error_description: 'The audience claim for client_assertion must be the endpoint invoked for the request.',
+    })
+    const fixed = await discover(
+      'pkjwt-service',
+      client.PrivateKeyJwt(privateKey, {
+        [client.modifyAssertion]: (_header, payload) => {
+          payload.aud = `${issuer}/v1/token`
+        },
+      }),
+    )
     const tokens = await client.clientCredentialsGrant(fixed, { scope: 'api:read' })
     t.equal(tokens.token_type, 'bearer')
     t.equal(tokens.scope, 'api:read')
   })
 
   await t.test('ClientSecretJwt with modifyAssertion', async (t) => {
-    const config = await discover('hmac-service', client.ClientSecretJwt(HMAC_SECRET, {
-      [client.modifyAssertion]: (_header, payload) => {
-        payload.aud = `${issuer}/v1/token`
-      },
-    }))
+    const config = await discover(
+      'hmac-service',
+      client.ClientSecretJwt(HMAC_SECRET, {
+        [client.modifyAssertion]: (_header, payload) => {
+          payload.aud = `${issuer}/v1/token`
+        },
+      }),
+    )
     const tokens = await client.clientCredentialsGrant(config, { scope: 'api:read' })
     t.equal(tokens.scope, 'api:read')
   })

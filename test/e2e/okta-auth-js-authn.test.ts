@@ -15,7 +15,14 @@ const SCOPES = ['openid', 'profile', 'email', 'offline_access']
 t.test('okta-auth-js: signInWithCredentials, then the session token on /authorize, tokens that renew', async (t) => {
   const { base } = await startMockta(t)
   const issuer = `${base}/oauth2/default`
-  const authClient = new OktaAuth({ issuer, clientId: SPA.id, redirectUri: SPA.redirectUri, scopes: SCOPES, pkce: true, tokenManager: { storage: 'memory', autoRenew: false, autoRemove: false } })
+  const authClient = new OktaAuth({
+    issuer,
+    clientId: SPA.id,
+    redirectUri: SPA.redirectUri,
+    scopes: SCOPES,
+    pkce: true,
+    tokenManager: { storage: 'memory', autoRenew: false, autoRemove: false },
+  })
 
   const transaction = await authClient.signInWithCredentials({ username: ALICE.username, password: ALICE.password })
   t.equal(transaction.status, 'SUCCESS')
@@ -43,15 +50,28 @@ t.test('okta-auth-js: signInWithCredentials, then the session token on /authoriz
 
 t.test('the server-side recipe with fetch alone: authn, authorize with the session token, code grant, refresh', async (t) => {
   const { base } = await startMockta(t)
-  const authn = await fetch(`${base}/api/v1/authn`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ username: ALICE.username, password: ALICE.password }) })
+  const authn = await fetch(`${base}/api/v1/authn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ username: ALICE.username, password: ALICE.password }),
+  })
   t.equal(authn.status, 200)
   const { sessionToken, status } = (await authn.json()) as { sessionToken: string; status: string }
   t.equal(status, 'SUCCESS')
 
   const { verifier, challenge } = pkcePair()
   const query = new URLSearchParams({
-    client_id: SPA.id, response_type: 'code', response_mode: 'query', scope: SCOPES.join(' '), redirect_uri: SPA.redirectUri,
-    state: 'server-state', nonce: 'server-nonce', code_challenge: challenge, code_challenge_method: 'S256', prompt: 'none', sessionToken,
+    client_id: SPA.id,
+    response_type: 'code',
+    response_mode: 'query',
+    scope: SCOPES.join(' '),
+    redirect_uri: SPA.redirectUri,
+    state: 'server-state',
+    nonce: 'server-nonce',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    prompt: 'none',
+    sessionToken,
   })
   const redirect = await fetch(`${base}/oauth2/default/v1/authorize?${query}`, { redirect: 'manual' })
   t.equal(redirect.status, 302)
@@ -60,7 +80,11 @@ t.test('the server-side recipe with fetch alone: authn, authorize with the sessi
   const code = location.searchParams.get('code')!
 
   const token = async (form: Record<string, string>) => {
-    const res = await fetch(`${base}/oauth2/default/v1/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) })
+    const res = await fetch(`${base}/oauth2/default/v1/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+    })
     return { status: res.status, body: (await res.json()) as Record<string, string> }
   }
   const granted = await token({ grant_type: 'authorization_code', client_id: SPA.id, code, redirect_uri: SPA.redirectUri, code_verifier: verifier })

@@ -81,8 +81,13 @@ for (const identifierFirst of [false, true]) {
     const authClient = sdk(base)
     const started = await authClient.idx.start()
     t.equal(started.status, IdxStatus.PENDING)
-    t.ok(started.availableSteps?.some((s) => s.name === 'identify'), 'identify is available')
-    let tx = await authClient.idx.proceed(identifierFirst ? { step: 'identify', username: ALICE.username } : { step: 'identify', username: ALICE.username, password: ALICE.password })
+    t.ok(
+      started.availableSteps?.some((s) => s.name === 'identify'),
+      'identify is available',
+    )
+    let tx = await authClient.idx.proceed(
+      identifierFirst ? { step: 'identify', username: ALICE.username } : { step: 'identify', username: ALICE.username, password: ALICE.password },
+    )
     if (identifierFirst) {
       t.equal(tx.status, IdxStatus.PENDING)
       t.equal(tx.nextStep?.name, 'challenge-authenticator')
@@ -133,7 +138,9 @@ t.test("a wrong password shows Okta's message and the form stays usable", async 
       ? await authClient.idx.proceed({ step: 'identify', username: ALICE.username }).then(() => authClient.idx.proceed({ step: 'challenge-authenticator', password: 'wrong' }))
       : await authClient.idx.proceed({ step: 'identify', username: ALICE.username, password: 'wrong' })
     t.equal(tx.status, IdxStatus.PENDING)
-    const expected = identifierFirst ? { class: 'ERROR', i18n: { key: 'incorrectPassword' }, message: 'Password is incorrect' } : { class: 'ERROR', i18n: { key: 'errors.E0000004' }, message: 'Authentication failed' }
+    const expected = identifierFirst
+      ? { class: 'ERROR', i18n: { key: 'incorrectPassword' }, message: 'Password is incorrect' }
+      : { class: 'ERROR', i18n: { key: 'errors.E0000004' }, message: 'Authentication failed' }
     t.match(tx.messages, [expected])
     t.equal(tx.nextStep?.name, identifierFirst ? 'challenge-authenticator' : 'identify')
     tx = identifierFirst

@@ -31,7 +31,10 @@ t.test('access and ID tokens verify through /v1/keys', async (t) => {
   const issuer = `${base}/oauth2/default`
   const verifier = verifierFor(issuer)
 
-  for (const [clientId, secret] of [['native-app', undefined], [WEB.id, WEB.secret]] as const) {
+  for (const [clientId, secret] of [
+    ['native-app', undefined],
+    [WEB.id, WEB.secret],
+  ] as const) {
     const tokens = await passwordGrant(base, { clientId, ...(secret && { secret }) })
     const at = await verifier.verifyAccessToken(tokens.access_token, 'api://default')
     t.equal(at.header.alg, 'RS256')

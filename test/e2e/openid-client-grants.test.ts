@@ -24,7 +24,11 @@ t.test('device authorization grant, approved through the control plane', async (
   const config = await discover(`${base}/oauth2/default`, 'native-app', client.None())
   const device = await client.initiateDeviceAuthorization(config, { scope: 'openid profile offline_access' })
   t.equal(device.verification_uri, `${base}/activate`)
-  const approve = await fetch(`${base}/__mockta/device/${device.user_code}/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: ALICE.username }) })
+  const approve = await fetch(`${base}/__mockta/device/${device.user_code}/approve`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: ALICE.username }),
+  })
   t.equal(approve.status, 200, await approve.clone().text())
   const tokens = await client.pollDeviceAuthorizationGrant(config, device)
   t.match(tokens.claims(), { sub: ALICE.id, aud: 'native-app' })

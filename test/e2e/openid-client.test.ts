@@ -19,8 +19,7 @@ function discover(issuer: string, clientId: string, auth: client.ClientAuth): Pr
   })
 }
 
-const signIn = (config: client.Configuration) =>
-  client.genericGrantRequest(config, 'password', { username: ALICE.username, password: ALICE.password, scope: SCOPE })
+const signIn = (config: client.Configuration) => client.genericGrantRequest(config, 'password', { username: ALICE.username, password: ALICE.password, scope: SCOPE })
 
 t.test('default authorization server', async (t) => {
   const { base } = await startMockta(t)
@@ -126,7 +125,10 @@ t.test('the ID-token signature really is checked against jwks_uri', async (t) =>
     body.id_token = [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.')
     return new Response(JSON.stringify(body), { status: res.status, headers: { 'content-type': 'application/json' } })
   }
-  const err = await signIn(config).then(() => undefined, (e: unknown) => e)
+  const err = await signIn(config).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   t.match(err, { cause: { message: 'JWT signature verification failed' } })
   t.ok(requested.includes(`${issuer}/v1/keys`), 'the keys came from the discovered jwks_uri')
 })

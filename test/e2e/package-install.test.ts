@@ -30,7 +30,10 @@ t.test('npm pack → npm install → npx mockta → discovery, a token, a contro
   t.ok(files.includes('fixtures/config.json') && files.includes('schema/mockta.config.schema.json'), 'default configuration and schema')
   t.ok(files.includes('schema/mockta.control.openapi.json'), "the control API's OpenAPI document")
   t.ok(files.includes('cjs/index.cjs') && files.includes('cjs/index.d.cts'), 'the CommonJS entry and its types')
-  t.ok(['ui/index.html', 'ui/app.js', 'ui/app.css'].every((f) => files.includes(f)), "the dashboard's page, script and styles")
+  t.ok(
+    ['ui/index.html', 'ui/app.js', 'ui/app.css'].every((f) => files.includes(f)),
+    "the dashboard's page, script and styles",
+  )
   const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|cjs\/index\.(cjs|d\.cts)|dist\/.+|fixtures\/.+|schema\/.+|ui\/.+)$/.test(f))
   t.same(unexpected, [], 'nothing else: no sources, tests or examples')
 
@@ -65,7 +68,10 @@ t.test('npm pack → npm install → npx mockta → discovery, a token, a contro
   t.equal(advanced.status, 200)
   t.match(await advanced.json(), { offsetSeconds: 3600 })
   const journal = (await (await fetch(`${base}/__mockta/journal`)).json()) as Array<{ endpoint: string }>
-  t.same(journal.map((e) => e.endpoint), ['discovery', 'token'])
+  t.same(
+    journal.map((e) => e.endpoint),
+    ['discovery', 'token'],
+  )
   server.child.kill('SIGTERM')
   t.same(await server.exit(15_000), { code: 0, signal: null }, 'stops on SIGTERM')
 

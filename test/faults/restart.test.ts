@@ -123,7 +123,10 @@ t.test('SIGKILL in the middle of a refresh burst, then a restart: old tokens rej
 
   const second = await start()
   const after = await Promise.all(sessions.map((s) => refreshOnce(s.refresh_token)))
-  t.ok(after.every(({ status, text }) => status === 400 && text === INVALID_GRANT), 'every old refresh token: invalid_grant, never a 500')
+  t.ok(
+    after.every(({ status, text }) => status === 400 && text === INVALID_GRANT),
+    'every old refresh token: invalid_grant, never a 500',
+  )
   t.equal((await refreshOnce((await passwordGrant(base, { scope: 'offline_access api:read' })).refresh_token)).status, 200, 'a new session works')
   second.child.kill('SIGTERM')
   t.same(await second.exit(15_000), { code: 0, signal: null })

@@ -4,8 +4,24 @@ import { SERVICE, WEB, basic, signIn, type TestApp } from '../helpers/app.js'
 
 /** Every parameter the core endpoints read, plus ones they must ignore. */
 export const PARAMS = [
-  'grant_type', 'refresh_token', 'scope', 'client_id', 'client_secret', 'username', 'password', 'token', 'token_type_hint',
-  'redirect_uri', 'client_assertion', 'client_assertion_type', 'code', 'code_verifier', 'foo', '__proto__', 'constructor', 'grant_type[]',
+  'grant_type',
+  'refresh_token',
+  'scope',
+  'client_id',
+  'client_secret',
+  'username',
+  'password',
+  'token',
+  'token_type_hint',
+  'redirect_uri',
+  'client_assertion',
+  'client_assertion_type',
+  'code',
+  'code_verifier',
+  'foo',
+  '__proto__',
+  'constructor',
+  'grant_type[]',
 ] as const
 
 /** Real tokens are only known at run time: a value is either a literal or a reference to a fixture token. */

@@ -15,7 +15,11 @@ t.test('/api/v1/authn and /api/v1/sessions/me: any request gets an Okta answer',
   const { app } = await buildTestApp(t)
   const tally = newTally()
   const route = fc.constantFrom(
-    ['POST', '/api/v1/authn'], ['POST', '/api/v1/authn/cancel'], ['GET', '/api/v1/sessions/me'], ['DELETE', '/api/v1/sessions/me'], ['POST', '/api/v1/sessions/me/lifecycle/refresh'],
+    ['POST', '/api/v1/authn'],
+    ['POST', '/api/v1/authn/cancel'],
+    ['GET', '/api/v1/sessions/me'],
+    ['DELETE', '/api/v1/sessions/me'],
+    ['POST', '/api/v1/sessions/me/lifecycle/refresh'],
   ) as fc.Arbitrary<[string, string]>
   const value: fc.Arbitrary<unknown> = fc.oneof(
     fc.constant(ALICE.username),
@@ -35,19 +39,30 @@ t.test('/api/v1/authn and /api/v1/sessions/me: any request gets an Okta answer',
     { weight: 1, arbitrary: fc.constant('') },
   )
   const type = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x')
-  const cookie = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 40 }).map((s) => `mockta_session=${encodeURIComponent(MARKER + s)}`))
-  await runProperty(t, 'authn-body', [route, body, type, cookie] as const, async ([method, url], payload, contentType, sessionCookie) => {
-    const headers: Record<string, string> = { 'content-type': contentType, ...(sessionCookie !== undefined && { cookie: sessionCookie }) }
-    const res = await app.inject({ method: method as 'POST', url, headers, ...(method !== 'GET' && { payload }) })
-    count(tally, res)
-    if (![200, 400, 401, 404, 413, 415].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
-    if (!String(res.headers['content-type']).startsWith('application/json')) throw new Error(`content type ${String(res.headers['content-type'])}`)
-    if (res.body.includes(MARKER)) throw new Error(`a sent value repeated: ${res.body.slice(0, 200)}`)
-    const answer = res.json<Record<string, unknown>>()
-    if (res.statusCode >= 400 && (typeof answer['errorCode'] !== 'string' || typeof answer['errorId'] !== 'string' || !Array.isArray(answer['errorCauses']))) throw new Error(`not an Okta error: ${res.body.slice(0, 200)}`)
-    if (answer['sessionToken'] !== undefined) {
-      const sent = JSON.parse(payload) as Record<string, unknown>
-      if (sent['password'] !== ALICE.password || String(sent['username']).toLowerCase() !== ALICE.username) throw new Error('a session token without the right password')
-    }
-  }, tally, { numRuns: 300 })
+  const cookie = fc.oneof(
+    fc.constant(undefined),
+    fc.string({ maxLength: 40 }).map((s) => `mockta_session=${encodeURIComponent(MARKER + s)}`),
+  )
+  await runProperty(
+    t,
+    'authn-body',
+    [route, body, type, cookie] as const,
+    async ([method, url], payload, contentType, sessionCookie) => {
+      const headers: Record<string, string> = { 'content-type': contentType, ...(sessionCookie !== undefined && { cookie: sessionCookie }) }
+      const res = await app.inject({ method: method as 'POST', url, headers, ...(method !== 'GET' && { payload }) })
+      count(tally, res)
+      if (![200, 400, 401, 404, 413, 415].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
+      if (!String(res.headers['content-type']).startsWith('application/json')) throw new Error(`content type ${String(res.headers['content-type'])}`)
+      if (res.body.includes(MARKER)) throw new Error(`a sent value repeated: ${res.body.slice(0, 200)}`)
+      const answer = res.json<Record<string, unknown>>()
+      if (res.statusCode >= 400 && (typeof answer['errorCode'] !== 'string' || typeof answer['errorId'] !== 'string' || !Array.isArray(answer['errorCauses'])))
+        throw new Error(`not an Okta error: ${res.body.slice(0, 200)}`)
+      if (answer['sessionToken'] !== undefined) {
+        const sent = JSON.parse(payload) as Record<string, unknown>
+        if (sent['password'] !== ALICE.password || String(sent['username']).toLowerCase() !== ALICE.username) throw new Error('a session token without the right password')
+      }
+    },
+    tally,
+    { numRuns: 300 },
+  )
 })

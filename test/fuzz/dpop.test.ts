@@ -53,56 +53,85 @@ t.test('DPoP proofs at /token: any mutation gets invalid_dpop_proof, use_dpop_no
   const now = Math.floor(app.clock.nowMs() / 1000)
   const nonce = (await postWith(app.app, 'token', PASSWORD, { dpop: await dpopProof(KEYS.dpop, now) })).headers['dpop-nonce'] as string
   const tally = newTally()
-  await runProperty(t, 'dpop-proof', [mutation(['htm', 'htu', 'iat', 'jti', 'nonce'], ['typ', 'alg', 'jwk', 'kid', 'crit'])] as const, async (m) => {
-    let proof: string
-    const claims = { htm: 'POST', htu: TOKEN_URL, iat: now, jti: randomUUID(), nonce }
-    const header = { typ: 'dpop+jwt', alg: 'ES256', jwk: KEYS.dpop.publicJwk }
-    if (m.kind === 'claim') proof = await new SignJWT(apply(claims, m.name, m.value) as never).setProtectedHeader(header as never).sign(KEYS.dpop.privateKey)
-    else if (m.kind === 'header') {
-      // jose refuses to sign some headers (alg missing, crit without support): then the raw text goes.
-      const h = apply(header, m.name, m.value)
-      proof = await new SignJWT(claims).setProtectedHeader(h as never).sign(KEYS.dpop.privateKey).catch(() => `${Buffer.from(JSON.stringify(h)).toString('base64url')}.e30.sig`)
-    } else if (m.kind === 'corrupt') proof = corrupt(await dpopProof(KEYS.dpop, now, { nonce }), m.part, m.at, m.char)
-    else proof = m.text
-    const families = (await app.ctx.store.stats()).families
-    const headers = { ...FORM, dpop: proof }
-    const res = await app.app.inject({ method: 'POST', url: `${DEFAULT_AS}/token`, headers, payload: form(PASSWORD) }).catch((err: Error) => {
-      // A header value Node itself refuses to send (a control character): not mockta's answer to judge.
-      if ((err as { code?: string }).code === 'ERR_INVALID_CHAR') return undefined
-      throw err
-    })
-    if (!res) return
-    count(tally, res)
-    const violations = checkAnswer('token', { status: res.statusCode, headers: res.headers, body: res.body }, { presented: presentedBy(headers, {}, {}), sentAuthorization: false })
-    if (violations.length) throw new Error(`${res.statusCode} ${res.body.slice(0, 200)}: ${JSON.stringify(violations)}`)
-    if (res.statusCode === 200) return
-    const error = res.json<{ error: string }>().error
-    if (res.statusCode !== 400 || !['invalid_dpop_proof', 'use_dpop_nonce'].includes(error)) throw new Error(`${res.statusCode} ${res.body}`)
-    if ((await app.ctx.store.stats()).families !== families) throw new Error('a refused request issued a family')
-  }, tally, { numRuns: RUNS })
+  await runProperty(
+    t,
+    'dpop-proof',
+    [mutation(['htm', 'htu', 'iat', 'jti', 'nonce'], ['typ', 'alg', 'jwk', 'kid', 'crit'])] as const,
+    async (m) => {
+      let proof: string
+      const claims = { htm: 'POST', htu: TOKEN_URL, iat: now, jti: randomUUID(), nonce }
+      const header = { typ: 'dpop+jwt', alg: 'ES256', jwk: KEYS.dpop.publicJwk }
+      if (m.kind === 'claim') proof = await new SignJWT(apply(claims, m.name, m.value) as never).setProtectedHeader(header as never).sign(KEYS.dpop.privateKey)
+      else if (m.kind === 'header') {
+        // jose refuses to sign some headers (alg missing, crit without support): then the raw text goes.
+        const h = apply(header, m.name, m.value)
+        proof = await new SignJWT(claims)
+          .setProtectedHeader(h as never)
+          .sign(KEYS.dpop.privateKey)
+          .catch(() => `${Buffer.from(JSON.stringify(h)).toString('base64url')}.e30.sig`)
+      } else if (m.kind === 'corrupt') proof = corrupt(await dpopProof(KEYS.dpop, now, { nonce }), m.part, m.at, m.char)
+      else proof = m.text
+      const families = (await app.ctx.store.stats()).families
+      const headers = { ...FORM, dpop: proof }
+      const res = await app.app.inject({ method: 'POST', url: `${DEFAULT_AS}/token`, headers, payload: form(PASSWORD) }).catch((err: Error) => {
+        // A header value Node itself refuses to send (a control character): not mockta's answer to judge.
+        if ((err as { code?: string }).code === 'ERR_INVALID_CHAR') return undefined
+        throw err
+      })
+      if (!res) return
+      count(tally, res)
+      const violations = checkAnswer(
+        'token',
+        { status: res.statusCode, headers: res.headers, body: res.body },
+        { presented: presentedBy(headers, {}, {}), sentAuthorization: false },
+      )
+      if (violations.length) throw new Error(`${res.statusCode} ${res.body.slice(0, 200)}: ${JSON.stringify(violations)}`)
+      if (res.statusCode === 200) return
+      const error = res.json<{ error: string }>().error
+      if (res.statusCode !== 400 || !['invalid_dpop_proof', 'use_dpop_nonce'].includes(error)) throw new Error(`${res.statusCode} ${res.body}`)
+      if ((await app.ctx.store.stats()).families !== families) throw new Error('a refused request issued a family')
+    },
+    tally,
+    { numRuns: RUNS },
+  )
 })
 
 t.test('client assertions: any mutation gets invalid_client, invalid_request or a token, never a 5xx', async (t) => {
   const app = await buildTestApp(t, { change: (c) => addDpopClients(c, KEYS) })
   const now = Math.floor(app.clock.nowMs() / 1000)
   const tally = newTally()
-  await runProperty(t, 'client-assertion', [mutation(['iss', 'sub', 'aud', 'exp', 'iat', 'jti'], ['alg', 'kid', 'typ', 'crit', 'jwk'])] as const, async (m) => {
-    const claims = { iss: 'jwt-service', sub: 'jwt-service', aud: TOKEN_URL, iat: now, exp: now + 300, jti: randomUUID() }
-    const header = { alg: 'RS256', kid: ASSERTION_KID }
-    let assertion: string
-    if (m.kind === 'claim') assertion = await new SignJWT(apply(claims, m.name, m.value) as never).setProtectedHeader(header).sign(KEYS.serviceKey.privateKey)
-    else if (m.kind === 'header') {
-      const h = apply(header, m.name, m.value)
-      assertion = await new SignJWT(claims).setProtectedHeader(h as never).sign(KEYS.serviceKey.privateKey).catch(() => `${Buffer.from(JSON.stringify(h)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`)
-    } else if (m.kind === 'corrupt') assertion = corrupt(await new SignJWT(claims).setProtectedHeader(header).sign(KEYS.serviceKey.privateKey), m.part, m.at, m.char)
-    else assertion = m.text
-    const params = { grant_type: 'client_credentials', scope: 'api:read', client_assertion_type: JWT_BEARER, client_assertion: assertion }
-    const res = await app.app.inject({ method: 'POST', url: `${DEFAULT_AS}/token`, headers: FORM, payload: form(params) })
-    count(tally, res)
-    const violations = checkAnswer('token', { status: res.statusCode, headers: res.headers, body: res.body }, { presented: presentedBy(FORM, { client_assertion: [assertion] }, {}), sentAuthorization: false })
-    if (violations.length) throw new Error(`${res.statusCode} ${res.body.slice(0, 200)}: ${JSON.stringify(violations)}`)
-    if (res.statusCode === 200) return
-    const error = res.json<{ error: string }>().error
-    if (!((res.statusCode === 401 && error === 'invalid_client') || (res.statusCode === 400 && ['invalid_request', 'invalid_scope'].includes(error)))) throw new Error(`${res.statusCode} ${res.body}`)
-  }, tally, { numRuns: RUNS })
+  await runProperty(
+    t,
+    'client-assertion',
+    [mutation(['iss', 'sub', 'aud', 'exp', 'iat', 'jti'], ['alg', 'kid', 'typ', 'crit', 'jwk'])] as const,
+    async (m) => {
+      const claims = { iss: 'jwt-service', sub: 'jwt-service', aud: TOKEN_URL, iat: now, exp: now + 300, jti: randomUUID() }
+      const header = { alg: 'RS256', kid: ASSERTION_KID }
+      let assertion: string
+      if (m.kind === 'claim') assertion = await new SignJWT(apply(claims, m.name, m.value) as never).setProtectedHeader(header).sign(KEYS.serviceKey.privateKey)
+      else if (m.kind === 'header') {
+        const h = apply(header, m.name, m.value)
+        assertion = await new SignJWT(claims)
+          .setProtectedHeader(h as never)
+          .sign(KEYS.serviceKey.privateKey)
+          .catch(() => `${Buffer.from(JSON.stringify(h)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`)
+      } else if (m.kind === 'corrupt') assertion = corrupt(await new SignJWT(claims).setProtectedHeader(header).sign(KEYS.serviceKey.privateKey), m.part, m.at, m.char)
+      else assertion = m.text
+      const params = { grant_type: 'client_credentials', scope: 'api:read', client_assertion_type: JWT_BEARER, client_assertion: assertion }
+      const res = await app.app.inject({ method: 'POST', url: `${DEFAULT_AS}/token`, headers: FORM, payload: form(params) })
+      count(tally, res)
+      const violations = checkAnswer(
+        'token',
+        { status: res.statusCode, headers: res.headers, body: res.body },
+        { presented: presentedBy(FORM, { client_assertion: [assertion] }, {}), sentAuthorization: false },
+      )
+      if (violations.length) throw new Error(`${res.statusCode} ${res.body.slice(0, 200)}: ${JSON.stringify(violations)}`)
+      if (res.statusCode === 200) return
+      const error = res.json<{ error: string }>().error
+      if (!((res.statusCode === 401 && error === 'invalid_client') || (res.statusCode === 400 && ['invalid_request', 'invalid_scope'].includes(error))))
+        throw new Error(`${res.statusCode} ${res.body}`)
+    },
+    tally,
+    { numRuns: RUNS },
+  )
 })

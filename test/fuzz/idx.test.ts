@@ -23,18 +23,34 @@ t.test('/idp/idx/*: any body gets a well-formed IDX answer', async (t) => {
     fc.boolean(),
     fc.constant(null),
     fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }),
-    fc.record({ passcode: fc.oneof(fc.constant('alice-password'), fc.string({ maxLength: 10 }).map((s) => `${MARKER}${s}`)), id: fc.string({ maxLength: 10 }) }),
+    fc.record({
+      passcode: fc.oneof(
+        fc.constant('alice-password'),
+        fc.string({ maxLength: 10 }).map((s) => `${MARKER}${s}`),
+      ),
+      id: fc.string({ maxLength: 10 }),
+    }),
   )
   const key = fc.constantFrom('stateHandle', 'stateToken', 'interactionHandle', 'identifier', 'credentials', 'authenticator', 'rememberMe', '__proto__', 'constructor')
-  const body = fc.oneof({ weight: 4, arbitrary: fc.dictionary(key, value, { maxKeys: 5 }).map((o) => JSON.stringify(o)) }, { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((s) => `${MARKER}${s}`) })
+  const body = fc.oneof(
+    { weight: 4, arbitrary: fc.dictionary(key, value, { maxKeys: 5 }).map((o) => JSON.stringify(o)) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((s) => `${MARKER}${s}`) },
+  )
   const type = fc.constantFrom(ION, 'application/json', 'application/json; okta-version=1.0.0', 'text/plain', 'application/x-www-form-urlencoded')
-  await runProperty(t, 'idx-body', [path, body, type] as const, async (p, payload, contentType) => {
-    const res = await app.inject({ method: 'POST', url: `/idp/idx/${p}`, headers: { 'content-type': contentType }, payload })
-    count(tally, res)
-    if (![200, 400, 401, 404, 413, 415].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
-    if (res.headers['content-type'] !== ION) throw new Error(`content type ${String(res.headers['content-type'])}`)
-    const answer = res.json<Record<string, unknown>>()
-    if (answer['version'] !== '1.0.0') throw new Error(`not an IDX body: ${res.body.slice(0, 200)}`)
-    if (res.body.includes(MARKER)) throw new Error(`a sent value repeated: ${res.body.slice(0, 200)}`)
-  }, tally, { numRuns: 300 })
+  await runProperty(
+    t,
+    'idx-body',
+    [path, body, type] as const,
+    async (p, payload, contentType) => {
+      const res = await app.inject({ method: 'POST', url: `/idp/idx/${p}`, headers: { 'content-type': contentType }, payload })
+      count(tally, res)
+      if (![200, 400, 401, 404, 413, 415].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
+      if (res.headers['content-type'] !== ION) throw new Error(`content type ${String(res.headers['content-type'])}`)
+      const answer = res.json<Record<string, unknown>>()
+      if (answer['version'] !== '1.0.0') throw new Error(`not an IDX body: ${res.body.slice(0, 200)}`)
+      if (res.body.includes(MARKER)) throw new Error(`a sent value repeated: ${res.body.slice(0, 200)}`)
+    },
+    tally,
+    { numRuns: 300 },
+  )
 })

@@ -26,7 +26,16 @@ const { challenge: CHALLENGE } = pkcePair()
 /** /authorize parameters and the values worth trying for each. */
 const AUTHORIZE_VALUES: Record<string, readonly string[]> = {
   client_id: ['spa-app', 'web-app', 'native-app', 'service-app', 'nope'],
-  redirect_uri: [SPA.redirectUri, WEB_REDIRECT, 'com.example.app:/callback', `${SPA.redirectUri}/`, SPA.redirectUri.toUpperCase(), 'https://attacker.example/cb', 'javascript:alert(1)//', `${SPA.redirectUri}#frag`],
+  redirect_uri: [
+    SPA.redirectUri,
+    WEB_REDIRECT,
+    'com.example.app:/callback',
+    `${SPA.redirectUri}/`,
+    SPA.redirectUri.toUpperCase(),
+    'https://attacker.example/cb',
+    'javascript:alert(1)//',
+    `${SPA.redirectUri}#frag`,
+  ],
   response_type: ['code', 'token', 'id_token', 'id_token token', 'code id_token', 'none', 'foo', 'CODE'],
   response_mode: ['query', 'fragment', 'form_post', 'okta_post_message', 'foo'],
   scope: ['openid', 'openid offline_access', 'openid profile email', 'api:read', 'nope', 'a"b', 'offline_access'],
@@ -65,7 +74,12 @@ const isRejection = (a: Answer) => a.status >= 400 || answerError(a).error !== u
 
 function checked(app: TestApp, endpoint: Endpoint, options: InjectOptions, answer: Answer, presented: string[], rejected: string[] = []): void {
   const headers = (options.headers ?? {}) as Record<string, unknown>
-  const violations = checkAnswer(endpoint, answer, { presented, rejected, redirectTargets: registeredRedirects(app.ctx.config.clients), sentAuthorization: headers['authorization'] !== undefined })
+  const violations = checkAnswer(endpoint, answer, {
+    presented,
+    rejected,
+    redirectTargets: registeredRedirects(app.ctx.config.clients),
+    sentAuthorization: headers['authorization'] !== undefined,
+  })
   if (violations.length) throw new Error(`${answer.status} ${String(answer.headers['location'] ?? '')} ${answer.body.slice(0, 200)}: ${JSON.stringify(violations)}`)
 }
 
@@ -82,23 +96,36 @@ for (const method of ['GET', 'POST'] as const) {
     const { cookies } = await codeThroughForm(app.app, authorizeParams(CHALLENGE))
     const tally = newTally()
     const cookie = fc.constantFrom<'none' | 'session' | 'junk'>('none', 'session', 'junk')
-    await runProperty(t, `authorize-${method.toLowerCase()}`, [authorizeList, encoding, cookie] as const, async (list, how, c) => {
-      const encoded = encodeParams(list, how)
-      const cookieHeader = c === 'session' ? cookies.header() : c === 'junk' ? { cookie: 'mockta_sid=junk-junk-junk-junk; mockta_browser=%ZZ' } : {}
-      const options: InjectOptions =
-        method === 'GET'
-          ? { method, url: `${DEFAULT_AS}/authorize?${encoded}`, headers: cookieHeader }
-          : { method, url: `${DEFAULT_AS}/authorize`, headers: { ...FORM, ...cookieHeader }, payload: encoded }
-      const before = storeFingerprint(app.ctx.store)
-      const res = await app.app.inject(options)
-      count(tally, res)
-      const answer = { status: res.statusCode, headers: res.headers, body: res.body }
-      const sent = new URLSearchParams(encoded.replace(/%(?![0-9a-fA-F]{2})/g, '%25'))
-      const query = method === 'GET' ? sent : new URLSearchParams()
-      checked(app, 'authorize', options, answer, presentedBy(options.headers as Record<string, unknown>, parsedBody(method === 'POST' ? encoded : ''), parsedBody(method === 'GET' ? encoded : '')), offeredRedirects(query, method === 'POST' ? sent : undefined))
-      if (![200, 302, 400].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
-      if (isRejection(answer)) unchanged(before, storeFingerprint(app.ctx.store))
-    }, tally)
+    await runProperty(
+      t,
+      `authorize-${method.toLowerCase()}`,
+      [authorizeList, encoding, cookie] as const,
+      async (list, how, c) => {
+        const encoded = encodeParams(list, how)
+        const cookieHeader = c === 'session' ? cookies.header() : c === 'junk' ? { cookie: 'mockta_sid=junk-junk-junk-junk; mockta_browser=%ZZ' } : {}
+        const options: InjectOptions =
+          method === 'GET'
+            ? { method, url: `${DEFAULT_AS}/authorize?${encoded}`, headers: cookieHeader }
+            : { method, url: `${DEFAULT_AS}/authorize`, headers: { ...FORM, ...cookieHeader }, payload: encoded }
+        const before = storeFingerprint(app.ctx.store)
+        const res = await app.app.inject(options)
+        count(tally, res)
+        const answer = { status: res.statusCode, headers: res.headers, body: res.body }
+        const sent = new URLSearchParams(encoded.replace(/%(?![0-9a-fA-F]{2})/g, '%25'))
+        const query = method === 'GET' ? sent : new URLSearchParams()
+        checked(
+          app,
+          'authorize',
+          options,
+          answer,
+          presentedBy(options.headers as Record<string, unknown>, parsedBody(method === 'POST' ? encoded : ''), parsedBody(method === 'GET' ? encoded : '')),
+          offeredRedirects(query, method === 'POST' ? sent : undefined),
+        )
+        if (![200, 302, 400].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
+        if (isRejection(answer)) unchanged(before, storeFingerprint(app.ctx.store))
+      },
+      tally,
+    )
   })
 }
 
@@ -114,7 +141,11 @@ t.test('grant_type=authorization_code: generated redemptions of fresh, used and 
   if ((await redeem(app.app, used.code, used.verifier)).statusCode !== 200) throw new Error('could not redeem a code')
   const rt = (await signIn(app.app)).refresh_token
   const codeValue = fc.oneof({ weight: 4, arbitrary: fc.constant('fresh') }, { weight: 2, arbitrary: fc.constantFrom('used', 'refresh-token') }, { weight: 1, arbitrary: junk })
-  const verifierValue = fc.oneof({ weight: 4, arbitrary: fc.constant('right') }, { weight: 2, arbitrary: fc.constantFrom('wrong', 'a'.repeat(42), 'a'.repeat(129), `${'a'.repeat(42)}+`) }, { weight: 1, arbitrary: junk })
+  const verifierValue = fc.oneof(
+    { weight: 4, arbitrary: fc.constant('right') },
+    { weight: 2, arbitrary: fc.constantFrom('wrong', 'a'.repeat(42), 'a'.repeat(129), `${'a'.repeat(42)}+`) },
+    { weight: 1, arbitrary: junk },
+  )
   const others: Record<string, readonly string[]> = {
     code: [used.code, rt],
     code_verifier: [pkcePair().verifier],
@@ -129,31 +160,45 @@ t.test('grant_type=authorization_code: generated redemptions of fresh, used and 
   // The SPA is a public client: credentials are the exception.
   const rareAuth = fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: auth })
   const drop = fc.option(fc.constantFrom('grant_type', 'client_id', 'code', 'redirect_uri', 'code_verifier'), { freq: 2 })
-  await runProperty(t, 'token-authorization-code', [codeValue, verifierValue, drop, fc.array(otherParam, { maxLength: 3 }), rareAuth, encoding] as const, async (c, v, dropped, extra, a, how) => {
-    const fresh = await mint()
-    const code = c === 'fresh' ? fresh.code : c === 'used' ? used.code : c === 'refresh-token' ? rt : c
-    const verifier = v === 'right' ? fresh.verifier : v === 'wrong' ? pkcePair().verifier : v
-    const base: Array<[string, string]> = [['grant_type', 'authorization_code'], ['client_id', SPA.id], ['code', code], ['redirect_uri', SPA.redirectUri], ['code_verifier', verifier]]
-    const list = [...base.filter(([k]) => k !== dropped), ...extra]
-    const payload = encodeParams(list, how)
-    const headers = { ...FORM, ...(a === null ? {} : authHeader(a)) }
-    const options: InjectOptions = { method: 'POST', url: `${DEFAULT_AS}/token`, headers, payload }
-    const before = storeFingerprint(app.ctx.store)
-    const res = await app.app.inject(options)
-    count(tally, res)
-    const answer = { status: res.statusCode, headers: res.headers, body: res.body }
-    checked(app, 'token', options, answer, presentedBy(headers, parsedBody(payload), {}))
-    if (![200, 400, 401].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
-    if (res.statusCode === 200 && !(c === 'fresh' && v === 'right')) throw new Error(`tokens for a redemption that should fail: ${c} ${v}`)
-    // Rejected: nothing issued. A failed redemption may use its code up and a replay revokes (deliberate).
-    if (res.statusCode !== 200) unchanged(before, storeFingerprint(app.ctx.store), ['families', 'tokens', 'generations', 'sessions', 'transactions'])
-  }, tally)
+  await runProperty(
+    t,
+    'token-authorization-code',
+    [codeValue, verifierValue, drop, fc.array(otherParam, { maxLength: 3 }), rareAuth, encoding] as const,
+    async (c, v, dropped, extra, a, how) => {
+      const fresh = await mint()
+      const code = c === 'fresh' ? fresh.code : c === 'used' ? used.code : c === 'refresh-token' ? rt : c
+      const verifier = v === 'right' ? fresh.verifier : v === 'wrong' ? pkcePair().verifier : v
+      const base: Array<[string, string]> = [
+        ['grant_type', 'authorization_code'],
+        ['client_id', SPA.id],
+        ['code', code],
+        ['redirect_uri', SPA.redirectUri],
+        ['code_verifier', verifier],
+      ]
+      const list = [...base.filter(([k]) => k !== dropped), ...extra]
+      const payload = encodeParams(list, how)
+      const headers = { ...FORM, ...(a === null ? {} : authHeader(a)) }
+      const options: InjectOptions = { method: 'POST', url: `${DEFAULT_AS}/token`, headers, payload }
+      const before = storeFingerprint(app.ctx.store)
+      const res = await app.app.inject(options)
+      count(tally, res)
+      const answer = { status: res.statusCode, headers: res.headers, body: res.body }
+      checked(app, 'token', options, answer, presentedBy(headers, parsedBody(payload), {}))
+      if (![200, 400, 401].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
+      if (res.statusCode === 200 && !(c === 'fresh' && v === 'right')) throw new Error(`tokens for a redemption that should fail: ${c} ${v}`)
+      // Rejected: nothing issued. A failed redemption may use its code up and a replay revokes (deliberate).
+      if (res.statusCode !== 200) unchanged(before, storeFingerprint(app.ctx.store), ['families', 'tokens', 'generations', 'sessions', 'transactions'])
+    },
+    tally,
+  )
 })
 
 t.test('/userinfo: generated Authorization header shapes and token placements (G1–G5)', async (t) => {
   const app = await buildTestApp(t)
   const web = await signIn(app.app, { client: 'web-app' })
-  const narrow = (await post(app.app, 'token', { grant_type: 'refresh_token', refresh_token: web.refresh_token, scope: 'offline_access' }, { authorization: basic(WEB.id, WEB.secret) })).json<{ access_token: string; refresh_token: string }>()
+  const narrow = (
+    await post(app.app, 'token', { grant_type: 'refresh_token', refresh_token: web.refresh_token, scope: 'offline_access' }, { authorization: basic(WEB.id, WEB.secret) })
+  ).json<{ access_token: string; refresh_token: string }>()
   const revoked = await signIn(app.app, { client: 'web-app' })
   await post(app.app, 'revoke', { token: revoked.access_token }, { authorization: basic(WEB.id, WEB.secret) })
   const live = (await signIn(app.app, { client: 'web-app' })).access_token
@@ -163,25 +208,37 @@ t.test('/userinfo: generated Authorization header shapes and token placements (G
   const suffix = fc.constantFrom('', ' ', ' extra', ',', '\t')
   const placement = fc.record({ header: fc.boolean(), body: fc.boolean(), query: fc.boolean(), twoHeaders: fc.boolean(), post: fc.boolean() })
   const tally = newTally()
-  await runProperty(t, 'userinfo', [token, scheme, suffix, placement, fc.option(junk, { freq: 4 })] as const, async (name, s, sfx, where, extraHeader) => {
-    const value = Object.hasOwn(tokens, name) ? tokens[name]! : name
-    const headerValue = `${s}${value}${sfx}`.replace(/[^\x20-\x7e\t]/g, '?')
-    const headers: Record<string, string | string[]> = {}
-    if (where.header) headers['authorization'] = where.twoHeaders ? [headerValue, `Bearer ${extraHeader ?? 'second'}`.replace(/[^\x20-\x7e]/g, '?')] : headerValue
-    const query = where.query ? `?${form({ access_token: value })}` : ''
-    const options: InjectOptions = where.post
-      ? { method: 'POST', url: `${DEFAULT_AS}/userinfo${query}`, headers: { ...FORM, ...headers }, payload: where.body ? form({ access_token: value }) : '' }
-      : { method: 'GET', url: `${DEFAULT_AS}/userinfo${query}`, headers }
-    const before = storeFingerprint(app.ctx.store)
-    const res = await app.app.inject(options)
-    count(tally, res)
-    const answer = { status: res.statusCode, headers: res.headers, body: res.body }
-    // The token is what must not come back; the scheme ("Bearer ") rightly starts every challenge.
-    checked(app, 'userinfo', options, answer, [value].filter((x) => x.length >= 12))
-    if (![200, 400, 401, 403].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}`)
-    if (res.statusCode === 200 && name !== 'live') throw new Error(`claims for ${name}`)
-    unchanged(before, storeFingerprint(app.ctx.store))
-  }, tally)
+  await runProperty(
+    t,
+    'userinfo',
+    [token, scheme, suffix, placement, fc.option(junk, { freq: 4 })] as const,
+    async (name, s, sfx, where, extraHeader) => {
+      const value = Object.hasOwn(tokens, name) ? tokens[name]! : name
+      const headerValue = `${s}${value}${sfx}`.replace(/[^\x20-\x7e\t]/g, '?')
+      const headers: Record<string, string | string[]> = {}
+      if (where.header) headers['authorization'] = where.twoHeaders ? [headerValue, `Bearer ${extraHeader ?? 'second'}`.replace(/[^\x20-\x7e]/g, '?')] : headerValue
+      const query = where.query ? `?${form({ access_token: value })}` : ''
+      const options: InjectOptions = where.post
+        ? { method: 'POST', url: `${DEFAULT_AS}/userinfo${query}`, headers: { ...FORM, ...headers }, payload: where.body ? form({ access_token: value }) : '' }
+        : { method: 'GET', url: `${DEFAULT_AS}/userinfo${query}`, headers }
+      const before = storeFingerprint(app.ctx.store)
+      const res = await app.app.inject(options)
+      count(tally, res)
+      const answer = { status: res.statusCode, headers: res.headers, body: res.body }
+      // The token is what must not come back; the scheme ("Bearer ") rightly starts every challenge.
+      checked(
+        app,
+        'userinfo',
+        options,
+        answer,
+        [value].filter((x) => x.length >= 12),
+      )
+      if (![200, 400, 401, 403].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}`)
+      if (res.statusCode === 200 && name !== 'live') throw new Error(`claims for ${name}`)
+      unchanged(before, storeFingerprint(app.ctx.store))
+    },
+    tally,
+  )
 })
 
 t.test('the sign-in form: generated transaction ids, credentials, cookies and duplicates (G1–G5)', async (t) => {
@@ -196,29 +253,35 @@ t.test('the sign-in form: generated transaction ids, credentials, cookies and du
   const username = pick(usernames)
   const password = pick(passwords)
   const cookieChoice = fc.constantFrom<'own' | 'none' | 'junk'>('own', 'own', 'own', 'none', 'junk')
-  await runProperty(t, 'sign-in-form', [txChoice, fc.option(username, { freq: 6 }), fc.option(password, { freq: 6 }), fc.array(field, { maxLength: 3 }), cookieChoice, encoding] as const, async (tx, user, pass, extra, c, how) => {
-    const cookies = new Cookies()
-    const page = await authorize(app.app, authorizeParams(CHALLENGE), cookies)
-    const realTx = transactionIdOf(page.body)
-    const list: Array<[string, string]> = []
-    if (tx === 'real') list.push(['tx', realTx])
-    else if (tx === 'other-browser') list.push(['tx', transactionIdOf((await authorize(app.app, authorizeParams(CHALLENGE))).body)])
-    else if (tx !== 'none') list.push(['tx', tx])
-    if (user !== null) list.push(['username', user])
-    if (pass !== null) list.push(['password', pass])
-    list.push(...extra)
-    const payload = encodeParams(list, how)
-    const cookieHeader = c === 'own' ? cookies.header() : c === 'junk' ? { cookie: 'mockta_browser=junk-browser-junk; mockta_sid=x' } : {}
-    const options: InjectOptions = { method: 'POST', url: '/mockta/sign-in', headers: { ...FORM, ...cookieHeader }, payload }
-    const before = storeFingerprint(app.ctx.store)
-    const res = await app.app.inject(options)
-    count(tally, res)
-    const answer = { status: res.statusCode, headers: res.headers, body: res.body }
-    // The failed-login form shows the username again: a password that is also a username is not an echo.
-    const shown = list.filter(([k, v]) => (k === 'username' || k === 'demo_user') && v.length >= 8).map(([, v]) => v)
-    const presented = presentedBy(options.headers as Record<string, unknown>, parsedBody(payload), {}).filter((p) => !shown.some((u) => u.includes(p) || p.includes(u)))
-    checked(app, 'sign-in', options, answer, presented)
-    if (![302, 400, 401].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
-    if (isRejection(answer)) unchanged(before, storeFingerprint(app.ctx.store))
-  }, tally)
+  await runProperty(
+    t,
+    'sign-in-form',
+    [txChoice, fc.option(username, { freq: 6 }), fc.option(password, { freq: 6 }), fc.array(field, { maxLength: 3 }), cookieChoice, encoding] as const,
+    async (tx, user, pass, extra, c, how) => {
+      const cookies = new Cookies()
+      const page = await authorize(app.app, authorizeParams(CHALLENGE), cookies)
+      const realTx = transactionIdOf(page.body)
+      const list: Array<[string, string]> = []
+      if (tx === 'real') list.push(['tx', realTx])
+      else if (tx === 'other-browser') list.push(['tx', transactionIdOf((await authorize(app.app, authorizeParams(CHALLENGE))).body)])
+      else if (tx !== 'none') list.push(['tx', tx])
+      if (user !== null) list.push(['username', user])
+      if (pass !== null) list.push(['password', pass])
+      list.push(...extra)
+      const payload = encodeParams(list, how)
+      const cookieHeader = c === 'own' ? cookies.header() : c === 'junk' ? { cookie: 'mockta_browser=junk-browser-junk; mockta_sid=x' } : {}
+      const options: InjectOptions = { method: 'POST', url: '/mockta/sign-in', headers: { ...FORM, ...cookieHeader }, payload }
+      const before = storeFingerprint(app.ctx.store)
+      const res = await app.app.inject(options)
+      count(tally, res)
+      const answer = { status: res.statusCode, headers: res.headers, body: res.body }
+      // The failed-login form shows the username again: a password that is also a username is not an echo.
+      const shown = list.filter(([k, v]) => (k === 'username' || k === 'demo_user') && v.length >= 8).map(([, v]) => v)
+      const presented = presentedBy(options.headers as Record<string, unknown>, parsedBody(payload), {}).filter((p) => !shown.some((u) => u.includes(p) || p.includes(u)))
+      checked(app, 'sign-in', options, answer, presented)
+      if (![302, 400, 401].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
+      if (isRejection(answer)) unchanged(before, storeFingerprint(app.ctx.store))
+    },
+    tally,
+  )
 })

@@ -10,7 +10,7 @@ import type { Config } from '../../src/config/types.js'
 import type { AppContext } from '../../src/context.js'
 import type { Ids } from '../../src/ids.js'
 import type { Store } from '../../src/store/store.js'
-import { CanaryWatch, watchForLeaks } from './canary.js'
+import { type CanaryWatch, watchForLeaks } from './canary.js'
 
 export const BASE_URL = 'http://mockta.test'
 export const DEFAULT_AS = '/oauth2/default/v1'
@@ -51,7 +51,13 @@ export async function buildTestApp(
   const { logger, logs } = memoryLogger()
   const clock = options.clock ?? new ManualClock()
   const config = options.config ?? testConfig(options.change)
-  const { app, ctx } = await buildMockta(config, { clock, logger, ...(options.store && { store: options.store }), ...(options.ids && { ids: options.ids }), ...(options.redis && { redis: options.redis }) })
+  const { app, ctx } = await buildMockta(config, {
+    clock,
+    logger,
+    ...(options.store && { store: options.store }),
+    ...(options.ids && { ids: options.ids }),
+    ...(options.redis && { redis: options.redis }),
+  })
   const canaries = watchForLeaks(t, app, config, logs)
   return { app, ctx, clock, logs, canaries }
 }
@@ -60,8 +66,7 @@ export const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 
 export const form = (params: Record<string, string>): string => new URLSearchParams(params).toString()
 
-export const basic = (id: string, secret: string): string =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`
+export const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`
 
 export const WEB = { id: 'web-app', secret: 'web-app-secret' }
 export const SERVICE = { id: 'service-app', secret: 'service-app-secret' }

@@ -103,8 +103,10 @@ export function redeem(app: FastifyInstance, code: string, verifier: string | un
 }
 
 /** A `change` that turns on sign-in without a person for `clientId`. */
-export const autoSignIn = (clientId: string, login = ALICE.username) => (c: Config): void => {
-  const client = c.clients.find((x) => x.id === clientId)
-  if (!client) throw new Error(`no client ${clientId}`)
-  client.autoSignIn = login
-}
+export const autoSignIn =
+  (clientId: string, login = ALICE.username) =>
+  (c: Config): void => {
+    const client = c.clients.find((x) => x.id === clientId)
+    if (!client) throw new Error(`no client ${clientId}`)
+    client.autoSignIn = login
+  }

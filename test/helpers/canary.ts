@@ -13,7 +13,21 @@ import type { Config } from '../../src/config/types.js'
 import { record } from './report.js'
 
 /** Request parameters whose values are credentials or tokens (body or query). */
-const SENSITIVE = ['client_secret', 'refresh_token', 'token', 'password', 'code', 'code_verifier', 'client_assertion', 'id_token_hint', 'access_token', 'id_token', 'device_code', 'subject_token', 'actor_token']
+const SENSITIVE = [
+  'client_secret',
+  'refresh_token',
+  'token',
+  'password',
+  'code',
+  'code_verifier',
+  'client_assertion',
+  'id_token_hint',
+  'access_token',
+  'id_token',
+  'device_code',
+  'subject_token',
+  'actor_token',
+]
 /** Response members that carry issued tokens (a device code is the device's bearer credential until it polls, RFC 8628 §5.2). */
 const ISSUED = ['access_token', 'refresh_token', 'id_token', 'code', 'device_code'] as const
 /** Shorter or low-entropy values would match log text by chance; tokens and secrets are far longer. */
@@ -169,7 +183,13 @@ export class CanaryWatch {
   /** Searches the logs, records the figures for the report, and returns every hit. */
   check(logs: string): { logHits: string[]; responseHits: string[] } {
     const logHits = findCanaries(logs, this.canaries).map((c) => `${c.slice(0, 4)}… (${c.length} chars)`)
-    record('canary', { canaries: this.canaries.size, logBytes: Buffer.byteLength(logs), responses: this.responses, logHits: logHits.length, responseHits: this.responseHits.length })
+    record('canary', {
+      canaries: this.canaries.size,
+      logBytes: Buffer.byteLength(logs),
+      responses: this.responses,
+      logHits: logHits.length,
+      responseHits: this.responseHits.length,
+    })
     return { logHits, responseHits: this.responseHits }
   }
 }

@@ -40,7 +40,13 @@ function filesUnder(dir: string): string[] {
 
 function sourceHash(): string {
   const hash = createHash('sha256').update(String(require('typescript/package.json').version))
-  const files = [...filesUnder(join(repoRoot, 'src')), ...filesUnder(join(repoRoot, 'cjs')), ...filesUnder(join(repoRoot, 'fixtures')), ...filesUnder(join(repoRoot, 'schema')), ...filesUnder(join(repoRoot, 'ui'))]
+  const files = [
+    ...filesUnder(join(repoRoot, 'src')),
+    ...filesUnder(join(repoRoot, 'cjs')),
+    ...filesUnder(join(repoRoot, 'fixtures')),
+    ...filesUnder(join(repoRoot, 'schema')),
+    ...filesUnder(join(repoRoot, 'ui')),
+  ]
   const buildScripts = [join(repoRoot, 'tsconfig.json'), join(repoRoot, 'package.json'), validatorScript, bundleScript]
   for (const file of [...buildScripts, ...files]) {
     hash.update(relative(repoRoot, file)).update('\0').update(readFileSync(file)).update('\0')

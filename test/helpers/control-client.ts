@@ -69,8 +69,16 @@ export function httpControls(baseUrl: string, adminToken?: string): Controls {
       revoke: (id) => call('POST', `/families/${enc(id)}/revoke`),
       expire: (id) => call('POST', `/families/${enc(id)}/expire`),
     },
-    users: { list: () => call('GET', '/users'), put: (b, at) => call('PUT', at === undefined ? '/users' : `/users/${enc(at)}`, b), remove: (u) => call('DELETE', `/users/${enc(u)}`) },
-    clients: { list: () => call('GET', '/clients'), put: (b, at) => call('PUT', at === undefined ? '/clients' : `/clients/${enc(at)}`, b), remove: (id) => call('DELETE', `/clients/${enc(id)}`) },
+    users: {
+      list: () => call('GET', '/users'),
+      put: (b, at) => call('PUT', at === undefined ? '/users' : `/users/${enc(at)}`, b),
+      remove: (u) => call('DELETE', `/users/${enc(u)}`),
+    },
+    clients: {
+      list: () => call('GET', '/clients'),
+      put: (b, at) => call('PUT', at === undefined ? '/clients' : `/clients/${enc(at)}`, b),
+      remove: (id) => call('DELETE', `/clients/${enc(id)}`),
+    },
     authServers: {
       list: () => call('GET', '/authorization-servers'),
       put: (b, at) => call('PUT', at === undefined ? '/authorization-servers' : `/authorization-servers/${enc(at)}`, b),

@@ -48,9 +48,7 @@ export async function dpopProof(key: ProofKey, now: number, options: ProofOption
   if (options.nonce !== undefined) claims['nonce'] = options.nonce
   if (options.ath !== undefined) claims['ath'] = options.ath
   for (const name of options.omit ?? []) delete claims[name]
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, typ: options.typ ?? 'dpop+jwt', jwk: key.publicJwk, ...options.header } as never)
-    .sign(key.privateKey)
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, typ: options.typ ?? 'dpop+jwt', jwk: key.publicJwk, ...options.header } as never).sign(key.privateKey)
 }
 
 /** An unsigned JWT with these parts (for `alg: none` and malformed proofs or assertions). */
@@ -101,8 +99,15 @@ export async function dpopClientKeys(): Promise<DpopClients> {
 }
 
 const base = (c: Partial<ClientConfig> & Pick<ClientConfig, 'id' | 'type'>): ClientConfig => ({
-  name: c.id, authMethods: ['none'], grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [], postLogoutRedirectUris: [], scopes: [],
-  pkceRequired: true, refreshToken: { rotation: 'rotate', graceSeconds: 30 }, ...c,
+  name: c.id,
+  authMethods: ['none'],
+  grantTypes: ['authorization_code', 'refresh_token'],
+  redirectUris: [],
+  postLogoutRedirectUris: [],
+  scopes: [],
+  pkceRequired: true,
+  refreshToken: { rotation: 'rotate', graceSeconds: 30 },
+  ...c,
 })
 
 /**
@@ -114,15 +119,38 @@ const base = (c: Partial<ClientConfig> & Pick<ClientConfig, 'id' | 'type'>): Cli
 export function addDpopClients(config: Config, keys: DpopClients): void {
   const jwk = { ...keys.serviceKey.publicJwk, kid: ASSERTION_KID, use: 'sig', alg: 'RS256' }
   config.clients.push(
-    base({ id: 'dpop-native', type: 'native', grantTypes: ['password', 'refresh_token', 'authorization_code'], redirectUris: ['com.example.dpop:/callback'], dpopBoundAccessTokens: true }),
-    base({ id: 'dpop-web', type: 'web', secret: 'dpop-web-secret', authMethods: ['client_secret_basic'], grantTypes: ['password', 'refresh_token'], pkceRequired: false, dpopBoundAccessTokens: true }),
+    base({
+      id: 'dpop-native',
+      type: 'native',
+      grantTypes: ['password', 'refresh_token', 'authorization_code'],
+      redirectUris: ['com.example.dpop:/callback'],
+      dpopBoundAccessTokens: true,
+    }),
+    base({
+      id: 'dpop-web',
+      type: 'web',
+      secret: 'dpop-web-secret',
+      authMethods: ['client_secret_basic'],
+      grantTypes: ['password', 'refresh_token'],
+      pkceRequired: false,
+      dpopBoundAccessTokens: true,
+    }),
     base({ id: 'jwt-service', type: 'service', authMethods: ['private_key_jwt'], grantTypes: ['client_credentials'], pkceRequired: false, jwks: { keys: [jwk] } }),
     base({ id: 'hmac-service', type: 'service', secret: HMAC_SECRET, authMethods: ['client_secret_jwt'], grantTypes: ['client_credentials'], pkceRequired: false }),
     base({ id: 'short-hmac', type: 'service', secret: 'too-short', authMethods: ['client_secret_jwt'], grantTypes: ['client_credentials'], pkceRequired: false }),
     base({ id: 'nokeys-service', type: 'service', authMethods: ['private_key_jwt'], grantTypes: ['client_credentials'], pkceRequired: false }),
     base({
-      id: 'badkeys-service', type: 'service', authMethods: ['private_key_jwt'], grantTypes: ['client_credentials'], pkceRequired: false,
-      jwks: { keys: [{ kty: 'RSA', kid: 'broken', e: 'AQAB' }, { ...keys.serviceKey.publicJwk, kid: 'enc-key', use: 'enc' }] },
+      id: 'badkeys-service',
+      type: 'service',
+      authMethods: ['private_key_jwt'],
+      grantTypes: ['client_credentials'],
+      pkceRequired: false,
+      jwks: {
+        keys: [
+          { kty: 'RSA', kid: 'broken', e: 'AQAB' },
+          { ...keys.serviceKey.publicJwk, kid: 'enc-key', use: 'enc' },
+        ],
+      },
     }),
   )
 }
@@ -134,7 +162,12 @@ export function postWith(app: FastifyInstance, endpoint: string, params: Record<
 }
 
 /** The password grant for `dpop-native`, through the nonce dance: proof, use_dpop_nonce, proof with the nonce. */
-export async function dpopSignIn(app: FastifyInstance, key: ProofKey, now: number, scope = 'openid profile offline_access'): Promise<{ body: Record<string, unknown>; nonce: string }> {
+export async function dpopSignIn(
+  app: FastifyInstance,
+  key: ProofKey,
+  now: number,
+  scope = 'openid profile offline_access',
+): Promise<{ body: Record<string, unknown>; nonce: string }> {
   const params = { grant_type: 'password', client_id: 'dpop-native', username: 'alice@example.com', password: 'alice-password', scope }
   const first = await postWith(app, 'token', params, { dpop: await dpopProof(key, now) })
   const nonce = first.headers['dpop-nonce'] as string

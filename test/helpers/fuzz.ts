@@ -48,7 +48,14 @@ export async function runProperty<Ts extends [unknown, ...unknown[]]>(
   const seed = (FUZZ_SEED + [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 0)) | 0
   const details = await fc.check(property, { seed, numRuns: options.numRuns ?? FUZZ_RUNS, ...(path !== undefined && { path, endOnFailure: true }) })
   const replay = details.failed ? `FUZZ_SEED=${FUZZ_SEED} FUZZ_PATH=${details.counterexamplePath} FUZZ_PROPERTY=${name}` : undefined
-  record('fuzz', { property: name, runs: details.numRuns, requests: tally.requests, seed: `0x${(FUZZ_SEED >>> 0).toString(16)}`, failures: details.failed ? 1 : 0, statuses: tally.statuses })
+  record('fuzz', {
+    property: name,
+    runs: details.numRuns,
+    requests: tally.requests,
+    seed: `0x${(FUZZ_SEED >>> 0).toString(16)}`,
+    failures: details.failed ? 1 : 0,
+    statuses: tally.statuses,
+  })
   t.comment(`fuzz ${name}: runs ${details.numRuns} requests ${tally.requests} seed ${FUZZ_SEED} statuses ${JSON.stringify(tally.statuses)}`)
   t.ok(!details.failed, `${name}: ${details.numRuns} runs`, details.failed ? { replay, error: String(details.errorInstance), report: fc.defaultReportMessage(details) } : {})
 }

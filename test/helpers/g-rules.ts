@@ -25,11 +25,38 @@ const BROWSER: ReadonlySet<Endpoint> = new Set<Endpoint>(['authorize', 'logout',
 export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
   // RFC 8628 §3.5 adds authorization_pending, slow_down and expired_token; RFC 8693 §2.2.2 invalid_target;
   // RFC 9449 §12.2 invalid_dpop_proof and use_dpop_nonce.
-  token: new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'authorization_pending', 'slow_down', 'expired_token', 'invalid_target', 'temporarily_unavailable', 'server_error', 'invalid_dpop_proof', 'use_dpop_nonce']),
+  token: new Set([
+    'invalid_request',
+    'invalid_client',
+    'invalid_grant',
+    'unauthorized_client',
+    'unsupported_grant_type',
+    'invalid_scope',
+    'access_denied',
+    'authorization_pending',
+    'slow_down',
+    'expired_token',
+    'invalid_target',
+    'temporarily_unavailable',
+    'server_error',
+    'invalid_dpop_proof',
+    'use_dpop_nonce',
+  ]),
   // RFC 8628 §3.2: the token endpoint's client errors.
   device_authorize: new Set(['invalid_request', 'invalid_client', 'unauthorized_client', 'invalid_scope', 'temporarily_unavailable', 'server_error']),
   // RFC 9126 §2.3: the token endpoint's client errors and /authorize's request errors, as JSON.
-  par: new Set(['invalid_request', 'invalid_client', 'unauthorized_client', 'invalid_scope', 'unsupported_response_type', 'missing_redirect_uri', 'unsupported_response_mode', 'access_denied', 'temporarily_unavailable', 'server_error']),
+  par: new Set([
+    'invalid_request',
+    'invalid_client',
+    'unauthorized_client',
+    'invalid_scope',
+    'unsupported_response_type',
+    'missing_redirect_uri',
+    'unsupported_response_mode',
+    'access_denied',
+    'temporarily_unavailable',
+    'server_error',
+  ]),
   introspect: new Set(['invalid_request', 'invalid_client', 'temporarily_unavailable', 'server_error']),
   revoke: new Set(['invalid_request', 'invalid_client', 'unsupported_token_type', 'temporarily_unavailable', 'server_error']),
   keys: new Set(['invalid_request', 'server_error']),
@@ -37,7 +64,22 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
   other: new Set(['invalid_request', 'server_error']),
   // RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6, plus Okta's page errors: invalid_client (unknown
   // client_id), missing_redirect_uri and unsupported_response_mode (its own error codes).
-  authorize: new Set(['invalid_request', 'invalid_request_uri', 'invalid_client', 'missing_redirect_uri', 'unsupported_response_mode', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'login_required', 'interaction_required', 'consent_required', 'temporarily_unavailable', 'server_error']),
+  authorize: new Set([
+    'invalid_request',
+    'invalid_request_uri',
+    'invalid_client',
+    'missing_redirect_uri',
+    'unsupported_response_mode',
+    'unauthorized_client',
+    'access_denied',
+    'unsupported_response_type',
+    'invalid_scope',
+    'login_required',
+    'interaction_required',
+    'consent_required',
+    'temporarily_unavailable',
+    'server_error',
+  ]),
   logout: new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
   'sign-in': new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
   activate: new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
@@ -75,8 +117,7 @@ export const endpointOf = (url: string): Endpoint => {
 }
 
 /** Okta's management-API body for an unknown authorization server (docs/okta-behaviour.md § 1.1): the one non-OAuth 4xx. */
-const isOktaApiNotFound = (status: number, body: Record<string, unknown>): boolean =>
-  status === 404 && typeof body['errorCode'] === 'string' && body['errorCode'] === 'E0000007'
+const isOktaApiNotFound = (status: number, body: Record<string, unknown>): boolean => status === 404 && typeof body['errorCode'] === 'string' && body['errorCode'] === 'E0000007'
 
 /**
  * The fixed vocabulary of error answers: a window of a presented value that also occurs here (e.g.
@@ -139,7 +180,8 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
       if (typeof error !== 'string' || !ERROR_TEXT.test(error)) v.push({ rule: 'G2', detail: 'error missing or with forbidden characters' })
       else if (!REGISTERED_ERRORS[endpoint].has(error)) v.push({ rule: 'G2', detail: `error ${error} not registered for ${endpoint}` })
       const description = json['error_description']
-      if (description !== undefined && (typeof description !== 'string' || !ERROR_TEXT.test(description))) v.push({ rule: 'G2', detail: 'error_description with forbidden characters' })
+      if (description !== undefined && (typeof description !== 'string' || !ERROR_TEXT.test(description)))
+        v.push({ rule: 'G2', detail: 'error_description with forbidden characters' })
     }
     if (/"statusCode"|FST_ERR|"stack"|\bat .*\.(ts|js):\d+/.test(body)) v.push({ rule: 'G2', detail: 'Fastify shape or stack trace' })
     for (const value of options.presented ?? []) {
@@ -148,13 +190,25 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
   } else {
     for (const value of options.presented ?? []) if (value.length >= 12 && body.includes(value)) v.push({ rule: 'G3', detail: `echoes ${value.slice(0, 4)}…` })
   }
-  if ((endpoint === 'token' || endpoint === 'introspect' || endpoint === 'userinfo' || endpoint === 'device_authorize' || endpoint === 'par') && status !== 404 && status !== 405 && status < 500) {
+  if (
+    (endpoint === 'token' || endpoint === 'introspect' || endpoint === 'userinfo' || endpoint === 'device_authorize' || endpoint === 'par') &&
+    status !== 404 &&
+    status !== 405 &&
+    status < 500
+  ) {
     if (!String(headers['cache-control'] ?? '').includes('no-store')) v.push({ rule: 'G4', detail: 'no Cache-Control: no-store' })
     if (headers['pragma'] !== 'no-cache') v.push({ rule: 'G4', detail: 'no Pragma: no-cache' })
   }
   // RFC 6750 §3: a protected resource's 401 always carries a Bearer challenge.
-  if (status === 401 && endpoint === 'userinfo' && !/^(Bearer|DPoP) /.test(String(headers['www-authenticate'] ?? ''))) v.push({ rule: 'G4', detail: 'a /userinfo 401 without WWW-Authenticate: Bearer (or DPoP)' })
-  if (status === 401 && endpoint !== 'userinfo' && !BROWSER.has(endpoint) && options.sentAuthorization && !/^Basic realm="[^"]+"$/.test(String(headers['www-authenticate'] ?? ''))) {
+  if (status === 401 && endpoint === 'userinfo' && !/^(Bearer|DPoP) /.test(String(headers['www-authenticate'] ?? '')))
+    v.push({ rule: 'G4', detail: 'a /userinfo 401 without WWW-Authenticate: Bearer (or DPoP)' })
+  if (
+    status === 401 &&
+    endpoint !== 'userinfo' &&
+    !BROWSER.has(endpoint) &&
+    options.sentAuthorization &&
+    !/^Basic realm="[^"]+"$/.test(String(headers['www-authenticate'] ?? ''))
+  ) {
     v.push({ rule: 'G4', detail: 'a 401 after an Authorization header without WWW-Authenticate: Basic' })
   }
   if (options.ms !== undefined && options.ms > HANG_GUARD_MS) v.push({ rule: 'G8', detail: `${Math.round(options.ms)} ms` })
@@ -162,7 +216,12 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
 }
 
 /** The fixed text of mockta's pages: a window of a presented value found there is the page, not an echo. */
-const STATIC_PAGES = [page('Error', ''), page('Signing in', ''), signInPage({ appName: '', transactionId: '', username: '', failed: true, users: [] }), userCodePage({ failed: true, userCode: '' })].join('\n')
+const STATIC_PAGES = [
+  page('Error', ''),
+  page('Signing in', ''),
+  signInPage({ appName: '', transactionId: '', username: '', failed: true, users: [] }),
+  userCodePage({ failed: true, userCode: '' }),
+].join('\n')
 
 const isFixedText = (w: string) => VOCABULARY.includes(w) || STATIC_PAGES.includes(w)
 
@@ -170,7 +229,8 @@ const isFixedText = (w: string) => VOCABULARY.includes(w) || STATIC_PAGES.includ
 function echoes(texts: readonly string[], values: readonly string[]): Violation[] {
   const v: Violation[] = []
   for (const value of values) {
-    if (value.length >= 8 && windows(value).some((w) => texts.some((text) => text.includes(w)) && !isFixedText(w))) v.push({ rule: 'G3', detail: `echoes part of ${value.slice(0, 4)}…` })
+    if (value.length >= 8 && windows(value).some((w) => texts.some((text) => text.includes(w)) && !isFixedText(w)))
+      v.push({ rule: 'G3', detail: `echoes part of ${value.slice(0, 4)}…` })
   }
   return v
 }
@@ -274,7 +334,17 @@ export function snapshotStore(store: Store): string {
   const sorted = (m: Map<string, unknown>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   // Device authorizations (with their polls and answers) and pushed requests (docs/device-exchange-par.md).
   const grants = s['grantRecords'].held
-  return JSON.stringify([families, s['families'].tokenCount, revoked, sorted(signIn.codes), sorted(signIn.sessions), sorted(signIn.transactions), sorted(grants.devices), sorted(grants.userCodes), sorted(grants.pushed)])
+  return JSON.stringify([
+    families,
+    s['families'].tokenCount,
+    revoked,
+    sorted(signIn.codes),
+    sorted(signIn.sessions),
+    sorted(signIn.transactions),
+    sorted(grants.devices),
+    sorted(grants.userCodes),
+    sorted(grants.pushed),
+  ])
 }
 
 /**
@@ -290,7 +360,11 @@ export function storeFingerprint(store: Store): Record<string, number> {
     generations += f.generation
     if (f.revokedAtMs !== null) revokedFamilies++
   }
-  const signIn = s['authorization'] as unknown as { codes: Map<string, { redeemed: boolean; replayed: boolean }>; sessions: Map<string, unknown>; transactions: Map<string, unknown> }
+  const signIn = s['authorization'] as unknown as {
+    codes: Map<string, { redeemed: boolean; replayed: boolean }>
+    sessions: Map<string, unknown>
+    transactions: Map<string, unknown>
+  }
   let redeemed = 0
   let replayed = 0
   for (const e of signIn.codes.values()) {
@@ -343,7 +417,10 @@ export function answerError(answer: Answer): { error?: string | undefined; descr
   }
   try {
     const json = JSON.parse(body) as Record<string, unknown>
-    return { error: typeof json['error'] === 'string' ? json['error'] : undefined, description: typeof json['error_description'] === 'string' ? json['error_description'] : undefined }
+    return {
+      error: typeof json['error'] === 'string' ? json['error'] : undefined,
+      description: typeof json['error_description'] === 'string' ? json['error_description'] : undefined,
+    }
   } catch {
     return {}
   }

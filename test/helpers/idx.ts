@@ -16,24 +16,44 @@ export interface Interaction {
 
 export function interactRequest(app: FastifyInstance, params: Record<string, string>, options: { server?: string; authorization?: string } = {}): Promise<LightMyRequestResponse> {
   const prefix = options.server === '' ? '/oauth2/v1' : `/oauth2/${options.server ?? 'default'}/v1`
-  return app.inject({ method: 'POST', url: `${prefix}/interact`, headers: { ...FORM, ...(options.authorization && { authorization: options.authorization }) }, payload: form(params) })
+  return app.inject({
+    method: 'POST',
+    url: `${prefix}/interact`,
+    headers: { ...FORM, ...(options.authorization && { authorization: options.authorization }) },
+    payload: form(params),
+  })
 }
 
 export function interactParams(overrides: Record<string, string> = {}): { params: Record<string, string>; verifier: string } {
   const { verifier, challenge } = pkcePair()
   const params = {
-    client_id: SPA.id, scope: 'openid profile email offline_access', redirect_uri: SPA.redirectUri,
-    code_challenge: challenge, code_challenge_method: 'S256', state: 'state-1', nonce: 'nonce-1', ...overrides,
+    client_id: SPA.id,
+    scope: 'openid profile email offline_access',
+    redirect_uri: SPA.redirectUri,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'state-1',
+    nonce: 'nonce-1',
+    ...overrides,
   }
   return { params, verifier }
 }
 
 /** POST /idp/idx/{path} with a JSON body (ion+json unless told). */
 export function idxCall(app: FastifyInstance, path: string, body: unknown, contentType = ION): Promise<LightMyRequestResponse> {
-  return app.inject({ method: 'POST', url: `/idp/idx/${path}`, headers: { 'content-type': contentType, accept: ION }, payload: typeof body === 'string' ? body : JSON.stringify(body) })
+  return app.inject({
+    method: 'POST',
+    url: `/idp/idx/${path}`,
+    headers: { 'content-type': contentType, accept: ION },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  })
 }
 
-export async function startInteraction(app: FastifyInstance, overrides: Record<string, string> = {}, options: { server?: string; authorization?: string } = {}): Promise<Interaction> {
+export async function startInteraction(
+  app: FastifyInstance,
+  overrides: Record<string, string> = {},
+  options: { server?: string; authorization?: string } = {},
+): Promise<Interaction> {
   const { params, verifier } = interactParams(overrides)
   const res = await interactRequest(app, params, options)
   if (res.statusCode !== 200) throw new Error(`interact: ${res.statusCode} ${res.body}`)
@@ -51,7 +71,11 @@ export const identifyWithPassword = (app: FastifyInstance, stateHandle: string, 
   idxCall(app, 'identify', { identifier, credentials: { passcode: password }, stateHandle })
 
 /** A signed-in interaction: its code and verifier. */
-export async function signedIn(app: FastifyInstance, overrides: Record<string, string> = {}, options: { server?: string; authorization?: string } = {}): Promise<{ code: string; verifier: string; interaction: Interaction }> {
+export async function signedIn(
+  app: FastifyInstance,
+  overrides: Record<string, string> = {},
+  options: { server?: string; authorization?: string } = {},
+): Promise<{ code: string; verifier: string; interaction: Interaction }> {
   const interaction = await startInteraction(app, overrides, options)
   const res = await identifyWithPassword(app, interaction.stateHandle)
   const code = interactionCodeOf(res.json() as Record<string, unknown>)
@@ -61,11 +85,16 @@ export async function signedIn(app: FastifyInstance, overrides: Record<string, s
 
 export function redeem(app: FastifyInstance, params: Record<string, string>, options: { server?: string; authorization?: string } = {}): Promise<LightMyRequestResponse> {
   const prefix = options.server === '' ? '/oauth2/v1' : `/oauth2/${options.server ?? 'default'}/v1`
-  return app.inject({ method: 'POST', url: `${prefix}/token`, headers: { ...FORM, ...(options.authorization && { authorization: options.authorization }) }, payload: form({ grant_type: 'interaction_code', ...params }) })
+  return app.inject({
+    method: 'POST',
+    url: `${prefix}/token`,
+    headers: { ...FORM, ...(options.authorization && { authorization: options.authorization }) },
+    payload: form({ grant_type: 'interaction_code', ...params }),
+  })
 }
 
 export const messageKeys = (res: LightMyRequestResponse): string[] =>
-  (((res.json() as { messages?: { value?: Array<{ i18n: { key: string } }> } }).messages?.value) ?? []).map((m) => m.i18n.key)
+  ((res.json() as { messages?: { value?: Array<{ i18n: { key: string } }> } }).messages?.value ?? []).map((m) => m.i18n.key)
 
 /** Ten identifies with the right password on one stateHandle at once. */
 export async function racingIdentifies(t: Test, app: FastifyInstance): Promise<void> {
@@ -74,6 +103,8 @@ export async function racingIdentifies(t: Test, app: FastifyInstance): Promise<v
   const codes = answers.map((r) => interactionCodeOf(r.json() as Record<string, unknown>)).filter((c) => c !== undefined)
   t.equal(answers.filter((r) => r.statusCode === 200).length, 1, 'exactly one proceed wins')
   t.equal(new Set(codes).size, 1, 'one interaction code (a loser is shown the current state: that success)')
-  t.ok(answers.every((r) => r.statusCode === 200 || r.statusCode === 400), 'the others: 400, never a 5xx')
+  t.ok(
+    answers.every((r) => r.statusCode === 200 || r.statusCode === 400),
+    'the others: 400, never a 5xx',
+  )
 }
-

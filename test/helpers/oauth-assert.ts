@@ -21,7 +21,10 @@ const ERROR_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
 export function assertOAuthShape(t: Asserts, res: LightMyRequestResponse): Record<string, unknown> {
   t.match(res.headers['content-type'], /^application\/json/, 'JSON error')
   const body = res.json() as Record<string, unknown>
-  t.ok(Object.keys(body).every((k) => k === 'error' || k === 'error_description'), `OAuth members only: ${Object.keys(body).join(', ')}`)
+  t.ok(
+    Object.keys(body).every((k) => k === 'error' || k === 'error_description'),
+    `OAuth members only: ${Object.keys(body).join(', ')}`,
+  )
   t.ok(typeof body['error'] === 'string' && ERROR_TEXT.test(body['error']), 'error uses the allowed characters')
   const description = body['error_description']
   t.ok(description === undefined || (typeof description === 'string' && ERROR_TEXT.test(description)), 'error_description uses the allowed characters')

@@ -8,7 +8,12 @@ export interface FetchOptions {
   secret?: { id: string; secret: string }
 }
 
-export async function postForm(base: string, endpoint: 'token' | 'introspect' | 'revoke', params: Record<string, string>, options: FetchOptions = {}): Promise<{ status: number; headers: Headers; body: Record<string, unknown>; text: string }> {
+export async function postForm(
+  base: string,
+  endpoint: 'token' | 'introspect' | 'revoke',
+  params: Record<string, string>,
+  options: FetchOptions = {},
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown>; text: string }> {
   const prefix = options.server === '' ? '/oauth2/v1' : `/oauth2/${options.server ?? 'default'}/v1`
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
   if (options.secret) headers['authorization'] = basic(options.secret.id, options.secret.secret)

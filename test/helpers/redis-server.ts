@@ -26,7 +26,6 @@ export interface RedisServer {
   start(): Promise<void>
 }
 
-
 export const hasRedisServer = (): boolean => spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' }).status === 0
 
 /**
@@ -44,9 +43,24 @@ export async function startRedis(t: Test, options: { appendOnly?: boolean } = {}
   const port = await freePort()
   let current: Running | undefined
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-    '--appendonly', options.appendOnly ? 'yes' : 'no', '--appendfsync', 'always',
-    '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'notice',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    options.appendOnly ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
+    '--loglevel',
+    'notice',
   ]
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,

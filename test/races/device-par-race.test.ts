@@ -30,7 +30,12 @@ t.test('N parallel polls of one approved device code: exactly one gets tokens', 
     let serverErrors = 0
     for (let b = 0; b < BURSTS; b++) {
       // No openid: one signature per winner keeps the bursts quick.
-      const started = await app.inject({ method: 'POST', url: `${DEFAULT_AS}/device/authorize`, headers: FORM, payload: form({ client_id: 'native-app', scope: 'offline_access' }) })
+      const started = await app.inject({
+        method: 'POST',
+        url: `${DEFAULT_AS}/device/authorize`,
+        headers: FORM,
+        payload: form({ client_id: 'native-app', scope: 'offline_access' }),
+      })
       const { device_code, user_code } = started.json<{ device_code: string; user_code: string }>()
       await control(app, 'POST', `/device/${user_code}/approve`, { user: ALICE.username })
       const polls = await Promise.all(Array.from({ length: n }, () => post(app, 'token', { grant_type: DEVICE_GRANT, client_id: 'native-app', device_code })))
@@ -53,10 +58,19 @@ t.test('N parallel uses of one request_uri: exactly one authorization code', asy
     let good = 0
     let serverErrors = 0
     for (let b = 0; b < BURSTS; b++) {
-      const params = { response_type: 'code', scope: 'offline_access', redirect_uri: WEB_REDIRECT, state: `s${b}`, code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }
+      const params = {
+        response_type: 'code',
+        scope: 'offline_access',
+        redirect_uri: WEB_REDIRECT,
+        state: `s${b}`,
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      }
       const pushed = await app.inject({ method: 'POST', url: `${DEFAULT_AS}/par`, headers: { ...FORM, authorization: basic(WEB.id, WEB.secret) }, payload: form(params) })
       const uri = pushed.json<{ request_uri: string }>().request_uri
-      const uses = await Promise.all(Array.from({ length: n }, () => app.inject({ method: 'GET', url: `${DEFAULT_AS}/authorize?${form({ client_id: WEB.id, request_uri: uri })}` })))
+      const uses = await Promise.all(
+        Array.from({ length: n }, () => app.inject({ method: 'GET', url: `${DEFAULT_AS}/authorize?${form({ client_id: WEB.id, request_uri: uri })}` })),
+      )
       serverErrors += uses.filter((u) => u.statusCode >= 500).length
       const winners = uses.filter((u) => u.statusCode === 302 && redirectParams(u)['code'] !== undefined).length
       const losers = uses.filter(isInvalidUriPage).length

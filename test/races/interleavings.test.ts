@@ -29,7 +29,12 @@ function scheduled(s: fc.Scheduler, inner: Store): Store {
   })
 }
 
-const arbitraries: [fc.Arbitrary<fc.Scheduler>, fc.Arbitrary<number>, fc.Arbitrary<number>, fc.Arbitrary<boolean>] = [fc.scheduler(), fc.constantFrom(0, 30), fc.integer({ min: 2, max: 4 }), fc.boolean()]
+const arbitraries: [fc.Arbitrary<fc.Scheduler>, fc.Arbitrary<number>, fc.Arbitrary<number>, fc.Arbitrary<boolean>] = [
+  fc.scheduler(),
+  fc.constantFrom(0, 30),
+  fc.integer({ min: 2, max: 4 }),
+  fc.boolean(),
+]
 
 /** One run: parallel refreshes (and maybe a revoke) of one token against `makeStore`, every order checked. */
 const scenario =
@@ -64,11 +69,24 @@ const scenario =
 
 t.test('store completions in every order: no fork, no zombie, no 5xx (C-13)', async (t) => {
   const tally = newTally()
-  await runProperty(t, 'interleavings', arbitraries, scenario(t, () => new MemoryStore(1000), tally), tally, { numRuns: RUNS })
+  await runProperty(
+    t,
+    'interleavings',
+    arbitraries,
+    scenario(t, () => new MemoryStore(1000), tally),
+    tally,
+    { numRuns: RUNS },
+  )
 })
 
 t.test('the interleaving search catches the consume-after-await mutant', async (t) => {
-  const details = await fc.check(fc.asyncProperty(...arbitraries, scenario(t, () => new ConsumeAfterAwaitStore(1000))), { numRuns: RUNS, seed: 42 })
+  const details = await fc.check(
+    fc.asyncProperty(
+      ...arbitraries,
+      scenario(t, () => new ConsumeAfterAwaitStore(1000)),
+    ),
+    { numRuns: RUNS, seed: 42 },
+  )
   record('race', { kind: 'mutant', n: 'scheduler', bursts: details.numRuns, multiWinnerBursts: details.failed ? 1 : 0, detected: details.failed })
   t.ok(details.failed, `caught after ${details.numRuns} run(s): ${String(details.errorInstance)}`)
 })

@@ -101,7 +101,7 @@ t.test(`${FAMILIES} families driven concurrently against a reference model (C-12
   })
 
   /** One refresh with the model's prediction checked; returns the body on success. */
-  async function refreshChecked(f: Family, token: string, expectOk: boolean, label: string) {
+  async function refreshChecked(_f: Family, token: string, expectOk: boolean, label: string) {
     const res = await track(() => refresh(app, token))
     fig.ops++
     if (res.statusCode >= 500) fig.serverErrors++
@@ -204,8 +204,21 @@ t.test(`${FAMILIES} families driven concurrently against a reference model (C-12
   const stats = await ctx.store.stats()
   const storeDiff = Math.abs(stats.families - FAMILIES)
   const revoked = families.filter((f) => f.revoked).length
-  record('model', { families: FAMILIES, codeSignIns: Math.floor((FAMILIES + CODE_EVERY - 2) / CODE_EVERY), ops: fig.ops, inFlight: maxInFlight, lost: fig.lost, forks: fig.forks, zombies: fig.zombies, serverErrors: fig.serverErrors, evictions: 0, storeDiff })
-  t.comment(`model: families ${FAMILIES} (revoked ${revoked}) ops ${fig.ops} max-in-flight ${maxInFlight} lost ${fig.lost} forks ${fig.forks} zombies ${fig.zombies} 5xx ${fig.serverErrors} store families ${stats.families}`)
+  record('model', {
+    families: FAMILIES,
+    codeSignIns: Math.floor((FAMILIES + CODE_EVERY - 2) / CODE_EVERY),
+    ops: fig.ops,
+    inFlight: maxInFlight,
+    lost: fig.lost,
+    forks: fig.forks,
+    zombies: fig.zombies,
+    serverErrors: fig.serverErrors,
+    evictions: 0,
+    storeDiff,
+  })
+  t.comment(
+    `model: families ${FAMILIES} (revoked ${revoked}) ops ${fig.ops} max-in-flight ${maxInFlight} lost ${fig.lost} forks ${fig.forks} zombies ${fig.zombies} 5xx ${fig.serverErrors} store families ${stats.families}`,
+  )
   t.strictSame(fig.mismatches, [], 'every answer as the model predicts')
   t.equal(fig.lost + fig.forks + fig.zombies + fig.serverErrors, 0, 'lost 0, forks 0, zombies 0, 5xx 0')
   t.equal(storeDiff, 0, 'the store holds exactly the model’s families')

@@ -32,7 +32,8 @@ t.test('grace 0: exactly one winner, and the losers revoke the family (C-1)', as
       if (count.ok === 1 && count.failed === n - 1) oneWinner++
       else firstFailure ??= { burst: i, count }
       // docs/reliability.md § I3: the winner's token is from a family that reuse has revoked.
-      const dead = winner !== undefined && (await refreshFails(app, winner.refresh_token)) && (await isInactive(app, winner.access_token)) && (await isInactive(app, signedIn.access_token))
+      const dead =
+        winner !== undefined && (await refreshFails(app, winner.refresh_token)) && (await isInactive(app, winner.access_token)) && (await isInactive(app, signedIn.access_token))
       if (dead) revoked++
       else firstFailure ??= { burst: i, count, stillActive: true }
     }

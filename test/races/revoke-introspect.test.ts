@@ -28,7 +28,9 @@ t.test('N parallel revokes racing N introspections (C-11)', async (t) => {
     const revokes = answers.filter((_, k) => k % 2 === 0)
     const looks = answers.filter((_, k) => k % 2 === 1).map((a) => a.json<{ active: boolean }>())
     sawActive += looks.filter((l) => l.active).length
-    const after = await Promise.all([tokens.access_token, ...(target === tokens.refresh_token ? [tokens.refresh_token] : [])].map((tok) => post(app, 'introspect', { token: tok }, { authorization })))
+    const after = await Promise.all(
+      [tokens.access_token, ...(target === tokens.refresh_token ? [tokens.refresh_token] : [])].map((tok) => post(app, 'introspect', { token: tok }, { authorization })),
+    )
     const ok =
       revokes.every((r) => r.statusCode === 200 && r.body === '') &&
       answers.every((a) => a.statusCode === 200) &&

@@ -20,7 +20,12 @@ async function bursts(t: Test, app: FastifyInstance, store: string): Promise<voi
     let exactlyOne = 0
     let serverErrors = 0
     for (let b = 0; b < BURSTS; b++) {
-      const authn = await app.inject({ method: 'POST', url: '/api/v1/authn', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ username: ALICE.username, password: ALICE.password }) })
+      const authn = await app.inject({
+        method: 'POST',
+        url: '/api/v1/authn',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ username: ALICE.username, password: ALICE.password }),
+      })
       const sessionToken = authn.json().sessionToken as string
       const answers = await Promise.all(Array.from({ length: n }, () => authorize(app, authorizeParams(challenge, { prompt: 'none', sessionToken }))))
       serverErrors += answers.filter((r) => r.statusCode >= 500).length
@@ -43,7 +48,9 @@ t.test('memory store: one session token, many requests, one winner', async (t) =
 t.test('Redis store: one session token, many requests, one winner', async (t) => {
   const server = await startRedis(t)
   if (!server) return
-  const { app } = await buildTestApp(t, { config: testConfig((c) => Object.assign(c.store, { type: 'redis', url: server.url, keyPrefix: 'session-token-race:', commandTimeoutMs: 2000 })) })
+  const { app } = await buildTestApp(t, {
+    config: testConfig((c) => Object.assign(c.store, { type: 'redis', url: server.url, keyPrefix: 'session-token-race:', commandTimeoutMs: 2000 })),
+  })
   t.teardown(() => app.close())
   await bursts(t, app, 'redis')
 })

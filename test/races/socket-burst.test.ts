@@ -55,9 +55,18 @@ t.test(`${REQUESTS} mixed requests over ${SOCKETS} sockets at once (C-14)`, asyn
   const statuses = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
   const serverErrors = statuses.filter((s) => s >= 500).length
   const p99 = delay.percentile(99) / 1e6
-  record('limit', { kind: 'socket burst (C-14)', summary: `${REQUESTS} requests over ${SOCKETS} sockets: 5xx ${serverErrors}, socket errors ${socketErrors}, event-loop delay p99 ${p99.toFixed(0)} ms (not gated)`, ok: serverErrors + socketErrors === 0 })
-  t.comment(`C-14: statuses ${JSON.stringify(Object.fromEntries([...new Set(statuses)].map((s) => [s, statuses.filter((x) => x === s).length])))} event-loop p99 ${p99.toFixed(1)} ms`)
+  record('limit', {
+    kind: 'socket burst (C-14)',
+    summary: `${REQUESTS} requests over ${SOCKETS} sockets: 5xx ${serverErrors}, socket errors ${socketErrors}, event-loop delay p99 ${p99.toFixed(0)} ms (not gated)`,
+    ok: serverErrors + socketErrors === 0,
+  })
+  t.comment(
+    `C-14: statuses ${JSON.stringify(Object.fromEntries([...new Set(statuses)].map((s) => [s, statuses.filter((x) => x === s).length])))} event-loop p99 ${p99.toFixed(1)} ms`,
+  )
   t.equal(socketErrors, 0, 'no socket errors on the client')
   t.equal(serverErrors, 0, 'no 5xx')
-  t.ok(statuses.every((s) => s === 200 || s === 400), 'every answer a 200 or an OAuth 400')
+  t.ok(
+    statuses.every((s) => s === 200 || s === 400),
+    'every answer a 200 or an OAuth 400',
+  )
 })

@@ -19,7 +19,10 @@ const rules = (endpoint: 'authorize' | 'userinfo', answer: Answer, options = {})
 t.test('error pages: registered errors, no rejected redirect URI, never cached', async (t) => {
   t.strictSame(rules('authorize', errorPage('invalid_request', 'The redirect_uri parameter must be a Login redirect URI.'), { rejected: ['https://attacker.example/steal'] }), [])
   t.same(answerError(errorPage('invalid_request', 'x')), { error: 'invalid_request', description: 'x' })
-  t.ok(rules('authorize', errorPage('invalid_request', 'Not allowed: https://attacker.example/steal'), { rejected: ['https://attacker.example/steal'] }).includes('G3'), 'an echoed redirect URI')
+  t.ok(
+    rules('authorize', errorPage('invalid_request', 'Not allowed: https://attacker.example/steal'), { rejected: ['https://attacker.example/steal'] }).includes('G3'),
+    'an echoed redirect URI',
+  )
   t.ok(rules('authorize', errorPage('made_up_error', 'x')).includes('G2'), 'an unregistered error')
   t.ok(rules('authorize', { ...errorPage('invalid_request', 'x'), headers: { 'content-type': 'text/html' } }).includes('G4'), 'a cacheable page')
   t.ok(rules('authorize', { ...errorPage('invalid_request', 'x'), status: 500 }).includes('G1'))
@@ -32,7 +35,10 @@ t.test('redirects: only to registered URIs, error parameters well formed, nothin
   t.ok(rules('authorize', redirect('http://localhost:3000/login/callback?error=invalid_request&error_description=line%0Abreak')).includes('G2'), 'CR/LF in the description')
   t.ok(rules('authorize', redirect('http://localhost:3000/login/callback#error=made_up')).includes('G2'), 'an unregistered error in the fragment')
   const verifier = 'verifier-verifier-verifier-verifier-1234567'
-  t.ok(rules('authorize', redirect(`http://localhost:3000/login/callback?error=invalid_request&error_description=bad+${verifier}`), { presented: [verifier] }).includes('G3'), 'a presented value echoed')
+  t.ok(
+    rules('authorize', redirect(`http://localhost:3000/login/callback?error=invalid_request&error_description=bad+${verifier}`), { presented: [verifier] }).includes('G3'),
+    'a presented value echoed',
+  )
 })
 
 t.test('form_post pages carry the error in hidden inputs', async (t) => {

@@ -29,7 +29,11 @@ t.test('a full store: new grants get 503 + Retry-After, existing families keep w
   t.equal(cc.statusCode, 200, 'grants that keep no state still work')
   const noRefresh = await post(app, 'token', { grant_type: 'password', client_id: 'native-app', username: 'alice@example.com', password: 'alice-password', scope: 'openid' })
   t.equal(noRefresh.statusCode, 200, 'a sign-in without offline_access needs no room in the store')
-  record('limit', { kind: 'store capacity', summary: `${CAPACITY} families: new grant 503 Retry-After ${refused.headers['retry-after']}, existing ${working}/${CAPACITY} working`, ok: refused.statusCode === 503 && working === CAPACITY })
+  record('limit', {
+    kind: 'store capacity',
+    summary: `${CAPACITY} families: new grant 503 Retry-After ${refused.headers['retry-after']}, existing ${working}/${CAPACITY} working`,
+    ok: refused.statusCode === 503 && working === CAPACITY,
+  })
 })
 
 t.test('a chunked body streamed past the limit: 413 once the limit is crossed, not after buffering it all (#23)', async (t) => {

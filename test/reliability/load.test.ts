@@ -23,14 +23,33 @@ t.test('short load: no errors at c=64 on every core endpoint', async (t) => {
   const { refresh_token } = await passwordGrant(live.base, { clientId: WEB.id, secret: WEB.secret, scope: 'offline_access api:read' })
   const scenarios: Array<[string, autocannon.Options]> = [
     ['/token client_credentials', { method: 'POST', url: `${live.base}/oauth2/default/v1/token`, headers: service, body: 'grant_type=client_credentials&scope=api%3Aread' }],
-    ['/token refresh_token', { method: 'POST', url: `${live.base}/oauth2/default/v1/token`, headers: { ...form, authorization: basic(WEB.id, WEB.secret) }, body: `grant_type=refresh_token&refresh_token=${refresh_token}` }],
+    [
+      '/token refresh_token',
+      {
+        method: 'POST',
+        url: `${live.base}/oauth2/default/v1/token`,
+        headers: { ...form, authorization: basic(WEB.id, WEB.secret) },
+        body: `grant_type=refresh_token&refresh_token=${refresh_token}`,
+      },
+    ],
     ['/introspect', { method: 'POST', url: `${live.base}/oauth2/default/v1/introspect`, headers: service, body: `token=${accessToken}` }],
     ['/keys', { method: 'GET', url: `${live.base}/oauth2/default/v1/keys` }],
   ]
   for (const [name, options] of scenarios) {
     const result = await autocannon({ ...options, connections: CONNECTIONS, duration: SECONDS })
     const errors = result.errors + result.timeouts + result.non2xx
-    record('load', { name, seconds: SECONDS, connections: CONNECTIONS, rps: result.requests.average, p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max, errors, requests: result.requests.total })
+    record('load', {
+      name,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p97_5: result.latency.p97_5,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      errors,
+      requests: result.requests.total,
+    })
     t.comment(`${name}: rps ${result.requests.average} p99 ${result.latency.p99} ms errors ${errors}`)
     t.equal(errors, 0, `${name}: no errors in ${result.requests.total} requests`)
   }

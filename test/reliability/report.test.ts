@@ -61,7 +61,10 @@ const failing: Array<[string, object, RegExp]> = [
 for (const [name, line, gate] of failing) {
   t.test(`${name} fails a gate`, async (t) => {
     const report = await reportOf(t, [...clean, line])
-    t.ok(report.failedGates.some((g) => gate.test(g)), `failed gates: ${report.failedGates.join('; ')}`)
+    t.ok(
+      report.failedGates.some((g) => gate.test(g)),
+      `failed gates: ${report.failedGates.join('; ')}`,
+    )
     t.match(report.text, /VERDICT FAIL/)
   })
 }

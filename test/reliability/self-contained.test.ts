@@ -57,7 +57,12 @@ function anchorsOf(markdown: string): Set<string> {
     if (line.startsWith('```')) fenced = !fenced
     const heading = !fenced && /^#{1,6} (.*)$/.exec(line)
     if (!heading) continue
-    const base = heading[1]!.replace(/<[^>]+>/g, '').trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-')
+    const base = heading[1]!
+      .replace(/<[^>]+>/g, '')
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, '')
+      .replace(/ /g, '-')
     const n = seen.get(base) ?? 0
     seen.set(base, n + 1)
     anchors.add(n === 0 ? base : `${base}-${n}`)
@@ -141,7 +146,8 @@ function piecesOf(file: string): Piece[] {
   for (const r of ranges) {
     const body = source.slice(r.pos, r.end)
     const last = joined.at(-1)
-    const adjacent = last && r.kind === ts.SyntaxKind.SingleLineCommentTrivia && last.text.startsWith('//') && /^[ \t]*\r?\n[ \t]*$/.test(source.slice(last.pos + last.text.length, r.pos))
+    const adjacent =
+      last && r.kind === ts.SyntaxKind.SingleLineCommentTrivia && last.text.startsWith('//') && /^[ \t]*\r?\n[ \t]*$/.test(source.slice(last.pos + last.text.length, r.pos))
     if (adjacent) last.text += `\n${body}`
     else joined.push({ kind: 'comment', text: body, pos: r.pos })
   }
@@ -202,12 +208,23 @@ t.test('every citation names a docs page and ids that have an anchor there', asy
 t.test('no reference in an older form remains', async (t) => {
   const found: string[] = []
   for (const [file, list] of pieces) {
-    for (const piece of list) if (OLD_STYLE.test(piece.text)) found.push(`${rel(file)}:${lineOf(file, piece.pos)}: ${piece.text.split('\n').find((l) => OLD_STYLE.test(l))!.trim().slice(0, 120)}`)
+    for (const piece of list)
+      if (OLD_STYLE.test(piece.text))
+        found.push(
+          `${rel(file)}:${lineOf(file, piece.pos)}: ${piece.text
+            .split('\n')
+            .find((l) => OLD_STYLE.test(l))!
+            .trim()
+            .slice(0, 120)}`,
+        )
   }
   for (const file of [...configFiles, ...markdownFiles]) {
-    text.get(file)!.split('\n').forEach((line, i) => {
-      if (OLD_STYLE.test(line)) found.push(`${rel(file)}:${i + 1}: ${line.trim().slice(0, 120)}`)
-    })
+    text
+      .get(file)!
+      .split('\n')
+      .forEach((line, i) => {
+        if (OLD_STYLE.test(line)) found.push(`${rel(file)}:${i + 1}: ${line.trim().slice(0, 120)}`)
+      })
   }
   t.same(found, [], 'cite docs/okta-behaviour.md § <section> or docs/reliability.md § <id>')
 })
@@ -239,7 +256,8 @@ t.test('every relative link in the Markdown documents leads to a file and headin
         broken.push(`${rel(file)}:${lineOf(file, m.index!)}: ${target} (no such file)`)
         continue
       }
-      if (anchor !== undefined && resolved.endsWith('.md') && !anchorsOfFile(resolved)!.has(anchor)) broken.push(`${rel(file)}:${lineOf(file, m.index!)}: ${target} (no such heading)`)
+      if (anchor !== undefined && resolved.endsWith('.md') && !anchorsOfFile(resolved)!.has(anchor))
+        broken.push(`${rel(file)}:${lineOf(file, m.index!)}: ${target} (no such heading)`)
     }
   }
   t.same(broken, [])

@@ -68,7 +68,12 @@ const cases: Array<{ kind: 'slow headers' | 'slow body'; name: string; head: str
     head: 'POST /oauth2/default/v1/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n',
     byte: '1\r\na\r\n',
   },
-  { kind: 'slow body', name: 'control plane (JSON)', head: 'POST /__mockta/clock/advance HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"seconds":', byte: ' ' },
+  {
+    kind: 'slow body',
+    name: 'control plane (JSON)',
+    head: 'POST /__mockta/clock/advance HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"seconds":',
+    byte: ' ',
+  },
 ]
 
 t.test('trickled headers and bodies get 408 in the OAuth shape, then the server closes the connection', async (t) => {

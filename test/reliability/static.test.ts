@@ -67,13 +67,24 @@ function harmless(node: ts.Expression): boolean {
   return false
 }
 const named = (node: ts.Expression): string | undefined =>
-  ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : ts.isElementAccessExpression(node) && ts.isStringLiteral(node.argumentExpression) ? node.argumentExpression.text : undefined
+  ts.isIdentifier(node)
+    ? node.text
+    : ts.isPropertyAccessExpression(node)
+      ? node.name.text
+      : ts.isElementAccessExpression(node) && ts.isStringLiteral(node.argumentExpression)
+        ? node.argumentExpression.text
+        : undefined
 
 /** Non-constant-time comparisons of sensitive values in one source file. */
 function unsafeComparisons(sf: ts.SourceFile): string[] {
   const found: string[] = []
   walk(sf, (node) => {
-    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
+    if (
+      ts.isBinaryExpression(node) &&
+      [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(
+        node.operatorToken.kind,
+      )
+    ) {
       for (const [side, other] of [
         [node.left, node.right],
         [node.right, node.left],
@@ -92,7 +103,12 @@ function unsafeComparisons(sf: ts.SourceFile): string[] {
 
 t.test('SP-1: no secret, verifier or token compared with ===, !==, localeCompare or startsWith', async (t) => {
   // The check has teeth: each of these is caught.
-  const planted = ts.createSourceFile('planted.ts', 'if (client.secret === given) {}\nif (verifier !== x) {}\nrefreshToken.startsWith(p)\nform["client_secret"] == s', ts.ScriptTarget.ES2022, true)
+  const planted = ts.createSourceFile(
+    'planted.ts',
+    'if (client.secret === given) {}\nif (verifier !== x) {}\nrefreshToken.startsWith(p)\nform["client_secret"] == s',
+    ts.ScriptTarget.ES2022,
+    true,
+  )
   t.equal(unsafeComparisons(planted).length, 4, 'planted comparisons are found')
   const found = parsed.flatMap(unsafeComparisons)
   record('limit', { kind: 'SP-1 static check', summary: `${parsed.length} files, non-constant-time comparisons of secrets ${found.length}`, ok: found.length === 0 })

@@ -36,7 +36,8 @@ t.test('a fault rule added on A fires on B, exactly `times` times across both', 
   const { a, b } = pair
   const added = await control(a.app, 'POST', '/faults', { match: { endpoint: 'token' }, action: { type: 'error', status: 503, error: 'temporarily_unavailable' }, times: 3 })
   t.equal(added.status, 201)
-  const grant = (app: FastifyInstance) => post(app, 'token', { grant_type: 'password', client_id: 'native-app', username: ALICE.username, password: ALICE.password, scope: 'openid' })
+  const grant = (app: FastifyInstance) =>
+    post(app, 'token', { grant_type: 'password', client_id: 'native-app', username: ALICE.username, password: ALICE.password, scope: 'openid' })
   const statuses = await Promise.all(Array.from({ length: 10 }, (_, i) => grant(i % 2 ? a.app : b.app).then((r) => r.statusCode)))
   t.equal(statuses.filter((s) => s === 503).length, 3, 'three of ten concurrent requests on two replicas failed')
   t.equal(statuses.filter((s) => s === 200).length, 7)
@@ -57,7 +58,10 @@ t.test('the journal of either replica shows what both served', async (t) => {
   const entries = (await control(b.app, 'GET', '/journal?endpoint=token')).body as Array<{ seq: number; status: number; grantType: string }>
   t.equal(entries.length, 2, 'both requests')
   t.ok(entries[1]!.seq > entries[0]!.seq, 'numbered in one sequence')
-  t.match(entries, [{ status: 200, grantType: 'password' }, { status: 200, grantType: 'password' }])
+  t.match(entries, [
+    { status: 200, grantType: 'password' },
+    { status: 200, grantType: 'password' },
+  ])
   t.equal((await control(a.app, 'GET', `/journal?after=${entries[0]!.seq}`)).body.length, 1, '`after` works across replicas')
   await control(a.app, 'DELETE', '/journal')
   t.same((await control(b.app, 'GET', '/journal')).body, [], 'cleared for both')
@@ -73,15 +77,24 @@ t.test('users, clients and keys changed on one replica are the data of both; a r
   const next = (await control(a.app, 'POST', '/keys/default/next')).body as { next: string }
   const jwks = async (app: FastifyInstance) => (await app.inject({ url: '/oauth2/default/v1/keys' })).json()
   t.same(await jwks(b.app), await jwks(a.app), 'every replica publishes the same JWKS')
-  t.ok((await jwks(b.app)).keys.some((k: { kid: string }) => k.kid === next.next), 'with the next key generated on A')
+  t.ok(
+    (await jwks(b.app)).keys.some((k: { kid: string }) => k.kid === next.next),
+    'with the next key generated on A',
+  )
   t.equal((await control(b.app, 'POST', '/keys/default/promote')).status, 200, 'promoted on B')
   const token = (await signIn(a.app)).access_token
   const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }
   t.equal(header.kid, next.next, 'A signs with the key promoted on B')
 
   t.equal((await control(b.app, 'POST', '/reset')).status, 204)
-  t.notOk((await control(a.app, 'GET', '/users')).body.some((u: { login: string }) => u.login === 'carol@example.com'), 'the reset on B removed the user on A')
-  t.notOk((await jwks(a.app)).keys.some((k: { kid: string }) => k.kid === next.next), 'and the generated key')
+  t.notOk(
+    (await control(a.app, 'GET', '/users')).body.some((u: { login: string }) => u.login === 'carol@example.com'),
+    'the reset on B removed the user on A',
+  )
+  t.notOk(
+    (await jwks(a.app)).keys.some((k: { kid: string }) => k.kid === next.next),
+    'and the generated key',
+  )
 })
 
 t.test('Redis down: control calls answer 503, /health says so, keys and discovery keep working; then it recovers', async (t) => {

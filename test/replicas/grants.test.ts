@@ -17,7 +17,10 @@ const setup = (c: Config) => {
   autoSignIn(WEB.id)(c)
 }
 const startDevice = async (app: FastifyInstance) =>
-  (await app.inject({ method: 'POST', url: `${DEFAULT_AS}/device/authorize`, headers: FORM, payload: form({ client_id: 'native-app', scope: 'openid offline_access' }) })).json<{ device_code: string; user_code: string }>()
+  (await app.inject({ method: 'POST', url: `${DEFAULT_AS}/device/authorize`, headers: FORM, payload: form({ client_id: 'native-app', scope: 'openid offline_access' }) })).json<{
+    device_code: string
+    user_code: string
+  }>()
 const poll = (app: FastifyInstance, deviceCode: string) => post(app, 'token', { grant_type: DEVICE_GRANT, client_id: 'native-app', device_code: deviceCode })
 
 t.test('a device code from A, approved through the control plane of B, polled to tokens on A', async (t) => {
@@ -90,7 +93,12 @@ t.test("a user's access token from A exchanged on B; revoked on A, refused on B"
   const { a, b } = pair
   const user = await signIn(a.app, { scope: 'openid' })
   const exchange = () =>
-    post(b.app, 'token', { grant_type: EXCHANGE_GRANT, subject_token: user.access_token, subject_token_type: ACCESS_TOKEN_TYPE, audience: 'api://api2', scope: 'api:read' }, { authorization: basic(SERVICE.id, SERVICE.secret), server: 'api2' })
+    post(
+      b.app,
+      'token',
+      { grant_type: EXCHANGE_GRANT, subject_token: user.access_token, subject_token_type: ACCESS_TOKEN_TYPE, audience: 'api://api2', scope: 'api:read' },
+      { authorization: basic(SERVICE.id, SERVICE.secret), server: 'api2' },
+    )
   const ok = await exchange()
   t.equal(ok.statusCode, 200, ok.statusCode < 400 ? 'ok' : ok.body)
   t.equal(ok.json().issued_token_type, ACCESS_TOKEN_TYPE)

@@ -70,7 +70,8 @@ async function token(replica: Replica, params: Record<string, string>): Promise<
 const signIn = (replica: Replica, clientId = 'native-app') =>
   token(replica, { grant_type: 'password', client_id: clientId, username: 'alice@example.com', password: 'alice-password', scope: 'openid offline_access api:read' })
 
-const refresh = (replica: Replica, refreshToken: string, clientId = 'native-app') => token(replica, { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken })
+const refresh = (replica: Replica, refreshToken: string, clientId = 'native-app') =>
+  token(replica, { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken })
 
 async function active(replica: Replica, tokenValue: string, clientId = 'native-app'): Promise<boolean> {
   const res = await fetch(`${replica.base}/oauth2/default/v1/introspect`, { method: 'POST', headers: FORM, body: new URLSearchParams({ client_id: clientId, token: tokenValue }) })
@@ -79,7 +80,10 @@ async function active(replica: Replica, tokenValue: string, clientId = 'native-a
 
 async function controlCall(replica: Replica, method: string, path: string, body?: unknown): Promise<any> {
   const payload = body === undefined && method !== 'GET' ? {} : body
-  const res = await fetch(`${replica.base}/__mockta${path}`, { method, ...(payload !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }) })
+  const res = await fetch(`${replica.base}/__mockta${path}`, {
+    method,
+    ...(payload !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }),
+  })
   return res.status === 204 ? undefined : res.json()
 }
 
@@ -104,7 +108,8 @@ t.test('revoke on B, introspect on A: inactive', async (t) => {
   if (!c) return
   const tokens = (await signIn(c.a)).json
   t.equal(await active(c.a, tokens.access_token), true)
-  const revoke = (value: string) => fetch(`${c.b.base}/oauth2/default/v1/revoke`, { method: 'POST', headers: FORM, body: new URLSearchParams({ client_id: 'native-app', token: value }) })
+  const revoke = (value: string) =>
+    fetch(`${c.b.base}/oauth2/default/v1/revoke`, { method: 'POST', headers: FORM, body: new URLSearchParams({ client_id: 'native-app', token: value }) })
   t.equal((await revoke(tokens.access_token)).status, 200)
   t.equal(await active(c.a, tokens.access_token), false, 'the access token revoked on B is inactive on A')
   t.equal((await revoke(tokens.refresh_token)).status, 200)
@@ -123,7 +128,10 @@ t.test('a 64-way refresh burst split across both replicas', async (t) => {
   t.equal(strict.filter((r) => r.status === 200).length, 1, 'grace 0: exactly one winner')
   t.equal(strict.filter(isInvalidGrant).length, 63, 'the 63 others: invalid_grant')
   const graced = await burst('native-app')
-  t.ok(graced.every((r) => r.status === 200), 'grace 30: every request succeeds')
+  t.ok(
+    graced.every((r) => r.status === 200),
+    'grace 30: every request succeeds',
+  )
   t.equal(new Set(graced.map((r) => r.json.refresh_token)).size, 1, 'with one shared successor')
   record('fault', {
     kind: 'replica-burst',
@@ -186,7 +194,10 @@ t.test('Redis stopped: temporarily_unavailable, never a 500 or a hang; Redis bac
   await c.redis.stop()
   const during = await refresh(c.b, before.refresh_token)
   t.equal(during.status, 503)
-  t.same(during.json, { error: 'temporarily_unavailable', error_description: 'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.' })
+  t.same(during.json, {
+    error: 'temporarily_unavailable',
+    error_description: 'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.',
+  })
   t.equal((await signIn(c.a)).status, 503, 'a new sign-in too')
   t.equal((await fetch(`${c.a.base}/health`)).status, 503, '/health reports it')
   t.equal((await fetch(`${c.a.base}/oauth2/default/v1/keys`)).status, 200, 'the keys stay available')

@@ -176,7 +176,7 @@ t.test('okta_post_message: a framable page posting the code and state to the red
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /^text\/html/)
   t.equal(res.headers['x-frame-options'], undefined)
-  t.match(res.headers['content-security-policy'], "frame-ancestors http://localhost:3000;")
+  t.match(res.headers['content-security-policy'], 'frame-ancestors http://localhost:3000;')
   t.match(res.headers['content-security-policy'], /script-src 'sha256-[A-Za-z0-9+/=]+'/)
   const island = /<script type="application\/json" id="okta-data">(.*)<\/script>/.exec(res.body)![1]!
   const data = JSON.parse(island)
@@ -188,12 +188,25 @@ t.test('okta_post_message: a framable page posting the code and state to the red
   const error = await authorize(app, authorizeParams(challenge, { prompt: 'none', response_mode: 'okta_post_message', state: '</script><b>x' }))
   t.notMatch(error.body, '</script><b>', 'the state cannot close the script element')
   const errorData = JSON.parse(/<script type="application\/json" id="okta-data">(.*)<\/script>/.exec(error.body)![1]!)
-  t.strictSame(errorData.data, { error: 'login_required', error_description: "A 'prompt' value of 'none' requires an existing session to successfully authorize.", state: '</script><b>x' })
+  t.strictSame(errorData.data, {
+    error: 'login_required',
+    error_description: "A 'prompt' value of 'none' requires an existing session to successfully authorize.",
+    state: '</script><b>x',
+  })
 })
 
-t.test('okta_post_message with a code but without PKCE keeps Okta\'s refusal', async (t) => {
+t.test("okta_post_message with a code but without PKCE keeps Okta's refusal", async (t) => {
   const { app } = await buildTestApp(t)
-  const res = await authorize(app, authorizeParams(challenge, { response_mode: 'okta_post_message', code_challenge: undefined, code_challenge_method: undefined, client_id: 'web-app', redirect_uri: 'http://localhost:3000/authorization-code/callback' }))
+  const res = await authorize(
+    app,
+    authorizeParams(challenge, {
+      response_mode: 'okta_post_message',
+      code_challenge: undefined,
+      code_challenge_method: undefined,
+      client_id: 'web-app',
+      redirect_uri: 'http://localhost:3000/authorization-code/callback',
+    }),
+  )
   const data = JSON.parse(/<script type="application\/json" id="okta-data">(.*)<\/script>/.exec(res.body)![1]!)
   t.equal(data.data.error, 'unsupported_response_mode')
   t.equal(data.data.error_description, "'okta_post_message' response mode cannot be used with the 'code' response type.")
@@ -234,7 +247,11 @@ t.test('/api/v1/sessions/me: 404 without a session; the session after sign-in; r
 t.test('credentialed CORS on the Authentication and Sessions APIs, for trusted origins only', async (t) => {
   const { app } = await buildTestApp(t)
   for (const url of ['/api/v1/authn', '/api/v1/sessions/me', '/api/v1/sessions/me/lifecycle/refresh']) {
-    const pre = await app.inject({ method: 'OPTIONS', url, headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-okta-user-agent-extended' } })
+    const pre = await app.inject({
+      method: 'OPTIONS',
+      url,
+      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-okta-user-agent-extended' },
+    })
     t.equal(pre.statusCode, 204, url)
     t.equal(pre.headers['access-control-allow-origin'], 'http://localhost:3000', url)
     t.equal(pre.headers['access-control-allow-credentials'], 'true', url)
@@ -243,7 +260,12 @@ t.test('credentialed CORS on the Authentication and Sessions APIs, for trusted o
     t.equal(evil.headers['access-control-allow-origin'], undefined, `${url}: untrusted origin`)
     t.equal(evil.headers['access-control-allow-credentials'], undefined)
   }
-  const res = await app.inject({ method: 'POST', url: '/api/v1/authn', headers: { ...JSON_TYPE, origin: 'http://localhost:3000' }, payload: JSON.stringify({ username: ALICE.username, password: ALICE.password }) })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/authn',
+    headers: { ...JSON_TYPE, origin: 'http://localhost:3000' },
+    payload: JSON.stringify({ username: ALICE.username, password: ALICE.password }),
+  })
   t.equal(res.headers['access-control-allow-origin'], 'http://localhost:3000')
   t.equal(res.headers['access-control-allow-credentials'], 'true')
 })
@@ -269,7 +291,12 @@ t.test('the journal records the calls without passwords or session tokens', asyn
 
 t.test('faults can target the Authentication API', async (t) => {
   const { app } = await buildTestApp(t)
-  const rule = await app.inject({ method: 'POST', url: '/__mockta/faults', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ match: { endpoint: 'authn' }, action: { type: 'rate_limit' }, times: 1 }) })
+  const rule = await app.inject({
+    method: 'POST',
+    url: '/__mockta/faults',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ match: { endpoint: 'authn' }, action: { type: 'rate_limit' }, times: 1 }),
+  })
   t.equal(rule.statusCode, 201, rule.body)
   const limited = await authn(app, { username: ALICE.username, password: ALICE.password })
   t.equal(limited.statusCode, 429)

@@ -6,7 +6,17 @@ import t from 'tap'
 import { oktaWire } from '../helpers/okta-catalogue.js'
 import { ALICE, BOB, buildTestApp, DEFAULT_AS, WEB } from '../helpers/app.js'
 import {
-  authorize, authorizeParams, autoSignIn, codeThroughForm, Cookies, pkcePair, redirectParams, SPA, submitSignIn, transactionIdOf, WEB_REDIRECT,
+  authorize,
+  authorizeParams,
+  autoSignIn,
+  codeThroughForm,
+  Cookies,
+  pkcePair,
+  redirectParams,
+  SPA,
+  submitSignIn,
+  transactionIdOf,
+  WEB_REDIRECT,
 } from '../helpers/authorize.js'
 import { mocktaErrors } from '../../src/errors/okta-errors.js'
 import { SIGN_IN_FAILED } from '../../src/http/browser-sign-in/sign-in-page.js'
@@ -90,7 +100,10 @@ t.test('the form is bound to the browser that opened it and completes once (CSRF
   const expired = oktaWire('invalid_request').status
   const otherBrowser = new Cookies()
   await authorize(app, authorizeParams(challenge), otherBrowser)
-  for (const [name, jar] of [['no cookie', new Cookies()], ['another browser', otherBrowser]] as const) {
+  for (const [name, jar] of [
+    ['no cookie', new Cookies()],
+    ['another browser', otherBrowser],
+  ] as const) {
     const res = await submitSignIn(app, tx, { username: ALICE.username, password: ALICE.password }, jar)
     t.equal(res.statusCode, expired, name)
     t.match(res.body, escape(mocktaErrors.sign_in_transaction_invalid.description), name)
@@ -174,7 +187,12 @@ t.test('POST /authorize, the org server, and a redirect URI with its own query',
       c.clients.find((x) => x.id === SPA.id)!.redirectUris.push('http://localhost:3000/cb?tenant=a')
     },
   })
-  const res = await app.inject({ method: 'POST', url: `${DEFAULT_AS}/authorize`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(authorizeParams(challenge)).toString() })
+  const res = await app.inject({
+    method: 'POST',
+    url: `${DEFAULT_AS}/authorize`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(authorizeParams(challenge)).toString(),
+  })
   t.match(redirectParams(res), { code: /./ })
   t.match(redirectParams(await authorize(app, authorizeParams(challenge), new Cookies(), '/oauth2/v1')), { code: /./ })
   const own = await authorize(app, authorizeParams(challenge, { redirect_uri: 'http://localhost:3000/cb?tenant=a' }))
@@ -253,10 +271,13 @@ t.test('errors after the redirect URI is proven go back to it, with state', asyn
   t.strictSame(redirectParams(fragment, 'fragment'), { ...oktaWire('invalid_scope').body, state: 'state-123' }, 'in the requested mode')
 })
 
-t.test('okta_post_message with a code: accepted with PKCE, Okta\'s refusal without (posted to the opener)', async (t) => {
+t.test("okta_post_message with a code: accepted with PKCE, Okta's refusal without (posted to the opener)", async (t) => {
   const { app } = await buildTestApp(t)
   const island = (body: string) => JSON.parse(/<script type="application\/json" id="okta-data">(.*)<\/script>/.exec(body)![1]!) as { data: Record<string, string>; origin: string }
-  const withoutPkce = await authorize(app, authorizeParams(challenge, { client_id: WEB.id, redirect_uri: WEB_REDIRECT, response_mode: 'okta_post_message', code_challenge: undefined, code_challenge_method: undefined }))
+  const withoutPkce = await authorize(
+    app,
+    authorizeParams(challenge, { client_id: WEB.id, redirect_uri: WEB_REDIRECT, response_mode: 'okta_post_message', code_challenge: undefined, code_challenge_method: undefined }),
+  )
   t.equal(withoutPkce.statusCode, 200)
   t.strictSame(island(withoutPkce.body).data, { ...oktaWire('unsupported_response_mode_okta_post_message_with_code').body, state: 'state-123' })
   const withPkce = await authorize(app, authorizeParams(challenge, { response_mode: 'okta_post_message', prompt: 'none' }))

@@ -20,7 +20,10 @@ const nowOf = (a: TestApp): number => Math.floor(a.clock.nowMs() / 1000)
 const CC = { grant_type: 'client_credentials', scope: 'api:read' }
 const asserted = (assertion: string, extra: Record<string, string> = {}) => ({ ...CC, client_assertion_type: JWT_BEARER, client_assertion: assertion, ...extra })
 
-async function app(t: Parameters<typeof buildTestApp>[0], change: Parameters<typeof buildTestApp>[1] extends infer O ? (O extends { change?: infer C } ? C : never) : never = () => {}): Promise<TestApp> {
+async function app(
+  t: Parameters<typeof buildTestApp>[0],
+  change: Parameters<typeof buildTestApp>[1] extends infer O ? (O extends { change?: infer C } ? C : never) : never = () => {},
+): Promise<TestApp> {
   return buildTestApp(t, {
     change: (c) => {
       addDpopClients(c, KEYS)
@@ -41,7 +44,11 @@ t.test('private_key_jwt: a token, then the same jti refused; an assertion withou
   t.equal((await postWith(a.app, 'token', asserted(noJti))).statusCode, 200, 'Okta: jti is optional, single use only when present')
   const kidless = await keyAssertion(KEYS.serviceKey, ASSERTION_KID, 'jwt-service', nowOf(a), { kid: null })
   t.equal((await postWith(a.app, 'token', asserted(kidless))).statusCode, 200, 'no kid: the only key of its type')
-  t.equal((await postWith(a.app, 'token', asserted(await keyAssertion(KEYS.serviceKey, ASSERTION_KID, 'jwt-service', nowOf(a)), { client_id: 'jwt-service' }))).statusCode, 200, 'a body client_id equal to iss (openid-client)')
+  t.equal(
+    (await postWith(a.app, 'token', asserted(await keyAssertion(KEYS.serviceKey, ASSERTION_KID, 'jwt-service', nowOf(a)), { client_id: 'jwt-service' }))).statusCode,
+    200,
+    'a body client_id equal to iss (openid-client)',
+  )
 })
 
 t.test('a used jti is remembered until the assertion expires, by mockta’s clock', async (t) => {
@@ -54,9 +61,15 @@ t.test('a used jti is remembered until the assertion expires, by mockta’s cloc
 
 t.test('aud is the endpoint invoked: /introspect and /revoke take their own URL', async (t) => {
   const a = await app(t)
-  const token = (await postWith(a.app, 'token', asserted(await keyAssertion(KEYS.serviceKey, ASSERTION_KID, 'jwt-service', nowOf(a))))).json<{ access_token: string }>().access_token
+  const token = (await postWith(a.app, 'token', asserted(await keyAssertion(KEYS.serviceKey, ASSERTION_KID, 'jwt-service', nowOf(a))))).json<{ access_token: string }>()
+    .access_token
   for (const endpoint of ['introspect', 'revoke']) {
-    const params = (aud: string) => keyAssertion(KEYS.serviceKey, ASSERTION_KID, 'jwt-service', nowOf(a), { aud }).then((assertion) => ({ token, client_assertion_type: JWT_BEARER, client_assertion: assertion }))
+    const params = (aud: string) =>
+      keyAssertion(KEYS.serviceKey, ASSERTION_KID, 'jwt-service', nowOf(a), { aud }).then((assertion) => ({
+        token,
+        client_assertion_type: JWT_BEARER,
+        client_assertion: assertion,
+      }))
     assertOktaError(t, await postWith(a.app, endpoint, await params(`${ISSUER}/v1/token`)), 'client_assertion_invalid_audience')
     const res = await postWith(a.app, endpoint, await params(`${ISSUER}/v1/${endpoint}`))
     t.equal(res.statusCode, 200, `${endpoint}: ${res.body}`)
@@ -89,7 +102,8 @@ t.test('the org server: client_credentials for private_key_jwt clients, with Okt
   const a = await app(t)
   const org = (scope: string) =>
     keyAssertion(KEYS.serviceKey, ASSERTION_KID, 'jwt-service', nowOf(a), { aud: ORG_TOKEN_URL }).then((assertion) =>
-      postWith(a.app, '/oauth2/v1/token', { grant_type: 'client_credentials', scope, client_assertion_type: JWT_BEARER, client_assertion: assertion }))
+      postWith(a.app, '/oauth2/v1/token', { grant_type: 'client_credentials', scope, client_assertion_type: JWT_BEARER, client_assertion: assertion }),
+    )
   const res = await org('okta.users.read okta.groups.manage')
   t.equal(res.statusCode, 200, res.body)
   const claims = decodeJwt(res.json<{ access_token: string }>().access_token)
@@ -98,7 +112,12 @@ t.test('the org server: client_credentials for private_key_jwt clients, with Okt
   assertOktaError(t, await org('api:read'), 'invalid_scope')
   // okta-sdk-nodejs sends a DPoP proof to every token request; a client that does not require DPoP gets Bearer.
   const assertion = await keyAssertion(KEYS.serviceKey, ASSERTION_KID, 'jwt-service', nowOf(a), { aud: ORG_TOKEN_URL })
-  const withProof = await postWith(a.app, '/oauth2/v1/token', { grant_type: 'client_credentials', scope: 'okta.users.read', client_assertion_type: JWT_BEARER, client_assertion: assertion }, { dpop: await dpopProof(KEYS.serviceKey, nowOf(a), { htu: ORG_TOKEN_URL }) })
+  const withProof = await postWith(
+    a.app,
+    '/oauth2/v1/token',
+    { grant_type: 'client_credentials', scope: 'okta.users.read', client_assertion_type: JWT_BEARER, client_assertion: assertion },
+    { dpop: await dpopProof(KEYS.serviceKey, nowOf(a), { htu: ORG_TOKEN_URL }) },
+  )
   t.equal(withProof.json<{ token_type: string }>().token_type, 'Bearer')
 })
 
@@ -122,7 +141,10 @@ t.test('a jwksFile is read at load, relative to the configuration file', async (
   const client = config.clients.find((c) => c.id === 'file-service')!
   t.strictSame(client.authMethods, ['private_key_jwt'], 'private_key_jwt by default for a client with keys')
   t.equal(client.jwks?.keys[0]?.kid, ASSERTION_KID)
-  t.throws(() => resolveConfig({ clients: [{ id: 'x', type: 'service', jwksFile: 'missing.json' }] }, { baseDir: dir, defaultBaseUrl: 'http://mockta.test' }), /jwksFile: cannot load/)
+  t.throws(
+    () => resolveConfig({ clients: [{ id: 'x', type: 'service', jwksFile: 'missing.json' }] }, { baseDir: dir, defaultBaseUrl: 'http://mockta.test' }),
+    /jwksFile: cannot load/,
+  )
   const priv = { clients: [{ id: 'x', type: 'service', jwks: { keys: [{ kty: 'RSA', d: 'x', n: 'x', e: 'AQAB' }] } }] }
   t.throws(() => resolveConfig(priv, { baseDir: dir, defaultBaseUrl: 'http://mockta.test' }), /must be a public key/)
 })

@@ -34,8 +34,7 @@ const serviceClient = (id: string, secret: string): ClientConfig => ({
   refreshToken: { rotation: 'rotate', graceSeconds: 30 },
 })
 
-const token = (app: FastifyInstance, params: Record<string, string>, authorization?: string) =>
-  post(app, 'token', params, authorization === undefined ? {} : { authorization })
+const token = (app: FastifyInstance, params: Record<string, string>, authorization?: string) => post(app, 'token', params, authorization === undefined ? {} : { authorization })
 
 t.test('client_secret_basic and client_secret_post are accepted at every endpoint', async (t) => {
   const { app } = await buildTestApp(t)
@@ -84,7 +83,11 @@ t.test('public clients: client_id in the body, Basic without a colon, ?client_id
 
 t.test('no credentials: 401 "No client credentials found." without a challenge', async (t) => {
   const { app } = await buildTestApp(t)
-  for (const [endpoint, params] of [['token', CC], ['introspect', { token: 'x' }], ['revoke', { token: 'x' }]] as const) {
+  for (const [endpoint, params] of [
+    ['token', CC],
+    ['introspect', { token: 'x' }],
+    ['revoke', { token: 'x' }],
+  ] as const) {
     const res = await post(app, endpoint, params)
     assertOktaError(t, res, 'missing_client_credentials')
     t.equal(res.headers['www-authenticate'], undefined, `${endpoint}: no challenge without an Authorization header`)
@@ -162,7 +165,11 @@ t.test('one mechanism only: header plus body credentials', async (t) => {
 
 t.test('client credentials in the query string: 400 at every endpoint', async (t) => {
   const { app } = await buildTestApp(t)
-  for (const [endpoint, params] of [['token', CC], ['introspect', { token: 'x' }], ['revoke', { token: 'x' }]] as const) {
+  for (const [endpoint, params] of [
+    ['token', CC],
+    ['introspect', { token: 'x' }],
+    ['revoke', { token: 'x' }],
+  ] as const) {
     for (const query of [`client_secret=${SERVICE.secret}`, 'client_assertion=eyJ.e30.c2ln']) {
       const res = await app.inject({
         method: 'POST',
@@ -205,7 +212,10 @@ t.test('secrets of any length or alphabet are compared without a 5xx (SP-1)', as
 
 t.test('two Authorization headers: 400, whichever comes first (docs/reliability.md § #41)', async (t) => {
   const { app } = await buildTestApp(t)
-  for (const order of [[basic(SERVICE.id, SERVICE.secret), basic(WEB.id, WEB.secret)], [basic(WEB.id, 'wrong'), basic(SERVICE.id, SERVICE.secret)]]) {
+  for (const order of [
+    [basic(SERVICE.id, SERVICE.secret), basic(WEB.id, WEB.secret)],
+    [basic(WEB.id, 'wrong'), basic(SERVICE.id, SERVICE.secret)],
+  ]) {
     // An array sends the header once per value (light-my-request keeps each in rawHeaders, as Node does).
     const res = await app.inject({ method: 'POST', url: `${DEFAULT_AS}/token`, headers: { ...FORM, Authorization: order }, payload: form(CC) })
     assertMocktaError(t, res, 'duplicate_header', 400, 'invalid_request')

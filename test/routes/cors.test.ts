@@ -5,7 +5,9 @@ import { assertOktaError } from '../helpers/oauth-assert.js'
 
 const SPA_ORIGIN = 'http://localhost:3000'
 const preflight = (url: string, origin: string, method = 'POST', headers = 'content-type, x-okta-user-agent-extended') => ({
-  method: 'OPTIONS' as const, url, headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': headers },
+  method: 'OPTIONS' as const,
+  url,
+  headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': headers },
 })
 
 t.test('preflight: /token for client origins and trusted origins only; the others for any origin', async (t) => {
@@ -13,14 +15,22 @@ t.test('preflight: /token for client origins and trusted origins only; the other
   const ok = await app.inject(preflight(`${DEFAULT_AS}/token`, SPA_ORIGIN))
   t.equal(ok.statusCode, 204)
   t.match(ok.headers, {
-    'access-control-allow-origin': SPA_ORIGIN, 'access-control-allow-methods': 'POST', 'access-control-max-age': '3600',
-    'access-control-allow-headers': 'content-type, x-okta-user-agent-extended', vary: 'Origin',
+    'access-control-allow-origin': SPA_ORIGIN,
+    'access-control-allow-methods': 'POST',
+    'access-control-max-age': '3600',
+    'access-control-allow-headers': 'content-type, x-okta-user-agent-extended',
+    vary: 'Origin',
   })
   t.equal((await app.inject(preflight('/oauth2/v1/token', 'https://trusted.example'))).headers['access-control-allow-origin'], 'https://trusted.example')
   const refused = await app.inject(preflight(`${DEFAULT_AS}/token`, 'https://evil.example'))
   t.equal(refused.statusCode, 204)
   t.equal(refused.headers['access-control-allow-origin'], undefined, 'an unknown origin gets no CORS headers')
-  for (const [path, method] of [['/keys', 'GET'], ['/introspect', 'POST'], ['/revoke', 'POST'], ['/userinfo', 'GET, POST']] as const) {
+  for (const [path, method] of [
+    ['/keys', 'GET'],
+    ['/introspect', 'POST'],
+    ['/revoke', 'POST'],
+    ['/userinfo', 'GET, POST'],
+  ] as const) {
     const res = await app.inject(preflight(`${DEFAULT_AS}${path}`, 'https://any.example', method.split(',')[0]!))
     t.match(res.headers, { 'access-control-allow-origin': 'https://any.example', 'access-control-allow-methods': method }, path)
   }
@@ -53,7 +63,9 @@ t.test('/token checks the browser origin per client', async (t) => {
   t.equal(own.headers['access-control-allow-origin'], SPA_ORIGIN)
   // native-app has no http(s) redirect URI: a browser request for it is refused, whatever the origin.
   const native = await app.inject({
-    method: 'POST', url: `${DEFAULT_AS}/token`, headers: { ...FORM, origin: SPA_ORIGIN },
+    method: 'POST',
+    url: `${DEFAULT_AS}/token`,
+    headers: { ...FORM, origin: SPA_ORIGIN },
     payload: form({ grant_type: 'refresh_token', client_id: 'native-app', refresh_token }),
   })
   assertOktaError(t, native, 'illegal_origin_browser_request')

@@ -63,7 +63,10 @@ t.test('denied, expired, unknown, missing, not allowed', async (t) => {
   t.same((await poll(app, late.device_code)).json(), { error: 'expired_token', error_description: 'The device code has expired.' })
   t.equal((await control(app, 'POST', `/device/${late.user_code}/approve`, { user: ALICE.username })).statusCode, 404)
   t.equal((await poll(app, 'no-such-code')).json().error, 'invalid_grant')
-  t.same((await post(app, 'token', { grant_type: DEVICE_GRANT, client_id: 'native-app' })).json(), { error: 'invalid_request', error_description: "The required parameter 'device_code' is missing." })
+  t.same((await post(app, 'token', { grant_type: DEVICE_GRANT, client_id: 'native-app' })).json(), {
+    error: 'invalid_request',
+    error_description: "The required parameter 'device_code' is missing.",
+  })
   t.equal((await control(app, 'POST', '/device/ABCDEFGH/approve', { user: 'nobody@example.com' })).statusCode, 404)
   t.equal((await control(app, 'POST', '/device/ABCDEFGH/approve', {})).statusCode, 400)
   // Client without the grant; no scope; no client.
@@ -87,15 +90,40 @@ t.test('the activation page: code, sign-in, approve; and deny', async (t) => {
   page = await app.inject({ method: 'GET', url: `/activate?user_code=${first.user_code.slice(0, 4)}-${first.user_code.slice(4)}`, headers: cookies.header() })
   t.equal(page.statusCode, 200)
   t.match(page.body, /action="\/activate"/)
-  const signIn = await app.inject({ method: 'POST', url: '/activate', headers: { ...FORM, ...cookies.header() }, payload: form({ tx: first.user_code, username: ALICE.username, password: ALICE.password }) })
+  const signIn = await app.inject({
+    method: 'POST',
+    url: '/activate',
+    headers: { ...FORM, ...cookies.header() },
+    payload: form({ tx: first.user_code, username: ALICE.username, password: ALICE.password }),
+  })
   cookies.take(signIn)
   t.match(signIn.body, /Allow access\?/)
-  const bad = await app.inject({ method: 'POST', url: '/activate', headers: { ...FORM, ...cookies.header(), origin: 'https://evil.example' }, payload: form({ user_code: first.user_code, decision: 'approve' }) })
+  const bad = await app.inject({
+    method: 'POST',
+    url: '/activate',
+    headers: { ...FORM, ...cookies.header(), origin: 'https://evil.example' },
+    payload: form({ user_code: first.user_code, decision: 'approve' }),
+  })
   t.equal(bad.statusCode, 400)
   // Chromium posts our no-referrer pages' forms with Origin: null; Sec-Fetch-Site decides.
-  const opaque = await app.inject({ method: 'POST', url: '/activate', headers: { ...FORM, ...cookies.header(), origin: 'null', 'sec-fetch-site': 'cross-site' }, payload: form({ user_code: first.user_code, decision: 'approve' }) })
+  const opaque = await app.inject({
+    method: 'POST',
+    url: '/activate',
+    headers: { ...FORM, ...cookies.header(), origin: 'null', 'sec-fetch-site': 'cross-site' },
+    payload: form({ user_code: first.user_code, decision: 'approve' }),
+  })
   t.equal(opaque.statusCode, 400)
-  t.equal((await app.inject({ method: 'POST', url: '/activate', headers: { ...FORM, ...cookies.header(), origin: 'null' }, payload: form({ user_code: first.user_code, decision: 'approve' }) })).statusCode, 400)
+  t.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/activate',
+        headers: { ...FORM, ...cookies.header(), origin: 'null' },
+        payload: form({ user_code: first.user_code, decision: 'approve' }),
+      })
+    ).statusCode,
+    400,
+  )
   const done = await app.inject({ method: 'POST', url: '/activate', headers: { ...FORM, ...cookies.header() }, payload: form({ user_code: first.user_code, decision: 'approve' }) })
   t.match(done.body, /Device activated/)
   t.equal((await poll(app, first.device_code)).statusCode, 200)
@@ -107,7 +135,12 @@ t.test('the activation page: code, sign-in, approve; and deny', async (t) => {
   const denied = await app.inject({ method: 'POST', url: '/activate', headers: { ...FORM, ...cookies.header() }, payload: form({ user_code: second.user_code, decision: 'deny' }) })
   t.match(denied.body, /Device not activated/)
   t.equal((await poll(app, second.device_code)).json().error, 'access_denied')
-  const wrong = await app.inject({ method: 'POST', url: '/activate', headers: FORM, payload: form({ tx: (await start(app)).json().user_code, username: ALICE.username, password: 'nope' }) })
+  const wrong = await app.inject({
+    method: 'POST',
+    url: '/activate',
+    headers: FORM,
+    payload: form({ tx: (await start(app)).json().user_code, username: ALICE.username, password: 'nope' }),
+  })
   t.equal(wrong.statusCode, 401)
 })
 

@@ -207,9 +207,18 @@ t.test('discovery advertises DPoP and the JWT client authentication methods', as
 t.test('CORS: a browser reads DPoP-Nonce at /token and may send the DPoP header', async (t) => {
   const a = await app(t)
   const origin = 'http://localhost:3000'
-  const preflight = await a.app.inject({ method: 'OPTIONS', url: `${DEFAULT_AS}/token`, headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,dpop' } })
+  const preflight = await a.app.inject({
+    method: 'OPTIONS',
+    url: `${DEFAULT_AS}/token`,
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,dpop' },
+  })
   t.match(preflight.headers['access-control-allow-headers'], /dpop/i)
-  const spa = await postWith(a.app, 'token', { grant_type: 'authorization_code', client_id: SPA.id, code: 'x', redirect_uri: SPA.redirectUri }, { origin, dpop: await dpopProof(KEYS.dpop, nowOf(a)) })
+  const spa = await postWith(
+    a.app,
+    'token',
+    { grant_type: 'authorization_code', client_id: SPA.id, code: 'x', redirect_uri: SPA.redirectUri },
+    { origin, dpop: await dpopProof(KEYS.dpop, nowOf(a)) },
+  )
   t.equal(spa.json<{ error: string }>().error, 'use_dpop_nonce')
   t.match(spa.headers['access-control-expose-headers'], /DPoP-Nonce/)
 })
@@ -220,7 +229,10 @@ t.test('the journal records the key thumbprint, never the proof', async (t) => {
   const { body } = await dpopSignIn(a.app, key, nowOf(a))
   const journal = await control(a.app, 'GET', '/journal')
   const entries = journal.json<Array<{ dpopJkt?: string; status: number }>>()
-  t.ok(entries.some((e) => e.status === 200 && e.dpopJkt === key.jkt), 'the thumbprint of the issued tokens')
+  t.ok(
+    entries.some((e) => e.status === 200 && e.dpopJkt === key.jkt),
+    'the thumbprint of the issued tokens',
+  )
   t.notMatch(journal.body, String(body['access_token']).slice(0, 40), 'no token')
 })
 

@@ -119,7 +119,11 @@ t.test('duplicate parameters: known ones are an error naming them, unknown ones 
   }
   const still = await send(app, `token=${tokens.refresh_token}`, { ...FORM, authorization: basic('web-app', 'web-app-secret') }, 'introspect')
   t.equal(still.statusCode, 200)
-  t.equal((await app.inject({ method: 'POST', url: `${DEFAULT_AS}/introspect`, headers: FORM, payload: `client_id=native-app&token=${tokens.refresh_token}` })).json().active, true, 'the duplicated revoke revoked nothing')
+  t.equal(
+    (await app.inject({ method: 'POST', url: `${DEFAULT_AS}/introspect`, headers: FORM, payload: `client_id=native-app&token=${tokens.refresh_token}` })).json().active,
+    true,
+    'the duplicated revoke revoked nothing',
+  )
   t.equal((await send(app, `foo=1&foo=2&${CC}`)).statusCode, 200, 'a duplicated unknown parameter is ignored')
 })
 

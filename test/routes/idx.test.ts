@@ -21,7 +21,10 @@ t.test('introspect: the current state, by interaction handle or stateHandle, in 
   t.strictSame(remediationNames(body), ['identify'])
   const identify = (body as Body)['remediation'].value[0] as Body
   t.match(identify, { rel: ['create-form'], name: 'identify', href: `${ctx.config.baseUrl}/idp/idx/identify`, method: 'POST', accepts: 'application/json; okta-version=1.0.0' })
-  t.strictSame((identify['value'] as Body[]).map((f: Body) => f['name']), ['identifier', 'credentials', 'rememberMe', 'stateHandle'])
+  t.strictSame(
+    (identify['value'] as Body[]).map((f: Body) => f['name']),
+    ['identifier', 'credentials', 'rememberMe', 'stateHandle'],
+  )
   t.match(body, { version: '1.0.0', intent: 'LOGIN', cancel: { name: 'cancel', href: `${ctx.config.baseUrl}/idp/idx/cancel` }, app: { value: { id: 'spa-app' } } })
 
   const byHandle = await idxCall(app, 'introspect', { interactionHandle: handle })
@@ -59,7 +62,11 @@ t.test('one-step form: a wrong password and an unknown user get the same 401 ans
 t.test('identifier first: identify, then the password challenge; unknown users are challenged alike', async (t) => {
   const { app } = await buildTestApp(t, identifierFirst())
   const { stateHandle, body } = await startInteraction(app)
-  t.strictSame((body as Body)['remediation'].value[0].value.map((f: Body) => f['name']), ['identifier', 'rememberMe', 'stateHandle'], 'no password field')
+  t.strictSame(
+    (body as Body)['remediation'].value[0].value.map((f: Body) => f['name']),
+    ['identifier', 'rememberMe', 'stateHandle'],
+    'no password field',
+  )
 
   const other = await startInteraction(app)
   const known = await idxCall(app, 'identify', { identifier: ALICE.username, stateHandle })
@@ -119,12 +126,20 @@ t.test('expiry on mockta’s clock: idx.session.expired, 401, for introspect and
   clock.advance(599)
   t.equal((await idxCall(app, 'introspect', { interactionHandle: handle })).statusCode, 200)
   clock.advance(1)
-  for (const res of [await idxCall(app, 'introspect', { interactionHandle: handle }), await idxCall(app, 'introspect', { stateToken: stateHandle }), await identifyWithPassword(app, stateHandle)]) {
+  for (const res of [
+    await idxCall(app, 'introspect', { interactionHandle: handle }),
+    await idxCall(app, 'introspect', { stateToken: stateHandle }),
+    await identifyWithPassword(app, stateHandle),
+  ]) {
     t.equal(res.statusCode, 401)
     t.equal(res.headers['content-type'], ION)
     t.strictSame(res.json(), {
-      version: '1.0.0', intent: 'LOGIN',
-      messages: { type: 'array', value: [{ message: 'You have been logged out due to inactivity. Refresh or return to the sign in screen.', i18n: { key: 'idx.session.expired' }, class: 'ERROR' }] },
+      version: '1.0.0',
+      intent: 'LOGIN',
+      messages: {
+        type: 'array',
+        value: [{ message: 'You have been logged out due to inactivity. Refresh or return to the sign in screen.', i18n: { key: 'idx.session.expired' }, class: 'ERROR' }],
+      },
     })
   }
 })
@@ -197,4 +212,3 @@ t.test('concurrent proceeds on one stateHandle: exactly one wins (memory store)'
   const { app } = await buildTestApp(t, oneStep())
   await racingIdentifies(t, app)
 })
-

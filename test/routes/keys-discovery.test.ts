@@ -31,7 +31,10 @@ t.test('/v1/keys publishes public RS256 signing keys only, cacheable for a while
     for (const key of keys) {
       t.strictSame(Object.keys(key).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use'], `${server} ${key.kid}: exactly the public members`)
       t.match(key, { kty: 'RSA', alg: 'RS256', use: 'sig', kid: /^[A-Za-z0-9_-]{43}$/, n: /^[A-Za-z0-9_-]+$/, e: 'AQAB' })
-      t.notOk(PRIVATE_MEMBERS.some((m) => m in key), `${server} ${key.kid}: no private or symmetric member`)
+      t.notOk(
+        PRIVATE_MEMBERS.some((m) => m in key),
+        `${server} ${key.kid}: no private or symmetric member`,
+      )
       t.ok(modulusBits(key.n!) >= 2048, `${server} ${key.kid}: at least 2048 bits`)
     }
     t.equal(new Set(keys.map((k) => k.kid)).size, keys.length, `${server}: distinct kids`)
@@ -93,7 +96,10 @@ t.test('discovery documents: issuer, and every advertised endpoint is served', a
 
 t.test("the discovery issuer is byte-equal to the tokens' iss", async (t) => {
   const { app } = await buildTestApp(t)
-  for (const [server, url] of [['default', '/oauth2/default/.well-known/openid-configuration'], ['', '/.well-known/openid-configuration']] as const) {
+  for (const [server, url] of [
+    ['default', '/oauth2/default/.well-known/openid-configuration'],
+    ['', '/.well-known/openid-configuration'],
+  ] as const) {
     const issuer = (await get(app, url)).json().issuer
     const tokens = await signIn(app, { server })
     t.equal(payloadOf(tokens.access_token).iss, issuer, `${server || 'org'}: access token iss`)

@@ -14,8 +14,7 @@ const encodings = (value: string): string[] => [
   Buffer.from(value).toString('base64url'),
 ]
 
-const substrings = (value: string, length: number): string[] =>
-  Array.from({ length: Math.max(0, value.length - length + 1) }, (_, i) => value.slice(i, i + length))
+const substrings = (value: string, length: number): string[] => Array.from({ length: Math.max(0, value.length - length + 1) }, (_, i) => value.slice(i, i + length))
 
 t.test('secrets, credentials and tokens never reach the logs; query strings neither', async (t) => {
   const { app, ctx, logs } = await buildTestApp(t)
@@ -54,7 +53,10 @@ t.test('secrets, credentials and tokens never reach the logs; query strings neit
     requests.map((l) => l['status']),
     [200, 200, 200, 200, 401, 400],
   )
-  t.notOk(requests.some((l) => String(l['path']).includes('?') || 'url' in l), 'no request line carries a query string or raw URL')
+  t.notOk(
+    requests.some((l) => String(l['path']).includes('?') || 'url' in l),
+    'no request line carries a query string or raw URL',
+  )
   t.notMatch(logs(), /refresh_token=|id_token_hint/, 'no query parameter anywhere in the logs')
 
   const secrets = ctx.config.clients.flatMap((c) => (c.secret === undefined ? [] : [c.secret]))

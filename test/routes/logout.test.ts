@@ -50,7 +50,12 @@ t.test('without post_logout_redirect_uri: a signed-out page; POST works; not sig
   const page = await logout(app, { id_token_hint: idToken })
   t.equal(page.statusCode, 200)
   t.match(page.body, 'You are signed out')
-  const post = await app.inject({ method: 'POST', url: `${DEFAULT_AS}/logout`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: SPA.logoutUri }).toString() })
+  const post = await app.inject({
+    method: 'POST',
+    url: `${DEFAULT_AS}/logout`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: SPA.logoutUri }).toString(),
+  })
   t.equal(post.headers['location'], SPA.logoutUri)
   clock.advance(4 * 3600)
   t.equal((await logout(app, { id_token_hint: idToken, post_logout_redirect_uri: SPA.logoutUri })).statusCode, 302, 'an expired hint still signs out')
@@ -63,7 +68,11 @@ t.test('logout errors are pages, never redirects', async (t) => {
   const orgToken = await signIn(app, { scope: 'openid', server: '' })
   const cases: Array<[string, Record<string, string>, { error: string; error_description: string }]> = [
     ['unregistered post_logout_redirect_uri', { id_token_hint: idToken, post_logout_redirect_uri: 'https://evil.example/' }, oktaWire('illegal_post_logout_redirect_uri').body],
-    ["another client's post_logout_redirect_uri", { id_token_hint: password.id_token!, post_logout_redirect_uri: SPA.logoutUri }, oktaWire('illegal_post_logout_redirect_uri').body],
+    [
+      "another client's post_logout_redirect_uri",
+      { id_token_hint: password.id_token!, post_logout_redirect_uri: SPA.logoutUri },
+      oktaWire('illegal_post_logout_redirect_uri').body,
+    ],
     ['id_token_hint missing', { post_logout_redirect_uri: SPA.logoutUri }, { error: 'invalid_request', error_description: mocktaErrors.id_token_hint_missing.description }],
     ['id_token_hint not a token', { id_token_hint: 'garbage' }, { error: 'invalid_request', error_description: mocktaErrors.id_token_hint_invalid.description }],
     ['id_token_hint an access token', { id_token_hint: password.access_token }, { error: 'invalid_request', error_description: mocktaErrors.id_token_hint_invalid.description }],

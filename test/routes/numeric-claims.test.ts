@@ -82,7 +82,7 @@ t.test('logout: an id_token_hint with a non-integer NumericDate is no hint of th
   for (const [claim, raw] of badValues(ctx)) {
     const res = await logout(withRawClaim(ctx, hint, claim, raw))
     t.equal(res.statusCode, 400, `${claim} ${raw}`)
-    t.match(res.body, "The &#39;id_token_hint&#39; parameter is not a valid ID token", 'the error page says the hint is not valid')
+    t.match(res.body, 'The &#39;id_token_hint&#39; parameter is not a valid ID token', 'the error page says the hint is not valid')
   }
   t.equal((await logout(hint)).statusCode, 200, 'the untouched hint signs out (no redirect URI: the signed-out page)')
 })

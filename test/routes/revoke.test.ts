@@ -8,8 +8,7 @@ import { WEB, basic, buildTestApp, introspect, post, refresh, signIn } from '../
 import { kidOf, payloadOf, signedByForeignKey, unsignedJwt } from '../helpers/forged-jwt.js'
 import { assertOktaError, type Asserts } from '../helpers/oauth-assert.js'
 
-const revoke = (app: FastifyInstance, token: string, extra: Record<string, string> = {}) =>
-  post(app, 'revoke', { token, ...extra, client_id: 'native-app' })
+const revoke = (app: FastifyInstance, token: string, extra: Record<string, string> = {}) => post(app, 'revoke', { token, ...extra, client_id: 'native-app' })
 
 function assertRevokeOk(t: Asserts, res: LightMyRequestResponse, what: string): void {
   t.equal(res.statusCode, 200, `${what}: 200`)
@@ -106,10 +105,7 @@ t.test('a forged JWT carrying a real jti revokes nothing (docs/reliability.md §
 t.test('parallel revocations of one token all answer 200', async (t) => {
   const { app } = await buildTestApp(t)
   const tokens = await signIn(app)
-  const answers = await Promise.all([
-    ...Array.from({ length: 8 }, () => revoke(app, tokens.refresh_token)),
-    ...Array.from({ length: 8 }, () => revoke(app, tokens.access_token)),
-  ])
+  const answers = await Promise.all([...Array.from({ length: 8 }, () => revoke(app, tokens.refresh_token)), ...Array.from({ length: 8 }, () => revoke(app, tokens.access_token))])
   answers.forEach((res, i) => assertRevokeOk(t, res, `revocation ${i}`))
   t.notOk(await isActive(app, tokens.refresh_token))
   t.notOk(await isActive(app, tokens.access_token))

@@ -8,8 +8,32 @@ import fc from 'fast-check'
 import { buildTestApp, DEFAULT_AS, FORM } from '../helpers/app.js'
 import { authorizeParams, pkcePair } from '../helpers/authorize.js'
 
-const NAMES = ['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'login_hint', 'max_age', 'tx', 'username', 'password', 'demo_user', 'id_token_hint', 'post_logout_redirect_uri', 'access_token']
-const value = fc.oneof(fc.string(), fc.constantFrom('', '%', '%ZZ', '%E0%A4%A', 'none', 'login', 'code', 'S256', 'plain', '-1', '99999999999', 'spa-app', 'http://localhost:3000/login/callback'), fc.string({ unit: 'binary' }))
+const NAMES = [
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'response_mode',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+  'login_hint',
+  'max_age',
+  'tx',
+  'username',
+  'password',
+  'demo_user',
+  'id_token_hint',
+  'post_logout_redirect_uri',
+  'access_token',
+]
+const value = fc.oneof(
+  fc.string(),
+  fc.constantFrom('', '%', '%ZZ', '%E0%A4%A', 'none', 'login', 'code', 'S256', 'plain', '-1', '99999999999', 'spa-app', 'http://localhost:3000/login/callback'),
+  fc.string({ unit: 'binary' }),
+)
 const params = fc.array(fc.tuple(fc.constantFrom(...NAMES), value), { maxLength: 12 })
 const rawQuery = (pairs: Array<[string, string]>) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')
 

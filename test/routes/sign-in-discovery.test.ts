@@ -7,8 +7,12 @@ t.test('authorize, userinfo and end_session endpoints, response types and modes,
   const custom = (await app.inject({ method: 'GET', url: '/oauth2/default/.well-known/openid-configuration' })).json()
   const e = 'http://mockta.test/oauth2/default/v1'
   t.match(custom, {
-    authorization_endpoint: `${e}/authorize`, userinfo_endpoint: `${e}/userinfo`, end_session_endpoint: `${e}/logout`,
-    response_types_supported: ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token'], response_modes_supported: ['query', 'fragment', 'form_post'], code_challenge_methods_supported: ['S256'],
+    authorization_endpoint: `${e}/authorize`,
+    userinfo_endpoint: `${e}/userinfo`,
+    end_session_endpoint: `${e}/logout`,
+    response_types_supported: ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token'],
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    code_challenge_methods_supported: ['S256'],
   })
   t.ok(custom.grant_types_supported.includes('authorization_code') && custom.grant_types_supported.includes('implicit'))
   const oauth = (await app.inject({ method: 'GET', url: '/oauth2/default/.well-known/oauth-authorization-server' })).json()

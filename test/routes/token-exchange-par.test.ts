@@ -12,7 +12,19 @@ t.test('token exchange: the user is kept, the rules hold', async (t) => {
   const { app, clock } = await buildTestApp(t, { change: withNewGrants })
   const user = await signIn(app, { scope: 'openid profile offline_access' })
   const exchange = (params: Record<string, string>, server = 'default', authorization = SERVICE_AUTH) =>
-    post(app, 'token', { grant_type: EXCHANGE_GRANT, subject_token: user.access_token, subject_token_type: ACCESS_TOKEN_TYPE, scope: 'api:read', audience: server === 'default' ? 'api://default' : `api://${server}`, ...params }, { authorization, server })
+    post(
+      app,
+      'token',
+      {
+        grant_type: EXCHANGE_GRANT,
+        subject_token: user.access_token,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        scope: 'api:read',
+        audience: server === 'default' ? 'api://default' : `api://${server}`,
+        ...params,
+      },
+      { authorization, server },
+    )
   const ok = await exchange({})
   t.equal(ok.statusCode, 200, ok.body)
   const body = ok.json()
@@ -63,32 +75,47 @@ t.test('token exchange: the user is kept, the rules hold', async (t) => {
 })
 
 t.test('token exchange: only service clients', async (t) => {
-  const { app } = await buildTestApp(t, { change: (c) => {
-    withNewGrants(c)
-    c.clients.find((x) => x.id === 'web-app')!.grantTypes.push(EXCHANGE_GRANT)
-  } })
+  const { app } = await buildTestApp(t, {
+    change: (c) => {
+      withNewGrants(c)
+      c.clients.find((x) => x.id === 'web-app')!.grantTypes.push(EXCHANGE_GRANT)
+    },
+  })
   const user = await signIn(app)
-  const res = await post(app, 'token', { grant_type: EXCHANGE_GRANT, subject_token: user.access_token, subject_token_type: ACCESS_TOKEN_TYPE, scope: 'api:read', audience: 'api://default' }, { authorization: basic(WEB.id, WEB.secret) })
+  const res = await post(
+    app,
+    'token',
+    { grant_type: EXCHANGE_GRANT, subject_token: user.access_token, subject_token_type: ACCESS_TOKEN_TYPE, scope: 'api:read', audience: 'api://default' },
+    { authorization: basic(WEB.id, WEB.secret) },
+  )
   t.same(res.json(), { error: 'invalid_request', error_description: 'Only service clients may use on-behalf token exchange.' })
 })
 
 t.test('PAR: push, use once, errors', async (t) => {
-  const { app, clock } = await buildTestApp(t, { change: (c) => {
-    withNewGrants(c)
-    c.clients.find((x) => x.id === 'web-app')!.autoSignIn = 'alice@example.com'
-    c.clients.find((x) => x.id === 'par-web')!.autoSignIn = 'alice@example.com'
-  } })
+  const { app, clock } = await buildTestApp(t, {
+    change: (c) => {
+      withNewGrants(c)
+      c.clients.find((x) => x.id === 'web-app')!.autoSignIn = 'alice@example.com'
+      c.clients.find((x) => x.id === 'par-web')!.autoSignIn = 'alice@example.com'
+    },
+  })
   const { challenge } = pkcePair()
   const params = { response_type: 'code', scope: 'openid', redirect_uri: WEB_REDIRECT, state: 's1', code_challenge: challenge, code_challenge_method: 'S256' }
   const push = (body: Record<string, string>, client = WEB, server = 'default') =>
-    app.inject({ method: 'POST', url: server === '' ? '/oauth2/v1/par' : `/oauth2/${server}/v1/par`, headers: { ...FORM, authorization: basic(client.id, client.secret) }, payload: form(body) })
+    app.inject({
+      method: 'POST',
+      url: server === '' ? '/oauth2/v1/par' : `/oauth2/${server}/v1/par`,
+      headers: { ...FORM, authorization: basic(client.id, client.secret) },
+      payload: form(body),
+    })
   const pushed = await push(params)
   t.equal(pushed.statusCode, 201, pushed.body)
   t.same(Object.keys(pushed.json()), ['request_uri', 'expires_in'])
   const { request_uri: uri, expires_in: lifetime } = pushed.json()
   t.match(uri, /^urn:okta:[A-Za-z0-9_-]{43}$/)
   t.equal(lifetime, 3600)
-  const use = (u: string, clientId = WEB.id, prefix = DEFAULT_AS) => app.inject({ method: 'GET', url: `${prefix}/authorize?${form({ client_id: clientId, request_uri: u })}`, headers: new Cookies().header() })
+  const use = (u: string, clientId = WEB.id, prefix = DEFAULT_AS) =>
+    app.inject({ method: 'GET', url: `${prefix}/authorize?${form({ client_id: clientId, request_uri: u })}`, headers: new Cookies().header() })
   // Another client cannot spend it (and it stays for its owner); another server neither.
   const foreign = await use(uri, 'spa-app')
   t.equal(foreign.statusCode, 400)
@@ -102,10 +129,16 @@ t.test('PAR: push, use once, errors', async (t) => {
   const late = (await push(params)).json().request_uri
   clock.advance(3601)
   t.match((await use(late)).body, /The authorize request_uri is invalid\./)
-  t.match((await app.inject({ method: 'GET', url: `${DEFAULT_AS}/authorize?${form({ client_id: WEB.id, request_uri: 'urn:okta:x', request: 'x' })}` })).body, /must not contain both a request object and a request uri/)
+  t.match(
+    (await app.inject({ method: 'GET', url: `${DEFAULT_AS}/authorize?${form({ client_id: WEB.id, request_uri: 'urn:okta:x', request: 'x' })}` })).body,
+    /must not contain both a request object and a request uri/,
+  )
 
   // Push errors come back as JSON.
-  t.same((await push({ ...params, request_uri: 'urn:okta:x' })).json(), { error: 'invalid_request', error_description: "The 'request_uri' parameter must not be present in the request." })
+  t.same((await push({ ...params, request_uri: 'urn:okta:x' })).json(), {
+    error: 'invalid_request',
+    error_description: "The 'request_uri' parameter must not be present in the request.",
+  })
   t.equal((await push({ ...params, redirect_uri: 'https://evil.example/cb' })).json().error, 'invalid_request')
   t.equal((await push({ ...params, scope: 'nope' })).json().error, 'invalid_scope')
   t.equal((await push({ ...params, response_type: 'token' })).json().error, 'unsupported_response_type')
@@ -124,7 +157,24 @@ t.test('PAR: push, use once, errors', async (t) => {
 })
 
 /** The catalogue rows this file drives (test/conformance/okta-error-catalogue.test.ts reads this list); their texts are asserted above. */
-const DRIVEN_CODES = ['unsupported_grant_type_token_exchange', 'on_behalf_invalid_client_type', 'invalid_subject_token', 'invalid_subject_token_type', 'invalid_actor_token', 'invalid_actor_token_type', 'token_exchange_subject_token_expired', 'token_exchange_invalid_audience', 'token_exchange_invalid_resource', 'openid_not_allowed_token_exchange', 'associated_server_not_trusted', 'pushed_authorization_request_uri_present', 'invalid_request_uri', 'authorize_request_uri_mismatched_authorization_server', 'authorize_request_uri_mismatched_client', 'authorize_request_object_and_request_uri_provided'] as const
+const DRIVEN_CODES = [
+  'unsupported_grant_type_token_exchange',
+  'on_behalf_invalid_client_type',
+  'invalid_subject_token',
+  'invalid_subject_token_type',
+  'invalid_actor_token',
+  'invalid_actor_token_type',
+  'token_exchange_subject_token_expired',
+  'token_exchange_invalid_audience',
+  'token_exchange_invalid_resource',
+  'openid_not_allowed_token_exchange',
+  'associated_server_not_trusted',
+  'pushed_authorization_request_uri_present',
+  'invalid_request_uri',
+  'authorize_request_uri_mismatched_authorization_server',
+  'authorize_request_uri_mismatched_client',
+  'authorize_request_object_and_request_uri_provided',
+] as const
 t.test('the driven rows are catalogue rows', async (t) => {
   for (const code of DRIVEN_CODES) t.ok(oktaErrors[code].description.length > 0, code)
 })

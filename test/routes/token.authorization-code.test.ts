@@ -46,7 +46,10 @@ t.test('without offline_access there is no refresh token; without openid no ID t
 
 t.test('a confidential web app without PKCE, client_secret_basic; the org server', async (t) => {
   const { app } = await buildTestApp(t, { change: autoSignIn(WEB.id) })
-  const res = await app.inject({ method: 'GET', url: `/oauth2/default/v1/authorize?${new URLSearchParams(authorizeParams('', { client_id: WEB.id, redirect_uri: WEB_REDIRECT, code_challenge: undefined, code_challenge_method: undefined }))}` })
+  const res = await app.inject({
+    method: 'GET',
+    url: `/oauth2/default/v1/authorize?${new URLSearchParams(authorizeParams('', { client_id: WEB.id, redirect_uri: WEB_REDIRECT, code_challenge: undefined, code_challenge_method: undefined }))}`,
+  })
   const code = new URL(String(res.headers['location'])).searchParams.get('code')!
   const body = tokenBody(t, await post(app, 'token', { grant_type: 'authorization_code', code, redirect_uri: WEB_REDIRECT }, { authorization: basic(WEB.id, WEB.secret) }))
   t.match(claimsOf(body.id_token!), { aud: WEB.id })
@@ -62,38 +65,79 @@ type Case = [name: string, run: (app: FastifyInstance) => Promise<import('fastif
 const ERRORS: Case[] = [
   ['unknown code', (app) => redeem(app, 'A'.repeat(43), pkcePair().verifier), 'invalid_authorization_code'],
   ['code missing', (app) => post(app, 'token', { grant_type: 'authorization_code', client_id: SPA.id, redirect_uri: SPA.redirectUri }), 'missing_token_request_parameter', 'code'],
-  ['redirect_uri missing', async (app) => {
-    const { code, verifier } = await spaCode(app)
-    return post(app, 'token', { grant_type: 'authorization_code', client_id: SPA.id, code, code_verifier: verifier })
-  }, 'missing_token_request_parameter', 'redirect_uri'],
-  ['redirect_uri differs', async (app) => {
-    const { code, verifier } = await spaCode(app)
-    return redeem(app, code, verifier, { redirect_uri: 'http://localhost:5173/login/callback' })
-  }, 'mismatched_redirect_uri'],
-  ['code issued to another client', async (app) => {
-    const { code, verifier } = await spaCode(app)
-    return post(app, 'token', { grant_type: 'authorization_code', client_id: 'native-app', code, redirect_uri: SPA.redirectUri, code_verifier: verifier })
-  }, 'mismatched_client'],
-  ['code from another authorization server', async (app) => {
-    const { code, verifier } = await spaCode(app, {}, '/oauth2/v1')
-    return redeem(app, code, verifier)
-  }, 'mismatched_authorization_server'],
-  ['wrong code_verifier', async (app) => {
-    const { code } = await spaCode(app)
-    return redeem(app, code, pkcePair().verifier)
-  }, 'pkce_verification_failed'],
-  ['code_verifier too short', async (app) => {
-    const { code, verifier } = await spaCode(app)
-    return redeem(app, code, verifier.slice(0, 42))
-  }, 'pkce_verification_failed'],
-  ['code_verifier missing, a challenge was sent', async (app) => {
-    const { code } = await spaCode(app)
-    return redeem(app, code, undefined)
-  }, 'pkce_missing_verifier'],
-  ['code_verifier sent, no challenge at /authorize', async (app) => {
-    const { code } = await codeThroughForm(app, authorizeParams('', { client_id: WEB.id, redirect_uri: WEB_REDIRECT, code_challenge: undefined, code_challenge_method: undefined }))
-    return post(app, 'token', { grant_type: 'authorization_code', code, redirect_uri: WEB_REDIRECT, code_verifier: pkcePair().verifier }, { authorization: basic(WEB.id, WEB.secret) })
-  }, 'pkce_missing_challenge_verifier_present'],
+  [
+    'redirect_uri missing',
+    async (app) => {
+      const { code, verifier } = await spaCode(app)
+      return post(app, 'token', { grant_type: 'authorization_code', client_id: SPA.id, code, code_verifier: verifier })
+    },
+    'missing_token_request_parameter',
+    'redirect_uri',
+  ],
+  [
+    'redirect_uri differs',
+    async (app) => {
+      const { code, verifier } = await spaCode(app)
+      return redeem(app, code, verifier, { redirect_uri: 'http://localhost:5173/login/callback' })
+    },
+    'mismatched_redirect_uri',
+  ],
+  [
+    'code issued to another client',
+    async (app) => {
+      const { code, verifier } = await spaCode(app)
+      return post(app, 'token', { grant_type: 'authorization_code', client_id: 'native-app', code, redirect_uri: SPA.redirectUri, code_verifier: verifier })
+    },
+    'mismatched_client',
+  ],
+  [
+    'code from another authorization server',
+    async (app) => {
+      const { code, verifier } = await spaCode(app, {}, '/oauth2/v1')
+      return redeem(app, code, verifier)
+    },
+    'mismatched_authorization_server',
+  ],
+  [
+    'wrong code_verifier',
+    async (app) => {
+      const { code } = await spaCode(app)
+      return redeem(app, code, pkcePair().verifier)
+    },
+    'pkce_verification_failed',
+  ],
+  [
+    'code_verifier too short',
+    async (app) => {
+      const { code, verifier } = await spaCode(app)
+      return redeem(app, code, verifier.slice(0, 42))
+    },
+    'pkce_verification_failed',
+  ],
+  [
+    'code_verifier missing, a challenge was sent',
+    async (app) => {
+      const { code } = await spaCode(app)
+      return redeem(app, code, undefined)
+    },
+    'pkce_missing_verifier',
+  ],
+  [
+    'code_verifier sent, no challenge at /authorize',
+    async (app) => {
+      const { code } = await codeThroughForm(
+        app,
+        authorizeParams('', { client_id: WEB.id, redirect_uri: WEB_REDIRECT, code_challenge: undefined, code_challenge_method: undefined }),
+      )
+      return post(
+        app,
+        'token',
+        { grant_type: 'authorization_code', code, redirect_uri: WEB_REDIRECT, code_verifier: pkcePair().verifier },
+        { authorization: basic(WEB.id, WEB.secret) },
+      )
+    },
+    'pkce_missing_challenge_verifier_present',
+  ],
 ]
 
 t.test('every authorization_code error, with Okta’s exact body', async (t) => {

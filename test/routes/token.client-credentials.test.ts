@@ -42,7 +42,7 @@ t.test('scope is required → 400 invalid_scope "No scopes were requested."', as
   assertTokenError(t, await post(app, 'token', cc(''), SERVICE_AUTH), 'missing_scopes')
 })
 
-t.test('openid → 400 invalid_scope, Okta\'s own text', async (t) => {
+t.test("openid → 400 invalid_scope, Okta's own text", async (t) => {
   const { app } = await buildTestApp(t)
   assertTokenError(t, await post(app, 'token', cc('openid'), SERVICE_AUTH), 'openid_not_allowed_client_creds')
   assertTokenError(t, await post(app, 'token', cc('api:read openid'), SERVICE_AUTH), 'openid_not_allowed_client_creds')

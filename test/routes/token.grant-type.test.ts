@@ -3,13 +3,19 @@ import t from 'tap'
 import { ALICE, SERVICE, WEB, basic, buildTestApp, post } from '../helpers/app.js'
 import { assertNoStore, assertTokenError } from '../helpers/token-response.js'
 
-const SUPPORTED = 'authorization_code, refresh_token, password, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange, interaction_code'
+const SUPPORTED =
+  'authorization_code, refresh_token, password, client_credentials, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange, interaction_code'
 
 t.test('missing grant_type → 400 invalid_request listing the valid values', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await post(app, 'token', { client_id: 'native-app', refresh_token: 'x'.repeat(43) })
   assertTokenError(t, res, 'token_request_missing_grant_type', SUPPORTED)
-  const empty = await app.inject({ method: 'POST', url: '/oauth2/default/v1/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'client_id=native-app&grant_type=' })
+  const empty = await app.inject({
+    method: 'POST',
+    url: '/oauth2/default/v1/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'client_id=native-app&grant_type=',
+  })
   assertTokenError(t, empty, 'token_request_missing_grant_type', SUPPORTED)
 })
 

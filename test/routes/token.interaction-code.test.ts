@@ -35,7 +35,12 @@ t.test('bound to the client, the server and the verifier; expired on mockta’s 
   const { app, clock } = await buildTestApp(t)
   const foreign = await signedIn(app)
   assertOktaError(t, await redeem(app, { client_id: 'native-app', interaction_code: foreign.code, code_verifier: foreign.verifier }), 'invalid_interaction_code')
-  assertOktaError(t, await redeem(app, { client_id: SPA.id, interaction_code: foreign.code, code_verifier: foreign.verifier }), 'invalid_interaction_code', 'a foreign attempt used the code up')
+  assertOktaError(
+    t,
+    await redeem(app, { client_id: SPA.id, interaction_code: foreign.code, code_verifier: foreign.verifier }),
+    'invalid_interaction_code',
+    'a foreign attempt used the code up',
+  )
 
   const pkce = await signedIn(app)
   assertOktaError(t, await redeem(app, { client_id: SPA.id, interaction_code: pkce.code, code_verifier: 'x'.repeat(43) }), 'pkce_verification_failed')
@@ -44,7 +49,11 @@ t.test('bound to the client, the server and the verifier; expired on mockta’s 
   assertOktaError(t, await redeem(app, { client_id: SPA.id, code_verifier: missing.verifier }), 'missing_token_request_parameter', 'interaction_code')
 
   const redirect = await signedIn(app)
-  assertOktaError(t, await redeem(app, { client_id: SPA.id, interaction_code: redirect.code, code_verifier: redirect.verifier, redirect_uri: 'http://localhost:5173/login/callback' }), 'mismatched_redirect_uri')
+  assertOktaError(
+    t,
+    await redeem(app, { client_id: SPA.id, interaction_code: redirect.code, code_verifier: redirect.verifier, redirect_uri: 'http://localhost:5173/login/callback' }),
+    'mismatched_redirect_uri',
+  )
 
   const org = await signedIn(app, {}, { server: '' })
   assertOktaError(t, await redeem(app, { client_id: SPA.id, interaction_code: org.code, code_verifier: org.verifier }), 'mismatched_authorization_server')
@@ -66,7 +75,9 @@ t.test('on the org server too, and for a confidential client with its secret', a
 })
 
 t.test('a client without the grant: unauthorized_client', async (t) => {
-  const { app } = await buildTestApp(t, { change: (c) => void c.clients.push({ ...c.clients.find((x) => x.id === 'spa-app')!, id: 'classic-spa', grantTypes: ['authorization_code'] }) })
+  const { app } = await buildTestApp(t, {
+    change: (c) => void c.clients.push({ ...c.clients.find((x) => x.id === 'spa-app')!, id: 'classic-spa', grantTypes: ['authorization_code'] }),
+  })
   assertOktaError(t, await redeem(app, { client_id: 'classic-spa', interaction_code: 'x', code_verifier: 'y' }), 'unauthorized_client', 'authorization_code')
 })
 
@@ -74,7 +85,10 @@ async function racingRedemptions(t: Test, app: FastifyInstance): Promise<void> {
   const { code, verifier } = await signedIn(app)
   const answers = await Promise.all(Array.from({ length: 20 }, () => redeem(app, { client_id: SPA.id, interaction_code: code, code_verifier: verifier })))
   t.equal(answers.filter((r) => r.statusCode === 200).length, 1, 'exactly one redemption wins')
-  t.ok(answers.every((r) => r.statusCode === 200 || (r.json() as { error?: string }).error === 'invalid_grant'), 'the others: invalid_grant')
+  t.ok(
+    answers.every((r) => r.statusCode === 200 || (r.json() as { error?: string }).error === 'invalid_grant'),
+    'the others: invalid_grant',
+  )
 }
 
 t.test('concurrent redemptions of one code: one winner (memory store)', async (t) => {

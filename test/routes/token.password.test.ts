@@ -6,8 +6,13 @@ import { ALICE, BASE_URL, BOB, WEB, basic, buildTestApp, post } from '../helpers
 import { REFRESH_TOKEN, assertTokenError, assertOktaHeader, atHash, claimsOf, tokenBody } from '../helpers/token-response.js'
 
 const ALICE_ID = '00ualice000000000001'
-const password = (scope: string, user: { username: string; password: string } = ALICE) =>
-  ({ grant_type: 'password', client_id: 'native-app', username: user.username, password: user.password, scope })
+const password = (scope: string, user: { username: string; password: string } = ALICE) => ({
+  grant_type: 'password',
+  client_id: 'native-app',
+  username: user.username,
+  password: user.password,
+  scope,
+})
 
 async function jwks(app: FastifyInstance, server: string) {
   const res = await app.inject({ method: 'GET', url: `${server}/keys` })

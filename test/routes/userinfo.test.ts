@@ -47,7 +47,12 @@ t.test('every userinfo error, header-only', async (t) => {
   assertChallenge(t, await get({ authorization: `Bearer ${good.id_token}` }), 'access_token_invalid')
   assertChallenge(t, await get({}, `?access_token=${good.access_token}`), 'access_token_in_query')
   assertChallenge(t, await get({ authorization: `Bearer ${noOpenid.access_token}` }), 'access_token_insufficient_scopes')
-  const both = await app.inject({ method: 'POST', url: `${DEFAULT_AS}/userinfo`, headers: { ...FORM, authorization: `Bearer ${good.access_token}` }, payload: `access_token=${good.access_token}` })
+  const both = await app.inject({
+    method: 'POST',
+    url: `${DEFAULT_AS}/userinfo`,
+    headers: { ...FORM, authorization: `Bearer ${good.access_token}` },
+    payload: `access_token=${good.access_token}`,
+  })
   assertChallenge(t, both, 'access_token_duplicate')
   const orgToken = await signIn(app, { scope: 'openid', server: '' })
   assertChallenge(t, await get({ authorization: `Bearer ${orgToken.access_token}` }), 'access_token_invalid')

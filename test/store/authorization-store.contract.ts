@@ -28,11 +28,33 @@ export function codeRecord(overrides: Partial<AuthorizationCodeRecord> = {}): Au
 }
 
 const request: AuthorizationRequest = {
-  clientId: 'spa-app', authServerId: null, redirectUri: 'http://localhost:3000/login/callback', responseTypes: ['code'], responseMode: 'query',
-  scopes: ['openid'], state: 's', nonce: null, codeChallenge: null, prompt: ['login'], loginHint: null, maxAge: null,
+  clientId: 'spa-app',
+  authServerId: null,
+  redirectUri: 'http://localhost:3000/login/callback',
+  responseTypes: ['code'],
+  responseMode: 'query',
+  scopes: ['openid'],
+  state: 's',
+  nonce: null,
+  codeChallenge: null,
+  prompt: ['login'],
+  loginHint: null,
+  maxAge: null,
 }
-const session = (overrides: Partial<SessionRecord> = {}): SessionRecord => ({ idHash: 'sid-hash', userId: '00ualice000000000001', authTime: T0 / 1000, expiresAtMs: T0 + 7200 * SECOND, ...overrides })
-const transaction = (overrides: Partial<TransactionRecord> = {}): TransactionRecord => ({ idHash: 'tx-hash', browserHash: 'browser-hash', request: structuredClone(request), expiresAtMs: T0 + 600 * SECOND, ...overrides })
+const session = (overrides: Partial<SessionRecord> = {}): SessionRecord => ({
+  idHash: 'sid-hash',
+  userId: '00ualice000000000001',
+  authTime: T0 / 1000,
+  expiresAtMs: T0 + 7200 * SECOND,
+  ...overrides,
+})
+const transaction = (overrides: Partial<TransactionRecord> = {}): TransactionRecord => ({
+  idHash: 'tx-hash',
+  browserHash: 'browser-hash',
+  request: structuredClone(request),
+  expiresAtMs: T0 + 600 * SECOND,
+  ...overrides,
+})
 
 export function authorizationStoreContract(t: Test, makeStore: () => Store | Promise<Store>): void {
   t.test('codes: consumed once; a replay reports what the first redemption issued', async (t) => {
@@ -107,7 +129,10 @@ export function authorizationStoreContract(t: Test, makeStore: () => Store | Pro
     t.equal(await store.findTransaction('tx-hash', T0 + 600 * SECOND), undefined, 'expired')
     const taken = await Promise.all(Array.from({ length: 10 }, () => store.takeTransaction('tx-hash', T0)))
     t.equal(taken.filter((x) => x !== undefined).length, 1)
-    t.strictSame(taken.find((x) => x !== undefined), transaction())
+    t.strictSame(
+      taken.find((x) => x !== undefined),
+      transaction(),
+    )
     t.equal(await store.findTransaction('tx-hash', T0), undefined)
     await store.createTransaction(transaction({ idHash: 'tx-2' }))
     t.equal(await store.takeTransaction('tx-2', T0 + 600 * SECOND), undefined, 'an expired one cannot be taken')
@@ -119,7 +144,10 @@ export function authorizationStoreContract(t: Test, makeStore: () => Store | Pro
     await store.createSessionToken(token)
     const taken = await Promise.all(Array.from({ length: 10 }, () => store.takeSessionToken('st-hash', T0)))
     t.equal(taken.filter((x) => x !== undefined).length, 1, 'one winner')
-    t.strictSame(taken.find((x) => x !== undefined), token)
+    t.strictSame(
+      taken.find((x) => x !== undefined),
+      token,
+    )
     t.equal(await store.takeSessionToken('st-hash', T0), undefined, 'used')
     t.equal(await store.takeSessionToken('unknown', T0), undefined, 'unknown')
     await store.createSessionToken({ ...token, hash: 'st-2' })

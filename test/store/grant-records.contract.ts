@@ -6,13 +6,39 @@ import type { DeviceAuthorizationRecord, PushedRequestRecord } from '../../src/s
 const T0 = 1_700_000_000_000
 
 export const deviceRecord = (over: Partial<DeviceAuthorizationRecord> = {}): DeviceAuthorizationRecord => ({
-  deviceCodeHash: 'dev-hash-1', userCodeHash: 'user-hash-1', clientId: 'native-app', authServerId: 'default', scopes: ['openid', 'offline_access'],
-  expiresAtMs: T0 + 600_000, intervalSeconds: 5, lastPolledMs: null, status: 'pending', userId: null, authTime: null, ...over,
+  deviceCodeHash: 'dev-hash-1',
+  userCodeHash: 'user-hash-1',
+  clientId: 'native-app',
+  authServerId: 'default',
+  scopes: ['openid', 'offline_access'],
+  expiresAtMs: T0 + 600_000,
+  intervalSeconds: 5,
+  lastPolledMs: null,
+  status: 'pending',
+  userId: null,
+  authTime: null,
+  ...over,
 })
 
 export const pushedRecord = (over: Partial<PushedRequestRecord> = {}): PushedRequestRecord => ({
-  uriHash: 'uri-hash-1', clientId: 'web-app', authServerId: null, expiresAtMs: T0 + 60_000,
-  request: { clientId: 'web-app', authServerId: null, redirectUri: 'http://localhost/cb', responseTypes: ['code'], responseMode: 'query', scopes: ['openid'], state: 's', nonce: null, codeChallenge: null, prompt: [], loginHint: null, maxAge: null },
+  uriHash: 'uri-hash-1',
+  clientId: 'web-app',
+  authServerId: null,
+  expiresAtMs: T0 + 60_000,
+  request: {
+    clientId: 'web-app',
+    authServerId: null,
+    redirectUri: 'http://localhost/cb',
+    responseTypes: ['code'],
+    responseMode: 'query',
+    scopes: ['openid'],
+    state: 's',
+    nonce: null,
+    codeChallenge: null,
+    prompt: [],
+    loginHint: null,
+    maxAge: null,
+  },
   ...over,
 })
 
@@ -57,12 +83,16 @@ export function grantRecordsContract(t: Test, makeStore: () => Promise<Store> | 
   t.test('pushed requests: one use, for its client and server, within its life', async (t) => {
     const store = await makeStore()
     await store.createPushedRequest(pushedRecord())
-    const use = (over: Partial<Parameters<Store['takePushedRequest']>[0]> = {}) => store.takePushedRequest({ uriHash: 'uri-hash-1', clientId: 'web-app', authServerId: null, nowMs: T0, ...over })
+    const use = (over: Partial<Parameters<Store['takePushedRequest']>[0]> = {}) =>
+      store.takePushedRequest({ uriHash: 'uri-hash-1', clientId: 'web-app', authServerId: null, nowMs: T0, ...over })
     t.equal((await use({ clientId: 'spa-app' })).kind, 'foreign_client')
     t.equal((await use({ authServerId: 'default' })).kind, 'foreign_server')
     const outcomes = await Promise.all([use(), use(), use()])
     t.equal(outcomes.filter((o) => o.kind === 'taken').length, 1, 'one use wins')
-    t.strictSame(outcomes.find((o) => o.kind === 'taken'), { kind: 'taken', record: pushedRecord() })
+    t.strictSame(
+      outcomes.find((o) => o.kind === 'taken'),
+      { kind: 'taken', record: pushedRecord() },
+    )
     await store.createPushedRequest(pushedRecord({ uriHash: 'uri-hash-2' }))
     t.equal((await use({ uriHash: 'uri-hash-2', nowMs: T0 + 60_000 })).kind, 'unknown', 'expired')
     await store.createPushedRequest(pushedRecord({ uriHash: 'uri-hash-3' }))

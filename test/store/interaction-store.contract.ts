@@ -37,7 +37,16 @@ export function interactionRecord(overrides: Partial<InteractionRecord> = {}): I
 
 /** The interaction after a successful sign-in: a code that lives a minute. */
 const succeeded = (overrides: Partial<InteractionRecord> = {}): InteractionRecord =>
-  interactionRecord({ step: 'SUCCESS', version: 1, userId: '00ualice000000000001', amr: ['pwd'], authTime: T0 / 1000, codeHash: 'code-hash-1', codeExpiresAtMs: T0 + 60 * SECOND, ...overrides })
+  interactionRecord({
+    step: 'SUCCESS',
+    version: 1,
+    userId: '00ualice000000000001',
+    amr: ['pwd'],
+    authTime: T0 / 1000,
+    codeHash: 'code-hash-1',
+    codeExpiresAtMs: T0 + 60 * SECOND,
+    ...overrides,
+  })
 
 export function interactionStoreContract(t: Test, makeStore: () => Store | Promise<Store>): void {
   t.test('interactions: found by handle and by the current stateHandle until they expire', async (t) => {

@@ -66,15 +66,39 @@ async function fullStore(): Promise<MemoryStore> {
   await store.createSessionToken({ hash: 'session-token-hash', userId: '00ualice000000000001', authTime: T0 / 1000, expiresAtMs: T0 + 300_000 })
   for (const idHash of ['tx-old', 'tx-new']) {
     await store.createTransaction({
-      idHash, browserHash: 'browser-hash', expiresAtMs: T0 + 600_000,
+      idHash,
+      browserHash: 'browser-hash',
+      expiresAtMs: T0 + 600_000,
       request: {
-        clientId: 'spa-app', authServerId: 'default', redirectUri: 'http://localhost:3000/login/callback', responseTypes: ['code', 'id_token'], responseMode: 'form_post',
-        scopes: ['openid'], state: '', nonce: 'n', codeChallenge: null, prompt: ['login', 'consent'], loginHint: 'alice@example.com', maxAge: 0,
+        clientId: 'spa-app',
+        authServerId: 'default',
+        redirectUri: 'http://localhost:3000/login/callback',
+        responseTypes: ['code', 'id_token'],
+        responseMode: 'form_post',
+        scopes: ['openid'],
+        state: '',
+        nonce: 'n',
+        codeChallenge: null,
+        prompt: ['login', 'consent'],
+        loginHint: 'alice@example.com',
+        maxAge: 0,
       },
     })
   }
   await store.createInteraction(interactionRecord())
-  await store.advanceInteraction(interactionRecord({ handleHash: 'handle-hash-1', version: 1, step: 'SUCCESS', userId: '00ualice000000000001', amr: ['pwd'], authTime: T0 / 1000, codeHash: 'ic-hash', codeExpiresAtMs: T0 + 60_000 }), 0)
+  await store.advanceInteraction(
+    interactionRecord({
+      handleHash: 'handle-hash-1',
+      version: 1,
+      step: 'SUCCESS',
+      userId: '00ualice000000000001',
+      amr: ['pwd'],
+      authTime: T0 / 1000,
+      codeHash: 'ic-hash',
+      codeExpiresAtMs: T0 + 60_000,
+    }),
+    0,
+  )
   await store.recordSignInFailure('00ubob00000000000002')
   return store
 }
@@ -84,8 +108,15 @@ t.test('a snapshot restored is the same store: every record kind, in order, thro
   const snapshot = snapshotMemoryStore(original)
   t.strictSame(snapshotMemoryStore(restored(original)), snapshot, 'snapshot → JSON → restore → snapshot is the identity')
   t.strictSame(snapshot.families[0]?.retiredHashes, ['hash-A1'], 'retired generations kept, oldest first')
-  t.strictSame(snapshot.transactions.map((x) => x.idHash), ['tx-old', 'tx-new'], 'sign-in forms in creation order')
-  t.match(snapshot.codes, [{ code: { hash: 'code-fresh' }, redeemed: false, replayed: false, issued: null }, { code: { hash: 'code-replayed' }, redeemed: true, replayed: true, issued: { accessTokenJti: 'AT.x' } }])
+  t.strictSame(
+    snapshot.transactions.map((x) => x.idHash),
+    ['tx-old', 'tx-new'],
+    'sign-in forms in creation order',
+  )
+  t.match(snapshot.codes, [
+    { code: { hash: 'code-fresh' }, redeemed: false, replayed: false, issued: null },
+    { code: { hash: 'code-replayed' }, redeemed: true, replayed: true, issued: { accessTokenJti: 'AT.x' } },
+  ])
 
   const copy = restored(original)
   t.strictSame(await copy.stats(), await original.stats())
@@ -93,7 +124,11 @@ t.test('a snapshot restored is the same store: every record kind, in order, thro
   t.equal(await copy.isEpochSecondJti('AT.epoch-second'), true)
   t.equal(await copy.isAccessTokenRevoked('AT.revoked'), true)
   t.equal((await copy.findRefreshToken('hash-A1'))?.position, 'retired')
-  t.equal((await copy.redeemRefreshToken({ hash: 'hash-A2', successorHash: 'hash-x', clientId: 'native-app', authServerId: 'default', nowMs: T0 + 3000 })).kind, 'reused-successor', 'still in its grace period')
+  t.equal(
+    (await copy.redeemRefreshToken({ hash: 'hash-A2', successorHash: 'hash-x', clientId: 'native-app', authServerId: 'default', nowMs: T0 + 3000 })).kind,
+    'reused-successor',
+    'still in its grace period',
+  )
   t.match(await copy.consumeAuthorizationCode('code-replayed', T0), { kind: 'replayed', issued: { accessTokenJti: 'AT.x' } })
   t.match(await copy.consumeAuthorizationCode('code-fresh', T0), { kind: 'redeemed' })
   t.ok(await copy.findSession('sid-hash', T0))
@@ -108,7 +143,19 @@ t.test('a snapshot restored is the same store: every record kind, in order, thro
 
 t.test('an empty store (no identity yet) round-trips too', async (t) => {
   const snapshot = snapshotMemoryStore(new MemoryStore(10))
-  t.strictSame(snapshot, { identity: null, epochSecondJtis: [], families: [], revokedAccessTokens: [], codes: [], sessions: [], transactions: [], deviceAuthorizations: [], pushedRequests: [], interactions: [], signInFailures: [] })
+  t.strictSame(snapshot, {
+    identity: null,
+    epochSecondJtis: [],
+    families: [],
+    revokedAccessTokens: [],
+    codes: [],
+    sessions: [],
+    transactions: [],
+    deviceAuthorizations: [],
+    pushedRequests: [],
+    interactions: [],
+    signInFailures: [],
+  })
   t.strictSame(snapshotMemoryStore(restored(new MemoryStore(10))), snapshot)
 })
 
@@ -130,10 +177,18 @@ t.test('a snapshot that is not whole is refused with what is wrong, and changes 
     ['a bad enum', (s) => ({ ...s, families: [{ ...s.families[0], rotation: 'sometimes' }] }), /store\/families\/0\/rotation must be equal to one of the allowed values/],
     ['a missing field', (s) => ({ ...s, codes: [{ ...s.codes[0], replayed: undefined }] }), /store\/codes\/0 must have required property 'replayed'/],
     ['a hand-added field', (s) => ({ ...s, sessions: [{ ...s.sessions[0], admin: true }] }), /store\/sessions\/0 must NOT have additional properties/],
-    ['a bad interaction step', (s) => ({ ...s, interactions: [{ ...s.interactions![0], step: 'DONE' }] }), /store\/interactions\/0\/step must be equal to one of the allowed values/],
+    [
+      'a bad interaction step',
+      (s) => ({ ...s, interactions: [{ ...s.interactions![0], step: 'DONE' }] }),
+      /store\/interactions\/0\/step must be equal to one of the allowed values/,
+    ],
     ['a negative time', (s) => ({ ...s, revokedAccessTokens: [{ jti: 'AT.y', expiresAtMs: -1 }] }), /store\/revokedAccessTokens\/0\/expiresAtMs must be >= 0/],
     ['a duplicated family', (s) => ({ ...s, families: [s.families[0], s.families[0]] }), /store\/families\/1\/id oarfamilyA0000000001 appears twice/],
-    ['a token hash in two families', (s) => ({ ...s, families: [s.families[0], { ...s.families[1], currentHash: 'hash-A1' }] }), /store\/families\/1 has a token hash that appears twice/],
+    [
+      'a token hash in two families',
+      (s) => ({ ...s, families: [s.families[0], { ...s.families[1], currentHash: 'hash-A1' }] }),
+      /store\/families\/1 has a token hash that appears twice/,
+    ],
   ]
   for (const [name, spoil, message] of cases) {
     const store = new MemoryStore(1000)

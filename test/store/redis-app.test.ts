@@ -41,7 +41,15 @@ if (server) {
     const tokens = await signIn(app)
     await server.stop()
     const expected = catalogueRow('temporarily_unavailable')
-    for (const res of [await refresh(app, tokens.refresh_token), await app.inject({ method: 'POST', url: '/oauth2/default/v1/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=password&client_id=native-app&username=alice%40example.com&password=alice-password&scope=openid%20offline_access' })]) {
+    for (const res of [
+      await refresh(app, tokens.refresh_token),
+      await app.inject({
+        method: 'POST',
+        url: '/oauth2/default/v1/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'grant_type=password&client_id=native-app&username=alice%40example.com&password=alice-password&scope=openid%20offline_access',
+      }),
+    ]) {
       t.equal(res.statusCode, 503)
       t.strictSame(res.json(), { error: expected.errorCode, error_description: expected.errorDescription })
       t.match(res.headers['cache-control'], /no-store/)
@@ -54,7 +62,9 @@ if (server) {
       res = await refresh(app, tokens.refresh_token)
     }
     t.equal(res.statusCode, 200, 'the refresh token from before the outage works: nothing was lost')
-    const outageLines = logs().split('\n').filter((line) => /the Redis store is (unreachable|reachable again)/.test(line))
+    const outageLines = logs()
+      .split('\n')
+      .filter((line) => /the Redis store is (unreachable|reachable again)/.test(line))
     t.equal(outageLines.length, 2, 'one log line for the outage and one for its end, not one per reconnection attempt')
     t.notMatch(logs(), server.url, 'the Redis URL is never logged')
   })

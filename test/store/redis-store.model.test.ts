@@ -21,7 +21,14 @@ const MAX_FAMILIES = 3
 const USERS = ['00ualice000000000001', '00ubob00000000000002']
 
 const lifecycle = fc.oneof(
-  fc.record({ op: fc.constant('create' as const), grace: fc.constantFrom(0, 30), idle: fc.constantFrom(0, 100), life: fc.constantFrom(null, 60_000, 3_600_000), user: fc.constantFrom(0, 1), rotation: fc.constantFrom('rotate' as const, 'static' as const) }),
+  fc.record({
+    op: fc.constant('create' as const),
+    grace: fc.constantFrom(0, 30),
+    idle: fc.constantFrom(0, 100),
+    life: fc.constantFrom(null, 60_000, 3_600_000),
+    user: fc.constantFrom(0, 1),
+    rotation: fc.constantFrom('rotate' as const, 'static' as const),
+  }),
   // `latest`: the newest token handed out, else any token ever handed out.
   fc.record({ op: fc.constant('redeem' as const), token: fc.nat(), latest: fc.boolean(), rotate: fc.boolean(), foreign: fc.constantFrom(0, 0, 0, 1, 2) }),
   // The token rotated away last: grace replays and reuse detection.
@@ -57,7 +64,17 @@ async function apply(store: Store, o: Op, w: { now: number; families: string[]; 
       const id = `oarfamily${String(w.families.length).padStart(11, '0')}`
       const hash = `hash-${id}-0`
       const created = await store.createFamily(
-        familyRecord({ id, currentHash: hash, createdAtMs: w.now, lastUsedMs: w.now, graceSeconds: o.grace, idleSeconds: o.idle, expiresAtMs: o.life === null ? null : w.now + o.life, userId: USERS[o.user]!, rotation: o.rotation }),
+        familyRecord({
+          id,
+          currentHash: hash,
+          createdAtMs: w.now,
+          lastUsedMs: w.now,
+          graceSeconds: o.grace,
+          idleSeconds: o.idle,
+          expiresAtMs: o.life === null ? null : w.now + o.life,
+          userId: USERS[o.user]!,
+          rotation: o.rotation,
+        }),
       )
       return created
     }
@@ -132,6 +149,7 @@ if (server) {
       { numRuns: RUNS, seed: 0x5eed },
     )
     t.pass(`${RUNS} sequences, ${operations} operations, no difference`)
-    for (const kind of ['rotated', 'kept', 'reused-successor', 'reuse-detected', 'invalid', 'create:false']) t.ok((seen.get(kind) ?? 0) > 0, `${kind} was exercised (${seen.get(kind) ?? 0})`)
+    for (const kind of ['rotated', 'kept', 'reused-successor', 'reuse-detected', 'invalid', 'create:false'])
+      t.ok((seen.get(kind) ?? 0) > 0, `${kind} was exercised (${seen.get(kind) ?? 0})`)
   })
 }

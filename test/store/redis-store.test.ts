@@ -57,7 +57,10 @@ if (server) {
         const kinds = outcomes.map((o) => o.kind)
         t.equal(kinds.filter((k) => k === 'rotated').length, 1, 'exactly one rotation')
         if (graceSeconds === 0) {
-          t.ok(kinds.every((k) => k === 'rotated' || k === 'reuse-detected' || k === 'invalid'), 'the others are refused')
+          t.ok(
+            kinds.every((k) => k === 'rotated' || k === 'reuse-detected' || k === 'invalid'),
+            'the others are refused',
+          )
           t.match(await replicas[1]!.getFamily('oarfamilyA0000000001'), { revokedAtMs: T0 + SECOND }, 'the replay revoked the family')
         } else {
           t.equal(kinds.filter((k) => k === 'reused-successor').length, 63, 'the others replay within grace')
@@ -120,7 +123,10 @@ if (server) {
     t.ok(keys.length > 0 && keys.every((k) => k.startsWith(ns)), 'every key is under the store namespace')
     const untimed = []
     for (const key of keys) if ((await redis.pttl(key)) === -1) untimed.push(key.slice(ns.length))
-    t.ok(untimed.every((k) => ['families', 'u:00ualice000000000001'].includes(k)), `only indexes that once held a family without deadline have no TTL (${untimed.join(', ')})`)
+    t.ok(
+      untimed.every((k) => ['families', 'u:00ualice000000000001'].includes(k)),
+      `only indexes that once held a family without deadline have no TTL (${untimed.join(', ')})`,
+    )
   })
 
   t.test('clear() forgets its own namespace only', async (t) => {

@@ -78,7 +78,7 @@ t.test("a restart keeps the control plane's clock offset and runtime data, not i
   t.equal((await refresh(after.app, tokens.refresh_token)).statusCode, 200, "the runtime user's refresh token works")
   t.match((await control(after.app, 'GET', '/keys/default')).json(), { active: next, next: null })
   t.ok(await signIn(after.app, { user: carol }), 'the runtime user signs in')
-  t.same((await control(after.app, 'GET', '/faults')).json(), [], 'fault rules are a test session\'s: not kept')
+  t.same((await control(after.app, 'GET', '/faults')).json(), [], "fault rules are a test session's: not kept")
   t.equal((await control(after.app, 'GET', '/journal')).json<unknown[]>().length, 3, 'the journal starts empty: only the three OAuth requests since the restart')
 })
 
@@ -128,22 +128,42 @@ t.test('a file mockta cannot use whole stops start-up, naming the file, the prob
     ['a newer version', JSON.stringify({ ...doc, version: 2 }), /has state-file version 2, written by a newer mockta; this mockta reads version 1 only/],
     ['no version', JSON.stringify({ ...doc, version: undefined }), /has no state-file version; this mockta reads version 1 only/],
     ['a bad header', JSON.stringify({ ...doc, sections: [] }), /is not a valid mockta state file: the file\/sections must be object/],
-    ['a bad control section', JSON.stringify({ ...doc, sections: { ...doc.sections, control: { clockOffsetMs: 'soon', runtime: null } } }),
-      /has a "control" section mockta cannot use: control\/clockOffsetMs must be integer/],
-    ['control data that cannot be applied', JSON.stringify({ ...doc, sections: { ...doc.sections, control: { clockOffsetMs: 0, runtime: { authorizationServers: [], org: {}, clients: [], users: [], keys: [{ kid: 'k' }], nextKeys: {} } } } }),
-      /has a "control" section mockta cannot use: control\/runtime cannot be applied/],
-    ['a bad store section', JSON.stringify({ ...doc, sections: { store: { ...doc.sections.store, families: [{ ...doc.sections.store.families[0], currentHash: 7 }] } } }),
-      /has a "store" section mockta cannot use: store\/families\/0\/currentHash must be string/],
+    [
+      'a bad control section',
+      JSON.stringify({ ...doc, sections: { ...doc.sections, control: { clockOffsetMs: 'soon', runtime: null } } }),
+      /has a "control" section mockta cannot use: control\/clockOffsetMs must be integer/,
+    ],
+    [
+      'control data that cannot be applied',
+      JSON.stringify({
+        ...doc,
+        sections: { ...doc.sections, control: { clockOffsetMs: 0, runtime: { authorizationServers: [], org: {}, clients: [], users: [], keys: [{ kid: 'k' }], nextKeys: {} } } },
+      }),
+      /has a "control" section mockta cannot use: control\/runtime cannot be applied/,
+    ],
+    [
+      'a bad store section',
+      JSON.stringify({ ...doc, sections: { store: { ...doc.sections.store, families: [{ ...doc.sections.store.families[0], currentHash: 7 }] } } }),
+      /has a "store" section mockta cannot use: store\/families\/0\/currentHash must be string/,
+    ],
   ]
   for (const [name, content, problem] of cases) {
     const file = join(dir, `${name.replaceAll(' ', '-')}.json`)
     writeFileSync(file, content)
     await t.rejects(buildTestApp(t, { change: withStateFile(file) }), { name: 'StateFileError', message: problem }, name)
-    await t.rejects(buildTestApp(t, { change: withStateFile(file) }), { message: new RegExp(`^the state file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*Move the file away or delete it`) }, `${name}: names the file and the way out`)
+    await t.rejects(
+      buildTestApp(t, { change: withStateFile(file) }),
+      { message: new RegExp(`^the state file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*Move the file away or delete it`) },
+      `${name}: names the file and the way out`,
+    )
     t.equal(readFileSync(file, 'utf8'), content, `${name}: the file is left as it was`)
   }
   await t.rejects(buildTestApp(t, { change: withStateFile(dir) }), { name: 'StateFileError', message: /cannot be read \(EISDIR/ }, 'a directory')
-  await t.rejects(buildTestApp(t, { change: withStateFile(join(dir, 'missing-dir', 'state.json')) }), { name: 'StateFileError', message: /cannot be written \(ENOENT.*Check that its directory exists and is writable/ }, 'a directory that does not exist')
+  await t.rejects(
+    buildTestApp(t, { change: withStateFile(join(dir, 'missing-dir', 'state.json')) }),
+    { name: 'StateFileError', message: /cannot be written \(ENOENT.*Check that its directory exists and is writable/ },
+    'a directory that does not exist',
+  )
 })
 
 /** Node's file operations, with the data write or the rename failing part-way when asked to. */
@@ -211,5 +231,7 @@ t.test('configuration: store.stateFile with its interval (default 5 s), for the 
   t.match(resolveConfig({ store: { stateFile: 'state.json' } }, options).store, { stateFile: 'state.json', stateFileIntervalSeconds: 5 })
   t.match(resolveConfig({ store: { stateFileIntervalSeconds: 1 } }, options).store, { stateFileIntervalSeconds: 1 })
   t.throws(() => resolveConfig({ store: { stateFileIntervalSeconds: 0 } }, options), { message: /\/store\/stateFileIntervalSeconds: must be >= 1/ })
-  t.throws(() => resolveConfig({ store: { type: 'redis', url: 'redis://127.0.0.1:6379', stateFile: 'state.json' } }, options), { message: /\/store\/stateFile: is for the memory store/ })
+  t.throws(() => resolveConfig({ store: { type: 'redis', url: 'redis://127.0.0.1:6379', stateFile: 'state.json' } }, options), {
+    message: /\/store\/stateFile: is for the memory store/,
+  })
 })

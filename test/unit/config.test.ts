@@ -3,16 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { defaultBaseUrl, parseCliOptions, usage } from '../../src/config/cli-options.js'
-import {
-  ConfigError,
-  defaultConfigPath,
-  defaultKeyFile,
-  deriveUserId,
-  loadConfigFile,
-  resolveConfig,
-  type ResolveOptions,
-  schemaPath,
-} from '../../src/config/load.js'
+import { ConfigError, defaultConfigPath, defaultKeyFile, deriveUserId, loadConfigFile, resolveConfig, type ResolveOptions, schemaPath } from '../../src/config/load.js'
 
 const testKeys = JSON.parse(readFileSync(defaultKeyFile, 'utf8')) as { keys: Array<Record<string, unknown>> }
 const kids = testKeys.keys.map((k) => k.kid as string)
@@ -34,7 +25,10 @@ t.test('the embedded default configuration', async (t) => {
   const config = loadConfigFile(undefined, { defaultBaseUrl: 'http://127.0.0.1:8080/' })
   t.equal(config.baseUrl, 'http://127.0.0.1:8080')
   t.equal(config.keySource, defaultKeyFile)
-  t.same(config.keys.map((k) => k.kid), kids)
+  t.same(
+    config.keys.map((k) => k.kid),
+    kids,
+  )
   t.equal(config.logLevel, 'info')
   t.match(config.org, { enabled: true, signingKeys: [kids[1]], accessTokenSigningKey: kids[2] })
   t.same(config.org.refreshToken, { lifetimeSeconds: 7776000, idleSeconds: 0 })
@@ -67,10 +61,13 @@ t.test('the embedded default configuration', async (t) => {
   t.match(clients['service-app'], { type: 'service', secret: 'service-app-secret', grantTypes: ['client_credentials'], scopes: ['api:read', 'api:write'] })
   for (const id of ['web-app', 'spa-app', 'native-app']) t.same(clients[id]!.refreshToken, { rotation: 'rotate', graceSeconds: 30 }, id)
 
-  t.same(config.users.map((u) => [u.id, u.login, u.password, u.groups]), [
-    ['00ualice000000000001', 'alice@example.com', 'alice-password', ['Everyone', 'Admins']],
-    ['00ubob00000000000002', 'bob@example.com', 'bob-password', ['Everyone', 'Engineering']],
-  ])
+  t.same(
+    config.users.map((u) => [u.id, u.login, u.password, u.groups]),
+    [
+      ['00ualice000000000001', 'alice@example.com', 'alice-password', ['Everyone', 'Admins']],
+      ['00ubob00000000000002', 'bob@example.com', 'bob-password', ['Everyone', 'Engineering']],
+    ],
+  )
   t.match(config.users[0]!.profile, { given_name: 'Alice', email_verified: true, preferred_username: 'alice@example.com' })
   t.same(config.store, { type: 'memory', keyPrefix: 'mockta:', commandTimeoutMs: 2000, stateFileIntervalSeconds: 5, maxFamilies: 1000000, sweepIntervalSeconds: 60 })
   t.same(config.limits, { bodyLimitBytes: 65536, requestTimeoutSeconds: 10, headersTimeoutSeconds: 10, bodyTimeoutSeconds: 10, keepAliveTimeoutSeconds: 5 })
@@ -92,11 +89,14 @@ t.test('defaults of a minimal file', async (t) => {
   )
   t.match(config.authorizationServers[0], { name: 'api', audience: 'api://api', idTokenLifetimeSeconds: 3600 })
   t.same(config.authorizationServers[0]!.claims, [{ name: 'dept', value: null, tokens: ['access_token'], scopes: [] }])
-  t.same(config.clients.map((c) => [c.name, c.authMethods, c.grantTypes, c.pkceRequired]), [
-    ['w', ['client_secret_basic', 'client_secret_post'], ['authorization_code', 'refresh_token'], false],
-    ['n', ['none'], ['authorization_code', 'refresh_token'], true],
-    ['s', ['client_secret_basic', 'client_secret_post'], ['client_credentials'], false],
-  ])
+  t.same(
+    config.clients.map((c) => [c.name, c.authMethods, c.grantTypes, c.pkceRequired]),
+    [
+      ['w', ['client_secret_basic', 'client_secret_post'], ['authorization_code', 'refresh_token'], false],
+      ['n', ['none'], ['authorization_code', 'refresh_token'], true],
+      ['s', ['client_secret_basic', 'client_secret_post'], ['client_credentials'], false],
+    ],
+  )
   t.same(config.clients[1]!.refreshToken, { rotation: 'rotate', graceSeconds: 30 })
   const user = config.users[0]!
   t.match(user.id, /^00u[A-Za-z0-9]{17}$/)
@@ -133,7 +133,10 @@ t.test('every problem is reported at once, with its path', async (t) => {
     '/limits/bodyLimitBytes: must be integer',
   ]
   for (const prefix of expected) {
-    t.ok(err.problems.some((p) => p.startsWith(prefix)), prefix)
+    t.ok(
+      err.problems.some((p) => p.startsWith(prefix)),
+      prefix,
+    )
     t.match(err.message, `  - ${prefix}`)
   }
   t.equal(err.problems.length, expected.length, err.message)
@@ -142,7 +145,10 @@ t.test('every problem is reported at once, with its path', async (t) => {
 t.test('semantic checks', async (t) => {
   const dupes = problems({
     authorizationServers: [{ id: 'a' }, { id: 'a' }],
-    clients: [{ id: 'c', type: 'web' }, { id: 'c', type: 'browser' }],
+    clients: [
+      { id: 'c', type: 'web' },
+      { id: 'c', type: 'browser' },
+    ],
     users: [
       { login: 'Dan@x', password: 'p' },
       { login: 'dan@X', password: 'p' },
@@ -286,11 +292,28 @@ t.test('parseCliOptions', async (t) => {
   t.match(cliProblems(['--base-url=https://x.test/p']), [/^--base-url: must be an origin/])
   t.match(cliProblems([], { MOCKTA_BASE_URL: 'nope' }), [/^MOCKTA_BASE_URL: must be an absolute/])
   t.match(parseCliOptions(['--base-url', 'https://x.test/'], {}), { baseUrl: 'https://x.test/' }, 'slash stripped later by resolveConfig')
-  t.match(t.throws(() => parseCliOptions(['--port', 'x'], {})), { name: 'ConfigError', message: /Invalid command line or environment:\n {2}- --port/ })
+  t.match(
+    t.throws(() => parseCliOptions(['--port', 'x'], {})),
+    { name: 'ConfigError', message: /Invalid command line or environment:\n {2}- --port/ },
+  )
 })
 
 t.test('usage lists every flag and variable with its default', async (t) => {
-  for (const word of ['--config', '--port', '--host', '--base-url', '--help', '-h', 'MOCKTA_CONFIG', 'PORT', 'HOST', 'MOCKTA_BASE_URL', '8080', '127.0.0.1', 'fixtures/config.json']) {
+  for (const word of [
+    '--config',
+    '--port',
+    '--host',
+    '--base-url',
+    '--help',
+    '-h',
+    'MOCKTA_CONFIG',
+    'PORT',
+    'HOST',
+    'MOCKTA_BASE_URL',
+    '8080',
+    '127.0.0.1',
+    'fixtures/config.json',
+  ]) {
     t.ok(usage.includes(word), word)
   }
 })
@@ -319,11 +342,16 @@ t.test('--https / MOCKTA_HTTPS and the https section', async (t) => {
 
 t.test('sign-in settings: autoSignIn must name a user; signIn and trustedOrigins defaults', async (t) => {
   const base = { users: [{ login: 'a@example.com', password: 'p' }] }
-  const ok = resolveConfig({ ...base, clients: [{ id: 'c', type: 'browser', autoSignIn: 'A@example.com' }], trustedOrigins: ['https://x.example/'] }, { baseDir: '/', defaultBaseUrl: 'http://x:1' })
+  const ok = resolveConfig(
+    { ...base, clients: [{ id: 'c', type: 'browser', autoSignIn: 'A@example.com' }], trustedOrigins: ['https://x.example/'] },
+    { baseDir: '/', defaultBaseUrl: 'http://x:1' },
+  )
   t.equal(ok.clients[0]?.autoSignIn, 'A@example.com')
   t.strictSame(ok.signIn, { sessionLifetimeSeconds: 7200, listUsers: true })
   t.strictSame(ok.trustedOrigins, ['https://x.example'])
-  t.throws(() => resolveConfig({ ...base, clients: [{ id: 'c', type: 'browser', autoSignIn: 'nobody' }] }, { baseDir: '/', defaultBaseUrl: 'http://x:1' }), { message: /\/clients\/0\/autoSignIn: no user has the login "nobody"/ })
+  t.throws(() => resolveConfig({ ...base, clients: [{ id: 'c', type: 'browser', autoSignIn: 'nobody' }] }, { baseDir: '/', defaultBaseUrl: 'http://x:1' }), {
+    message: /\/clients\/0\/autoSignIn: no user has the login "nobody"/,
+  })
 })
 
 t.test('pkceRequired: on by default for public clients, and cannot be turned off for them', async (t) => {

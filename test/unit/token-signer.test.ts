@@ -79,7 +79,7 @@ t.test('verifyJwt accepts and rejects exactly what jose jwtVerify (RS256, issuer
     ['nbf null', await signJwt({ ...base, nbf: null }, key)],
     ['other issuer', await signJwt({ ...base, iss: 'http://127.0.0.1:8080' }, key)],
     ['no issuer', await signJwt({ jti: 'AT.z', exp: now + 60 }, key)],
-    ['signed by another of our keys, not this server\'s', await signJwt(base, { ...other, kid: key.kid })],
+    ["signed by another of our keys, not this server's", await signJwt(base, { ...other, kid: key.kid })],
     ['foreign key', await signedByForeignKey(base, key.kid)],
     ['unknown kid', await signJwt(base, { ...key, kid: 'nope' })],
     ['alg none', unsignedJwt(base, key.kid)],
@@ -88,10 +88,13 @@ t.test('verifyJwt accepts and rejects exactly what jose jwtVerify (RS256, issuer
     ['signature cut short', valid.slice(0, -10)],
     ['payload an array', await signRaw({ kid: key.kid, alg: 'RS256' }, '[1,2]')],
     ['payload not JSON', await signRaw({ kid: key.kid, alg: 'RS256' }, 'not json')],
-    ['payload invalid UTF-8', await (async () => {
-      const input = `${b64({ kid: key.kid, alg: 'RS256' })}.${Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]).toString('base64url')}`
-      return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`
-    })()],
+    [
+      'payload invalid UTF-8',
+      await (async () => {
+        const input = `${b64({ kid: key.kid, alg: 'RS256' })}.${Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]).toString('base64url')}`
+        return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`
+      })(),
+    ],
     ['header alg RS512', await signRaw({ kid: key.kid, alg: 'RS512' }, base)],
     ['header with crit', await signRaw({ kid: key.kid, alg: 'RS256', crit: ['exp'], exp: 1 }, base)],
     ['header not an object', await signRaw('"RS256"', base)],
@@ -104,9 +107,10 @@ t.test('verifyJwt accepts and rejects exactly what jose jwtVerify (RS256, issuer
     try {
       const kid = decodeProtectedHeader(token).kid
       const k = typeof kid === 'string' ? server.verificationKeys.get(kid) : undefined
-      theirs = k && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)
-        ? (await jwtVerify(token, k.publicKey, { algorithms: ['RS256'], issuer, currentDate: new Date(now * 1000) })).payload
-        : undefined
+      theirs =
+        k && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)
+          ? (await jwtVerify(token, k.publicKey, { algorithms: ['RS256'], issuer, currentDate: new Date(now * 1000) })).payload
+          : undefined
     } catch {
       theirs = undefined
     }

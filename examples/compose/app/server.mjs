@@ -17,8 +17,7 @@ if (!issuer) {
 const keys = createRemoteJWKSet(new URL(`${issuer}/v1/keys`))
 
 // The keys could not be fetched: the authorization server is down, which is no fault of the token.
-const keysUnavailable = (err) =>
-  !(err instanceof errors.JOSEError) || err.code === 'ERR_JWKS_TIMEOUT' || err.code === 'ERR_JOSE_GENERIC'
+const keysUnavailable = (err) => !(err instanceof errors.JOSEError) || err.code === 'ERR_JWKS_TIMEOUT' || err.code === 'ERR_JOSE_GENERIC'
 
 const server = createServer(async (req, res) => {
   const send = (status, body, headers = {}) => {

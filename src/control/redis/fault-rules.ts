@@ -103,7 +103,9 @@ export class RedisFaultRules implements FaultRuleStore {
   }
 
   async refresh(): Promise<void> {
-    const [[, stored] = [], [, counts] = []] = ((await unavailableOnFailure(this.redis.multi().hgetall(this.keys.rules).hgetall(this.keys.counts).exec())) ?? []) as Array<[Error | null, Record<string, string>]>
+    const [[, stored] = [], [, counts] = []] = ((await unavailableOnFailure(this.redis.multi().hgetall(this.keys.rules).hgetall(this.keys.counts).exec())) ?? []) as Array<
+      [Error | null, Record<string, string>]
+    >
     this.rules = Object.values(stored ?? {})
       .map((text) => JSON.parse(text) as StoredRule)
       .sort((a, b) => a.seq - b.seq)

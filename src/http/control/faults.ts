@@ -65,7 +65,10 @@ async function answerWithFault(
 ): Promise<void> {
   switch (action.type) {
     case 'error':
-      reply.code(action.status).type('application/json').send({ error: action.error, error_description: action.errorDescription ?? defaultDescription(action.error) })
+      reply
+        .code(action.status)
+        .type('application/json')
+        .send({ error: action.error, error_description: action.errorDescription ?? defaultDescription(action.error) })
       return
     case 'rate_limit': {
       const limit = action.limit ?? 600
@@ -79,7 +82,10 @@ async function answerWithFault(
     }
     case 'malformed':
       // Valid headers, a body cut off mid-JSON: what a proxy dying mid-answer looks like.
-      reply.code(action.status ?? 200).type('application/json').send('{"token_type":"Bearer","access_token":"')
+      reply
+        .code(action.status ?? 200)
+        .type('application/json')
+        .send('{"token_type":"Bearer","access_token":"')
       return
     case 'drop':
       reply.hijack()

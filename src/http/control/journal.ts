@@ -132,7 +132,11 @@ export function journalHooks(endpoint: OAuthEndpoint, ctx: Pick<AppContext, 'clo
       const pending = record(req, reply, reply.statusCode)
       if (pending === undefined) done()
       // A shared store that is down loses this entry: the answer was already sent, and the outage shows in /health.
-      else pending.then(() => done(), (err: Error) => done(err instanceof StoreUnavailableError ? undefined : err))
+      else
+        pending.then(
+          () => done(),
+          (err: Error) => done(err instanceof StoreUnavailableError ? undefined : err),
+        )
     },
     record,
   }

@@ -70,7 +70,10 @@ export function sendTokenPage(req: FastifyRequest, reply: FastifyReply): void {
     void reply.redirect(COOKIE_PATH, 302)
     return
   }
-  secured(reply, `default-src 'none'; script-src 'sha256-${TOKEN_SCRIPT_HASH}'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`)
+  secured(
+    reply,
+    `default-src 'none'; script-src 'sha256-${TOKEN_SCRIPT_HASH}'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  )
     .code(401)
     .header('www-authenticate', 'Bearer realm="mockta-control"')
     .type('text/html; charset=utf-8')

@@ -7,7 +7,10 @@ import { controlRoutes } from './route-table.js'
 const errorSchema = {
   type: 'object',
   required: ['error', 'message'],
-  properties: { error: { type: 'string', enum: ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unsupported_media_type', 'store_unavailable', 'server_error'] }, message: { type: 'string' } },
+  properties: {
+    error: { type: 'string', enum: ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'unsupported_media_type', 'store_unavailable', 'server_error'] },
+    message: { type: 'string' },
+  },
 }
 
 /** JSON Schema `#/definitions/x` references of the configuration schema, re-rooted under components. */
@@ -24,8 +27,16 @@ function writeForms(definitions: Record<string, unknown>): Record<string, unknow
   const user = structuredClone(definitions['user']) as JsonSchema
   const client = structuredClone(definitions['client']) as JsonSchema
   user.required = (user.required ?? []).filter((name) => name !== 'password')
-  user.properties['password'] = { ...user.properties['password'], writeOnly: true, description: 'Write-only; left out, the replaced user keeps its password (a new user needs one).' }
-  client.properties['secret'] = { ...client.properties['secret'], writeOnly: true, description: 'Write-only; left out, the replaced client keeps its secret unless authMethods is ["none"]. Absent for public clients.' }
+  user.properties['password'] = {
+    ...user.properties['password'],
+    writeOnly: true,
+    description: 'Write-only; left out, the replaced user keeps its password (a new user needs one).',
+  }
+  client.properties['secret'] = {
+    ...client.properties['secret'],
+    writeOnly: true,
+    description: 'Write-only; left out, the replaced client keeps its secret unless authMethods is ["none"]. Absent for public clients.',
+  }
   client.properties['confidential'] = { type: 'boolean', readOnly: true, description: 'Whether the client has a secret; listed, ignored on write.' }
   return { userWrite: { ...user, title: 'User (write)' }, clientWrite: { ...client, title: 'Client (write)' } }
 }
@@ -39,7 +50,14 @@ export function openApiDocument(prefix: string): Record<string, unknown> {
     const query = Object.entries(route.query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
     // Every write carries a JSON body, `{}` when the route takes none (docs/security.md: no cross-site writes).
     const write = route.method !== 'GET'
-    const body = route.body === undefined ? (write ? { type: 'object', maxProperties: 0, description: 'send {}' } : undefined) : typeof route.body === 'string' ? { $ref: `#/components/schemas/${route.body}` } : route.body
+    const body =
+      route.body === undefined
+        ? write
+          ? { type: 'object', maxProperties: 0, description: 'send {}' }
+          : undefined
+        : typeof route.body === 'string'
+          ? { $ref: `#/components/schemas/${route.body}` }
+          : route.body
     const ok = route.status ?? 200
     paths[`${prefix}${route.url}`] ??= {}
     paths[`${prefix}${route.url}`]![route.method.toLowerCase()] = {

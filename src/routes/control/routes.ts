@@ -32,7 +32,9 @@ export const isLoopback = (address: string | undefined): boolean => address === 
 export function assertControlAccess(host: string, control: Partial<ControlConfig> & Pick<ControlConfig, 'trustNetwork'>): void {
   if (isLoopback(host) || control.adminToken !== undefined || control.trustNetwork) return
   throw new ConfigError(
-    [`listening on ${host} exposes the control API (/__mockta/) beyond this machine: set MOCKTA_ADMIN_TOKEN (--admin-token), or MOCKTA_TRUST_NETWORK=true (--trust-network) on a private network`],
+    [
+      `listening on ${host} exposes the control API (/__mockta/) beyond this machine: set MOCKTA_ADMIN_TOKEN (--admin-token), or MOCKTA_TRUST_NETWORK=true (--trust-network) on a private network`,
+    ],
     'mockta refuses to start',
   )
 }
@@ -55,7 +57,10 @@ export async function registerControlApi(app: FastifyInstance, control: ControlP
       api.setErrorHandler(controlErrorHandler)
       api.setNotFoundHandler((req, reply) => {
         // Points at the API's description, so a wrong path is not a dead end.
-        sendControlError(reply, new ControlError(404, `no control endpoint ${req.method} ${req.url.split('?', 1)[0]}; the control API is described at GET ${CONTROL_PREFIX}/openapi.json`))
+        sendControlError(
+          reply,
+          new ControlError(404, `no control endpoint ${req.method} ${req.url.split('?', 1)[0]}; the control API is described at GET ${CONTROL_PREFIX}/openapi.json`),
+        )
       })
       api.addHook('onRequest', (req, reply, done) => {
         try {
@@ -91,7 +96,10 @@ function addRoute(api: FastifyInstance, control: ControlPlane, route: ControlRou
     handler: async (req, reply) => {
       const result = await route.handle(control, { params: req.params as Record<string, string>, query: req.query as Record<string, string>, body: req.body ?? {} })
       if (result === undefined) return reply.code(204).send()
-      return reply.code(route.status ?? 200).type('application/json').send(JSON.stringify(result))
+      return reply
+        .code(route.status ?? 200)
+        .type('application/json')
+        .send(JSON.stringify(result))
     },
   })
 }
@@ -156,7 +164,10 @@ function requireOwnOrigin(req: FastifyRequest): void {
   const origin = req.headers.origin
   const host = origin !== undefined && URL.canParse(origin) ? new URL(origin).host : undefined
   if (host === undefined || host !== req.headers.host?.toLowerCase()) {
-    throw new ControlError(403, 'a control request authorised by the dashboard cookie must come from the dashboard page (Origin of this server); other callers send Authorization: Bearer')
+    throw new ControlError(
+      403,
+      'a control request authorised by the dashboard cookie must come from the dashboard page (Origin of this server); other callers send Authorization: Bearer',
+    )
   }
 }
 
@@ -174,7 +185,10 @@ function controlErrorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   if (status !== undefined && status >= 400 && status < 500) {
     if (status === 415) return sendControlError(reply, new ControlError(415, NEEDS_JSON))
     const message = status === 413 ? 'the body is too large' : err.message
-    return reply.code(status === 413 ? 413 : 400).type('application/json').send({ error: 'bad_request', message })
+    return reply
+      .code(status === 413 ? 413 : 400)
+      .type('application/json')
+      .send({ error: 'bad_request', message })
   }
   req.log.error({ err: { type: err.name, code: (err as FastifyError).code } }, 'control request failed')
   return reply.code(500).type('application/json').send({ error: 'server_error', message: 'unexpected error' })

@@ -14,14 +14,34 @@ const optional = (n: number | null): string => (n === null ? '' : String(n))
 /** The createFamily script's arguments after the namespace, up to `created` (the caller adds maxFamilies). */
 export function createArgs(f: FamilyRecord): string[] {
   const fixed: Fixed = {
-    id: f.id, clientId: f.clientId, authServerId: f.authServerId, userId: f.userId, scopes: [...f.scopes], authTime: f.authTime,
-    createdAtMs: f.createdAtMs, idleSeconds: f.idleSeconds, rotation: f.rotation, graceSeconds: f.graceSeconds,
+    id: f.id,
+    clientId: f.clientId,
+    authServerId: f.authServerId,
+    userId: f.userId,
+    scopes: [...f.scopes],
+    authTime: f.authTime,
+    createdAtMs: f.createdAtMs,
+    idleSeconds: f.idleSeconds,
+    rotation: f.rotation,
+    graceSeconds: f.graceSeconds,
     ...(f.jkt !== undefined && { jkt: f.jkt }),
   }
   return [
-    f.id, JSON.stringify(fixed), ownerOf(f.clientId, f.authServerId), String(f.idleSeconds), String(f.graceSeconds), optional(f.expiresAtMs),
-    f.currentHash, String(f.generation), String(f.lastUsedMs), f.currentUsed ? '1' : '0', f.previousHash ?? '', optional(f.rotatedAtMs),
-    optional(f.revokedAtMs), f.userId ?? '', String(f.createdAtMs),
+    f.id,
+    JSON.stringify(fixed),
+    ownerOf(f.clientId, f.authServerId),
+    String(f.idleSeconds),
+    String(f.graceSeconds),
+    optional(f.expiresAtMs),
+    f.currentHash,
+    String(f.generation),
+    String(f.lastUsedMs),
+    f.currentUsed ? '1' : '0',
+    f.previousHash ?? '',
+    optional(f.rotatedAtMs),
+    optional(f.revokedAtMs),
+    f.userId ?? '',
+    String(f.createdAtMs),
   ]
 }
 

@@ -1,7 +1,16 @@
 /** The authorization half of RedisStore: codes, sessions and sign-in transactions (authorization-store.ts), shared by replicas. */
 import type { Redis } from 'ioredis'
 import type { Clock } from '../../clock.js'
-import { MAX_TRANSACTIONS, type AuthorizationCodeRecord, type AuthorizationStore, type CodeGrantRecord, type CodeRedemption, type SessionRecord, type SessionTokenRecord, type TransactionRecord } from '../authorization-store.js'
+import {
+  MAX_TRANSACTIONS,
+  type AuthorizationCodeRecord,
+  type AuthorizationStore,
+  type CodeGrantRecord,
+  type CodeRedemption,
+  type SessionRecord,
+  type SessionTokenRecord,
+  type TransactionRecord,
+} from '../authorization-store.js'
 import { unavailableOnFailure } from './connection.js'
 import { ttlMs } from './lua-library.js'
 import { globEscape, storeNamespace } from './redis-keys.js'

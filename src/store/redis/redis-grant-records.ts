@@ -1,9 +1,18 @@
 /** The grant-record part of RedisStore (store/grant-records.ts), shared by replicas; scripts in grant-record-scripts.ts. */
 import type { Clock } from '../../clock.js'
 import {
-  MAX_DEVICE_AUTHORIZATIONS, MAX_PUSHED_REQUESTS,
-  type DeviceAuthorizationRecord, type DeviceDecision, type DeviceDecisionOutcome, type DevicePoll, type DevicePollOutcome, type DeviceStatus,
-  type GrantRecordStore, type PushedRequestOutcome, type PushedRequestRecord, type PushedRequestUse,
+  MAX_DEVICE_AUTHORIZATIONS,
+  MAX_PUSHED_REQUESTS,
+  type DeviceAuthorizationRecord,
+  type DeviceDecision,
+  type DeviceDecisionOutcome,
+  type DevicePoll,
+  type DevicePollOutcome,
+  type DeviceStatus,
+  type GrantRecordStore,
+  type PushedRequestOutcome,
+  type PushedRequestRecord,
+  type PushedRequestUse,
 } from '../grant-records.js'
 import { unavailableOnFailure } from './connection.js'
 import { ttlMs } from './lua-library.js'
@@ -39,8 +48,25 @@ export class RedisGrantRecords implements GrantRecordStore {
   ) {}
 
   async createDeviceAuthorization(r: DeviceAuthorizationRecord): Promise<boolean> {
-    const fixed: FixedDevice = { deviceCodeHash: r.deviceCodeHash, userCodeHash: r.userCodeHash, clientId: r.clientId, authServerId: r.authServerId, scopes: r.scopes, expiresAtMs: r.expiresAtMs }
-    const args = [r.deviceCodeHash, r.userCodeHash, JSON.stringify(fixed), r.clientId, serverField(r.authServerId), r.expiresAtMs, r.intervalSeconds, this.ttl(r.expiresAtMs), MAX_DEVICE_AUTHORIZATIONS]
+    const fixed: FixedDevice = {
+      deviceCodeHash: r.deviceCodeHash,
+      userCodeHash: r.userCodeHash,
+      clientId: r.clientId,
+      authServerId: r.authServerId,
+      scopes: r.scopes,
+      expiresAtMs: r.expiresAtMs,
+    }
+    const args = [
+      r.deviceCodeHash,
+      r.userCodeHash,
+      JSON.stringify(fixed),
+      r.clientId,
+      serverField(r.authServerId),
+      r.expiresAtMs,
+      r.intervalSeconds,
+      this.ttl(r.expiresAtMs),
+      MAX_DEVICE_AUTHORIZATIONS,
+    ]
     return (await this.call('putDevice', ...args)) === 1
   }
 
@@ -57,7 +83,10 @@ export class RedisGrantRecords implements GrantRecordStore {
   }
 
   async pollDeviceAuthorization(poll: DevicePoll): Promise<DevicePollOutcome> {
-    const [kind, ...v] = (await this.call('pollDevice', poll.deviceCodeHash, poll.clientId, serverField(poll.authServerId), poll.nowMs)) as [DevicePollOutcome['kind'], ...Array<string | null>]
+    const [kind, ...v] = (await this.call('pollDevice', poll.deviceCodeHash, poll.clientId, serverField(poll.authServerId), poll.nowMs)) as [
+      DevicePollOutcome['kind'],
+      ...Array<string | null>,
+    ]
     return kind === 'approved' ? { kind, record: deviceFrom(v) } : ({ kind } as DevicePollOutcome)
   }
 

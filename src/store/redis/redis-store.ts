@@ -16,7 +16,19 @@
 import type { Redis } from 'ioredis'
 import { SystemClock, type Clock } from '../../clock.js'
 import { GrantDelegation } from '../grant-delegation.js'
-import { checkFound, RETENTION_MS, type FamilyRecord, type FoundToken, type RefreshCheck, type RefreshCheckRequest, type RefreshOutcome, type RefreshRequest, type Store, type StoreIdentity, type StoreStats } from '../store.js'
+import {
+  checkFound,
+  RETENTION_MS,
+  type FamilyRecord,
+  type FoundToken,
+  type RefreshCheck,
+  type RefreshCheckRequest,
+  type RefreshOutcome,
+  type RefreshRequest,
+  type Store,
+  type StoreIdentity,
+  type StoreStats,
+} from '../store.js'
 import { hashToken } from '../../crypto/hash-token.js'
 import { unavailableOnFailure } from './connection.js'
 import { createArgs, familyFromHash, ownerOf } from './family-hash.js'

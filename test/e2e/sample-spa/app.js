@@ -7,7 +7,11 @@ const store = {
   set: (k, v) => sessionStorage.setItem(k, JSON.stringify(v)),
   drop: (k) => sessionStorage.removeItem(k),
 }
-const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+const base64url = (bytes) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 const random = () => base64url(crypto.getRandomValues(new Uint8Array(32)))
 const form = (params) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) })
 
@@ -17,8 +21,14 @@ async function signIn() {
   const state = random()
   store.set('pkce', { verifier, state })
   const query = new URLSearchParams({
-    client_id: CONFIG.clientId, response_type: 'code', scope: 'openid profile email offline_access',
-    redirect_uri: CONFIG.redirectUri, state, nonce: random(), code_challenge: challenge, code_challenge_method: 'S256',
+    client_id: CONFIG.clientId,
+    response_type: 'code',
+    scope: 'openid profile email offline_access',
+    redirect_uri: CONFIG.redirectUri,
+    state,
+    nonce: random(),
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
   })
   location.assign(`${CONFIG.issuer}/v1/authorize?${query}`)
 }
@@ -27,10 +37,16 @@ async function handleCallback(params) {
   const pending = store.get('pkce')
   store.drop('pkce')
   if (!pending || params.get('state') !== pending.state) throw new Error('state mismatch')
-  const res = await fetch(`${CONFIG.issuer}/v1/token`, form({
-    grant_type: 'authorization_code', client_id: CONFIG.clientId, code: params.get('code'),
-    redirect_uri: CONFIG.redirectUri, code_verifier: pending.verifier,
-  }))
+  const res = await fetch(
+    `${CONFIG.issuer}/v1/token`,
+    form({
+      grant_type: 'authorization_code',
+      client_id: CONFIG.clientId,
+      code: params.get('code'),
+      redirect_uri: CONFIG.redirectUri,
+      code_verifier: pending.verifier,
+    }),
+  )
   if (!res.ok) throw new Error(`token: ${res.status}`)
   store.set('tokens', await res.json())
   history.replaceState(null, '', '/')
@@ -66,7 +82,9 @@ async function signOut() {
 }
 
 function run(action) {
-  action().catch((err) => { $('status').textContent = `Error: ${err.message}` })
+  action().catch((err) => {
+    $('status').textContent = `Error: ${err.message}`
+  })
 }
 
 $('sign-in').addEventListener('click', () => run(signIn))

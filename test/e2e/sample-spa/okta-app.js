@@ -25,14 +25,18 @@ async function show() {
 }
 
 function run(action) {
-  action().catch((err) => { $('status').textContent = `Error: ${err.errorSummary ?? err.message}` })
+  action().catch((err) => {
+    $('status').textContent = `Error: ${err.errorSummary ?? err.message}`
+  })
 }
 
 $('sign-in').addEventListener('click', () => run(() => authClient.signInWithRedirect({ originalUri: '/okta.html' })))
-$('renew').addEventListener('click', () => run(async () => {
-  await authClient.tokenManager.renew('accessToken')
-  $('status').textContent = 'Renewed'
-}))
+$('renew').addEventListener('click', () =>
+  run(async () => {
+    await authClient.tokenManager.renew('accessToken')
+    $('status').textContent = 'Renewed'
+  }),
+)
 $('sign-out').addEventListener('click', () => run(() => authClient.signOut()))
 
 run(async () => {

@@ -27,20 +27,26 @@ async function show() {
 }
 
 function run(action) {
-  action().catch((err) => { $('status').textContent = `Error: ${err.errorSummary ?? err.message}` })
+  action().catch((err) => {
+    $('status').textContent = `Error: ${err.errorSummary ?? err.message}`
+  })
 }
 
 $('sign-in').addEventListener('click', () => run(() => authClient.signInWithRedirect({ originalUri: '/okta-dpop.html' })))
-$('renew').addEventListener('click', () => run(async () => {
-  await authClient.tokenManager.renew('accessToken')
-  $('status').textContent = 'Renewed'
-}))
-$('resource-call').addEventListener('click', () => run(async () => {
-  const url = `${CONFIG.issuer}/v1/userinfo`
-  const headers = await authClient.getDPoPAuthorizationHeaders({ url, method: 'GET' })
-  const res = await fetch(url, { headers })
-  $('resource').textContent = res.ok ? `${res.status} ${(await res.json()).name}` : `${res.status} ${res.headers.get('www-authenticate')}`
-}))
+$('renew').addEventListener('click', () =>
+  run(async () => {
+    await authClient.tokenManager.renew('accessToken')
+    $('status').textContent = 'Renewed'
+  }),
+)
+$('resource-call').addEventListener('click', () =>
+  run(async () => {
+    const url = `${CONFIG.issuer}/v1/userinfo`
+    const headers = await authClient.getDPoPAuthorizationHeaders({ url, method: 'GET' })
+    const res = await fetch(url, { headers })
+    $('resource').textContent = res.ok ? `${res.status} ${(await res.json()).name}` : `${res.status} ${res.headers.get('www-authenticate')}`
+  }),
+)
 $('sign-out').addEventListener('click', () => run(() => authClient.signOut()))
 
 run(async () => {
