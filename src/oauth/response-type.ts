@@ -16,7 +16,7 @@ export function parseResponseType(value: string | undefined): ResponseType[] | u
 }
 
 /** Returns tokens from the authorization endpoint itself (implicit or hybrid). */
-export const isFrontChannel = (types: readonly ResponseType[] | undefined): boolean => types?.some((t) => t !== 'code')
+export const isFrontChannel = (types: readonly ResponseType[] | undefined): boolean => types?.some((t) => t !== 'code') ?? false
 
 /**
  * What a client may ask for, as Okta derives it from the app's grant types: `code` with the
