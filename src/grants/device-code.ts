@@ -5,7 +5,7 @@
  */
 import { oktaError, mocktaError } from '../errors/oauth-error.js'
 import { hashToken } from '../crypto/hash-token.js'
-import { issueForAuthentication } from './authentication-tokens.js'
+import { dpopBinding, issueForAuthentication } from './authentication-tokens.js'
 import { DEVICE_CODE_GRANT } from './device-authorization.js'
 import { GrantRefused } from './grant-refused.js'
 import type { GrantHandler } from './types.js'
@@ -13,7 +13,7 @@ import type { GrantHandler } from './types.js'
 export const deviceCodeGrant: GrantHandler = {
   grantType: DEVICE_CODE_GRANT,
   parameters: ['device_code'],
-  async handle({ form, server, auth }, ctx) {
+  async handle({ form, server, auth, dpop }, ctx) {
     const code = form['device_code']
     if (code === undefined) throw oktaError('missing_token_request_parameter', 'device_code')
     const invalid = (reason: ConstructorParameters<typeof GrantRefused>[1]) => new GrantRefused(oktaError('invalid_device_code'), reason, undefined)
@@ -38,7 +38,7 @@ export const deviceCodeGrant: GrantHandler = {
         const { record } = poll
         const user = record.userId === null ? undefined : ctx.users.get(record.userId)
         if (!user) throw invalid('user_gone')
-        return issueForAuthentication({ server, client: auth.client, user, scopes: record.scopes, authTime: record.authTime ?? 0 }, ctx)
+        return issueForAuthentication({ server, client: auth.client, user, scopes: record.scopes, authTime: record.authTime ?? 0 }, ctx, undefined, dpopBinding(dpop, auth))
       }
     }
   },

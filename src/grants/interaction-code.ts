@@ -8,7 +8,7 @@
 import { oktaError } from '../errors/oauth-error.js'
 import { hashToken } from '../crypto/hash-token.js'
 import { verifyPkce } from '../oauth/pkce.js'
-import { issueForAuthentication } from './authentication-tokens.js'
+import { dpopBinding, issueForAuthentication } from './authentication-tokens.js'
 import type { GrantHandler } from './types.js'
 
 /** Longer values were never issued by mockta; refused before hashing. */
@@ -17,7 +17,7 @@ const MAX_CODE_LENGTH = 512
 export const interactionCodeGrant: GrantHandler = {
   grantType: 'interaction_code',
   parameters: ['interaction_code', 'code_verifier', 'redirect_uri'],
-  async handle({ form, server, auth }, ctx) {
+  async handle({ form, server, auth, dpop }, ctx) {
     const code = form['interaction_code']
     if (code === undefined) throw oktaError('missing_token_request_parameter', 'interaction_code')
     const verifier = form['code_verifier']
@@ -33,6 +33,7 @@ export const interactionCodeGrant: GrantHandler = {
     const user = record.userId === null ? undefined : ctx.users.get(record.userId)
     if (!user || record.authTime === null) throw oktaError('invalid_interaction_code')
     const subject = { server, client: auth.client, user, scopes: record.scopes, authTime: record.authTime, amr: record.amr }
-    return issueForAuthentication(subject, ctx, record.nonce ?? undefined)
+    // A DPoP client's tokens are bound to its key, as from the code grant (docs/dpop.md).
+    return issueForAuthentication(subject, ctx, record.nonce ?? undefined, dpopBinding(dpop, auth))
   },
 }

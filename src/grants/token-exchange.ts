@@ -25,7 +25,7 @@ export const tokenExchangeGrant: GrantHandler = {
   grantType: TOKEN_EXCHANGE_GRANT,
   // `requested_token_type` is not read: an access token is the only type this flow issues (RFC 8693 §2.1 makes it optional).
   parameters: ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'audience', 'resource', 'scope'],
-  async handle({ form, server, auth }, ctx) {
+  async handle({ form, server, auth, dpop }, ctx) {
     // Okta serves token exchange on custom authorization servers only.
     if (server.id === null) throw oktaError('unsupported_grant_type_token_exchange')
     if (auth.client.type !== 'service') throw oktaError('on_behalf_invalid_client_type')
@@ -66,7 +66,7 @@ export const tokenExchangeGrant: GrantHandler = {
     if (typeof uid !== 'string') throw new GrantRefused(oktaError('invalid_subject_token'), 'unknown_token', found.familyId)
     if (!user) throw new GrantRefused(oktaError('token_exchange_subject_token_expired'), 'user_gone', found.familyId)
     const authTime = typeof found.payload['auth_time'] === 'number' ? found.payload['auth_time'] : nowSeconds(ctx.clock)
-    const grant = await issueTokens({ server, client: auth.client, user, scopes, authTime }, {}, ctx)
+    const grant = await issueTokens({ server, client: auth.client, user, scopes, authTime }, dpop ? { jkt: dpop.jkt } : {}, ctx)
     return { ...grant, response: { ...grant.response, issued_token_type: ACCESS_TOKEN_TYPE } }
   },
 }
