@@ -6,20 +6,16 @@
  * the iframe again on the session cookie alone, and `token.getWithPopup`; then the Sessions API (`session.exists()`, `session.get()`, `session.refresh()`, `closeSession()`)
  * with credentialed CORS, and tokens that refresh.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { chromium } from 'playwright-core'
 import { ALICE, startMockta } from '../helpers/listening-app.js'
 import { freePort } from '../helpers/child-process.js'
+import { openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const BUNDLE = fileURLToPath(new URL('../../node_modules/@okta/okta-auth-js/umd/default.js', import.meta.url))
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const skip = !existsSync(CHROMIUM) && !process.env['CI'] ? `${CHROMIUM} is missing: install Debian's chromium package to run the browser test` : false
+const skip = skipWithoutChromium
 
 interface Outcome {
   status: string
@@ -46,12 +42,7 @@ t.test('okta-auth-js in Chromium: signInWithCredentials, getWithoutPrompt({ sess
   })
   await new Promise<void>((resolve) => server.listen(spaPort, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  const profile = mkdtempSync(join(tmpdir(), 'mockta-chromium-'))
-  t.teardown(() => rmSync(profile, { recursive: true, force: true }))
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true })
-  t.teardown(() => browser.close())
-  const page = browser.pages()[0] ?? (await browser.newPage())
-  page.setDefaultTimeout(30_000)
+  const { page } = await openBrowser(t)
   page.on('pageerror', (e) => t.fail(`page error: ${e.message}`))
   await page.goto(`${spa}/`)
 

@@ -1,31 +1,11 @@
-/**
- * Cross-site requests from a real browser (docs/security.md): a page on another origin (a tiny
- * server on another loopback port, reached as 127.0.0.1, same-site, and as localhost, cross-site)
- * tries what any page can make a browser send to the control plane: a form POST (urlencoded and
- * text/plain with a JSON-looking body), fetch with mode 'no-cors', an empty-body POST, and fetch with
- * JSON (which needs a preflight the control plane never answers). mockta's state is unchanged after
- * all of them: the clock offset, the users, the fault rules and the journal. Headless Chromium as in
- * browser-spa.test.ts (Debian's chromium, driven by playwright-core; never downloaded).
- */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import t from 'tap'
-import { chromium } from 'playwright-core'
 import { startMockta } from '../helpers/listening-app.js'
 import { freePort } from '../helpers/child-process.js'
 import { record } from '../helpers/report.js'
+import { openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-// Without the background-networking flags Chromium stalls on a closed network.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-
-// In CI the browser must be there (.ci/run installs it): a missing one fails the test there instead.
-const skip =
-  !existsSync(CHROMIUM) && !process.env['CI']
-    ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
-    : false
+const skip = skipWithoutChromium
 
 /** The attacker's page: each attack resolves to what the page could see of it. */
 const attackPage = (target: string): string => `<!doctype html>
@@ -69,12 +49,7 @@ t.test('a page on another origin changes nothing on the control plane, whatever 
   const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(attackPage(base)))
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  const profile = mkdtempSync(join(tmpdir(), 'mockta-chromium-'))
-  t.teardown(() => rmSync(profile, { recursive: true, force: true }))
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true })
-  t.teardown(() => browser.close())
-  const page = browser.pages()[0] ?? (await browser.newPage())
-  page.setDefaultTimeout(30_000)
+  const { page } = await openBrowser(t)
   // What mockta answered each request that reached it, as the browser saw it on the wire.
   const answered: string[] = []
   page.on('response', (res) => {

@@ -5,36 +5,25 @@
  * and allows (or denies) the device, while openid-client polls to its tokens (or `access_denied`).
  * Every step's screenshot goes to test-output/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { Test } from 'tap'
 import * as client from 'openid-client'
-import { chromium, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { ALICE, startMockta } from '../helpers/listening-app.js'
 import { withNewGrants } from '../helpers/grants-config.js'
+import { openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const OUTPUT = fileURLToPath(new URL('../../test-output/', import.meta.url))
-// The flags of browser-spa.test.ts: without the background-networking ones Chromium stalls on a closed network.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
-const skip =
-  !existsSync(CHROMIUM) && !process.env['CI']
-    ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
-    : false
+const skip = skipWithoutChromium
 
 async function setUp(t: Test): Promise<{ page: Page; config: client.Configuration; base: string }> {
   const { base } = await startMockta(t, { change: withNewGrants })
   const config = await client.discovery(new URL(`${base}/oauth2/default`), 'native-app', undefined, client.None(), { execute: [client.allowInsecureRequests] })
-  const profile = mkdtempSync(join(tmpdir(), 'mockta-chromium-'))
-  t.teardown(() => rmSync(profile, { recursive: true, force: true }))
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true })
-  t.teardown(() => browser.close())
-  const page = browser.pages()[0] ?? (await browser.newPage())
-  page.setDefaultTimeout(30_000)
+  const { page } = await openBrowser(t)
   mkdirSync(OUTPUT, { recursive: true })
   return { page, config, base }
 }

@@ -5,17 +5,15 @@
  * a resource call with getDPoPAuthorizationHeaders, and sign-out. okta-auth-js keeps its key in
  * IndexedDB and does not cache the nonce, so each /token call costs two requests.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { chromium } from 'playwright-core'
 import { startMockta } from '../helpers/listening-app.js'
 import { freePort } from '../helpers/child-process.js'
+import { openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SPA_DIR = fileURLToPath(new URL('./sample-spa/', import.meta.url))
 const FILES: Record<string, string> = {
   '/okta-dpop.html': join(SPA_DIR, 'okta-dpop.html'),
@@ -23,8 +21,7 @@ const FILES: Record<string, string> = {
   '/okta-dpop-app.js': join(SPA_DIR, 'okta-dpop-app.js'),
   '/okta-auth-js.js': fileURLToPath(new URL('../../node_modules/@okta/okta-auth-js/umd/default.js', import.meta.url)),
 }
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const skip = !existsSync(CHROMIUM) && !process.env['CI'] ? `${CHROMIUM} is missing: install Debian's chromium package to run the browser test` : false
+const skip = skipWithoutChromium
 
 t.test('okta-auth-js with dpop: true: sign in, getUser, renew, a DPoP resource call, sign out', { skip }, async (t) => {
   const spaPort = await freePort()
@@ -47,12 +44,7 @@ t.test('okta-auth-js with dpop: true: sign in, getUser, renew, a DPoP resource c
   })
   await new Promise<void>((resolve) => server.listen(spaPort, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  const profile = mkdtempSync(join(tmpdir(), 'mockta-chromium-'))
-  t.teardown(() => rmSync(profile, { recursive: true, force: true }))
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: [...ARGS, '--host-resolver-rules=MAP localhost 127.0.0.1'], headless: true })
-  t.teardown(() => browser.close())
-  const page = browser.pages()[0] ?? (await browser.newPage())
-  page.setDefaultTimeout(30_000)
+  const { page } = await openBrowser(t, { args: ['--host-resolver-rules=MAP localhost 127.0.0.1'] })
   page.on('pageerror', (e) => t.fail(`page error: ${e.message}`))
   const requests: string[] = []
   page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}${r.headers()['dpop'] ? ' +dpop' : ''}`))

@@ -6,19 +6,18 @@
  * page runs okta-auth-js's own browser bundle the way Okta's samples do (signInWithRedirect,
  * handleLoginRedirect, getUser, tokenManager.renew, signOut), signing in with one click on a listed user.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { Test } from 'tap'
-import { chromium, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { SystemClock } from '../../src/clock.js'
 import { ALICE, startMockta } from '../helpers/listening-app.js'
 import { freePort } from '../helpers/child-process.js'
+import { openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SPA_DIR = fileURLToPath(new URL('./sample-spa/', import.meta.url))
 /** What the sample SPA's server serves besides index.html (its default page). */
 const FILES: Record<string, string> = {
@@ -30,14 +29,8 @@ const FILES: Record<string, string> = {
   '/okta-auth-js.js': fileURLToPath(new URL('../../node_modules/@okta/okta-auth-js/umd/default.js', import.meta.url)),
 }
 const OUTPUT = fileURLToPath(new URL('../../test-output/', import.meta.url))
-// Without the background-networking flags Chromium stalls on a closed network.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
-// In CI the browser must be there (.ci/run installs it): a missing one fails the test there instead.
-const skip =
-  !existsSync(CHROMIUM) && !process.env['CI']
-    ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
-    : false
+const skip = skipWithoutChromium
 
 interface Harness {
   page: Page
@@ -77,14 +70,7 @@ async function setUp(t: Test): Promise<Harness> {
   await new Promise<void>((resolve) => server.listen(spaPort, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
-  const profile = mkdtempSync(join(tmpdir(), 'mockta-chromium-'))
-  t.teardown(() => rmSync(profile, { recursive: true, force: true }))
-  // A fresh profile directory each run (playwright passes it as --user-data-dir).
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true })
-  t.teardown(() => browser.close())
-  const page = browser.pages()[0] ?? (await browser.newPage())
-  // Generous: on a loaded 2-core CI machine Chromium itself can take seconds per step.
-  page.setDefaultTimeout(30_000)
+  const { page } = await openBrowser(t)
 
   return { page, spa, base, clock }
 }

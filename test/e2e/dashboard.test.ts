@@ -5,38 +5,26 @@
  * serious or critical violation); keyboard use; and screenshots of each panel at 1280×800 and in a
  * narrow window, in test-output/. A second mockta with an admin token takes the token through the page.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { Test } from 'tap'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { SystemClock } from '../../src/clock.js'
 import { ALICE, passwordGrant, startMockta } from '../helpers/listening-app.js'
+import { openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-// Without the background-networking flags Chromium stalls on a closed network.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const OUTPUT = fileURLToPath(new URL('../../test-output/', import.meta.url))
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const WIDE = { width: 1280, height: 800 }
 const NARROW = { width: 420, height: 800 }
 
-// In CI the browser must be there (.ci/run installs it): a missing one fails the test there instead.
-const skip =
-  !existsSync(CHROMIUM) && !process.env['CI']
-    ? `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser test; CI installs it and always runs it`
-    : false
+const skip = skipWithoutChromium
 
 async function browser(t: Test): Promise<{ context: BrowserContext; page: Page }> {
-  const profile = mkdtempSync(join(tmpdir(), 'mockta-chromium-'))
-  t.teardown(() => rmSync(profile, { recursive: true, force: true }))
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: WIDE })
-  t.teardown(() => context.close())
-  const page = context.pages()[0] ?? (await context.newPage())
-  page.setDefaultTimeout(20_000)
+  const { context, page } = await openBrowser(t, { viewport: WIDE, timeoutMs: 20_000 })
   page.on('pageerror', (e) => t.fail(`page error: ${e.message}`))
   return { context, page }
 }
