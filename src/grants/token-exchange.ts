@@ -15,7 +15,6 @@ import type { GrantHandler } from './types.js'
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
-const EXCHANGED_TYPES: ReadonlySet<string> = new Set([ACCESS_TOKEN_TYPE])
 
 // Scopes about the user's own sign-in: a service's exchanged token carries API scopes only.
 const REFUSED_SCOPES = new Set(['offline_access', 'device_sso'])
@@ -32,9 +31,8 @@ export const tokenExchangeGrant: GrantHandler = {
     for (const name of ['subject_token', 'subject_token_type'] as const) {
       if (form[name] === undefined) throw oktaError('missing_token_request_parameter', name)
     }
-    // A token type is a public URN, not a secret: only access tokens are exchanged (docs/okta-behaviour.md § 2.9).
-    const subjectType = form['subject_token_type']
-    if (!EXCHANGED_TYPES.has(subjectType as string)) throw oktaError('invalid_subject_token_type')
+    // Only access tokens are exchanged (docs/okta-behaviour.md § 2.9).
+    if (form['subject_token_type'] !== ACCESS_TOKEN_TYPE) throw oktaError('invalid_subject_token_type')
     // On behalf of a user there is no actor (docs/okta-behaviour.md § 2.9); native SSO's actor tokens are not served.
     if (form['actor_token'] !== undefined) throw oktaError('invalid_actor_token')
     if (form['actor_token_type'] !== undefined) throw oktaError('invalid_actor_token_type')

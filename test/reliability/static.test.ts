@@ -56,6 +56,8 @@ t.test('every regular expression in src/ is linear-time safe (safe-regex2)', asy
 })
 
 const SENSITIVE = /secret|verifier|token/i
+/** A token's type or type hint (`subject_token_type`, `ACCESS_TOKEN_TYPE`, `tokenType`) is a public name, never a secret. */
+const TYPE_NAME = /_?type(_?hint)?$/i
 /** Operands whose comparison reveals nothing about a secret value. */
 function harmless(node: ts.Expression): boolean {
   if (node.kind === ts.SyntaxKind.NullKeyword || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword) return true
@@ -90,7 +92,7 @@ function unsafeComparisons(sf: ts.SourceFile): string[] {
         [node.right, node.left],
       ] as const) {
         const name = named(side)
-        if (name !== undefined && SENSITIVE.test(name) && !harmless(other) && !harmless(side)) found.push(`${where(node)} ${node.getText()}`)
+        if (name !== undefined && SENSITIVE.test(name) && !TYPE_NAME.test(name) && !harmless(other) && !harmless(side)) found.push(`${where(node)} ${node.getText()}`)
       }
     }
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ['localeCompare', 'startsWith', 'endsWith'].includes(node.expression.name.text)) {
