@@ -29,6 +29,7 @@ import { authorizeRoutes } from './routes/authorize.js'
 import { discoveryRoutes } from './routes/discovery.js'
 import { healthRoutes } from './routes/health.js'
 import { idxRoutes } from './routes/idx.js'
+import { emailVerifyRoutes } from './routes/email-verify.js'
 import { introspectRoutes } from './routes/introspect.js'
 import { keysRoutes } from './routes/keys.js'
 import { logoutRoutes } from './routes/logout.js'
@@ -152,6 +153,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
   })
   await app.register(browserSignInRoutes, { ctx })
   await app.register(activateRoutes, { ctx })
+  await app.register(emailVerifyRoutes, { ctx })
   await app.register(sessionCookieRedirectRoutes, { ctx })
   await app.register(healthRoutes, { storeHealth: redis ? () => redisHealth(redis, config.store.commandTimeoutMs) : memoryHealth })
   const outages = redis && logOutages(redis, app.log)

@@ -36,8 +36,17 @@ export interface Snapshot {
   readonly identity: Identity
 }
 
+/**
+ * Changes to the users that a sign-in flow makes (a password reset), applied by the control plane's
+ * runtime data so every replica adopts them (control/runtime-data.ts); set when the control plane is built.
+ */
+export interface Directory {
+  setPassword(userId: string, password: string): Promise<void>
+}
+
 export class AppContext {
   private snapshot: Snapshot
+  directory: Directory | undefined
 
   constructor(
     readonly clock: Clock,

@@ -412,6 +412,10 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
       lockoutThreshold: raw.identityEngine?.lockoutThreshold ?? 10,
       transactionLifetimeSeconds: raw.identityEngine?.transactionLifetimeSeconds ?? 600,
       interactionCodeLifetimeSeconds: raw.identityEngine?.interactionCodeLifetimeSeconds ?? 60,
+      emailFactor: raw.identityEngine?.emailFactor ?? 'none',
+      // Okta's default lifetime of an email one-time code: 5 minutes.
+      emailCodeLifetimeSeconds: raw.identityEngine?.emailCodeLifetimeSeconds ?? 300,
+      passwordRecovery: raw.identityEngine?.passwordRecovery ?? true,
     },
     trustedOrigins: (raw.trustedOrigins ?? []).map((o) => o.replace(/\/$/, '')),
     https,
@@ -438,7 +442,16 @@ export function resolveAuthServer(s: RawAuthServer, defaultKid: string): AuthSer
 const resolveDevice = (d: RawDevice | undefined): DeviceAuthorizationConfig => ({ lifetimeSeconds: d?.lifetimeSeconds ?? 600, intervalSeconds: d?.intervalSeconds ?? 5 })
 
 export function resolveUser(u: RawUser): UserConfig {
-  return { id: u.id ?? deriveUserId(u.login), login: u.login, password: u.password, profile: u.profile ?? {}, groups: u.groups ?? ['Everyone'], status: u.status ?? 'ACTIVE' }
+  const user: UserConfig = {
+    id: u.id ?? deriveUserId(u.login),
+    login: u.login,
+    password: u.password,
+    profile: u.profile ?? {},
+    groups: u.groups ?? ['Everyone'],
+    status: u.status ?? 'ACTIVE',
+  }
+  if (u.emailFactor !== undefined) user.emailFactor = u.emailFactor
+  return user
 }
 
 export interface ResolveOptions {

@@ -103,6 +103,9 @@ export interface ClientConfig {
   acceptIssuerAudience?: boolean
 }
 
+/** Whether the Identity Engine asks for an email code after the password (docs/identity-engine.md § Email code). */
+export type EmailFactorPolicy = 'none' | 'required'
+
 export interface UserConfig {
   /** Okta user id, `00u…`. */
   id: string
@@ -112,6 +115,8 @@ export interface UserConfig {
   groups: string[]
   /** Default ACTIVE. Checked by the Identity Engine sign-in (docs/identity-engine.md). */
   status: UserStatus
+  /** This user's email-code policy, over `identityEngine.emailFactor`; absent: the server-wide one. */
+  emailFactor?: EmailFactorPolicy
 }
 
 export interface StoreConfig {
@@ -173,6 +178,12 @@ export interface IdentityEngineConfig {
   /** How long an interaction and its stateHandle live after their last step. */
   transactionLifetimeSeconds: number
   interactionCodeLifetimeSeconds: number
+  /** After the password, an email code too (`required`) or not (`none`); a user's `emailFactor` wins. */
+  emailFactor: EmailFactorPolicy
+  /** How long an emailed one-time code and its magic link work. */
+  emailCodeLifetimeSeconds: number
+  /** Offer password recovery by email (the `recover` action of the password authenticator). */
+  passwordRecovery: boolean
 }
 
 export interface HttpsConfig {

@@ -134,6 +134,8 @@ export class ControlPlane {
       ),
     )
     this.adjustable = isAdjustable(ctx.clock) ? ctx.clock : undefined
+    // A password reset by the user (idx/recover.ts) changes the runtime data as a control call would, for every replica.
+    ctx.directory = { setPassword: (userId, password) => this.changing(() => this.runtime.setPassword(userId, password)) }
   }
 
   /** Whether replicas share this control plane's state (then every request syncs first). */

@@ -24,6 +24,8 @@ export interface FaultMatch {
   authServer?: string
   clientId?: string
   grantType?: string
+  /** An IDX call by its path under /idp/idx/ (`challenge/resend`, `recover`, …), as the journal names it. */
+  remediation?: string
 }
 
 export interface FaultRuleInput {
@@ -57,6 +59,7 @@ const matchSchema = {
     authServer: { type: 'string', minLength: 1 },
     clientId: { type: 'string', minLength: 1 },
     grantType: { type: 'string', minLength: 1 },
+    remediation: { type: 'string', minLength: 1, maxLength: 64 },
   },
 } as const
 
@@ -156,7 +159,8 @@ export function ruleMatches(m: FaultMatch, r: OAuthRequestInfo): boolean {
     (m.endpoint === undefined || m.endpoint === r.endpoint) &&
     (m.authServer === undefined || m.authServer === r.authServer) &&
     (m.clientId === undefined || m.clientId === r.clientId) &&
-    (m.grantType === undefined || m.grantType === r.grantType)
+    (m.grantType === undefined || m.grantType === r.grantType) &&
+    (m.remediation === undefined || m.remediation === r.remediation)
   )
 }
 

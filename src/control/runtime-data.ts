@@ -142,6 +142,15 @@ export class RuntimeData {
   }
 
   /** By login or id. */
+  /** A password set by the user themselves (an Identity Engine recovery), kept like a control-plane change. */
+  async setPassword(userId: string, password: string): Promise<void> {
+    await this.change((s) => {
+      const found = s.users.find((u) => u.id === userId)
+      if (!found) throw notFound(`no user ${userId}`)
+      found.password = password
+    })
+  }
+
   async removeUser(loginOrId: string): Promise<void> {
     await this.change((s) => {
       const found = findUser(s.users, loginOrId)

@@ -13,6 +13,10 @@ export async function cancel(ctx: AppContext, tx: Transaction): Promise<IdxAnswe
     authTime: null,
     codeHash: null,
     codeExpiresAtMs: null,
+    // A recovery ends too; the count of email codes goes on, so a new challenge's code is a new one.
+    recovery: undefined,
+    identifier: undefined,
+    emailCodeExpiresAtMs: undefined,
     stateGeneration: tx.record.stateGeneration + 1,
   })
   return { status: 200, body: currentResponse(ctx, next) }

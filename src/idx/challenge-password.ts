@@ -6,8 +6,9 @@ import type { AppContext } from '../context.js'
 import { IDX_MESSAGES } from './messages.js'
 import { badRequest, objectField, passcodeOf, textField, type Input } from './remediation-input.js'
 import { challengePasswordResponse, PASSWORD_AUTHENTICATOR } from './response.js'
+import { afterPassword } from './challenge-email.js'
 import { checkPassword } from './sign-in-policy.js'
-import { currentResponse, notAvailable, responseContext, succeed, type IdxAnswer, type Transaction } from './transaction.js'
+import { currentResponse, notAvailable, responseContext, type IdxAnswer, type Transaction } from './transaction.js'
 
 /** Choosing the password authenticator (the only one offered) shows its challenge again. */
 export async function selectAuthenticator(ctx: AppContext, tx: Transaction, input: Input): Promise<IdxAnswer> {
@@ -25,5 +26,5 @@ export async function answerChallenge(ctx: AppContext, tx: Transaction, input: I
   const user = tx.record.userId === null ? undefined : ctx.users.get(tx.record.userId)
   const check = await checkPassword(ctx, user, password, IDX_MESSAGES.incorrectPassword)
   if (check.kind === 'failed') return { status: 401, body: challengePasswordResponse(responseContext(ctx, tx), [check.message]) }
-  return succeed(ctx, tx, check.user, ['pwd'])
+  return afterPassword(ctx, tx, check.user)
 }

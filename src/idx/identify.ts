@@ -7,8 +7,9 @@ import type { AppContext } from '../context.js'
 import { IDX_MESSAGES } from './messages.js'
 import { badRequest, passcodeOf, textField, type Input } from './remediation-input.js'
 import { identifyResponse } from './response.js'
+import { afterPassword } from './challenge-email.js'
 import { checkPassword } from './sign-in-policy.js'
-import { advance, currentResponse, notAvailable, responseContext, succeed, type IdxAnswer, type Transaction } from './transaction.js'
+import { advance, currentResponse, notAvailable, responseContext, type IdxAnswer, type Transaction } from './transaction.js'
 
 export async function identify(ctx: AppContext, tx: Transaction, input: Input): Promise<IdxAnswer> {
   if (tx.record.step !== 'IDENTIFY') return notAvailable(ctx, tx)
@@ -25,5 +26,5 @@ export async function identify(ctx: AppContext, tx: Transaction, input: Input): 
   if (password === undefined) throw badRequest('idx_passcode_missing')
   const check = await checkPassword(ctx, user, password, IDX_MESSAGES.authenticationFailed)
   if (check.kind === 'failed') return { status: 401, body: identifyResponse(responseContext(ctx, tx), identifierFirst, [check.message]) }
-  return succeed(ctx, tx, check.user, ['pwd'])
+  return afterPassword(ctx, tx, check.user)
 }

@@ -26,6 +26,12 @@ export const IDX_MESSAGES = {
   notFound: error('errors.E0000007', 'Not found: Resource not found'),
   /** [UNCONFIRMED]: a method other than POST on an IDX path. */
   methodNotAllowed: error('errors.E0000022', 'The endpoint does not support the provided HTTP method'),
+  /** A wrong or expired email code, on the passcode field (Okta's capture of a wrong email code). */
+  passcodeInvalid: { message: 'Invalid code. Try again.', i18n: { key: 'api.authn.error.PASSCODE_INVALID', params: [] }, class: 'ERROR' },
+  /** The magic link's page, once it verified the challenge: the first tab goes on by its poll. */
+  returnToOriginalTab: { message: 'Please return to the original tab.', i18n: { key: 'idx.return.to.original.tab' }, class: 'INFO' },
+  /** A magic link that is expired, replaced by a resend, or already used. */
+  linkExpired: error('idx.return.link.expired', 'This email link has expired. To resend it, return to the screen where you requested it.'),
   /** [UNCONFIRMED]: a remediation the current response does not offer. */
   notAvailable: error('errors.E0000020', 'Bad request.'),
 } as const satisfies Record<string, IdxMessage>

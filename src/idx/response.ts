@@ -26,14 +26,16 @@ export interface ResponseContext {
   expiresAtMs: number
   client: Client
   user: User | undefined
+  /** Whether the password authenticator offers `recover` (identityEngine.passwordRecovery). */
+  passwordRecovery?: boolean
 }
 
-interface Field {
+export interface Field {
   name: string
   [attribute: string]: unknown
 }
 
-const stateHandleField = (rc: ResponseContext): Field => ({ name: 'stateHandle', required: true, value: rc.stateHandle, visible: false, mutable: false })
+export const stateHandleField = (rc: ResponseContext): Field => ({ name: 'stateHandle', required: true, value: rc.stateHandle, visible: false, mutable: false })
 
 const passcodeField = (): Field => ({
   name: 'credentials',
@@ -42,7 +44,7 @@ const passcodeField = (): Field => ({
   form: { value: [{ name: 'passcode', label: 'Password', secret: true }] },
 })
 
-function form(rc: ResponseContext, name: string, path: string, fields: Field[], extra: Record<string, unknown> = {}): IdxBody {
+export function form(rc: ResponseContext, name: string, path: string, fields: Field[], extra: Record<string, unknown> = {}): IdxBody {
   return {
     rel: ['create-form'],
     name,
@@ -57,7 +59,7 @@ function form(rc: ResponseContext, name: string, path: string, fields: Field[], 
 
 const messagesOf = (messages: readonly IdxMessage[]): IdxBody | undefined => (messages.length === 0 ? undefined : { type: 'array', value: messages.map((m) => structuredClone(m)) })
 
-function envelope(rc: ResponseContext, members: IdxBody, messages: readonly IdxMessage[]): IdxBody {
+export function envelope(rc: ResponseContext, members: IdxBody, messages: readonly IdxMessage[]): IdxBody {
   const body: IdxBody = {
     version: IDX_VERSION,
     stateHandle: rc.stateHandle,
@@ -92,10 +94,16 @@ export function identifyResponse(rc: ResponseContext, identifierFirst: boolean, 
   const fields: Field[] = [{ name: 'identifier', label: 'Username', required: true }]
   if (!identifierFirst) fields.push(passcodeField())
   fields.push({ name: 'rememberMe', type: 'boolean', label: 'Keep me signed in' })
-  return envelope(rc, { remediation: { type: 'array', value: [form(rc, 'identify', 'identify', fields)] } }, messages)
+  const members: IdxBody = { remediation: { type: 'array', value: [form(rc, 'identify', 'identify', fields)] } }
+  // The one-step form offers recovery as Okta's does: `currentAuthenticator-recover`, which okta-auth-js reads as the feature.
+  if (rc.passwordRecovery && !identifierFirst) members['currentAuthenticator'] = { type: 'object', value: { ...passwordEnrollment(), recover: recoverAction(rc) } }
+  return envelope(rc, members, messages)
 }
 
 const passwordEnrollment = (): IdxBody => ({ ...PASSWORD_AUTHENTICATOR, methods: [{ type: 'password' }] })
+
+/** The password authenticator's `recover` action (docs/identity-engine.md § Password recovery). */
+export const recoverAction = (rc: ResponseContext): IdxBody => form(rc, 'recover', 'recover', [])
 
 /** The password challenge of an identified user, with the choice of authenticator (the password only, here). */
 export function challengePasswordResponse(rc: ResponseContext, messages: readonly IdxMessage[] = []): IdxBody {
@@ -117,7 +125,7 @@ export function challengePasswordResponse(rc: ResponseContext, messages: readonl
     rc,
     {
       remediation: { type: 'array', value: [challenge, select] },
-      currentAuthenticatorEnrollment: { type: 'object', value: passwordEnrollment() },
+      currentAuthenticatorEnrollment: { type: 'object', value: rc.passwordRecovery ? { ...passwordEnrollment(), recover: recoverAction(rc) } : passwordEnrollment() },
       authenticators: { type: 'array', value: [passwordEnrollment()] },
       authenticatorEnrollments: { type: 'array', value: [passwordEnrollment()] },
     },

@@ -12,6 +12,7 @@ import type { InteractionRecord } from '../store/interaction-store.js'
 import { handleKey, interactionCodeOf, MAX_HANDLE_LENGTH, stateHandleOf } from './handles.js'
 import { IdxError } from './idx-error.js'
 import { IDX_MESSAGES, type IdxMessage } from './messages.js'
+import { challengeEmailResponse, emailTargetOf, identifyRecoveryResponse, resetPasswordResponse, selectEmailResponse } from './email-response.js'
 import { challengePasswordResponse, identifyResponse, successResponse, type IdxBody, type ResponseContext } from './response.js'
 
 export interface Transaction {
@@ -40,6 +41,11 @@ export async function transactionByInteractionHandle(ctx: AppContext, handle: un
   return transactionOf(ctx, await ctx.store.findInteraction(handleKey(handle), ctx.clock.nowMs()))
 }
 
+/** By the interaction's key, as a magic link names it (idx/email-codes.ts). */
+export async function transactionByHandleHash(ctx: AppContext, handleHash: string): Promise<Transaction> {
+  return transactionOf(ctx, await ctx.store.findInteraction(handleHash, ctx.clock.nowMs()))
+}
+
 function transactionOf(ctx: AppContext, record: InteractionRecord | undefined): Transaction {
   if (!record) throw sessionExpired()
   const client = ctx.clients.get(record.clientId)
@@ -55,7 +61,15 @@ function transactionOf(ctx: AppContext, record: InteractionRecord | undefined): 
 }
 
 export function responseContext(ctx: AppContext, tx: Transaction, user?: User): ResponseContext {
-  return { baseUrl: ctx.config.baseUrl, endpointBase: tx.server.endpointBase, stateHandle: tx.stateHandle, expiresAtMs: tx.record.expiresAtMs, client: tx.client, user }
+  return {
+    baseUrl: ctx.config.baseUrl,
+    endpointBase: tx.server.endpointBase,
+    stateHandle: tx.stateHandle,
+    expiresAtMs: tx.record.expiresAtMs,
+    client: tx.client,
+    user,
+    passwordRecovery: ctx.config.identityEngine.passwordRecovery,
+  }
 }
 
 /** The response of the transaction's current step: what introspect shows on every call. */
@@ -66,6 +80,17 @@ export function currentResponse(ctx: AppContext, tx: Transaction, messages: read
       return identifyResponse(responseContext(ctx, tx), ctx.config.identityEngine.identifierFirst, messages)
     case 'CHALLENGE_PASSWORD':
       return challengePasswordResponse(responseContext(ctx, tx), messages)
+    case 'SELECT_EMAIL':
+    case 'CHALLENGE_EMAIL': {
+      const user = userOf(ctx, tx)
+      const target = emailTargetOf(user, record.identifier)
+      const rc = responseContext(ctx, tx, user)
+      return record.step === 'SELECT_EMAIL' ? selectEmailResponse(rc, target, messages) : challengeEmailResponse(rc, target, messages)
+    }
+    case 'IDENTIFY_RECOVERY':
+      return identifyRecoveryResponse(responseContext(ctx, tx), messages)
+    case 'RESET_PASSWORD':
+      return resetPasswordResponse(responseContext(ctx, tx, userOf(ctx, tx)), messages)
     case 'SUCCESS': {
       const user = record.userId === null ? undefined : ctx.users.get(record.userId)
       return successResponse(responseContext(ctx, tx, user), interactionCodeOf(ctx.tokenSecret, record.handleHash, record.stateGeneration))
@@ -73,10 +98,26 @@ export function currentResponse(ctx: AppContext, tx: Transaction, messages: read
   }
 }
 
+/** The user identified so far, if any (and still configured). */
+export const userOf = (ctx: AppContext, tx: Transaction): User | undefined => (tx.record.userId === null ? undefined : ctx.users.get(tx.record.userId))
+
 /** A remediation the current step does not offer: the current response again, with Okta's bad-request message. */
 export const notAvailable = (ctx: AppContext, tx: Transaction): IdxAnswer => ({ status: 400, body: currentResponse(ctx, tx, [IDX_MESSAGES.notAvailable]) })
 
-export type Change = Partial<Pick<InteractionRecord, 'step' | 'userId' | 'amr' | 'authTime' | 'codeHash' | 'codeExpiresAtMs' | 'stateGeneration'>>
+type Changeable =
+  | 'step'
+  | 'userId'
+  | 'amr'
+  | 'authTime'
+  | 'codeHash'
+  | 'codeExpiresAtMs'
+  | 'stateGeneration'
+  | 'recovery'
+  | 'emailGeneration'
+  | 'emailCodeExpiresAtMs'
+  | 'identifier'
+/** What a step changes; `undefined` removes an optional member (`recovery`, `identifier`). */
+export type Change = { [K in Changeable]?: InteractionRecord[K] | undefined }
 
 /**
  * Applies a change if nothing else changed the transaction since it was read; the loser of a race gets
@@ -85,13 +126,14 @@ export type Change = Partial<Pick<InteractionRecord, 'step' | 'userId' | 'amr' |
 export async function advance(ctx: AppContext, tx: Transaction, change: Change): Promise<Transaction> {
   const nowMs = ctx.clock.nowMs()
   const generation = change.stateGeneration ?? tx.record.stateGeneration
-  const next: InteractionRecord = {
+  const next = {
     ...tx.record,
     ...change,
     version: tx.record.version + 1,
     stateHandleHash: handleKey(stateHandleOf(ctx.tokenSecret, tx.record.handleHash, generation)),
     expiresAtMs: nowMs + ctx.config.identityEngine.transactionLifetimeSeconds * 1000,
-  }
+  } as InteractionRecord
+  for (const key of Object.keys(change) as Changeable[]) if (change[key] === undefined) delete next[key]
   const outcome = await ctx.store.advanceInteraction(next, tx.record.version)
   if (outcome.kind === 'conflict') throw new IdxError(400, [IDX_MESSAGES.notAvailable], 'idx_step_conflict')
   return { ...tx, record: next, stateHandle: stateHandleOf(ctx.tokenSecret, next.handleHash, next.stateGeneration) }

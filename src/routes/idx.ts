@@ -10,14 +10,16 @@ import { authenticateClient } from '../http/client-auth.js'
 import { errorHandler } from '../http/error-handler.js'
 import { answerChallenge, selectAuthenticator } from '../idx/challenge-password.js'
 import { cancel } from '../idx/cancel.js'
+import { answerEmail, poll, resend, selectEmail } from '../idx/challenge-email.js'
 import { IdxError } from '../idx/idx-error.js'
 import { identify } from '../idx/identify.js'
 import { interact, INTERACT_PARAMS } from '../idx/interaction.js'
 import { introspect } from '../idx/introspect.js'
+import { identifyRecovery, recover, resetPassword } from '../idx/recover.js'
 import { IDX_MESSAGES } from '../idx/messages.js'
 import { badRequest, inputOf, type Input } from '../idx/remediation-input.js'
 import { ION_JSON, terminalResponse, type IdxBody } from '../idx/response.js'
-import { transactionByStateHandle, type IdxAnswer, type Transaction } from '../idx/transaction.js'
+import { notAvailable, transactionByStateHandle, type IdxAnswer, type Transaction } from '../idx/transaction.js'
 import { readForm } from '../oauth/form.js'
 import { endpoint, serverOf } from './paths.js'
 
@@ -25,11 +27,22 @@ export interface IdxRoutesOptions {
   ctx: AppContext
 }
 
-/** The remediations and actions of this slice, by path under /idp/idx/. */
-const STEPS: Record<string, (ctx: AppContext, tx: Transaction, input: Input) => Promise<IdxAnswer>> = {
-  identify,
-  challenge: selectAuthenticator,
-  'challenge/answer': answerChallenge,
+type Step = (ctx: AppContext, tx: Transaction, input: Input) => Promise<IdxAnswer>
+
+/** One path serves several remediations (Okta's forms share hrefs): which one, by the transaction's step. */
+const byStep =
+  (steps: Partial<Record<Transaction['record']['step'], Step>>, otherwise: Step = (ctx, tx) => Promise.resolve(notAvailable(ctx, tx))): Step =>
+  (ctx, tx, input) =>
+    (steps[tx.record.step] ?? otherwise)(ctx, tx, input)
+
+/** The remediations and actions, by path under /idp/idx/. */
+const STEPS: Record<string, Step> = {
+  identify: byStep({ IDENTIFY_RECOVERY: identifyRecovery }, identify),
+  challenge: byStep({ SELECT_EMAIL: selectEmail, CHALLENGE_EMAIL: selectEmail }, selectAuthenticator),
+  'challenge/answer': byStep({ CHALLENGE_EMAIL: answerEmail, RESET_PASSWORD: resetPassword }, answerChallenge),
+  'challenge/resend': (ctx, tx) => resend(ctx, tx),
+  'challenge/poll': (ctx, tx) => poll(ctx, tx),
+  recover: (ctx, tx) => recover(ctx, tx),
   cancel: (ctx, tx) => cancel(ctx, tx),
 }
 

@@ -6,8 +6,14 @@
  * so introspect can show them again while a dump of the store holds nothing usable.
  */
 
-/** Where the transaction stands: which remediations its current response offers. */
-export type InteractionStep = 'IDENTIFY' | 'CHALLENGE_PASSWORD' | 'SUCCESS'
+/**
+ * Where the transaction stands: which remediations its current response offers. SELECT_EMAIL and
+ * CHALLENGE_EMAIL are the email code after the password, or of a recovery; IDENTIFY_RECOVERY and
+ * RESET_PASSWORD the two ends of a password recovery (docs/identity-engine.md).
+ */
+export type InteractionStep = 'IDENTIFY' | 'CHALLENGE_PASSWORD' | 'SELECT_EMAIL' | 'CHALLENGE_EMAIL' | 'IDENTIFY_RECOVERY' | 'RESET_PASSWORD' | 'SUCCESS'
+
+export const INTERACTION_STEPS: readonly InteractionStep[] = ['IDENTIFY', 'CHALLENGE_PASSWORD', 'SELECT_EMAIL', 'CHALLENGE_EMAIL', 'IDENTIFY_RECOVERY', 'RESET_PASSWORD', 'SUCCESS']
 
 export interface InteractionRecord {
   /** Hash of the interaction handle: the record's key. */
@@ -39,6 +45,17 @@ export interface InteractionRecord {
   codeExpiresAtMs: number | null
   /** The transaction expires this long after its last step (sliding). */
   expiresAtMs: number
+  /** A password recovery: the email code leads to a new password rather than to success. Absent: a sign-in. */
+  recovery?: boolean
+  /**
+   * Email codes sent so far in this interaction; the current code and magic link are derived from it
+   * (idx/email-codes.ts), so a resend, which counts one more, retires the previous ones. Absent: none.
+   */
+  emailGeneration?: number
+  /** When the current email code and link stop working (mockta's clock). */
+  emailCodeExpiresAtMs?: number
+  /** A recovery for an unknown identifier: what was typed, to show it masked as Okta shows an address (nothing is sent). */
+  identifier?: string
 }
 
 /** Interactions kept at most; beyond, the oldest is forgotten (anyone can start one, as a sign-in form). */

@@ -66,8 +66,15 @@ t.test('the embedded default configuration', async (t) => {
     [
       ['00ualice000000000001', 'alice@example.com', 'alice-password', ['Everyone', 'Admins']],
       ['00ubob00000000000002', 'bob@example.com', 'bob-password', ['Everyone', 'Engineering']],
+      ['00ucarol000000000003', 'carol@example.com', 'carol-password', ['Everyone']],
     ],
   )
+  t.strictSame(
+    config.users.map((u) => u.emailFactor),
+    [undefined, undefined, 'required'],
+    'carol is asked for an email code after the password (docs/identity-engine.md § Email code)',
+  )
+  t.match(config.identityEngine, { emailFactor: 'none', emailCodeLifetimeSeconds: 300, passwordRecovery: true })
   t.match(config.users[0]!.profile, { given_name: 'Alice', email_verified: true, preferred_username: 'alice@example.com' })
   t.same(config.store, { type: 'memory', keyPrefix: 'mockta:', commandTimeoutMs: 2000, stateFileIntervalSeconds: 5, maxFamilies: 1000000, sweepIntervalSeconds: 60 })
   t.same(config.limits, { bodyLimitBytes: 65536, requestTimeoutSeconds: 10, headersTimeoutSeconds: 10, bodyTimeoutSeconds: 10, keepAliveTimeoutSeconds: 5 })

@@ -149,11 +149,31 @@ const answerOf = (body: Record<string, unknown>): Answer => ({
   active: body['active'],
 })
 
-/** An IDX answer's outcome for the journal: the i18n key of its first message (`idx.session.expired`, `errors.E0000004`, …). */
-function idxMessageKey(body: Record<string, unknown>): string | undefined {
-  const messages = body['messages'] as { value?: Array<{ i18n?: { key?: unknown } }> } | undefined
+type Messages = { value?: Array<{ i18n?: { key?: unknown } }> } | undefined
+
+const firstKey = (messages: Messages): string | undefined => {
   const key = Array.isArray(messages?.value) ? messages.value[0]?.i18n?.key : undefined
   return typeof key === 'string' ? key : undefined
+}
+
+/**
+ * An IDX answer's outcome for the journal: the i18n key of its first message (`idx.session.expired`,
+ * `errors.E0000004`, …), else of the first field message of its first form, where Okta reports a
+ * wrong code (`api.authn.error.PASSCODE_INVALID`; docs/identity-engine.md § Email code).
+ */
+function idxMessageKey(body: Record<string, unknown>): string | undefined {
+  const top = firstKey(body['messages'] as Messages)
+  if (top !== undefined) return top
+  type Field = { messages?: Messages; form?: { value?: Field[] } }
+  const fields = (body['remediation'] as { value?: Array<{ value?: Field[] }> } | undefined)?.value?.[0]?.value
+  if (!Array.isArray(fields)) return undefined
+  for (const field of fields) {
+    for (const inner of [field, ...(Array.isArray(field?.form?.value) ? field.form.value : [])]) {
+      const key = firstKey(inner?.messages)
+      if (key !== undefined) return key
+    }
+  }
+  return undefined
 }
 
 /**
