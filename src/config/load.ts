@@ -352,6 +352,7 @@ export function resolveClient(c: RawClient): ClientConfig {
   if (c.jwks !== undefined) client.jwks = { keys: c.jwks.keys.map((k) => ({ ...k })) }
   if (c.dpopBoundAccessTokens === true) client.dpopBoundAccessTokens = true
   if (c.acceptIssuerAudience === true) client.acceptIssuerAudience = true
+  if (c.identityEngine !== undefined) client.identityEngine = { ...c.identityEngine }
   return client
 }
 
@@ -412,6 +413,8 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
       lockoutThreshold: raw.identityEngine?.lockoutThreshold ?? 10,
       transactionLifetimeSeconds: raw.identityEngine?.transactionLifetimeSeconds ?? 600,
       interactionCodeLifetimeSeconds: raw.identityEngine?.interactionCodeLifetimeSeconds ?? 60,
+      // Okta orgs do not let users sign up until a profile enrollment policy allows it.
+      registration: raw.identityEngine?.registration ?? false,
     },
     trustedOrigins: (raw.trustedOrigins ?? []).map((o) => o.replace(/\/$/, '')),
     https,

@@ -101,6 +101,14 @@ export interface ClientConfig {
   dpopBoundAccessTokens?: boolean
   /** Also accept the issuer as a client assertion's `aud` (openid-client's default; Okta refuses it: docs/dpop.md). Absent: false. */
   acceptIssuerAudience?: boolean
+  /** This app's Identity Engine policy, over `identityEngine` (docs/identity-engine.md, "Policies"). Absent: the server-wide settings. */
+  identityEngine?: ClientIdentityEngineConfig
+}
+
+/** The Identity Engine settings an app may set for itself (Okta: the app's authentication and profile enrollment policies). */
+export interface ClientIdentityEngineConfig {
+  identifierFirst?: boolean
+  registration?: boolean
 }
 
 export interface UserConfig {
@@ -173,6 +181,8 @@ export interface IdentityEngineConfig {
   /** How long an interaction and its stateHandle live after their last step. */
   transactionLifetimeSeconds: number
   interactionCodeLifetimeSeconds: number
+  /** Self-service registration (Okta's profile enrollment policy "Allow users to sign up"); clients may override it. */
+  registration: boolean
 }
 
 export interface HttpsConfig {

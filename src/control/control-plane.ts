@@ -22,6 +22,7 @@ import { inspectToken, type TokenInspection } from './token-inspection.js'
 import { serverNonce } from '../oauth/dpop.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
+import type { Registrar } from '../idx/registration.js'
 import { MemorySharedState, type SharedControlState, type SharedState } from './shared-state.js'
 import { StateDataError, stateValidator, type StateSection } from '../store/state-file.js'
 
@@ -133,6 +134,12 @@ export class ControlPlane {
       ),
     )
     this.adjustable = isAdjustable(ctx.clock) ? ctx.clock : undefined
+  }
+
+  /** Where self-service registration puts its users (idx/registration.ts): the runtime data, as the users API's. */
+  readonly registrations: Registrar = {
+    create: (user) => this.changing(() => this.runtime.addUser(user)),
+    activate: (userId, password) => this.changing(() => this.runtime.activateUser(userId, password)),
   }
 
   /** Whether replicas share this control plane's state (then every request syncs first). */

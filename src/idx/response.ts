@@ -28,21 +28,21 @@ export interface ResponseContext {
   user: User | undefined
 }
 
-interface Field {
+export interface Field {
   name: string
   [attribute: string]: unknown
 }
 
 const stateHandleField = (rc: ResponseContext): Field => ({ name: 'stateHandle', required: true, value: rc.stateHandle, visible: false, mutable: false })
 
-const passcodeField = (): Field => ({
+export const passcodeField = (): Field => ({
   name: 'credentials',
   type: 'object',
   required: true,
   form: { value: [{ name: 'passcode', label: 'Password', secret: true }] },
 })
 
-function form(rc: ResponseContext, name: string, path: string, fields: Field[], extra: Record<string, unknown> = {}): IdxBody {
+export function form(rc: ResponseContext, name: string, path: string, fields: Field[], extra: Record<string, unknown> = {}): IdxBody {
   return {
     rel: ['create-form'],
     name,
@@ -57,7 +57,7 @@ function form(rc: ResponseContext, name: string, path: string, fields: Field[], 
 
 const messagesOf = (messages: readonly IdxMessage[]): IdxBody | undefined => (messages.length === 0 ? undefined : { type: 'array', value: messages.map((m) => structuredClone(m)) })
 
-function envelope(rc: ResponseContext, members: IdxBody, messages: readonly IdxMessage[]): IdxBody {
+export function envelope(rc: ResponseContext, members: IdxBody, messages: readonly IdxMessage[]): IdxBody {
   const body: IdxBody = {
     version: IDX_VERSION,
     stateHandle: rc.stateHandle,
@@ -88,11 +88,14 @@ function userValue(user: User): IdxBody {
 }
 
 /** The first page: username and password on one form, or the username alone (identifier first). */
-export function identifyResponse(rc: ResponseContext, identifierFirst: boolean, messages: readonly IdxMessage[] = []): IdxBody {
+export function identifyResponse(rc: ResponseContext, identifierFirst: boolean, messages: readonly IdxMessage[] = [], registration = false): IdxBody {
   const fields: Field[] = [{ name: 'identifier', label: 'Username', required: true }]
   if (!identifierFirst) fields.push(passcodeField())
   fields.push({ name: 'rememberMe', type: 'boolean', label: 'Keep me signed in' })
-  return envelope(rc, { remediation: { type: 'array', value: [form(rc, 'identify', 'identify', fields)] } }, messages)
+  const forms = [form(rc, 'identify', 'identify', fields)]
+  // Sign-up, when the app's policy allows it (docs/identity-engine.md, "Registration").
+  if (registration) forms.push(form(rc, 'select-enroll-profile', 'enroll', []))
+  return envelope(rc, { remediation: { type: 'array', value: forms } }, messages)
 }
 
 const passwordEnrollment = (): IdxBody => ({ ...PASSWORD_AUTHENTICATOR, methods: [{ type: 'password' }] })

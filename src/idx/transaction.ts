@@ -10,8 +10,10 @@ import type { Client } from '../registry/clients.js'
 import type { User } from '../registry/users.js'
 import type { InteractionRecord } from '../store/interaction-store.js'
 import { handleKey, interactionCodeOf, MAX_HANDLE_LENGTH, stateHandleOf } from './handles.js'
+import { identifierFirstFor, registrationFor } from './app-policy.js'
 import { IdxError } from './idx-error.js'
 import { IDX_MESSAGES, type IdxMessage } from './messages.js'
+import { registrationResponse } from './registration-response.js'
 import { challengePasswordResponse, identifyResponse, successResponse, type IdxBody, type ResponseContext } from './response.js'
 
 export interface Transaction {
@@ -63,15 +65,22 @@ export function currentResponse(ctx: AppContext, tx: Transaction, messages: read
   const { record } = tx
   switch (record.step) {
     case 'IDENTIFY':
-      return identifyResponse(responseContext(ctx, tx), ctx.config.identityEngine.identifierFirst, messages)
+      return identifyResponse(responseContext(ctx, tx), identifierFirstFor(ctx, tx.client), messages, registrationFor(ctx, tx.client))
     case 'CHALLENGE_PASSWORD':
       return challengePasswordResponse(responseContext(ctx, tx), messages)
     case 'SUCCESS': {
       const user = record.userId === null ? undefined : ctx.users.get(record.userId)
       return successResponse(responseContext(ctx, tx, user), interactionCodeOf(ctx.tokenSecret, record.handleHash, record.stateGeneration))
     }
+    case 'ENROLL_PROFILE':
+    case 'ENROLL_SELECT':
+    case 'ENROLL_PASSWORD':
+      return registrationResponse(responseContext(ctx, tx, registeringUser(ctx, tx)), record.step, record.amr.includes('pwd'), messages)
   }
 }
+
+/** The user a registration created, once its profile is in (shown as `user`, as Okta does). */
+export const registeringUser = (ctx: AppContext, tx: Transaction): User | undefined => (tx.record.userId === null ? undefined : ctx.users.get(tx.record.userId))
 
 /** A remediation the current step does not offer: the current response again, with Okta's bad-request message. */
 export const notAvailable = (ctx: AppContext, tx: Transaction): IdxAnswer => ({ status: 400, body: currentResponse(ctx, tx, [IDX_MESSAGES.notAvailable]) })

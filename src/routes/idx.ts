@@ -14,6 +14,7 @@ import { IdxError } from '../idx/idx-error.js'
 import { identify } from '../idx/identify.js'
 import { interact, INTERACT_PARAMS } from '../idx/interaction.js'
 import { introspect } from '../idx/introspect.js'
+import { enrollPassword, enrollProfile, selectAuthenticatorEnroll, selectEnrollProfile, selectIdentify, skip, type Registrar } from '../idx/registration.js'
 import { IDX_MESSAGES } from '../idx/messages.js'
 import { badRequest, inputOf, type Input } from '../idx/remediation-input.js'
 import { ION_JSON, terminalResponse, type IdxBody } from '../idx/response.js'
@@ -23,22 +24,32 @@ import { endpoint, serverOf } from './paths.js'
 
 export interface IdxRoutesOptions {
   ctx: AppContext
+  /** Where self-service registration creates users (the control plane's runtime data). */
+  registrar: Registrar
 }
 
-/** The remediations and actions of this slice, by path under /idp/idx/. */
-const STEPS: Record<string, (ctx: AppContext, tx: Transaction, input: Input) => Promise<IdxAnswer>> = {
+type Step = (ctx: AppContext, tx: Transaction, input: Input) => Promise<IdxAnswer>
+
+/** The remediations and actions, by path under /idp/idx/. */
+const steps = (registrar: Registrar): Record<string, Step> => ({
   identify,
   challenge: selectAuthenticator,
-  'challenge/answer': answerChallenge,
+  // The password challenge of a sign-in, or the new password of a registration.
+  'challenge/answer': (ctx, tx, input) => (tx.record.step === 'ENROLL_PASSWORD' ? enrollPassword(ctx, registrar, tx, input) : answerChallenge(ctx, tx, input)),
   cancel: (ctx, tx) => cancel(ctx, tx),
-}
+  enroll: (ctx, tx) => selectEnrollProfile(ctx, tx),
+  'enroll/new': (ctx, tx, input) => enrollProfile(ctx, registrar, tx, input),
+  'identify/select': (ctx, tx) => selectIdentify(ctx, tx),
+  'credential/enroll': selectAuthenticatorEnroll,
+  skip: (ctx, tx) => skip(ctx, tx),
+})
 
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
 /** JSON as `application/json` or `application/ion+json`; Fastify matches the media type, so `; okta-version=1.0.0` may follow. */
 const IDX_CONTENT_TYPES = ['application/json', 'application/ion+json']
 
-export async function idxRoutes(app: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<void> {
+export async function idxRoutes(app: FastifyInstance, { ctx, registrar }: IdxRoutesOptions): Promise<void> {
   endpoint(app, ['POST'], '/v1/interact', { config: { noStore: true } }, async (req) => {
     const server = serverOf(req, ctx)
     const form = readForm(req.body, INTERACT_PARAMS)
@@ -46,10 +57,10 @@ export async function idxRoutes(app: FastifyInstance, { ctx }: IdxRoutesOptions)
     const auth = authenticateClient(req, form, ctx.clients, { allowQueryClientId: false, realm: server.issuer })
     return interact(ctx, server, auth.client, form)
   })
-  await app.register(idxApi, { prefix: '/idp/idx', ctx })
+  await app.register(idxApi, { prefix: '/idp/idx', ctx, registrar })
 }
 
-async function idxApi(api: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<void> {
+async function idxApi(api: FastifyInstance, { ctx, registrar }: IdxRoutesOptions): Promise<void> {
   // Only JSON bodies here (the form parser of the OAuth endpoints does not apply).
   api.removeAllContentTypeParsers()
   api.addContentTypeParser(IDX_CONTENT_TYPES, { parseAs: 'string', bodyLimit: ctx.config.limits.bodyLimitBytes }, (_req, body, done) => {
@@ -92,7 +103,7 @@ async function idxApi(api: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<
     })
   }
   route('introspect', (input) => introspect(ctx, input))
-  for (const [path, step] of Object.entries(STEPS)) {
+  for (const [path, step] of Object.entries(steps(registrar))) {
     route(path, async (input) => step(ctx, await transactionByStateHandle(ctx, input['stateHandle']), input))
   }
 }

@@ -6,8 +6,13 @@
  * so introspect can show them again while a dump of the store holds nothing usable.
  */
 
-/** Where the transaction stands: which remediations its current response offers. */
-export type InteractionStep = 'IDENTIFY' | 'CHALLENGE_PASSWORD' | 'SUCCESS'
+/**
+ * Where the transaction stands: which remediations its current response offers. Registration
+ * (docs/identity-engine.md, "Registration"): the profile form, the choice of authenticator to enrol, the
+ * new password.
+ */
+export const INTERACTION_STEPS = ['IDENTIFY', 'CHALLENGE_PASSWORD', 'SUCCESS', 'ENROLL_PROFILE', 'ENROLL_SELECT', 'ENROLL_PASSWORD'] as const
+export type InteractionStep = (typeof INTERACTION_STEPS)[number]
 
 export interface InteractionRecord {
   /** Hash of the interaction handle: the record's key. */

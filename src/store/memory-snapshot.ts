@@ -13,7 +13,7 @@ import { MemoryStore } from './memory-store.js'
 import type { CodeEntry } from './memory-authorization-store.js'
 import type { SessionRecord, SessionTokenRecord, TransactionRecord } from './authorization-store.js'
 import type { DeviceAuthorizationRecord, PushedRequestRecord } from './grant-records.js'
-import type { InteractionRecord } from './interaction-store.js'
+import { INTERACTION_STEPS, type InteractionRecord } from './interaction-store.js'
 import { StateDataError, stateValidator, type StateSection } from './state-file.js'
 import { MAX_RETIRED_GENERATIONS, type FamilyRecord, type Store, type StoreIdentity } from './store.js'
 
@@ -171,7 +171,7 @@ const interactionSchema = {
     state: { type: 'string' },
     nonce: { type: 'string', nullable: true },
     codeChallenge: text,
-    step: { type: 'string', enum: ['IDENTIFY', 'CHALLENGE_PASSWORD', 'SUCCESS'] },
+    step: { type: 'string', enum: INTERACTION_STEPS },
     version: seconds,
     stateGeneration: seconds,
     stateHandleHash: text,
