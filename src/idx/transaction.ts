@@ -27,6 +27,8 @@ export interface Transaction {
 export interface IdxAnswer {
   status: number
   body: IdxBody
+  /** The user this answer signed in: the browser's session starts with it (docs/identity-engine.md, "Single sign-on"). */
+  signedIn?: { user: User; authTime: number }
 }
 
 export const sessionExpired = (code = 'idx_session_expired'): IdxError => new IdxError(401, [IDX_MESSAGES.sessionExpired], code)
@@ -109,13 +111,14 @@ export async function advance(ctx: AppContext, tx: Transaction, change: Change):
 /** The user is authenticated: mint the interaction code (derived, so introspect can show it again until it is redeemed). */
 export async function succeed(ctx: AppContext, tx: Transaction, user: User, amr: string[]): Promise<IdxAnswer> {
   const code = interactionCodeOf(ctx.tokenSecret, tx.record.handleHash, tx.record.stateGeneration)
+  const authTime = nowSeconds(ctx.clock)
   const done = await advance(ctx, tx, {
     step: 'SUCCESS',
     userId: user.id,
     amr,
-    authTime: nowSeconds(ctx.clock),
+    authTime,
     codeHash: handleKey(code),
     codeExpiresAtMs: ctx.clock.nowMs() + ctx.config.identityEngine.interactionCodeLifetimeSeconds * 1000,
   })
-  return { status: 200, body: currentResponse(ctx, done) }
+  return { status: 200, body: currentResponse(ctx, done), signedIn: { user, authTime } }
 }

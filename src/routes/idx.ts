@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { AppContext } from '../context.js'
+import { currentSession, startSession } from '../http/browser-sign-in/session.js'
 import { authenticateClient } from '../http/client-auth.js'
 import { errorHandler } from '../http/error-handler.js'
 import { answerChallenge, selectAuthenticator } from '../idx/challenge-password.js'
@@ -55,7 +56,9 @@ export async function idxRoutes(app: FastifyInstance, { ctx, registrar }: IdxRou
     const form = readForm(req.body, INTERACT_PARAMS)
     // Okta's client authentication rules: public clients by client_id, confidential ones with their secret.
     const auth = authenticateClient(req, form, ctx.clients, { allowQueryClientId: false, realm: server.issuer })
-    return interact(ctx, server, auth.client, form)
+    // The browser's session, when the page sent its cookie (credentials: 'include'): no new sign-in.
+    const signedIn = await currentSession(req, ctx)
+    return interact(ctx, server, auth.client, form, signedIn && { userId: signedIn.user.id, authTime: signedIn.session.authTime })
   })
   await app.register(idxApi, { prefix: '/idp/idx', ctx, registrar })
 }
@@ -93,6 +96,8 @@ async function idxApi(api: FastifyInstance, { ctx, registrar }: IdxRoutesOptions
       config: { noStore: true },
       handler: async (req, reply) => {
         const answer = await handle(inputOf(req.body))
+        // An IDX sign-in is also the browser's sign-in for /v1/authorize (docs/identity-engine.md, "Single sign-on").
+        if (answer.signedIn) await startSession(req, reply, answer.signedIn.user, ctx, answer.signedIn.authTime)
         return send(reply, answer.status, answer.body)
       },
     })
