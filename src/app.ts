@@ -148,7 +148,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
     await oauth.register(logoutRoutes, { ctx })
     await oauth.register(deviceAuthorizeRoutes, { ctx })
     await oauth.register(parRoutes, { ctx })
-    await oauth.register(idxRoutes, { ctx })
+    await oauth.register(idxRoutes, { ctx, registrar: control.registrations })
     await oauth.register(authnRoutes, { ctx })
   })
   await app.register(browserSignInRoutes, { ctx })

@@ -352,6 +352,7 @@ export function resolveClient(c: RawClient): ClientConfig {
   if (c.jwks !== undefined) client.jwks = { keys: c.jwks.keys.map((k) => ({ ...k })) }
   if (c.dpopBoundAccessTokens === true) client.dpopBoundAccessTokens = true
   if (c.acceptIssuerAudience === true) client.acceptIssuerAudience = true
+  if (c.identityEngine !== undefined) client.identityEngine = { ...c.identityEngine }
   return client
 }
 
@@ -416,6 +417,8 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
       // Okta's default lifetime of an email one-time code: 5 minutes.
       emailCodeLifetimeSeconds: raw.identityEngine?.emailCodeLifetimeSeconds ?? 300,
       passwordRecovery: raw.identityEngine?.passwordRecovery ?? true,
+      // Okta orgs do not let users sign up until a profile enrollment policy allows it.
+      registration: raw.identityEngine?.registration ?? false,
     },
     trustedOrigins: (raw.trustedOrigins ?? []).map((o) => o.replace(/\/$/, '')),
     https,

@@ -101,6 +101,14 @@ export interface ClientConfig {
   dpopBoundAccessTokens?: boolean
   /** Also accept the issuer as a client assertion's `aud` (openid-client's default; Okta refuses it: docs/dpop.md). Absent: false. */
   acceptIssuerAudience?: boolean
+  /** This app's Identity Engine policy, over `identityEngine` (docs/identity-engine.md, "Policies"). Absent: the server-wide settings. */
+  identityEngine?: ClientIdentityEngineConfig
+}
+
+/** The Identity Engine settings an app may set for itself (Okta: the app's authentication and profile enrollment policies). */
+export interface ClientIdentityEngineConfig {
+  identifierFirst?: boolean
+  registration?: boolean
 }
 
 /** Whether the Identity Engine asks for an email code after the password (docs/identity-engine.md § Email code). */
@@ -184,6 +192,8 @@ export interface IdentityEngineConfig {
   emailCodeLifetimeSeconds: number
   /** Offer password recovery by email (the `recover` action of the password authenticator). */
   passwordRecovery: boolean
+  /** Self-service registration (Okta's profile enrollment policy "Allow users to sign up"); clients may override it. */
+  registration: boolean
 }
 
 export interface HttpsConfig {

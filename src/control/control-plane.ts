@@ -23,6 +23,7 @@ import { inspectToken, type TokenInspection } from './token-inspection.js'
 import { serverNonce } from '../oauth/dpop.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
+import type { Registrar } from '../idx/registration.js'
 import { MemorySharedState, type SharedControlState, type SharedState } from './shared-state.js'
 import { StateDataError, stateValidator, type StateSection } from '../store/state-file.js'
 
@@ -136,6 +137,12 @@ export class ControlPlane {
     this.adjustable = isAdjustable(ctx.clock) ? ctx.clock : undefined
     // A password reset by the user (idx/recover.ts) changes the runtime data as a control call would, for every replica.
     ctx.directory = { setPassword: (userId, password) => this.changing(() => this.runtime.setPassword(userId, password)) }
+  }
+
+  /** Where self-service registration puts its users (idx/registration.ts): the runtime data, as the users API's. */
+  readonly registrations: Registrar = {
+    create: (user) => this.changing(() => this.runtime.addUser(user)),
+    activate: (userId, password) => this.changing(() => this.runtime.activateUser(userId, password)),
   }
 
   /** Whether replicas share this control plane's state (then every request syncs first). */

@@ -141,6 +141,41 @@ export class RuntimeData {
     return shown
   }
 
+  /**
+   * Adds a user that registered itself (idx/registration.ts) unless its login or id is taken: decided
+   * in the change, so against the latest data of every replica.
+   */
+  async addUser(user: UserConfig): Promise<'created' | 'exists'> {
+    const taken = new Error('taken')
+    try {
+      await this.change((s) => {
+        if (s.users.some((u) => u.id === user.id || u.login.toLowerCase() === user.login.toLowerCase())) throw taken
+        s.users.push(structuredClone(user))
+      })
+    } catch (err) {
+      if (err === taken) return 'exists'
+      throw err
+    }
+    return 'created'
+  }
+
+  /** A registered user's first password, which makes it ACTIVE; false when no user has the id. */
+  async activateUser(id: string, password: string): Promise<boolean> {
+    const gone = new Error('gone')
+    try {
+      await this.change((s) => {
+        const user = s.users.find((u) => u.id === id)
+        if (!user) throw gone
+        user.password = password
+        user.status = 'ACTIVE'
+      })
+    } catch (err) {
+      if (err === gone) return false
+      throw err
+    }
+    return true
+  }
+
   /** By login or id. */
   /** A password set by the user themselves (an Identity Engine recovery), kept like a control-plane change. */
   async setPassword(userId: string, password: string): Promise<void> {

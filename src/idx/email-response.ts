@@ -7,7 +7,7 @@
 import type { User } from '../registry/users.js'
 import { maskEmail } from './email-codes.js'
 import type { IdxMessage } from './messages.js'
-import { PASSWORD_POLICY } from './password-policy.js'
+import { PASSWORD_SETTINGS } from './password-policy.js'
 import { envelope, form, PASSWORD_AUTHENTICATOR, type Field, type IdxBody, type ResponseContext } from './response.js'
 
 /** The email authenticator of the org; each user's enrollment id is `eae` and the user id's 17 characters. */
@@ -113,7 +113,7 @@ export function resetPasswordResponse(rc: ResponseContext, messages: readonly Id
     rc,
     {
       remediation: { type: 'array', value: [reset] },
-      currentAuthenticator: { type: 'object', value: { ...password, settings: PASSWORD_POLICY.settings } },
+      currentAuthenticator: { type: 'object', value: { ...password, settings: structuredClone(PASSWORD_SETTINGS) } },
       authenticators: { type: 'array', value: [password] },
     },
     messages,

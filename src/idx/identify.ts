@@ -4,6 +4,7 @@
  * An unknown user goes on to the same challenge as a known one, and fails it the same way.
  */
 import type { AppContext } from '../context.js'
+import { identifierFirstFor, registrationFor } from './app-policy.js'
 import { IDX_MESSAGES } from './messages.js'
 import { badRequest, passcodeOf, textField, type Input } from './remediation-input.js'
 import { identifyResponse } from './response.js'
@@ -16,7 +17,7 @@ export async function identify(ctx: AppContext, tx: Transaction, input: Input): 
   const identifier = textField(input, 'identifier')
   if (identifier === undefined) throw badRequest('idx_identifier_missing')
   const user = ctx.users.byLoginName(identifier)
-  const identifierFirst = ctx.config.identityEngine.identifierFirst
+  const identifierFirst = identifierFirstFor(ctx, tx.client)
 
   if (identifierFirst) {
     const next = await advance(ctx, tx, { step: 'CHALLENGE_PASSWORD', userId: user?.id ?? null })
@@ -25,6 +26,6 @@ export async function identify(ctx: AppContext, tx: Transaction, input: Input): 
   const password = passcodeOf(input)
   if (password === undefined) throw badRequest('idx_passcode_missing')
   const check = await checkPassword(ctx, user, password, IDX_MESSAGES.authenticationFailed)
-  if (check.kind === 'failed') return { status: 401, body: identifyResponse(responseContext(ctx, tx), identifierFirst, [check.message]) }
+  if (check.kind === 'failed') return { status: 401, body: identifyResponse(responseContext(ctx, tx), identifierFirst, [check.message], registrationFor(ctx, tx.client)) }
   return afterPassword(ctx, tx, check.user)
 }

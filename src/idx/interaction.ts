@@ -10,8 +10,10 @@ import { isS256Challenge, PKCE_METHODS } from '../oauth/pkce.js'
 import { checkScopes, parseScope } from '../oauth/scope.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import type { Client } from '../registry/clients.js'
+import type { User } from '../registry/users.js'
+import { nowSeconds } from '../clock.js'
 import type { InteractionRecord } from '../store/interaction-store.js'
-import { handleKey, stateHandleOf } from './handles.js'
+import { handleKey, interactionCodeOf, stateHandleOf } from './handles.js'
 
 export const INTERACT_PARAMS = [
   'client_id',
@@ -33,7 +35,28 @@ export interface InteractResponse {
   interaction_handle: string
 }
 
-export async function interact(ctx: AppContext, server: AuthServer, client: Client, form: Form): Promise<InteractResponse> {
+/** The browser's signed-in session, when `/v1/interact` came with its cookie. */
+export interface ExistingSession {
+  userId: string
+  /** Seconds. */
+  authTime: number
+}
+
+/**
+ * Single sign-on (docs/identity-engine.md, "Single sign-on"): a browser already signed in, as an ACTIVE
+ * user, recently enough for `max_age`, needs no new sign-in; the interaction starts at its success.
+ */
+function signedInUser(ctx: AppContext, form: Form, session: ExistingSession | undefined): User | undefined {
+  if (!session) return undefined
+  const user = ctx.users.get(session.userId)
+  if (user?.status !== 'ACTIVE') return undefined
+  const maxAge = form['max_age'] === undefined ? undefined : Number(form['max_age'])
+  if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge < 0)) return undefined
+  if (maxAge !== undefined && (maxAge === 0 || nowSeconds(ctx.clock) - session.authTime > maxAge)) return undefined
+  return user
+}
+
+export async function interact(ctx: AppContext, server: AuthServer, client: Client, form: Form, session?: ExistingSession): Promise<InteractResponse> {
   // Okta: the Interaction Code grant must be enabled for the app (its grant types) to interact at all.
   if (!client.grantTypes.includes('interaction_code')) throw oktaError('oie_not_enabled_for_interact')
   const redirectUri = form['redirect_uri']
@@ -76,6 +99,18 @@ export async function interact(ctx: AppContext, server: AuthServer, client: Clie
     codeHash: null,
     codeExpiresAtMs: null,
     expiresAtMs: nowMs + ctx.config.identityEngine.transactionLifetimeSeconds * 1000,
+  }
+  const user = signedInUser(ctx, form, session)
+  if (user && session) {
+    const code = interactionCodeOf(ctx.tokenSecret, handleHash, 0)
+    Object.assign(record, {
+      step: 'SUCCESS',
+      userId: user.id,
+      amr: ['pwd'],
+      authTime: session.authTime,
+      codeHash: handleKey(code),
+      codeExpiresAtMs: nowMs + ctx.config.identityEngine.interactionCodeLifetimeSeconds * 1000,
+    } satisfies Partial<InteractionRecord>)
   }
   await ctx.store.createInteraction(record)
   return { interaction_handle: handle }

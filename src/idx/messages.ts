@@ -20,6 +20,12 @@ export const IDX_MESSAGES = {
   sessionExpired: error('idx.session.expired', 'You have been logged out due to inactivity. Refresh or return to the sign in screen.'),
   /** [UNCONFIRMED] key: the Sign-In Widget's text for E0000119. */
   lockedOut: error('errors.E0000119', 'Your account is locked. Please contact your administrator.'),
+  /** Registration: the email is another user's login (a field message of `userProfile.email`). */
+  emailTaken: { message: 'A user with this Email already exists', i18n: { key: 'registration.error.notUniqueWithinOrg', params: ['Email'] }, class: 'ERROR' },
+  /** Registration: the email is not an address. */
+  emailInvalid: { message: "'Email' must be in the form of an email address", i18n: { key: 'registration.error.invalidLoginEmail', params: ['Email'] }, class: 'ERROR' },
+  /** [UNCONFIRMED]: a required field left empty (the Sign-In Widget's text for the key). */
+  fieldBlank: error('model.validation.field.blank', 'This field cannot be left blank'),
   /** A body that is not JSON, not an object, or misses what the remediation needs. */
   badRequest: error('errors.E0000020', 'Bad request.'),
   /** [UNCONFIRMED]: an IDX path mockta does not serve. */

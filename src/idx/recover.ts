@@ -7,7 +7,7 @@
  */
 import type { AppContext } from '../context.js'
 import { IDX_MESSAGES } from './messages.js'
-import { meetsPasswordPolicy, PASSWORD_POLICY } from './password-policy.js'
+import { meetsPasswordPolicy, PASSWORD_REQUIREMENTS_NOT_MET } from './password-policy.js'
 import { badRequest, passcodeOf, textField, type Input } from './remediation-input.js'
 import { resetPasswordResponse } from './email-response.js'
 import { IdxError } from './idx-error.js'
@@ -40,7 +40,7 @@ export async function resetPassword(ctx: AppContext, tx: Transaction, input: Inp
   if (password === undefined) throw badRequest('idx_passcode_missing')
   const user = userOf(ctx, tx)
   if (!user) throw new IdxError(401, [IDX_MESSAGES.sessionExpired], 'idx_user_gone')
-  if (!meetsPasswordPolicy(password, user)) return { status: 400, body: resetPasswordResponse(responseContext(ctx, tx, user), [], [PASSWORD_POLICY.notMet]) }
+  if (!meetsPasswordPolicy(password, user.login)) return { status: 400, body: resetPasswordResponse(responseContext(ctx, tx, user), [], [PASSWORD_REQUIREMENTS_NOT_MET]) }
   // Decide the step first, so of concurrent resets one changes the password.
   const done = await succeed(ctx, tx, user, RECOVERY_AMR)
   if (!ctx.directory) throw new Error('no directory to change the password in')

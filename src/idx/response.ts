@@ -37,7 +37,7 @@ export interface Field {
 
 export const stateHandleField = (rc: ResponseContext): Field => ({ name: 'stateHandle', required: true, value: rc.stateHandle, visible: false, mutable: false })
 
-const passcodeField = (): Field => ({
+export const passcodeField = (): Field => ({
   name: 'credentials',
   type: 'object',
   required: true,
@@ -90,11 +90,14 @@ function userValue(user: User): IdxBody {
 }
 
 /** The first page: username and password on one form, or the username alone (identifier first). */
-export function identifyResponse(rc: ResponseContext, identifierFirst: boolean, messages: readonly IdxMessage[] = []): IdxBody {
+export function identifyResponse(rc: ResponseContext, identifierFirst: boolean, messages: readonly IdxMessage[] = [], registration = false): IdxBody {
   const fields: Field[] = [{ name: 'identifier', label: 'Username', required: true }]
   if (!identifierFirst) fields.push(passcodeField())
   fields.push({ name: 'rememberMe', type: 'boolean', label: 'Keep me signed in' })
-  const members: IdxBody = { remediation: { type: 'array', value: [form(rc, 'identify', 'identify', fields)] } }
+  const forms = [form(rc, 'identify', 'identify', fields)]
+  // Sign-up, when the app's policy allows it (docs/identity-engine.md, "Registration").
+  if (registration) forms.push(form(rc, 'select-enroll-profile', 'enroll', []))
+  const members: IdxBody = { remediation: { type: 'array', value: forms } }
   // The one-step form offers recovery as Okta's does: `currentAuthenticator-recover`, which okta-auth-js reads as the feature.
   if (rc.passwordRecovery && !identifierFirst) members['currentAuthenticator'] = { type: 'object', value: { ...passwordEnrollment(), recover: recoverAction(rc) } }
   return envelope(rc, members, messages)

@@ -10,9 +10,11 @@ import type { Client } from '../registry/clients.js'
 import type { User } from '../registry/users.js'
 import type { InteractionRecord } from '../store/interaction-store.js'
 import { handleKey, interactionCodeOf, MAX_HANDLE_LENGTH, stateHandleOf } from './handles.js'
+import { identifierFirstFor, registrationFor } from './app-policy.js'
 import { IdxError } from './idx-error.js'
 import { IDX_MESSAGES, type IdxMessage } from './messages.js'
 import { challengeEmailResponse, emailTargetOf, identifyRecoveryResponse, resetPasswordResponse, selectEmailResponse } from './email-response.js'
+import { registrationResponse } from './registration-response.js'
 import { challengePasswordResponse, identifyResponse, successResponse, type IdxBody, type ResponseContext } from './response.js'
 
 export interface Transaction {
@@ -26,6 +28,8 @@ export interface Transaction {
 export interface IdxAnswer {
   status: number
   body: IdxBody
+  /** The user this answer signed in: the browser's session starts with it (docs/identity-engine.md, "Single sign-on"). */
+  signedIn?: { user: User; authTime: number }
 }
 
 export const sessionExpired = (code = 'idx_session_expired'): IdxError => new IdxError(401, [IDX_MESSAGES.sessionExpired], code)
@@ -77,7 +81,7 @@ export function currentResponse(ctx: AppContext, tx: Transaction, messages: read
   const { record } = tx
   switch (record.step) {
     case 'IDENTIFY':
-      return identifyResponse(responseContext(ctx, tx), ctx.config.identityEngine.identifierFirst, messages)
+      return identifyResponse(responseContext(ctx, tx), identifierFirstFor(ctx, tx.client), messages, registrationFor(ctx, tx.client))
     case 'CHALLENGE_PASSWORD':
       return challengePasswordResponse(responseContext(ctx, tx), messages)
     case 'SELECT_EMAIL':
@@ -95,6 +99,10 @@ export function currentResponse(ctx: AppContext, tx: Transaction, messages: read
       const user = record.userId === null ? undefined : ctx.users.get(record.userId)
       return successResponse(responseContext(ctx, tx, user), interactionCodeOf(ctx.tokenSecret, record.handleHash, record.stateGeneration))
     }
+    case 'ENROLL_PROFILE':
+    case 'ENROLL_SELECT':
+    case 'ENROLL_PASSWORD':
+      return registrationResponse(responseContext(ctx, tx, userOf(ctx, tx)), record.step, record.amr.includes('pwd'), messages)
   }
 }
 
@@ -142,13 +150,14 @@ export async function advance(ctx: AppContext, tx: Transaction, change: Change):
 /** The user is authenticated: mint the interaction code (derived, so introspect can show it again until it is redeemed). */
 export async function succeed(ctx: AppContext, tx: Transaction, user: User, amr: string[]): Promise<IdxAnswer> {
   const code = interactionCodeOf(ctx.tokenSecret, tx.record.handleHash, tx.record.stateGeneration)
+  const authTime = nowSeconds(ctx.clock)
   const done = await advance(ctx, tx, {
     step: 'SUCCESS',
     userId: user.id,
     amr,
-    authTime: nowSeconds(ctx.clock),
+    authTime,
     codeHash: handleKey(code),
     codeExpiresAtMs: ctx.clock.nowMs() + ctx.config.identityEngine.interactionCodeLifetimeSeconds * 1000,
   })
-  return { status: 200, body: currentResponse(ctx, done) }
+  return { status: 200, body: currentResponse(ctx, done), signedIn: { user, authTime } }
 }

@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { AppContext } from '../context.js'
+import { currentSession, startSession } from '../http/browser-sign-in/session.js'
 import { authenticateClient } from '../http/client-auth.js'
 import { errorHandler } from '../http/error-handler.js'
 import { answerChallenge, selectAuthenticator } from '../idx/challenge-password.js'
@@ -16,6 +17,7 @@ import { identify } from '../idx/identify.js'
 import { interact, INTERACT_PARAMS } from '../idx/interaction.js'
 import { introspect } from '../idx/introspect.js'
 import { identifyRecovery, recover, resetPassword } from '../idx/recover.js'
+import { enrollPassword, enrollProfile, selectAuthenticatorEnroll, selectEnrollProfile, selectIdentify, skip, type Registrar } from '../idx/registration.js'
 import { IDX_MESSAGES } from '../idx/messages.js'
 import { badRequest, inputOf, type Input } from '../idx/remediation-input.js'
 import { ION_JSON, terminalResponse, type IdxBody } from '../idx/response.js'
@@ -25,6 +27,8 @@ import { endpoint, serverOf } from './paths.js'
 
 export interface IdxRoutesOptions {
   ctx: AppContext
+  /** Where self-service registration creates users (the control plane's runtime data). */
+  registrar: Registrar
 }
 
 type Step = (ctx: AppContext, tx: Transaction, input: Input) => Promise<IdxAnswer>
@@ -36,33 +40,44 @@ const byStep =
     (steps[tx.record.step] ?? otherwise)(ctx, tx, input)
 
 /** The remediations and actions, by path under /idp/idx/. */
-const STEPS: Record<string, Step> = {
+const steps = (registrar: Registrar): Record<string, Step> => ({
   identify: byStep({ IDENTIFY_RECOVERY: identifyRecovery }, identify),
   challenge: byStep({ SELECT_EMAIL: selectEmail, CHALLENGE_EMAIL: selectEmail }, selectAuthenticator),
-  'challenge/answer': byStep({ CHALLENGE_EMAIL: answerEmail, RESET_PASSWORD: resetPassword }, answerChallenge),
+  // The password or email challenge of a sign-in, the new password of a recovery or of a registration.
+  'challenge/answer': byStep(
+    { CHALLENGE_EMAIL: answerEmail, RESET_PASSWORD: resetPassword, ENROLL_PASSWORD: (ctx, tx, input) => enrollPassword(ctx, registrar, tx, input) },
+    answerChallenge,
+  ),
   'challenge/resend': (ctx, tx) => resend(ctx, tx),
   'challenge/poll': (ctx, tx) => poll(ctx, tx),
   recover: (ctx, tx) => recover(ctx, tx),
   cancel: (ctx, tx) => cancel(ctx, tx),
-}
+  enroll: (ctx, tx) => selectEnrollProfile(ctx, tx),
+  'enroll/new': (ctx, tx, input) => enrollProfile(ctx, registrar, tx, input),
+  'identify/select': (ctx, tx) => selectIdentify(ctx, tx),
+  'credential/enroll': selectAuthenticatorEnroll,
+  skip: (ctx, tx) => skip(ctx, tx),
+})
 
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
 /** JSON as `application/json` or `application/ion+json`; Fastify matches the media type, so `; okta-version=1.0.0` may follow. */
 const IDX_CONTENT_TYPES = ['application/json', 'application/ion+json']
 
-export async function idxRoutes(app: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<void> {
+export async function idxRoutes(app: FastifyInstance, { ctx, registrar }: IdxRoutesOptions): Promise<void> {
   endpoint(app, ['POST'], '/v1/interact', { config: { noStore: true } }, async (req) => {
     const server = serverOf(req, ctx)
     const form = readForm(req.body, INTERACT_PARAMS)
     // Okta's client authentication rules: public clients by client_id, confidential ones with their secret.
     const auth = authenticateClient(req, form, ctx.clients, { allowQueryClientId: false, realm: server.issuer })
-    return interact(ctx, server, auth.client, form)
+    // The browser's session, when the page sent its cookie (credentials: 'include'): no new sign-in.
+    const signedIn = await currentSession(req, ctx)
+    return interact(ctx, server, auth.client, form, signedIn && { userId: signedIn.user.id, authTime: signedIn.session.authTime })
   })
-  await app.register(idxApi, { prefix: '/idp/idx', ctx })
+  await app.register(idxApi, { prefix: '/idp/idx', ctx, registrar })
 }
 
-async function idxApi(api: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<void> {
+async function idxApi(api: FastifyInstance, { ctx, registrar }: IdxRoutesOptions): Promise<void> {
   // Only JSON bodies here (the form parser of the OAuth endpoints does not apply).
   api.removeAllContentTypeParsers()
   api.addContentTypeParser(IDX_CONTENT_TYPES, { parseAs: 'string', bodyLimit: ctx.config.limits.bodyLimitBytes }, (_req, body, done) => {
@@ -95,6 +110,8 @@ async function idxApi(api: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<
       config: { noStore: true },
       handler: async (req, reply) => {
         const answer = await handle(inputOf(req.body))
+        // An IDX sign-in is also the browser's sign-in for /v1/authorize (docs/identity-engine.md, "Single sign-on").
+        if (answer.signedIn) await startSession(req, reply, answer.signedIn.user, ctx, answer.signedIn.authTime)
         return send(reply, answer.status, answer.body)
       },
     })
@@ -105,7 +122,7 @@ async function idxApi(api: FastifyInstance, { ctx }: IdxRoutesOptions): Promise<
     })
   }
   route('introspect', (input) => introspect(ctx, input))
-  for (const [path, step] of Object.entries(STEPS)) {
+  for (const [path, step] of Object.entries(steps(registrar))) {
     route(path, async (input) => step(ctx, await transactionByStateHandle(ctx, input['stateHandle']), input))
   }
 }

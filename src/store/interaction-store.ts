@@ -9,11 +9,23 @@
 /**
  * Where the transaction stands: which remediations its current response offers. SELECT_EMAIL and
  * CHALLENGE_EMAIL are the email code after the password, or of a recovery; IDENTIFY_RECOVERY and
- * RESET_PASSWORD the two ends of a password recovery (docs/identity-engine.md).
+ * RESET_PASSWORD the two ends of a password recovery; ENROLL_PROFILE, ENROLL_SELECT and
+ * ENROLL_PASSWORD the profile form, the choice of authenticator to enrol and the new password of a
+ * registration (docs/identity-engine.md).
  */
-export type InteractionStep = 'IDENTIFY' | 'CHALLENGE_PASSWORD' | 'SELECT_EMAIL' | 'CHALLENGE_EMAIL' | 'IDENTIFY_RECOVERY' | 'RESET_PASSWORD' | 'SUCCESS'
-
-export const INTERACTION_STEPS: readonly InteractionStep[] = ['IDENTIFY', 'CHALLENGE_PASSWORD', 'SELECT_EMAIL', 'CHALLENGE_EMAIL', 'IDENTIFY_RECOVERY', 'RESET_PASSWORD', 'SUCCESS']
+export const INTERACTION_STEPS = [
+  'IDENTIFY',
+  'CHALLENGE_PASSWORD',
+  'SELECT_EMAIL',
+  'CHALLENGE_EMAIL',
+  'IDENTIFY_RECOVERY',
+  'RESET_PASSWORD',
+  'SUCCESS',
+  'ENROLL_PROFILE',
+  'ENROLL_SELECT',
+  'ENROLL_PASSWORD',
+] as const
+export type InteractionStep = (typeof INTERACTION_STEPS)[number]
 
 export interface InteractionRecord {
   /** Hash of the interaction handle: the record's key. */

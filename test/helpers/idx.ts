@@ -108,3 +108,25 @@ export async function racingIdentifies(t: Test, app: FastifyInstance): Promise<v
     'the others: 400, never a 5xx',
   )
 }
+
+export const NEW_USER = { firstName: 'Carol', lastName: 'Newcomer', email: 'carol.new@example.com', password: 'Sunny-Day-42' }
+
+/**
+ * Registration through the IDX API: sign-up, the profile, the password, skip. Returns the answers of
+ * each step (the last is the success with the interaction code).
+ */
+export async function register(
+  app: FastifyInstance,
+  interaction: Interaction,
+  user: { firstName: string; lastName: string; email: string; password: string } = NEW_USER,
+): Promise<LightMyRequestResponse[]> {
+  const { stateHandle } = interaction
+  const answers = [
+    await idxCall(app, 'enroll', { stateHandle }),
+    await idxCall(app, 'enroll/new', { userProfile: { firstName: user.firstName, lastName: user.lastName, email: user.email }, stateHandle }),
+    await idxCall(app, 'credential/enroll', { authenticator: { id: 'autpassword000000001' }, stateHandle }),
+    await idxCall(app, 'challenge/answer', { credentials: { passcode: user.password }, stateHandle }),
+    await idxCall(app, 'skip', { stateHandle }),
+  ]
+  return answers
+}

@@ -18,7 +18,7 @@ t.test('introspect: the current state, by interaction handle or stateHandle, in 
   const { app, ctx } = await buildTestApp(t, oneStep())
   const { handle, stateHandle, body } = await startInteraction(app)
   t.match(stateHandle, /^02[A-Za-z0-9_-]{40}$/)
-  t.strictSame(remediationNames(body), ['identify'])
+  t.strictSame(remediationNames(body), ['identify', 'select-enroll-profile'], 'spa-app offers sign-up (docs/identity-engine.md, "Registration")')
   const identify = (body as Body)['remediation'].value[0] as Body
   t.match(identify, { rel: ['create-form'], name: 'identify', href: `${ctx.config.baseUrl}/idp/idx/identify`, method: 'POST', accepts: 'application/json; okta-version=1.0.0' })
   t.strictSame(
@@ -55,7 +55,7 @@ t.test('one-step form: a wrong password and an unknown user get the same 401 ans
   t.match((wrong.json() as Body)['messages'].value[0], { message: 'Authentication failed', class: 'ERROR' })
   t.strictSame(unknown.json(), wrong.json(), 'byte for byte the same body')
   t.notMatch(wrong.body, 'not-alice-password', 'the password is not repeated')
-  t.strictSame(remediationNames(wrong.json() as Body), ['identify'], 'the form stays usable')
+  t.strictSame(remediationNames(wrong.json() as Body), ['identify', 'select-enroll-profile'], 'the form stays usable')
   t.equal((await identifyWithPassword(app, stateHandle)).statusCode, 200)
 })
 
@@ -152,7 +152,7 @@ t.test('cancel: a new stateHandle and the first page again; the old stateHandle 
   t.equal(cancelled.statusCode, 200)
   const fresh = cancelled.json() as Body
   t.not(fresh['stateHandle'], stateHandle, 'a new stateHandle')
-  t.strictSame(remediationNames(fresh), ['identify'])
+  t.strictSame(remediationNames(fresh), ['identify', 'select-enroll-profile'])
   t.strictSame(messageKeys(await idxCall(app, 'challenge/answer', { credentials: { passcode: ALICE.password }, stateHandle })), ['idx.session.expired'], 'the old stateHandle')
   t.equal(((await idxCall(app, 'introspect', { interactionHandle: handle })).json() as Body)['stateHandle'], fresh['stateHandle'], 'the interaction goes on')
 })
@@ -163,7 +163,7 @@ t.test('a remediation the current step does not offer: 400 with the current resp
   const res = await idxCall(app, 'challenge/answer', { credentials: { passcode: ALICE.password }, stateHandle })
   t.equal(res.statusCode, 400)
   t.strictSame(messageKeys(res), ['errors.E0000020'])
-  t.strictSame(remediationNames(res.json() as Body), ['identify'])
+  t.strictSame(remediationNames(res.json() as Body), ['identify', 'select-enroll-profile'])
   await identifyWithPassword(app, stateHandle)
   t.equal((await identifyWithPassword(app, stateHandle)).statusCode, 400, 'identify after success')
 })
@@ -191,7 +191,8 @@ t.test('bad input: always an IDX body with Okta’s message, never a 5xx, nothin
     ['no password on the one-step form', idxCall(app, 'identify', { identifier: ALICE.username, stateHandle }), 400, 'errors.E0000020'],
     ['introspect without a handle', idxCall(app, 'introspect', {}), 401, 'idx.session.expired'],
     ['an unknown remediation path', idxCall(app, `enroll/${marker.toLowerCase()}`, { stateHandle }), 404, 'errors.E0000007'],
-    ['another unknown path', idxCall(app, 'credential/enroll', { stateHandle }), 404, 'errors.E0000007'],
+    ['another unknown path', idxCall(app, 'credential/unknown', { stateHandle }), 404, 'errors.E0000007'],
+    ['a step the current one does not offer', idxCall(app, 'credential/enroll', { stateHandle }), 400, 'errors.E0000020'],
     ['GET on a remediation', raw('identify', '', undefined, 'GET'), 405, 'errors.E0000022'],
     ['a prototype key', raw('identify', `{"__proto__":{"x":"${marker}"},"stateHandle":"${stateHandle}"}`, ION), 400, 'errors.E0000020'],
   ]
@@ -211,4 +212,28 @@ t.test('bad input: always an IDX body with Okta’s message, never a 5xx, nothin
 t.test('concurrent proceeds on one stateHandle: exactly one wins (memory store)', async (t) => {
   const { app } = await buildTestApp(t, oneStep())
   await racingIdentifies(t, app)
+})
+
+t.test('identifier first per client: the client setting wins over the server-wide one', async (t) => {
+  const { app } = await buildTestApp(t, {
+    change: (c) => {
+      c.identityEngine.identifierFirst = true
+      c.clients.find((x) => x.id === 'spa-app')!.identityEngine = { identifierFirst: false }
+    },
+  })
+  const spa = await startInteraction(app)
+  t.strictSame(
+    (spa.body as Body)['remediation'].value[0].value.map((f: Body) => f['name']),
+    ['identifier', 'credentials', 'rememberMe', 'stateHandle'],
+    'spa-app: one form',
+  )
+  t.ok(interactionCodeOf((await identifyWithPassword(app, spa.stateHandle)).json() as Body))
+  const native = await startInteraction(app, { client_id: 'native-app', redirect_uri: 'com.example.app:/callback' })
+  t.strictSame(
+    (native.body as Body)['remediation'].value[0].value.map((f: Body) => f['name']),
+    ['identifier', 'rememberMe', 'stateHandle'],
+    'native-app: the server-wide identifier first',
+  )
+  const challenge = await idxCall(app, 'identify', { identifier: ALICE.username, stateHandle: native.stateHandle })
+  t.strictSame(remediationNames(challenge.json() as Body), ['challenge-authenticator', 'select-authenticator-authenticate'])
 })

@@ -1,0 +1,109 @@
+/**
+ * Self-service registration (docs/identity-engine.md, "Registration"): `select-enroll-profile`
+ * (`/idp/idx/enroll`) opens the profile form, `enroll-profile` (`/idp/idx/enroll/new`) creates the user
+ * as STAGED, `select-authenticator-enroll` (`/idp/idx/credential/enroll`) and `enroll-authenticator`
+ * (`/idp/idx/challenge/answer`) set its first password and make it ACTIVE, and `skip` leaves the
+ * optional email for later and ends in the interaction code. The users are runtime data, so the
+ * control plane lists and changes them and every replica and the state file have them.
+ */
+import { deriveUserId } from '../config/load.js'
+import type { UserConfig } from '../config/types.js'
+import type { AppContext } from '../context.js'
+import { registrationFor } from './app-policy.js'
+import { IDX_MESSAGES, type IdxMessage } from './messages.js'
+import { meetsPasswordPolicy, PASSWORD_REQUIREMENTS_NOT_MET } from './password-policy.js'
+import { enrollPasswordResponse, enrollProfileResponse, EMAIL_AUTHENTICATOR, PROFILE_FIELDS, type FieldMessages, type ProfileField } from './registration-response.js'
+import { badRequest, objectField, passcodeOf, textField, type Input } from './remediation-input.js'
+import { PASSWORD_AUTHENTICATOR } from './response.js'
+import { advance, currentResponse, notAvailable, userOf, responseContext, sessionExpired, succeed, type IdxAnswer, type Transaction } from './transaction.js'
+
+/** Where registered users go: the control plane's runtime data (control/control-plane.ts). */
+export interface Registrar {
+  /** Adds the user unless its login is taken, decided against the latest data of every replica: of concurrent sign-ups for one email, one creates the user. */
+  create(user: UserConfig): Promise<'created' | 'exists'>
+  /** Sets the user's first password and makes it ACTIVE; false when the user is gone (removed meanwhile). */
+  activate(userId: string, password: string): Promise<boolean>
+}
+
+/** Okta's logins are at most 100 characters; an email is something, `@`, a domain with a dot. */
+const MAX_LOGIN_LENGTH = 100
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/
+
+const moved = async (ctx: AppContext, tx: Transaction, change: Parameters<typeof advance>[2]): Promise<IdxAnswer> => ({
+  status: 200,
+  body: currentResponse(ctx, await advance(ctx, tx, change)),
+})
+
+/** "Sign up" on the first page, where the app's policy offers it. */
+export async function selectEnrollProfile(ctx: AppContext, tx: Transaction): Promise<IdxAnswer> {
+  if (tx.record.step !== 'IDENTIFY' || !registrationFor(ctx, tx.client)) return notAvailable(ctx, tx)
+  return moved(ctx, tx, { step: 'ENROLL_PROFILE' })
+}
+
+/** "Back to sign in" from the profile form. */
+export async function selectIdentify(ctx: AppContext, tx: Transaction): Promise<IdxAnswer> {
+  if (tx.record.step !== 'ENROLL_PROFILE') return notAvailable(ctx, tx)
+  return moved(ctx, tx, { step: 'IDENTIFY' })
+}
+
+export async function enrollProfile(ctx: AppContext, registrar: Registrar, tx: Transaction, input: Input): Promise<IdxAnswer> {
+  if (tx.record.step !== 'ENROLL_PROFILE') return notAvailable(ctx, tx)
+  const profile = objectField(input, 'userProfile') ?? {}
+  const values: Partial<Record<ProfileField, string>> = {}
+  const problems: FieldMessages = {}
+  for (const { name } of PROFILE_FIELDS) {
+    const value = textField(profile, name)?.trim()
+    if (value === undefined || value === '') problems[name] = [IDX_MESSAGES.fieldBlank]
+    else values[name] = value
+  }
+  const email = values.email
+  if (email !== undefined && (email.length > MAX_LOGIN_LENGTH || !EMAIL.test(email))) problems.email = [IDX_MESSAGES.emailInvalid]
+  const failed = (fields: FieldMessages): IdxAnswer => ({ status: 400, body: enrollProfileResponse(responseContext(ctx, tx), fields) })
+  if (Object.keys(problems).length > 0 || email === undefined) return failed(problems)
+
+  const { firstName, lastName } = values as Record<ProfileField, string>
+  const user: UserConfig = {
+    id: deriveUserId(email),
+    login: email,
+    // Not a password anyone knows: a STAGED user signs in only after enrolling one.
+    password: ctx.ids.secret(),
+    profile: { name: `${firstName} ${lastName}`, given_name: firstName, family_name: lastName, email, email_verified: false, preferred_username: email },
+    groups: ['Everyone'],
+    status: 'STAGED',
+  }
+  if ((await registrar.create(user)) === 'exists') return failed({ email: [IDX_MESSAGES.emailTaken] })
+  return moved(ctx, tx, { step: 'ENROLL_SELECT', userId: user.id })
+}
+
+/** The choice of an authenticator to enrol: the password (required); the email is for the email flows. */
+export async function selectAuthenticatorEnroll(ctx: AppContext, tx: Transaction, input: Input): Promise<IdxAnswer> {
+  const { step } = tx.record
+  if (step !== 'ENROLL_SELECT' && step !== 'ENROLL_PASSWORD') return notAvailable(ctx, tx)
+  const authenticator = objectField(input, 'authenticator')
+  const id = authenticator && textField(authenticator, 'id')
+  if (id === PASSWORD_AUTHENTICATOR.id && !tx.record.amr.includes('pwd')) return moved(ctx, tx, { step: 'ENROLL_PASSWORD' })
+  // The email is offered (it is optional) but its enrolment is not served here: the current forms again.
+  if (id === EMAIL_AUTHENTICATOR.id) return notAvailable(ctx, tx)
+  throw badRequest('idx_authenticator_unknown')
+}
+
+/** The new password, against the password policy. */
+export async function enrollPassword(ctx: AppContext, registrar: Registrar, tx: Transaction, input: Input): Promise<IdxAnswer> {
+  if (tx.record.step !== 'ENROLL_PASSWORD') return notAvailable(ctx, tx)
+  const user = userOf(ctx, tx)
+  if (!user) throw sessionExpired('idx_registered_user_gone')
+  const password = passcodeOf(input)
+  const problem: IdxMessage | undefined = password === undefined ? IDX_MESSAGES.fieldBlank : meetsPasswordPolicy(password, user.login) ? undefined : PASSWORD_REQUIREMENTS_NOT_MET
+  if (problem !== undefined || password === undefined)
+    return { status: 400, body: enrollPasswordResponse(responseContext(ctx, tx, user), { passcode: [problem ?? IDX_MESSAGES.fieldBlank] }) }
+  if (!(await registrar.activate(user.id, password))) throw sessionExpired('idx_registered_user_gone')
+  return moved(ctx, tx, { step: 'ENROLL_SELECT', amr: ['pwd'] })
+}
+
+/** `skip`: the optional authenticators are left for later; the registered user is signed in. */
+export async function skip(ctx: AppContext, tx: Transaction): Promise<IdxAnswer> {
+  if (tx.record.step !== 'ENROLL_SELECT' || !tx.record.amr.includes('pwd')) return notAvailable(ctx, tx)
+  const user = userOf(ctx, tx)
+  if (user?.status !== 'ACTIVE') throw sessionExpired('idx_registered_user_gone')
+  return succeed(ctx, tx, user, ['pwd'])
+}

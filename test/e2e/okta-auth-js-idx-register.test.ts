@@ -1,0 +1,112 @@
+/**
+ * Self-service registration with okta-auth-js 8's `idx` module, unchanged, against a listening mockta
+ * (docs/identity-engine.md, "Registration"): step mode and legacy mode (`idx.register`), each ending in
+ * tokens verified by @okta/jwt-verifier, renewed by refresh and introspected; the new user then signs
+ * in, and an email already taken is reported as Okta does.
+ */
+import t, { type Test } from 'tap'
+import OktaJwtVerifier from '@okta/jwt-verifier'
+import { IdxFeature, IdxStatus, OktaAuth, TokenKind, type OktaAuthOptions, type Tokens } from '@okta/okta-auth-js'
+import { startMockta } from '../helpers/listening-app.js'
+import { SPA } from '../helpers/authorize.js'
+
+const SCOPES = ['openid', 'profile', 'email', 'offline_access']
+
+function sdk(base: string, options: Partial<OktaAuthOptions> = {}): OktaAuth {
+  return new OktaAuth({
+    issuer: `${base}/oauth2/default`,
+    clientId: SPA.id,
+    redirectUri: SPA.redirectUri,
+    scopes: SCOPES,
+    tokenManager: { storage: 'memory', autoRenew: false, autoRemove: false },
+    storageManager: { token: { storageType: 'memory' }, transaction: { storageType: 'memory' }, 'shared-transaction': { storageType: 'memory' } },
+    ...options,
+  } as OktaAuthOptions)
+}
+
+function verifierFor(issuer: string): OktaJwtVerifier {
+  const warn = console.warn
+  console.warn = () => {}
+  try {
+    return new OktaJwtVerifier({ issuer, testing: { disableHttpsCheck: true } })
+  } finally {
+    console.warn = warn
+  }
+}
+
+async function useTokens(t: Test, authClient: OktaAuth, tokens: Tokens, email: string): Promise<void> {
+  const issuer = authClient.options.issuer!
+  t.ok(tokens.accessToken && tokens.idToken && tokens.refreshToken, 'access, ID and refresh tokens')
+  const verifier = verifierFor(issuer)
+  const at = await verifier.verifyAccessToken(tokens.accessToken!.accessToken, 'api://default')
+  t.match(at.claims, { iss: issuer, cid: SPA.id, sub: email })
+  const id = await verifier.verifyIdToken(tokens.idToken!.idToken, SPA.id, tokens.idToken!.claims.nonce as string)
+  t.match(id.claims, { email, given_name: 'Carol', family_name: 'Newcomer', amr: ['pwd'] })
+  authClient.tokenManager.setTokens(tokens)
+  const renewed = await authClient.token.renewTokens()
+  t.not(renewed.refreshToken?.refreshToken, tokens.refreshToken?.refreshToken, 'renewTokens: the refresh token rotated')
+  const active = await authClient.token.introspect(TokenKind.ACCESS, renewed.accessToken)
+  t.match(active, { active: true, client_id: SPA.id, username: email })
+  authClient.tokenManager.clear()
+}
+
+const profile = (email: string) => ({ firstName: 'Carol', lastName: 'Newcomer', email })
+const PASSWORD = 'Sunny-Day-42'
+
+t.test('registration with okta-auth-js', async (t) => {
+  const { base } = await startMockta(t)
+
+  t.test('step mode: select-enroll-profile, enroll-profile, the password, skip', async (t) => {
+    const email = 'carol.step@example.com'
+    const authClient = sdk(base)
+    // The registration flow: okta-auth-js then maps firstName, lastName, email and password to Okta's fields.
+    const started = await authClient.idx.start({ flow: 'register' })
+    t.ok(started.enabledFeatures?.includes(IdxFeature.REGISTRATION), 'registration is an enabled feature')
+    let tx = await authClient.idx.proceed({ step: 'select-enroll-profile' })
+    t.equal(tx.nextStep?.name, 'enroll-profile')
+    tx = await authClient.idx.proceed({ step: 'enroll-profile', ...profile(email) })
+    t.equal(tx.nextStep?.name, 'select-authenticator-enroll', JSON.stringify(tx.messages))
+    tx = await authClient.idx.proceed({ step: 'select-authenticator-enroll', authenticator: 'okta_password' })
+    t.equal(tx.nextStep?.name, 'enroll-authenticator')
+    const weak = await authClient.idx.proceed({ step: 'enroll-authenticator', password: 'weak' })
+    t.equal(weak.status, IdxStatus.PENDING)
+    t.match(JSON.stringify(weak.messages), /Password requirements were not met/, 'the password policy as Okta words it')
+    tx = await authClient.idx.proceed({ step: 'enroll-authenticator', password: PASSWORD })
+    t.equal(tx.nextStep?.name, 'select-authenticator-enroll')
+    t.equal(tx.nextStep?.canSkip, true, 'the email is optional')
+    tx = await authClient.idx.proceed({ step: 'skip' })
+    t.equal(tx.status, IdxStatus.SUCCESS, JSON.stringify(tx.messages))
+    await useTokens(t, authClient, tx.tokens as Tokens, email)
+
+    const signIn = sdk(base)
+    await signIn.idx.start()
+    const again = await signIn.idx.proceed({ step: 'identify', username: email, password: PASSWORD })
+    t.equal(again.status, IdxStatus.SUCCESS, 'the new user signs in')
+  })
+
+  t.test('legacy mode: idx.register with the profile, the password authenticator and the password, then skip', async (t) => {
+    const email = 'carol.legacy@example.com'
+    const authClient = sdk(base, { idx: { enableLegacyMode: true } } as Partial<OktaAuthOptions>)
+    // As Okta's embedded-SDK sample: the profile first; the authenticator to enrol and its password next.
+    let tx = await authClient.idx.register(profile(email))
+    t.equal(tx.nextStep?.name, 'select-authenticator-enroll')
+    tx = await authClient.idx.register({ authenticators: ['okta_password'], password: PASSWORD })
+    if (tx.status === IdxStatus.PENDING) {
+      t.equal(tx.nextStep?.name, 'select-authenticator-enroll', 'the optional email is offered')
+      t.equal(tx.nextStep?.canSkip, true)
+      tx = await authClient.idx.register({ skip: true })
+    }
+    t.equal(tx.status, IdxStatus.SUCCESS, JSON.stringify(tx.messages))
+    await useTokens(t, authClient, tx.tokens as Tokens, email)
+    const users = (await (await fetch(`${base}/__mockta/users`)).json()) as Array<{ login: string; status: string }>
+    t.match(
+      users.find((u) => u.login === email),
+      { status: 'ACTIVE' },
+      'in the users API',
+    )
+
+    const taken = await sdk(base, { idx: { enableLegacyMode: true } } as Partial<OktaAuthOptions>).idx.register(profile(email))
+    t.equal(taken.status, IdxStatus.PENDING)
+    t.match(JSON.stringify(taken.messages), /A user with this Email already exists/)
+  })
+})
