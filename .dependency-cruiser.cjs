@@ -7,7 +7,7 @@ const FLOORS = {
   ground: ['^src/(clock|ids|package-root|free-port|json-schema)[.]ts$', '^src/(errors|crypto)/'],
   config: ['^src/config/'],
   store: ['^src/store/'],
-  domain: ['^src/(registry|keys|oauth|context[.]ts$|grants|browser-sign-in|idx|authn|control)'],
+  domain: ['^src/(registry|keys|oauth|context[.]ts$|outbox|grants|browser-sign-in|idx|authn|control)'],
   http: ['^src/(http|tls)/'],
   routes: ['^src/routes/'],
   app: ['^src/(app|server|cli|start-mockta|startup-summary|index)[.]ts$'],
@@ -27,13 +27,14 @@ const floorRules = ORDER.slice(0, -1).map((floor, i) => ({
 
 /**
  * Inside the domain floor, the same idea one step finer: registry, keys and oauth know nothing of the
- * app's context; the context sits under grants; browser sign-in builds on grants; the Identity
+ * app's context; the context sits under the outbox (outbox/: "sending" an email), which sits under grants; browser sign-in builds on grants; the Identity
  * Engine's sign-in (idx/) and the Authentication API's (authn/) sit beside it, above grants; the
  * control plane sits on top of them all.
  */
 const DOMAIN_STEPS = [
   ['domain-core', '^src/(registry|keys|oauth)/'],
   ['domain-context', '^src/context[.]ts$'],
+  ['domain-outbox', '^src/outbox/'],
   ['domain-grants', '^src/grants/'],
   ['domain-browser-sign-in', '^src/browser-sign-in/'],
   ['domain-idx', '^src/idx/'],

@@ -59,6 +59,8 @@ export interface MocktaHandle {
   keys: ControlPlane['keys']
   /** The DPoP nonces (docs/dpop.md § 2.2). */
   dpop: ControlPlane['dpop']
+  /** What mockta "sent by email", newest first: `outbox({ to })` (docs/identity-engine.md § outbox). */
+  outbox: ControlPlane['outbox']
   reset: ControlPlane['reset']
   /** The Fastify instance, for `inject()`. */
   app: FastifyInstance
@@ -121,6 +123,7 @@ export async function startMockta(options: StartMocktaOptions = {}): Promise<Moc
       authServers: plane.authServers,
       keys: plane.keys,
       dpop: plane.dpop,
+      outbox: (query) => plane.outbox(query),
       reset: () => plane.reset(),
       app,
       close: () => app.close(),

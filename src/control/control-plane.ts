@@ -16,6 +16,7 @@ import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, t
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
 import { ORG_SERVER, type OAuthRequestInfo } from './oauth-request.js'
 import { lockoutOf, unlock, type LockoutState } from './lockout.js'
+import { readOutbox, type OutboxEntry } from './outbox.js'
 import { accessTokenScope, checkExpireAccessTokens, endAccessTokens, endSessions, sessionsOf, type AccessTokenExpiry, type SessionSummary } from './sessions.js'
 import { systemLogEvent } from './system-log.js'
 import { inspectToken, type TokenInspection } from './token-inspection.js'
@@ -342,6 +343,11 @@ export class ControlPlane {
     unlock: (user: string): Promise<LockoutState> => this.afterSync(() => unlock(this.ctx, user)),
   }
 
+  /** What mockta "sent by email", newest first; `to` keeps one address (docs/identity-engine.md § outbox). */
+  outbox(query: { to?: string; limit?: number } = {}): Promise<OutboxEntry[]> {
+    return this.afterSync(() => readOutbox(this.ctx, query))
+  }
+
   readonly accessTokens = {
     /**
      * Ends every access token of a client, a user or (neither) everyone issued until now; refresh tokens
@@ -441,8 +447,8 @@ export class ControlPlane {
   }
 
   /**
-   * Back to the loaded configuration, for every replica: clock, faults, journal, store, runtime data
-   * and keys. Tokens issued before are forgotten, as after a restart (context.ts `epochSeconds`).
+   * Back to the loaded configuration, for every replica: clock, faults, journal, store (the outbox
+   * with it), runtime data and keys. Tokens issued before are forgotten, as after a restart (context.ts `epochSeconds`).
    */
   async reset(): Promise<void> {
     await this.faultRules.clear()

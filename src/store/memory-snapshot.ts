@@ -4,7 +4,7 @@
  * call as the saved one would have: families with their current, grace-period and retired token
  * hashes, revoked access tokens, codes with their redemption state (a replay after the restart is
  * still detected), sessions, pending sign-in forms, Identity Engine interactions with the lock-out
- * counts, and the identity with its epoch-second jtis.
+ * counts, the outbox, and the identity with its epoch-second jtis.
  * Only hashes of handed-out values are kept, never the values themselves; the token secret is kept,
  * so rotated refresh tokens derive the same successors after the restart.
  */
@@ -14,6 +14,7 @@ import type { CodeEntry } from './memory-authorization-store.js'
 import type { SessionRecord, SessionTokenRecord, TransactionRecord } from './authorization-store.js'
 import type { DeviceAuthorizationRecord, PushedRequestRecord } from './grant-records.js'
 import type { AuthnTransactionRecord, InteractionRecord } from './interaction-store.js'
+import { MAX_OUTBOX_MESSAGES, OUTBOX_KINDS, type OutboxMessage } from './outbox-store.js'
 import { StateDataError, stateValidator, type StateSection } from './state-file.js'
 import { MAX_RETIRED_GENERATIONS, type FamilyRecord, type Store, type StoreIdentity } from './store.js'
 
@@ -44,6 +45,8 @@ export interface MemoryStoreSnapshot {
   spent?: Array<{ key: string; untilMs: number }>
   /** The DPoP nonce rotations by hand; absent: 0. */
   dpopNonceRotations?: number
+  /** The messages "sent by email", oldest first; absent when there are none. */
+  outbox?: OutboxMessage[]
 }
 
 export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
@@ -69,6 +72,7 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
     // Left out when empty, so a store that never saw DPoP or an assertion saves as before.
     ...(spent.length > 0 && { spent: spent.map(([key, untilMs]) => ({ key, untilMs })) }),
     ...(held.nonce.rotations > 0 && { dpopNonceRotations: held.nonce.rotations }),
+    ...(held.outbox.held.length > 0 && { outbox: held.outbox.held.map((m) => ({ ...m })) }),
   }
 }
 
@@ -100,6 +104,7 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   for (const a of snapshot.authnTransactions ?? []) held.interactions.held.authn.set(a.stateTokenHash, a)
   for (const { key, untilMs } of snapshot.spent ?? []) held.spent.restore(key, untilMs)
   held.nonce.rotations = snapshot.dpopNonceRotations ?? 0
+  for (const message of snapshot.outbox ?? []) held.outbox.held.push(message)
 }
 
 /** The memory store as the state file's `store` section. */
@@ -287,6 +292,27 @@ const snapshotSchema: SchemaObject = {
       items: { type: 'object', additionalProperties: false, required: ['key', 'untilMs'], properties: { key: text, untilMs: ms } },
     },
     dpopNonceRotations: seconds,
+    outbox: {
+      type: 'array',
+      maxItems: MAX_OUTBOX_MESSAGES,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'to', 'kind', 'subject', 'code', 'link', 'purpose', 'userId', 'clientId', 'createdAtMs'],
+        properties: {
+          id: text,
+          to: text,
+          kind: { type: 'string', enum: [...OUTBOX_KINDS] },
+          subject: { type: 'string' },
+          code: nullableText,
+          link: nullableText,
+          purpose: { type: 'string' },
+          userId: nullableText,
+          clientId: nullableText,
+          createdAtMs: ms,
+        },
+      },
+    },
     revokedAccessTokens: {
       type: 'array',
       items: { type: 'object', additionalProperties: false, required: ['jti', 'expiresAtMs'], properties: { jti: text, expiresAtMs: ms } },

@@ -4,6 +4,8 @@ import { MemoryAuthorizationStore } from './memory-authorization-store.js'
 import { MemoryInteractionStore } from './memory-interaction-store.js'
 import { GrantDelegation } from './grant-delegation.js'
 import { MemoryGrantRecords } from './memory-grant-records.js'
+import { MemoryOutbox } from './memory-outbox.js'
+import type { OutboxMessage, OutboxQuery } from './outbox-store.js'
 import { SpentValues } from './spent-values.js'
 import {
   checkFound,
@@ -35,6 +37,7 @@ export class MemoryStore extends GrantDelegation implements Store {
   /** Device authorizations and pushed requests, likewise. */
   protected grantRecords = new MemoryGrantRecords()
   protected interactions = new MemoryInteractionStore()
+  private readonly outbox = new MemoryOutbox()
   private ownIdentity: StoreIdentity | undefined
   /**
    * Awaited after every change that ends tokens (a revocation, reuse detection, an expiry, a reset):
@@ -63,6 +66,7 @@ export class MemoryStore extends GrantDelegation implements Store {
     authorization: MemoryAuthorizationStore
     grantRecords: MemoryGrantRecords
     interactions: MemoryInteractionStore
+    outbox: MemoryOutbox
     identity: StoreIdentity | undefined
     epochSecondJtis: Set<string>
     accessTokenCutoffs: Map<string, number>
@@ -75,6 +79,7 @@ export class MemoryStore extends GrantDelegation implements Store {
       authorization: this.authorization,
       grantRecords: this.grantRecords,
       interactions: this.interactions,
+      outbox: this.outbox,
       identity: this.ownIdentity,
       epochSecondJtis: this.epochSecondJtis,
       accessTokenCutoffs: this.accessTokenCutoffs,
@@ -160,6 +165,7 @@ export class MemoryStore extends GrantDelegation implements Store {
     this.authorization = new MemoryAuthorizationStore()
     this.grantRecords = new MemoryGrantRecords()
     this.interactions = new MemoryInteractionStore()
+    this.outbox.clear()
     this.ownIdentity = undefined
     this.epochSecondJtis.clear()
     this.spent.clear()
@@ -182,6 +188,14 @@ export class MemoryStore extends GrantDelegation implements Store {
 
   async spendOnce(scope: string, value: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
     return this.spent.spend(scope, value, expiresAtMs, nowMs)
+  }
+
+  async addToOutbox(message: OutboxMessage): Promise<void> {
+    await this.outbox.addToOutbox(message)
+  }
+
+  async listOutbox(query?: OutboxQuery): Promise<OutboxMessage[]> {
+    return this.outbox.listOutbox(query)
   }
 
   async dpopNonceRotations(): Promise<number> {

@@ -7,6 +7,7 @@ import type { RotationPolicy } from '../config/types.js'
 import type { AuthorizationStore } from './authorization-store.js'
 import type { InteractionStore } from './interaction-store.js'
 import type { GrantRecordStore } from './grant-records.js'
+import type { OutboxStore } from './outbox-store.js'
 
 // Limits every Store keeps alike (memory and Redis), so the two answer the same.
 
@@ -113,9 +114,10 @@ export interface StoreStats {
 
 /**
  * Authorization records (codes, sessions, transactions) are declared in authorization-store.ts; device
- * authorizations and pushed requests in grant-records.ts; Identity Engine interactions in interaction-store.ts.
+ * authorizations and pushed requests in grant-records.ts; Identity Engine interactions in interaction-store.ts;
+ * the messages "sent by email" in outbox-store.ts.
  */
-export interface Store extends AuthorizationStore, GrantRecordStore, InteractionStore {
+export interface Store extends AuthorizationStore, GrantRecordStore, InteractionStore, OutboxStore {
   /** Adds a new family; `false` when the store is at capacity (new grants are refused). */
   createFamily(family: FamilyRecord): Promise<boolean>
   /** A snapshot of the family a token hash belongs to, whatever its state. */

@@ -8,6 +8,7 @@ import type { FamilyRecord, RefreshRequest, Store } from '../../src/store/store.
 import { authorizationStoreContract } from './authorization-store.contract.js'
 import { grantRecordsContract } from './grant-records.contract.js'
 import { interactionStoreContract } from './interaction-store.contract.js'
+import { outboxContract } from './outbox.contract.js'
 
 export interface StoreOptions {
   /** Live families at most (config `store.maxFamilies`). */
@@ -384,4 +385,5 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
   authorizationStoreContract(t, () => makeStore(ROOMY))
   grantRecordsContract(t, () => makeStore(ROOMY))
   interactionStoreContract(t, () => makeStore(ROOMY))
+  outboxContract(t, () => makeStore(ROOMY))
 }

@@ -5,6 +5,7 @@ import { journalQuerySchema } from '../../control/journal.js'
 import { mintSchema } from '../../control/minting.js'
 import { deviceApprovalSchema } from '../../control/device-control.js'
 import { expireAccessTokensSchema } from '../../control/sessions.js'
+import { outboxQuerySchema } from '../../control/outbox.js'
 
 export interface ControlInput {
   params: Record<string, string>
@@ -172,6 +173,15 @@ export const controlRoutes: readonly ControlRoute[] = [
   },
   { method: 'POST', url: '/families/{id}/expire', tag: 'tokens', summary: "End a family's refresh tokens now", handle: (c, i) => c.families.expire(i.params['id'] as string) },
 
+  {
+    method: 'GET',
+    url: '/outbox',
+    tag: 'outbox',
+    summary: 'What mockta "sent by email" (codes, magic links), newest first; `to` keeps one address',
+    query: outboxQuerySchema,
+    handle: (c, i) => c.outbox(numbers(i.query) as never),
+  },
+
   { method: 'GET', url: '/users', tag: 'data', summary: 'Users (without passwords)', handle: (c) => c.users.list() },
   {
     method: 'PUT',
@@ -285,5 +295,5 @@ export const controlRoutes: readonly ControlRoute[] = [
     handle: (c, i) => c.dpop.rotateNonce(i.params['authServer'] as string),
   },
 
-  { method: 'POST', url: '/reset', tag: 'reset', summary: 'Back to the loaded configuration: clock, faults, journal, tokens, data, keys', handle: (c) => c.reset() },
+  { method: 'POST', url: '/reset', tag: 'reset', summary: 'Back to the loaded configuration: clock, faults, journal, tokens, outbox, data, keys', handle: (c) => c.reset() },
 ]

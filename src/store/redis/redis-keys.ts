@@ -28,6 +28,7 @@
  *   access-cutoffs      hash   scope (`*`, `client:<id>`, `user:<id>`) -> access tokens issued at or before this second are ended
  *   j:<hash>            string a spent client-assertion or DPoP-proof jti: until when (mockta's clock)
  *   dpop-nonce          string how many times the DPoP nonces were rotated by hand
+ *   outbox              list   the messages "sent by email", newest first, capped (redis-outbox.ts)
  */
 
 /** One-letter kinds of the records indexed by expiry. */

@@ -38,6 +38,8 @@ import { defineScripts, type RunScript } from './redis-scripts.js'
 import { RedisAuthorizationStore } from './redis-authorization-store.js'
 import { RedisInteractionStore } from './redis-interaction-store.js'
 import { RedisGrantRecords } from './redis-grant-records.js'
+import { RedisOutbox } from './redis-outbox.js'
+import type { OutboxMessage, OutboxQuery } from '../outbox-store.js'
 
 export interface RedisStoreOptions {
   keyPrefix: string
@@ -62,6 +64,7 @@ export class RedisStore extends GrantDelegation implements Store {
   protected readonly authorization: RedisAuthorizationStore
   protected readonly interactions: RedisInteractionStore
   protected readonly grantRecords: RedisGrantRecords
+  private readonly outbox: RedisOutbox
 
   constructor(
     private readonly redis: Redis,
@@ -74,6 +77,7 @@ export class RedisStore extends GrantDelegation implements Store {
     this.authorization = new RedisAuthorizationStore(redis, this.run, options.keyPrefix, this.clock)
     this.interactions = new RedisInteractionStore(redis, this.run, options.keyPrefix, this.clock)
     this.grantRecords = new RedisGrantRecords(this.run, this.clock)
+    this.outbox = new RedisOutbox(redis, options.keyPrefix)
   }
 
   async createFamily(family: FamilyRecord): Promise<boolean> {
@@ -166,6 +170,14 @@ export class RedisStore extends GrantDelegation implements Store {
     const key = `${this.ns}j:${hashToken(`${scope}\0${value}`)}`
     const ttl = Math.max(1, expiresAtMs - nowMs) + TTL_MARGIN_MS
     return (await unavailableOnFailure(this.redis.eval(SPEND_ONCE, 1, key, nowMs, expiresAtMs, ttl))) === 1
+  }
+
+  addToOutbox(message: OutboxMessage): Promise<void> {
+    return this.outbox.addToOutbox(message)
+  }
+
+  listOutbox(query?: OutboxQuery): Promise<OutboxMessage[]> {
+    return this.outbox.listOutbox(query)
   }
 
   async dpopNonceRotations(): Promise<number> {
