@@ -112,7 +112,26 @@ export interface UserConfig {
   groups: string[]
   /** Default ACTIVE. Checked by the Identity Engine sign-in (docs/identity-engine.md). */
   status: UserStatus
+  /** Enrolled factors the Authentication API asks for after the password (docs/authentication-api.md § 1.4); absent: none. */
+  factors?: FactorConfig[]
 }
+
+/** An enrolled factor, as Okta's Factors API names it (`factorType`, provider OKTA). */
+export type FactorConfig =
+  | {
+      type: 'token:software:totp'
+      /** Okta factor id (`ost…`); default derived from the user's id. */
+      id: string
+      /** The shared secret, base32 (RFC 4648), as an authenticator app is given it. */
+      secret: string
+    }
+  | {
+      type: 'email'
+      /** Okta factor id (`emf…`); default derived from the user's id. */
+      id: string
+      /** Where the code goes; default the profile's `email`, else the login. */
+      email: string
+    }
 
 export interface StoreConfig {
   /** `redis`: shared by replicas and kept across restarts (store/redis/); `memory`: this process only. */
