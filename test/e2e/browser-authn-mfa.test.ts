@@ -68,7 +68,7 @@ t.test('okta-auth-js in Chromium: MFA with TOTP and with email, then getWithoutP
         const transaction = await auth.signInWithCredentials({ username, password })
         const factor = transaction.factors.find((f: { factorType: string }) => f.factorType === type)
         let challenge = '-'
-        let done
+        let done: { status: string; sessionToken: string }
         if (type === 'email') {
           const challenged = await factor.verify()
           challenge = challenged.status
