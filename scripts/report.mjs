@@ -165,6 +165,13 @@ export function buildReport(root, dir, full) {
   // docs/authentication-api.md § 1.3: one session token used at /authorize by N at once, memory and Redis.
   const sessionTokens = tallyRace('session-token')
   out.push(`  session-token bursts ${n(sessionTokens.total)} (N=${sizesOf('session-token')})  exactly-one-winner ${n(sessionTokens.good)}/${n(sessionTokens.total)}`)
+  // docs/authentication-api.md § 1.4: one factor code (email, TOTP) verified by N at once in one transaction.
+  const emailCodes = tallyRace('authn-email-code')
+  const totpCodes = tallyRace('authn-totp-code')
+  out.push(
+    `  authn email-code bursts ${n(emailCodes.total)} (N=${sizesOf('authn-email-code')})  exactly-one-winner ${n(emailCodes.good)}/${n(emailCodes.total)}` +
+      ` | TOTP-code bursts ${n(totpCodes.total)} (N=${sizesOf('authn-totp-code')})  exactly-one-winner ${n(totpCodes.good)}/${n(totpCodes.total)}`,
+  )
   gate(
     'race bursts',
     g0.good < g0.total ||

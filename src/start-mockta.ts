@@ -61,6 +61,8 @@ export interface MocktaHandle {
   dpop: ControlPlane['dpop']
   /** What mockta "sent by email", newest first: `outbox({ to })` (docs/identity-engine.md § outbox). */
   outbox: ControlPlane['outbox']
+  /** The current code of a user's TOTP factor (docs/authentication-api.md § 1.4). */
+  totp: ControlPlane['totp']['get']
   reset: ControlPlane['reset']
   /** The Fastify instance, for `inject()`. */
   app: FastifyInstance
@@ -124,6 +126,7 @@ export async function startMockta(options: StartMocktaOptions = {}): Promise<Moc
       keys: plane.keys,
       dpop: plane.dpop,
       outbox: (query) => plane.outbox(query),
+      totp: (user) => plane.totp.get(user),
       reset: () => plane.reset(),
       app,
       close: () => app.close(),

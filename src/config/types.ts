@@ -125,7 +125,26 @@ export interface UserConfig {
   status: UserStatus
   /** This user's email-code policy, over `identityEngine.emailFactor`; absent: the server-wide one. */
   emailFactor?: EmailFactorPolicy
+  /** Enrolled factors the Authentication API asks for after the password (docs/authentication-api.md § 1.4); absent: none. */
+  factors?: FactorConfig[]
 }
+
+/** An enrolled factor, as Okta's Factors API names it (`factorType`, provider OKTA). */
+export type FactorConfig =
+  | {
+      type: 'token:software:totp'
+      /** Okta factor id (`ost…`); default derived from the user's id. */
+      id: string
+      /** The shared secret, base32 (RFC 4648), as an authenticator app is given it. */
+      secret: string
+    }
+  | {
+      type: 'email'
+      /** Okta factor id (`emf…`); default derived from the user's id. */
+      id: string
+      /** Where the code goes; default the profile's `email`, else the login. */
+      email: string
+    }
 
 export interface StoreConfig {
   /** `redis`: shared by replicas and kept across restarts (store/redis/); `memory`: this process only. */

@@ -16,13 +16,14 @@ import { checkJournalQuery, RingJournal, type JournalEntry, type JournalQuery, t
 import { checkMintRequest, endFamily, endToken, familiesOf, mint, type EndedToken, type FamilySummary, type MintRequest } from './minting.js'
 import { ORG_SERVER, type OAuthRequestInfo } from './oauth-request.js'
 import { lockoutOf, unlock, type LockoutState } from './lockout.js'
+import { totpCodeOf, type TotpCode } from './totp-code.js'
 import { readOutbox, type OutboxEntry } from './outbox.js'
 import { accessTokenScope, checkExpireAccessTokens, endAccessTokens, endSessions, sessionsOf, type AccessTokenExpiry, type SessionSummary } from './sessions.js'
 import { systemLogEvent } from './system-log.js'
 import { inspectToken, type TokenInspection } from './token-inspection.js'
 import { serverNonce } from '../oauth/dpop.js'
 import type { AuthServer } from '../registry/auth-servers.js'
-import { RuntimeData, type KeyState, type PublicClient, type PublicUser } from './runtime-data.js'
+import { RuntimeData, type KeyState, type PublicClient, type PublicFactor, type PublicUser } from './runtime-data.js'
 import type { Registrar } from '../idx/registration.js'
 import { MemorySharedState, type SharedControlState, type SharedState } from './shared-state.js'
 import { StateDataError, stateValidator, type StateSection } from '../store/state-file.js'
@@ -352,6 +353,11 @@ export class ControlPlane {
     unlock: (user: string): Promise<LockoutState> => this.afterSync(() => unlock(this.ctx, user)),
   }
 
+  /** The code a user's TOTP factor shows now (login or id), on mockta's clock. */
+  readonly totp = {
+    get: (user: string): Promise<TotpCode> => this.afterSync(() => totpCodeOf(this.ctx, user)),
+  }
+
   /** What mockta "sent by email", newest first; `to` keeps one address (docs/identity-engine.md § outbox). */
   outbox(query: { to?: string; limit?: number } = {}): Promise<OutboxEntry[]> {
     return this.afterSync(() => readOutbox(this.ctx, query))
@@ -376,7 +382,10 @@ export class ControlPlane {
   readonly users = {
     list: (): Promise<PublicUser[]> => this.afterSync(() => this.runtime.users()),
     /** Adds or replaces a user; `at` (a login or id) names the one to replace, as PUT /users/{user}. The password may be left out to keep it. */
-    put: (user: Omit<UserInput, 'password'> & { password?: string }, at?: string): Promise<PublicUser> => this.changing(() => this.runtime.upsertUser(user, at)),
+    put: (
+      user: Omit<UserInput, 'password' | 'factors'> & { password?: string; factors?: Array<NonNullable<UserInput['factors']>[number] | PublicFactor> },
+      at?: string,
+    ): Promise<PublicUser> => this.changing(() => this.runtime.upsertUser(user, at)),
     remove: (loginOrId: string): Promise<void> => this.changing(() => this.runtime.removeUser(loginOrId)),
   }
 

@@ -5,7 +5,7 @@
  * next snapshot (context.ts), so a request sees either the old or the new data, never a mix.
  */
 import type { AuthServerConfig, ClientConfig, Config, UserConfig } from '../config/types.js'
-import { claimProblems, clientProblems, itemProblems, readClientJwks, resolveAuthServer, resolveClient, resolveUser } from '../config/load.js'
+import { claimProblems, clientProblems, factorProblems, itemProblems, readClientJwks, resolveAuthServer, resolveClient, resolveUser } from '../config/load.js'
 import type { RawAuthServer, RawClient, RawUser } from '../config/load.js'
 import type { AppContext, Snapshot } from '../context.js'
 import { KeySet } from '../keys/key-set.js'
@@ -17,7 +17,15 @@ import { checkCanPromote, checkCanPublish, keysToRetire, keyStateOf, newSigningJ
 import { ORG_SERVER } from './oauth-request.js'
 import type { RuntimeDataState } from './runtime-data-state.js'
 
-export type PublicUser = Omit<UserConfig, 'password'>
+/** A user as the control API shows it: no password, and factors without their TOTP secret (both write-only). */
+export type PublicUser = Omit<UserConfig, 'password' | 'factors'> & { factors?: PublicFactor[] }
+export type PublicFactor = { type: 'token:software:totp'; id: string } | { type: 'email'; id: string; email: string }
+
+const publicUser = ({ password: _, factors, ...u }: UserConfig): PublicUser => {
+  const shown: PublicUser = structuredClone(u)
+  if (factors) shown.factors = factors.map((f) => (f.type === 'email' ? { ...f } : { type: f.type, id: f.id }))
+  return shown
+}
 export type PublicClient = Omit<ClientConfig, 'secret'> & { confidential: boolean }
 export type { KeyState }
 
@@ -101,7 +109,7 @@ export class RuntimeData {
   }
 
   users(): PublicUser[] {
-    return this.state.users.map(({ password: _, ...u }) => structuredClone(u))
+    return this.state.users.map(publicUser)
   }
 
   /**
@@ -126,7 +134,16 @@ export class RuntimeData {
         else if (login.toLowerCase() !== at.toLowerCase() && body['id'] !== at) throw mismatch('login', login, at)
       }
       if (body['password'] === undefined && existing) body['password'] = existing.password
-      const problems = itemProblems('user', isObject(input) ? body : input)
+      // A TOTP secret is write-only too: a factor written back without one keeps the replaced user's.
+      if (Array.isArray(body['factors']) && existing?.factors) {
+        const kept = existing.factors
+        body['factors'] = body['factors'].map((f: unknown) => {
+          const same =
+            isObject(f) && f['type'] === 'token:software:totp' && f['secret'] === undefined && kept.find((k) => k.type === f['type'] && (f['id'] === undefined || f['id'] === k.id))
+          return same && same.type === 'token:software:totp' ? { ...f, secret: same.secret } : f
+        })
+      }
+      const problems = [...itemProblems('user', isObject(input) ? body : input), ...factorProblems(body, '')]
       if (problems.length > 0) throw fail('user', problems)
       const next = resolveUser(body as RawUser)
       const key = next.login.toLowerCase()
@@ -137,8 +154,7 @@ export class RuntimeData {
       else s.users[i] = next
       user = next
     })
-    const { password: _, ...shown } = user!
-    return shown
+    return publicUser(user!)
   }
 
   /**

@@ -58,5 +58,14 @@ export const authenticationFailed = (): OktaApiError => new OktaApiError(401, 'E
 export const invalidStateToken = (): OktaApiError => new OktaApiError(401, 'E0000011', 'Invalid token provided')
 export const malformedBody = (): OktaApiError => new OktaApiError(400, 'E0000003', 'The request body was not well-formed.')
 export const sessionNotFound = (): OktaApiError => new OktaApiError(404, 'E0000007', 'Not found: Resource not found: me (Session)')
+/** Okta's factor and password answers (docs/authentication-api.md § 1.6). */
+export const invalidPasscode = (): OktaApiError => new OktaApiError(403, 'E0000068', 'Invalid Passcode/Answer', ["Your passcode doesn't match our records. Please try again."])
+export const passcodeReplayed = (): OktaApiError => new OktaApiError(403, 'E0000082', 'Each code can only be used once. Please wait for a new code and try again.')
+const ILLEGAL_AUTH_STATE = 'This operation is not allowed in the current authentication state.'
+export const illegalAuthState = (): OktaApiError => new OktaApiError(403, 'E0000079', ILLEGAL_AUTH_STATE, [ILLEGAL_AUTH_STATE])
+export const factorNotFound = (): OktaApiError => new OktaApiError(404, 'E0000007', 'Not found: Resource not found: factor (UserFactor)')
+export const credentialsUpdateFailed = (cause: string): OktaApiError => new OktaApiError(403, 'E0000014', 'Update of credentials failed', [cause])
+export const passwordPolicyViolation = (cause: string): OktaApiError =>
+  new OktaApiError(403, 'E0000080', 'The password does not meet the complexity requirements of the current password policy.', [cause])
 /** E0000001 with the field problems as causes, as Okta reports a request that fails validation. */
 export const apiValidationFailed = (causes: string[]): OktaApiError => new OktaApiError(400, 'E0000001', 'Api validation failed: authRequest', causes)

@@ -5,7 +5,10 @@
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { AppContext } from '../context.js'
-import { authenticate, redeemSessionToken, type PrimaryAuthentication } from '../authn/primary-authentication.js'
+import { cancelTransaction, previousStep, verifyFactor } from '../authn/factor-verification.js'
+import { changeExpiredPassword, type UpdatePassword } from '../authn/password-change.js'
+import { authenticate, redeemSessionToken, type AuthnOutcome } from '../authn/primary-authentication.js'
+import { AUTHN_PATH, authnBody } from '../authn/transaction-body.js'
 import { apiValidationFailed, authenticationFailed, invalidStateToken, malformedBody, OAuthError, OktaApiError, sessionNotFound } from '../errors/oauth-error.js'
 import { errorHandler } from '../http/error-handler.js'
 import { currentSession, endSession, startSession } from '../http/browser-sign-in/session.js'
@@ -19,10 +22,16 @@ import { StoreUnavailableError } from '../store/store-unavailable.js'
 /** Okta's username limit is 100 characters, passwords far less than this; anything longer is refused unread. */
 const MAX_FIELD_LENGTH = 1024
 
-export const AUTHN_PATH = '/api/v1/authn'
+export { AUTHN_PATH }
 export const SESSIONS_ME_PATH = '/api/v1/sessions/me'
 
-export const authnRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+export interface AuthnRouteOptions {
+  ctx: AppContext
+  /** Replaces an expired password and makes the user ACTIVE (the control plane's runtime data). */
+  updatePassword: UpdatePassword
+}
+
+export const authnRoutes: FastifyPluginAsync<AuthnRouteOptions> = async (app, { ctx, updatePassword }) => {
   jsonOnly(app, ctx)
 
   app.post(AUTHN_PATH, async (req, reply) => {
@@ -34,10 +43,39 @@ export const authnRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     return sendAuthn(reply, await authenticate(ctx, username!, password!), ctx)
   })
 
-  // No transaction mockta starts carries a state token (SUCCESS and LOCKED_OUT have none), so every one presented is unknown.
-  app.post(`${AUTHN_PATH}/cancel`, async (req) => {
-    objectBody(req.body)
-    throw invalidStateToken()
+  // okta-auth-js posts `{ stateToken, passCode }` to a factor's verify link (docs/authentication-api.md § 1.4).
+  app.post<{ Params: { factorId: string } }>(`${AUTHN_PATH}/factors/:factorId/verify`, async (req, reply) => {
+    const body = objectBody(req.body)
+    const request = { stateToken: field(body, 'stateToken'), factorId: req.params.factorId, passCode: field(body, 'passCode') }
+    return sendAuthn(reply, await verifyFactor(ctx, request), ctx)
+  })
+
+  app.post<{ Params: { factorId: string } }>(`${AUTHN_PATH}/factors/:factorId/verify/resend`, async (req, reply) => {
+    const body = objectBody(req.body)
+    const request = { stateToken: field(body, 'stateToken'), factorId: req.params.factorId, passCode: undefined, resend: true }
+    return sendAuthn(reply, await verifyFactor(ctx, request), ctx)
+  })
+
+  app.post(`${AUTHN_PATH}/previous`, async (req, reply) => {
+    return sendAuthn(reply, await previousStep(ctx, field(objectBody(req.body), 'stateToken')), ctx)
+  })
+
+  app.post(`${AUTHN_PATH}/credentials/change_password`, async (req, reply) => {
+    const body = objectBody(req.body)
+    const stateToken = field(body, 'stateToken')
+    const oldPassword = field(body, 'oldPassword')
+    const newPassword = field(body, 'newPassword')
+    // A bad state token answers first: the password fields mean nothing without a transaction.
+    if (stateToken === undefined) throw invalidStateToken()
+    const missing = [...(oldPassword === undefined ? ['oldPassword'] : []), ...(newPassword === undefined ? ['newPassword'] : [])]
+    if (missing.length > 0) throw apiValidationFailed(missing.map((name) => `${name}: The field cannot be left blank.`))
+    return sendAuthn(reply, await changeExpiredPassword(ctx, updatePassword, { stateToken, oldPassword: oldPassword!, newPassword: newPassword! }), ctx)
+  })
+
+  // Ends the transaction; Okta answers with the bare status (docs/authentication-api.md § 1.2).
+  app.post(`${AUTHN_PATH}/cancel`, async (req, reply) => {
+    await cancelTransaction(ctx, field(objectBody(req.body), 'stateToken'))
+    return reply.type('application/json').send({ status: 'UNAUTHENTICATED' })
   })
 
   app.get(SESSIONS_ME_PATH, async (req, reply) => {
@@ -118,37 +156,9 @@ function field(body: Record<string, unknown>, name: string): string | undefined 
   return value
 }
 
-function sendAuthn(reply: FastifyReply, result: PrimaryAuthentication, ctx: AppContext): FastifyReply {
+function sendAuthn(reply: FastifyReply, result: AuthnOutcome, ctx: AppContext): FastifyReply {
   if (result.kind === 'failed') throw authenticationFailed()
-  if (result.kind === 'locked_out') {
-    return reply.type('application/json').send({
-      status: 'LOCKED_OUT',
-      _links: { next: { name: 'unlock', href: `${ctx.config.baseUrl}${AUTHN_PATH}/recovery/unlock`, hints: { allow: ['POST'] } } },
-    })
-  }
-  return reply.type('application/json').send({
-    expiresAt: new Date(result.expiresAtMs).toISOString(),
-    status: 'SUCCESS',
-    sessionToken: result.sessionToken,
-    _embedded: { user: authnUser(result.user) },
-  })
-}
-
-/** `_embedded.user` as Okta shapes it: the id and the login profile in Okta's names. */
-function authnUser(user: User): Record<string, unknown> {
-  const p = user.profile
-  const text = (name: string): string | undefined => (typeof p[name] === 'string' ? (p[name] as string) : undefined)
-  return {
-    id: user.id,
-    profile: {
-      login: user.login,
-      firstName: text('firstName') ?? text('given_name') ?? null,
-      lastName: text('lastName') ?? text('family_name') ?? null,
-      // Okta writes locales with an underscore (en_US); OIDC's claim has a hyphen.
-      locale: (text('locale') ?? 'en_US').replace('-', '_'),
-      timeZone: text('timeZone') ?? text('zoneinfo') ?? 'America/Los_Angeles',
-    },
-  }
+  return reply.type('application/json').send(authnBody(ctx, result))
 }
 
 /** A session's public id: derived from the hash of its cookie, so it names the session without opening it. */

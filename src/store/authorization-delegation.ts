@@ -3,7 +3,7 @@
  * (memory-authorization-store.ts, redis/redis-authorization-store.ts): a Store is one interface for the app, two modules inside.
  */
 import type { AuthorizationCodeRecord, CodeGrantRecord, CodeRedemption, SessionRecord, SessionTokenRecord, AuthorizationStore, TransactionRecord } from './authorization-store.js'
-import type { InteractionAdvance, InteractionRecord, InteractionStore } from './interaction-store.js'
+import type { AuthnTransactionRecord, InteractionAdvance, InteractionRecord, InteractionStore } from './interaction-store.js'
 
 export abstract class AuthorizationDelegation implements AuthorizationStore, InteractionStore {
   protected abstract authorization: AuthorizationStore
@@ -69,5 +69,14 @@ export abstract class AuthorizationDelegation implements AuthorizationStore, Int
   }
   signInFailures(userId: string): Promise<number> {
     return this.interactions.signInFailures(userId)
+  }
+  createAuthnTransaction(transaction: AuthnTransactionRecord): Promise<void> {
+    return this.interactions.createAuthnTransaction(transaction)
+  }
+  findAuthnTransaction(stateTokenHash: string, nowMs: number): Promise<AuthnTransactionRecord | undefined> {
+    return this.interactions.findAuthnTransaction(stateTokenHash, nowMs)
+  }
+  advanceAuthnTransaction(stateTokenHash: string, next: AuthnTransactionRecord | null, expectedVersion: number): Promise<InteractionAdvance> {
+    return this.interactions.advanceAuthnTransaction(stateTokenHash, next, expectedVersion)
   }
 }

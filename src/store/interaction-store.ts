@@ -78,6 +78,34 @@ export type InteractionAdvance =
   /** Another step changed the transaction first (or it is gone): the caller reloads and decides again. */
   | { kind: 'conflict' }
 
+/**
+ * A classic Authentication API transaction (docs/authentication-api.md § 1.4): the user whose password
+ * was checked and the step the state token stands at. Keyed by the state token's hash; the token
+ * itself is never stored, nor an emailed code (only its hash).
+ */
+export interface AuthnTransactionRecord {
+  /** Hash of the state token: the record's key. */
+  stateTokenHash: string
+  userId: string
+  status: 'MFA_REQUIRED' | 'MFA_CHALLENGE' | 'PASSWORD_EXPIRED'
+  /** The factor challenged (MFA_CHALLENGE), else `null`. */
+  factorId: string | null
+  /** Hash of the code sent for that factor (email), else `null`. */
+  codeHash: string | null
+  codeExpiresAtMs: number | null
+  /** Seconds; when the password was checked (the session's auth_time). */
+  authTime: number
+  /** Authentication methods satisfied so far (RFC 8176). */
+  amr: string[]
+  /** Increases with every step: the compare-and-set that lets one step win. */
+  version: number
+  /** Sliding: each step moves it on. */
+  expiresAtMs: number
+}
+
+/** Authentication API transactions kept at most; beyond, the oldest is forgotten (anyone with a password starts one). */
+export const MAX_AUTHN_TRANSACTIONS = 100_000
+
 /** The Identity Engine's part of the Store contract (store.ts `Store`). */
 export interface InteractionStore {
   /** Adds an interaction, indexed by its stateHandle hash. */
@@ -97,4 +125,13 @@ export interface InteractionStore {
   /** A successful sign-in ends the run of failures. */
   clearSignInFailures(userId: string): Promise<void>
   signInFailures(userId: string): Promise<number>
+  /** Adds an Authentication API transaction. */
+  createAuthnTransaction(transaction: AuthnTransactionRecord): Promise<void>
+  /** The live transaction whose state token has this hash. */
+  findAuthnTransaction(stateTokenHash: string, nowMs: number): Promise<AuthnTransactionRecord | undefined>
+  /**
+   * Replaces the transaction if it still has `expectedVersion` (compare-and-set); `next: null` ends it.
+   * Of concurrent steps on one transaction exactly one advances, so a code or a state token is used once.
+   */
+  advanceAuthnTransaction(stateTokenHash: string, next: AuthnTransactionRecord | null, expectedVersion: number): Promise<InteractionAdvance>
 }

@@ -1,5 +1,12 @@
 /** The in-process InteractionStore: Maps whose every operation is one synchronous section (no interleaving). */
-import { MAX_INTERACTIONS, type InteractionAdvance, type InteractionRecord, type InteractionStore } from './interaction-store.js'
+import {
+  MAX_AUTHN_TRANSACTIONS,
+  MAX_INTERACTIONS,
+  type AuthnTransactionRecord,
+  type InteractionAdvance,
+  type InteractionRecord,
+  type InteractionStore,
+} from './interaction-store.js'
 
 const copy = (i: InteractionRecord): InteractionRecord => structuredClone(i)
 
@@ -10,12 +17,17 @@ export class MemoryInteractionStore implements InteractionStore {
   /** interaction code hash → interaction handle hash. */
   private readonly byCode = new Map<string, string>()
   private readonly failures = new Map<string, number>()
+  /** Authentication API transactions by state-token hash, oldest first. */
+  private readonly authn = new Map<string, AuthnTransactionRecord>()
 
-  constructor(private readonly maxInteractions = MAX_INTERACTIONS) {}
+  constructor(
+    private readonly maxInteractions = MAX_INTERACTIONS,
+    private readonly maxAuthn = MAX_AUTHN_TRANSACTIONS,
+  ) {}
 
   /** The records as held, for store/memory-snapshot.ts (the indexes follow from the records). */
-  get held(): { interactions: Map<string, InteractionRecord>; failures: Map<string, number> } {
-    return { interactions: this.interactions, failures: this.failures }
+  get held(): { interactions: Map<string, InteractionRecord>; failures: Map<string, number>; authn: Map<string, AuthnTransactionRecord> } {
+    return { interactions: this.interactions, failures: this.failures, authn: this.authn }
   }
 
   /** Puts a record in with its indexes (also what a snapshot's restore does). */
@@ -72,9 +84,33 @@ export class MemoryInteractionStore implements InteractionStore {
     return this.failures.get(userId) ?? 0
   }
 
-  /** Drops expired interactions; returns how many. */
+  async createAuthnTransaction(transaction: AuthnTransactionRecord): Promise<void> {
+    this.authn.set(transaction.stateTokenHash, structuredClone(transaction))
+    if (this.authn.size > this.maxAuthn) this.authn.delete(this.authn.keys().next().value!)
+  }
+
+  async findAuthnTransaction(stateTokenHash: string, nowMs: number): Promise<AuthnTransactionRecord | undefined> {
+    const t = this.authn.get(stateTokenHash)
+    return t && nowMs < t.expiresAtMs ? structuredClone(t) : undefined
+  }
+
+  async advanceAuthnTransaction(stateTokenHash: string, next: AuthnTransactionRecord | null, expectedVersion: number): Promise<InteractionAdvance> {
+    const current = this.authn.get(stateTokenHash)
+    if (!current || current.version !== expectedVersion) return { kind: 'conflict' }
+    if (next === null) this.authn.delete(stateTokenHash)
+    else this.authn.set(stateTokenHash, structuredClone({ ...next, stateTokenHash }))
+    return { kind: 'advanced' }
+  }
+
+  /** Drops expired interactions and transactions; returns how many. */
   sweep(nowMs: number): number {
     let removed = 0
+    for (const [hash, t] of this.authn) {
+      if (t.expiresAtMs <= nowMs) {
+        this.authn.delete(hash)
+        removed++
+      }
+    }
     for (const [handleHash, i] of this.interactions) {
       if (i.expiresAtMs <= nowMs) {
         this.remove(handleHash)

@@ -13,7 +13,7 @@ import { MemoryStore } from './memory-store.js'
 import type { CodeEntry } from './memory-authorization-store.js'
 import type { SessionRecord, SessionTokenRecord, TransactionRecord } from './authorization-store.js'
 import type { DeviceAuthorizationRecord, PushedRequestRecord } from './grant-records.js'
-import { INTERACTION_STEPS, type InteractionRecord } from './interaction-store.js'
+import { INTERACTION_STEPS, type AuthnTransactionRecord, type InteractionRecord } from './interaction-store.js'
 import { MAX_OUTBOX_MESSAGES, OUTBOX_KINDS, type OutboxMessage } from './outbox-store.js'
 import { StateDataError, stateValidator, type StateSection } from './state-file.js'
 import { MAX_RETIRED_GENERATIONS, type FamilyRecord, type Store, type StoreIdentity } from './store.js'
@@ -39,6 +39,8 @@ export interface MemoryStoreSnapshot {
   /** Absent in files saved before the Identity Engine: none. */
   interactions?: InteractionRecord[]
   signInFailures?: Array<{ userId: string; count: number }>
+  /** Authentication API transactions (state-token hashes), oldest first; absent in files saved before them. */
+  authnTransactions?: AuthnTransactionRecord[]
   /** Spent client-assertion and DPoP-proof jtis, as hashes, oldest first; absent in files saved before DPoP. */
   spent?: Array<{ key: string; untilMs: number }>
   /** The DPoP nonce rotations by hand; absent: 0. */
@@ -66,6 +68,7 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
     ...(held.accessTokenCutoffs.size > 0 && { accessTokenCutoffs: Array.from(held.accessTokenCutoffs, ([scope, atSeconds]) => ({ scope, atSeconds })) }),
     interactions: Array.from(held.interactions.held.interactions.values(), (i) => structuredClone(i)),
     signInFailures: Array.from(held.interactions.held.failures, ([userId, count]) => ({ userId, count })),
+    ...(held.interactions.held.authn.size > 0 && { authnTransactions: Array.from(held.interactions.held.authn.values(), (a) => structuredClone(a)) }),
     // Left out when empty, so a store that never saw DPoP or an assertion saves as before.
     ...(spent.length > 0 && { spent: spent.map(([key, untilMs]) => ({ key, untilMs })) }),
     ...(held.nonce.rotations > 0 && { dpopNonceRotations: held.nonce.rotations }),
@@ -98,6 +101,7 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   for (const { scope, atSeconds } of snapshot.accessTokenCutoffs ?? []) held.accessTokenCutoffs.set(scope, atSeconds)
   for (const interaction of snapshot.interactions ?? []) held.interactions.put(interaction)
   for (const { userId, count } of snapshot.signInFailures ?? []) held.interactions.held.failures.set(userId, count)
+  for (const a of snapshot.authnTransactions ?? []) held.interactions.held.authn.set(a.stateTokenHash, a)
   for (const { key, untilMs } of snapshot.spent ?? []) held.spent.restore(key, untilMs)
   held.nonce.rotations = snapshot.dpopNonceRotations ?? 0
   for (const message of snapshot.outbox ?? []) held.outbox.held.push(message)
@@ -401,6 +405,26 @@ const snapshotSchema: SchemaObject = {
           status: { type: 'string', enum: ['pending', 'approved', 'denied', 'redeemed'] },
           userId: nullableText,
           authTime: { type: 'integer', minimum: 0, nullable: true },
+        },
+      },
+    },
+    authnTransactions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['stateTokenHash', 'userId', 'status', 'factorId', 'codeHash', 'codeExpiresAtMs', 'authTime', 'amr', 'version', 'expiresAtMs'],
+        properties: {
+          stateTokenHash: text,
+          userId: text,
+          status: { type: 'string', enum: ['MFA_REQUIRED', 'MFA_CHALLENGE', 'PASSWORD_EXPIRED'] },
+          factorId: nullableText,
+          codeHash: nullableText,
+          codeExpiresAtMs: nullableMs,
+          authTime: seconds,
+          amr: texts,
+          version: { type: 'integer', minimum: 0 },
+          expiresAtMs: ms,
         },
       },
     },

@@ -13,6 +13,7 @@ import type { Config } from '../../src/config/types.js'
 import { withNewGrants } from '../helpers/grants-config.js'
 import { addDpopClients } from '../helpers/dpop.js'
 import { KEYS } from '../helpers/dpop-bad-input.js'
+import { withMfaUsers } from '../helpers/authn-users.js'
 
 /** Tokens a row may use, freshly issued for every run of the row. */
 export interface Fixture {
@@ -74,6 +75,8 @@ export const CONFIGS = {
   },
   /** docs/device-exchange-par.md: the device grant, token exchange and PAR switched on (grant-rows.ts). */
   grants: withNewGrants,
+  /** docs/authentication-api.md § 1.4, § 1.5: users with factors and expired passwords (authn-rows.ts). */
+  mfa: withMfaUsers,
 } satisfies Record<string, (c: Config) => void>
 
 const tokenReq = (payload: string | Buffer, headers: Record<string, string | string[]> = { ...FORM, authorization: SERVICE_AUTH }, url = `${A}/token`): InjectOptions => ({

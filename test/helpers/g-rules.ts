@@ -16,7 +16,7 @@ export interface Violation {
   detail: string
 }
 
-export type Endpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'other' | BrowserEndpoint | 'userinfo' | 'device_authorize' | 'par'
+export type Endpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'other' | BrowserEndpoint | 'userinfo' | 'device_authorize' | 'par' | 'authn'
 /** Endpoints a browser visits: their errors are HTML pages or redirects, not JSON (docs/sign-in.md, docs/device-exchange-par.md). */
 export type BrowserEndpoint = 'authorize' | 'logout' | 'sign-in' | 'activate'
 const BROWSER: ReadonlySet<Endpoint> = new Set<Endpoint>(['authorize', 'logout', 'sign-in', 'activate'])
@@ -62,6 +62,8 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
   keys: new Set(['invalid_request', 'server_error']),
   discovery: new Set(['invalid_request', 'server_error']),
   other: new Set(['invalid_request', 'server_error']),
+  // The Authentication API answers with Okta's API error body (docs/authentication-api.md § 1.2): its errorCodes.
+  authn: new Set(['E0000001', 'E0000003', 'E0000004', 'E0000007', 'E0000011', 'E0000014', 'E0000047', 'E0000068', 'E0000079', 'E0000080', 'E0000082']),
   // RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6, plus Okta's page errors: invalid_client (unknown
   // client_id), missing_redirect_uri and unsupported_response_mode (its own error codes).
   authorize: new Set([
@@ -111,6 +113,7 @@ export const endpointOf = (url: string): Endpoint => {
   if (/\/v1\/userinfo$/.test(path)) return 'userinfo'
   if (/\/v1\/device\/authorize$/.test(path)) return 'device_authorize'
   if (/\/v1\/par$/.test(path)) return 'par'
+  if (path === '/api/v1/authn' || path.startsWith('/api/v1/authn/')) return 'authn'
   if (path === SIGN_IN_PATH) return 'sign-in'
   if (path === ACTIVATION_PATH) return 'activate'
   return 'other'
@@ -118,6 +121,23 @@ export const endpointOf = (url: string): Endpoint => {
 
 /** Okta's management-API body for an unknown authorization server (docs/okta-behaviour.md § 1.1): the one non-OAuth 4xx. */
 const isOktaApiNotFound = (status: number, body: Record<string, unknown>): boolean => status === 404 && typeof body['errorCode'] === 'string' && body['errorCode'] === 'E0000007'
+
+/** Okta's API error body (docs/authentication-api.md § 1.2): exactly its five members, a known errorCode, text without control characters. */
+function checkOktaApiError(json: Record<string, unknown>): Violation[] {
+  const v: Violation[] = []
+  const members = Object.keys(json).sort().join(',')
+  if (members !== 'errorCauses,errorCode,errorId,errorLink,errorSummary') v.push({ rule: 'G2', detail: `members ${members}` })
+  const code = json['errorCode']
+  if (typeof code !== 'string' || !REGISTERED_ERRORS.authn.has(code)) v.push({ rule: 'G2', detail: `errorCode ${String(code)} not registered for authn` })
+  if (json['errorLink'] !== code) v.push({ rule: 'G2', detail: 'errorLink is not the errorCode' })
+  if (typeof json['errorId'] !== 'string' || !/^oae[0-9A-Za-z]{17}$/.test(json['errorId'])) v.push({ rule: 'G2', detail: 'errorId not oae…' })
+  const summary = json['errorSummary']
+  if (typeof summary !== 'string' || !ERROR_TEXT.test(summary)) v.push({ rule: 'G2', detail: 'errorSummary missing or with forbidden characters' })
+  const causes = json['errorCauses']
+  if (!Array.isArray(causes) || !causes.every((c) => typeof c === 'object' && c !== null && typeof (c as { errorSummary?: unknown }).errorSummary === 'string'))
+    v.push({ rule: 'G2', detail: 'errorCauses not a list of { errorSummary }' })
+  return v
+}
 
 /**
  * The fixed vocabulary of error answers: a window of a presented value that also occurs here (e.g.
@@ -173,6 +193,7 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
     }
     if (!String(headers['content-type'] ?? '').startsWith('application/json')) v.push({ rule: 'G2', detail: `content-type ${headers['content-type']}` })
     if (!json) v.push({ rule: 'G2', detail: 'body is not a JSON object' })
+    else if (endpoint === 'authn') v.push(...checkOktaApiError(json))
     else if (!isOktaApiNotFound(status, json)) {
       const extra = Object.keys(json).filter((k) => k !== 'error' && k !== 'error_description')
       if (extra.length) v.push({ rule: 'G2', detail: `members ${extra.join(',')}` })
@@ -417,10 +438,10 @@ export function answerError(answer: Answer): { error?: string | undefined; descr
   }
   try {
     const json = JSON.parse(body) as Record<string, unknown>
-    return {
-      error: typeof json['error'] === 'string' ? json['error'] : undefined,
-      description: typeof json['error_description'] === 'string' ? json['error_description'] : undefined,
-    }
+    // Okta's API error body names its error errorCode and errorSummary (docs/authentication-api.md § 1.2).
+    const error = json['error'] ?? json['errorCode']
+    const description = json['error_description'] ?? json['errorSummary']
+    return { error: typeof error === 'string' ? error : undefined, description: typeof description === 'string' ? description : undefined }
   } catch {
     return {}
   }

@@ -106,7 +106,7 @@ t.test('a user configured LOCKED_OUT is locked out; an inactive one fails as an 
   assertOktaError(t, await authn(app, { username: ALICE.username, password: ALICE.password }), 401, 'E0000004', 'Authentication failed')
 })
 
-t.test('/api/v1/authn/cancel: any state token is unknown (E0000011)', async (t) => {
+t.test('/api/v1/authn/cancel: an unknown state token is E0000011', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await app.inject({ method: 'POST', url: '/api/v1/authn/cancel', headers: JSON_TYPE, payload: JSON.stringify({ stateToken: '00canary' }) })
   assertOktaError(t, res, 401, 'E0000011', 'Invalid token provided')

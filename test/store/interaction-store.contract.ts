@@ -5,7 +5,7 @@
  * storeContract for every implementation (memory, memory through a snapshot, Redis).
  */
 import type { Test } from 'tap'
-import type { InteractionRecord } from '../../src/store/interaction-store.js'
+import type { AuthnTransactionRecord, InteractionRecord } from '../../src/store/interaction-store.js'
 import type { Store } from '../../src/store/store.js'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -47,6 +47,22 @@ const succeeded = (overrides: Partial<InteractionRecord> = {}): InteractionRecor
     codeExpiresAtMs: T0 + 60 * SECOND,
     ...overrides,
   })
+
+export function authnTransactionRecord(overrides: Partial<AuthnTransactionRecord> = {}): AuthnTransactionRecord {
+  return {
+    stateTokenHash: 'state-token-hash-1',
+    userId: '00ualice000000000001',
+    status: 'MFA_REQUIRED',
+    factorId: null,
+    codeHash: null,
+    codeExpiresAtMs: null,
+    authTime: T0 / 1000,
+    amr: ['pwd'],
+    version: 0,
+    expiresAtMs: T0 + 300 * SECOND,
+    ...overrides,
+  }
+}
 
 export function interactionStoreContract(t: Test, makeStore: () => Store | Promise<Store>): void {
   t.test('interactions: found by handle and by the current stateHandle until they expire', async (t) => {
@@ -123,5 +139,46 @@ export function interactionStoreContract(t: Test, makeStore: () => Store | Promi
     t.ok((await store.sweep(T0 + 600 * SECOND)) >= 1)
     t.equal(await store.findInteraction('handle-hash-1', T0), undefined)
     t.ok(await store.findInteraction('handle-hash-2', T0))
+  })
+
+  t.test('authn transactions: found by state-token hash until they expire, stepped by compare-and-set', async (t) => {
+    const store = await makeStore()
+    await store.createAuthnTransaction(authnTransactionRecord())
+    t.strictSame(await store.findAuthnTransaction('state-token-hash-1', T0), authnTransactionRecord())
+    t.equal(await store.findAuthnTransaction('state-token-hash-1', T0 + 300 * SECOND), undefined, 'expired at expiresAtMs')
+    t.equal(await store.findAuthnTransaction('unknown', T0), undefined)
+    const challenged = authnTransactionRecord({
+      status: 'MFA_CHALLENGE',
+      factorId: 'emf0000000000000001',
+      codeHash: 'code-hash',
+      codeExpiresAtMs: T0 + 300 * SECOND,
+      version: 1,
+      expiresAtMs: T0 + 400 * SECOND,
+    })
+    t.strictSame(await store.advanceAuthnTransaction('state-token-hash-1', challenged, 0), { kind: 'advanced' })
+    t.strictSame(await store.findAuthnTransaction('state-token-hash-1', T0 + 350 * SECOND), challenged, 'the step slid the expiry')
+    t.strictSame(await store.advanceAuthnTransaction('state-token-hash-1', challenged, 0), { kind: 'conflict' }, 'a stale version loses')
+    t.strictSame(await store.advanceAuthnTransaction('state-token-hash-1', null, 1), { kind: 'advanced' }, 'null ends it')
+    t.equal(await store.findAuthnTransaction('state-token-hash-1', T0), undefined)
+    t.strictSame(await store.advanceAuthnTransaction('state-token-hash-1', null, 1), { kind: 'conflict' }, 'an ended one cannot end again')
+    t.strictSame(await store.advanceAuthnTransaction('unknown', null, 0), { kind: 'conflict' })
+  })
+
+  t.test('authn transactions: a burst of steps on one version, exactly one wins', async (t) => {
+    const store = await makeStore()
+    await store.createAuthnTransaction(authnTransactionRecord())
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.advanceAuthnTransaction('state-token-hash-1', null, 0)))
+    t.equal(results.filter((r) => r.kind === 'advanced').length, 1)
+  })
+
+  t.test('authn transactions: a sweep keeps live ones; clear forgets them', async (t) => {
+    const store = await makeStore()
+    await store.createAuthnTransaction(authnTransactionRecord())
+    await store.createAuthnTransaction(authnTransactionRecord({ stateTokenHash: 'state-token-hash-2', expiresAtMs: T0 + 900 * SECOND }))
+    await store.sweep(T0 + 300 * SECOND)
+    t.equal(await store.findAuthnTransaction('state-token-hash-1', T0 + 300 * SECOND), undefined)
+    t.ok(await store.findAuthnTransaction('state-token-hash-2', T0 + 300 * SECOND))
+    await store.clear()
+    t.equal(await store.findAuthnTransaction('state-token-hash-2', T0), undefined)
   })
 }

@@ -10,7 +10,7 @@ import { RETENTION_MS } from '../../src/store/store.js'
 import { restoreMemoryStore, snapshotMemoryStore, type MemoryStoreSnapshot } from '../../src/store/memory-snapshot.js'
 import type { Store } from '../../src/store/store.js'
 import { codeRecord } from './authorization-store.contract.js'
-import { interactionRecord } from './interaction-store.contract.js'
+import { authnTransactionRecord, interactionRecord } from './interaction-store.contract.js'
 import { familyRecord, storeContract } from './store.contract.js'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -100,6 +100,9 @@ async function fullStore(): Promise<MemoryStore> {
     0,
   )
   await store.recordSignInFailure('00ubob00000000000002')
+  await store.createAuthnTransaction(
+    authnTransactionRecord({ status: 'MFA_CHALLENGE', factorId: 'emf0000000000000001', codeHash: 'email-code-hash', codeExpiresAtMs: T0 + 300_000 }),
+  )
   return store
 }
 
@@ -139,6 +142,9 @@ t.test('a snapshot restored is the same store: every record kind, in order, thro
   t.equal(await copy.signInFailures('00ubob00000000000002'), 1)
   t.match(await copy.takeInteractionByCode('ic-hash', T0), { step: 'SUCCESS', amr: ['pwd'] }, 'an interaction code survives, redeemable once')
   t.equal(await copy.takeInteractionByCode('ic-hash', T0), undefined)
+  t.match(snapshot.authnTransactions, [{ stateTokenHash: 'state-token-hash-1', codeHash: 'email-code-hash' }], 'authn transactions as hashes')
+  t.match(await copy.findAuthnTransaction('state-token-hash-1', T0), { status: 'MFA_CHALLENGE', version: 0 }, 'an authn transaction survives the restart')
+  t.strictSame(await copy.advanceAuthnTransaction('state-token-hash-1', null, 0), { kind: 'advanced' })
 })
 
 t.test('an empty store (no identity yet) round-trips too', async (t) => {

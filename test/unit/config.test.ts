@@ -367,3 +367,53 @@ t.test('pkceRequired: on by default for public clients, and cannot be turned off
   t.equal(resolveConfig({ clients: [{ id: 'w', type: 'web', secret: 's', pkceRequired: true }] }, opts).clients[0]?.pkceRequired, true)
   t.throws(() => resolveConfig({ clients: [{ id: 'b', type: 'browser', pkceRequired: false }] }, opts), { message: /\/clients\/0\/pkceRequired: must be true for a public client/ })
 })
+
+t.test('users’ factors: ids derived and stable, the email address defaulted, the checks the schema leaves', async (t) => {
+  const config = resolveConfig(
+    {
+      users: [
+        { login: 'carol@x', password: 'p', profile: { email: 'carol@mail.x' }, factors: [{ type: 'token:software:totp', secret: 'JBSWY3DPEHPK3PXP' }, { type: 'email' }] },
+        { login: 'dave@x', password: 'p', factors: [{ type: 'email', id: 'emfDAVE0000000000000' }] },
+        { login: 'erin@x', password: 'p' },
+      ],
+    },
+    opts,
+  )
+  const [carol, dave, erin] = config.users
+  t.match(carol?.factors, [
+    { type: 'token:software:totp', id: /^ost[A-Za-z0-9]{17}$/, secret: 'JBSWY3DPEHPK3PXP' },
+    { type: 'email', id: /^emf[A-Za-z0-9]{17}$/, email: 'carol@mail.x' },
+  ])
+  t.strictSame(
+    resolveConfig(
+      {
+        users: [{ login: 'carol@x', password: 'p', profile: { email: 'carol@mail.x' }, factors: [{ type: 'token:software:totp', secret: 'JBSWY3DPEHPK3PXP' }, { type: 'email' }] }],
+      },
+      opts,
+    ).users[0]?.factors,
+    carol?.factors,
+    'stable',
+  )
+  t.strictSame(dave?.factors, [{ type: 'email', id: 'emfDAVE0000000000000', email: 'dave@x' }], 'the login when the profile has no email')
+  t.notOk(erin && 'factors' in erin, 'none unless configured')
+  t.strictSame(
+    problems({
+      users: [
+        {
+          login: 'a',
+          password: 'p',
+          factors: [{ type: 'token:software:totp' }, { type: 'email', secret: 'JBSWY3DPEHPK3PXP' }, { type: 'email', id: 'emfAAAAAAAAAAAAAAAAA' }],
+        },
+        { login: 'b', password: 'p', factors: [{ type: 'token:software:totp', secret: 'not base32!' }, { type: 'sms' }] },
+      ],
+    }).sort(),
+    [
+      '/users/0/factors: must NOT have more than 2 items',
+      '/users/0/factors/0/secret: is required for a token:software:totp factor',
+      '/users/0/factors/1/secret: only a token:software:totp factor has a secret',
+      '/users/0/factors/2/type: the user has an email factor already',
+      '/users/1/factors/0/secret: must match pattern "^[A-Z2-7]{16,128}=*$"',
+      '/users/1/factors/1/type: must be one of "token:software:totp", "email"',
+    ].sort(),
+  )
+})

@@ -159,6 +159,13 @@ export const controlRoutes: readonly ControlRoute[] = [
   },
   {
     method: 'GET',
+    url: '/users/{user}/totp',
+    tag: 'tokens',
+    summary: "The current code of a user's token:software:totp factor (login or id), on mockta's clock: { userId, factorId, code, validForSeconds, periodSeconds }",
+    handle: (c, i) => c.totp.get(i.params['user'] as string),
+  },
+  {
+    method: 'GET',
     url: '/users/{user}/families',
     tag: 'tokens',
     summary: "A user's refresh-token families (login or id)",

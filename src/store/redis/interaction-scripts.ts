@@ -62,4 +62,18 @@ redis.call('ZREM', expiry_key('i'), id)
 return v
 `
 
-export const INTERACTION_SCRIPTS = { putInteraction, advanceInteraction, takeInteractionByCode }
+/**
+ * ARGV: stateTokenHash, expectedVersion, next JSON ('' ends the transaction), ttl. An Authentication API
+ * transaction (`at:<hash>`) is replaced or deleted only if it still has the expected version: of
+ * concurrent steps one wins. Returns 1 when it advanced, 0 on a conflict.
+ */
+const advanceAuthnTransaction = `
+local key = rec_key('at', ARGV[2])
+local old = redis.call('GET', key)
+if not old then return 0 end
+if cjson.decode(old).version ~= tonumber(ARGV[3]) then return 0 end
+if ARGV[4] == '' then redis.call('DEL', key) else redis.call('SET', key, ARGV[4], 'PX', ARGV[5]) end
+return 1
+`
+
+export const INTERACTION_SCRIPTS = { putInteraction, advanceInteraction, takeInteractionByCode, advanceAuthnTransaction }

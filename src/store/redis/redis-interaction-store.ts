@@ -1,7 +1,7 @@
 /** The Identity Engine half of RedisStore (interaction-store.ts), shared by replicas; scripts in interaction-scripts.ts. */
 import type { Redis } from 'ioredis'
 import type { Clock } from '../../clock.js'
-import { MAX_INTERACTIONS, type InteractionAdvance, type InteractionRecord, type InteractionStore } from '../interaction-store.js'
+import { MAX_INTERACTIONS, type AuthnTransactionRecord, type InteractionAdvance, type InteractionRecord, type InteractionStore } from '../interaction-store.js'
 import { unavailableOnFailure } from './connection.js'
 import { ttlMs } from './lua-library.js'
 import { storeNamespace } from './redis-keys.js'
@@ -58,6 +58,27 @@ export class RedisInteractionStore implements InteractionStore {
 
   async signInFailures(userId: string): Promise<number> {
     return Number((await unavailableOnFailure(this.redis.get(this.failuresKey(userId)))) ?? 0)
+  }
+
+  async createAuthnTransaction(transaction: AuthnTransactionRecord): Promise<void> {
+    const { stateTokenHash, expiresAtMs } = transaction
+    await unavailableOnFailure(this.redis.set(this.authnKey(stateTokenHash), JSON.stringify(transaction), 'PX', this.ttl(expiresAtMs)))
+  }
+
+  async findAuthnTransaction(stateTokenHash: string, nowMs: number): Promise<AuthnTransactionRecord | undefined> {
+    const value = await unavailableOnFailure(this.redis.get(this.authnKey(stateTokenHash)))
+    const t = value === null ? undefined : (JSON.parse(value) as AuthnTransactionRecord)
+    return t && nowMs < t.expiresAtMs ? t : undefined
+  }
+
+  async advanceAuthnTransaction(stateTokenHash: string, next: AuthnTransactionRecord | null, expectedVersion: number): Promise<InteractionAdvance> {
+    const args = next === null ? [''] : [JSON.stringify({ ...next, stateTokenHash }), this.ttl(next.expiresAtMs)]
+    const advanced = await unavailableOnFailure(this.run('advanceAuthnTransaction', stateTokenHash, expectedVersion, ...args))
+    return { kind: advanced === 1 ? 'advanced' : 'conflict' }
+  }
+
+  private authnKey(stateTokenHash: string): string {
+    return `${this.ns}at:${stateTokenHash}`
   }
 
   private failuresKey(userId: string): string {

@@ -20,6 +20,7 @@
  *   ih:<stateHandleHash> string the interaction handle hash of a current stateHandle
  *   ic:<codeHash>       string the interaction handle hash of an interaction code
  *   lf:<userId>         string wrong passwords in a row (the lock-out count)
+ *   at:<stateTokenHash> string an Authentication API transaction (JSON; ends by its TTL, as the memory store's by sweep)
  *   expiry:<a|c|s|x|k|i> zset  those records' ids, scored by expiry: what sweep() and the caps walk
  *   dv:, uc:, p:, expiry:<dv|p>    device authorizations, user codes and pushed requests (grant-record-scripts.ts)
  *   identity            string the store identity (JSON)
