@@ -4,14 +4,15 @@ import { nowSeconds, type Clock } from '../clock.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import { isFamilyLive, isInGrace, type FoundToken, type Store } from '../store/store.js'
 import { isFromThisEpoch, type StoreMemory } from './boot-epoch.js'
-import { hashToken } from '../crypto/hash-token.js'
-import { looksLikeRefreshToken } from './refresh-token.js'
+import { looksLikeRefreshToken, readRefreshToken } from './refresh-token.js'
 import { verifyJwt } from './token-signer.js'
 
-/** What a lookup reads: the store, its memory's epoch and the clock (the app's context is one). */
+/** What a lookup reads: the store, its memory's epoch, its token secret and the clock (the app's context is one). */
 export interface TokenLookupContext extends StoreMemory {
   store: Store
   clock: Clock
+  /** Reads refresh tokens (oauth/refresh-token.ts). */
+  tokenSecret: Buffer
 }
 
 export type LookedUp =
@@ -25,7 +26,8 @@ export type LookedUp =
  */
 export async function lookUpToken(token: string, server: AuthServer, ctx: TokenLookupContext): Promise<LookedUp | undefined> {
   if (looksLikeRefreshToken(token)) {
-    const found = await ctx.store.findRefreshToken(hashToken(token))
+    const ref = readRefreshToken(token, ctx.tokenSecret)
+    const found = ref && (await ctx.store.findRefreshToken(ref))
     if (!found || found.family.authServerId !== server.id) return undefined
     return { kind: 'refresh_token', found, active: refreshTokenUsable(found, ctx.clock.nowMs()) }
   }
