@@ -21,6 +21,7 @@ export interface RefreshTokenRef {
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
 const DIGITS = new Map([...ALPHABET].map((c, i) => [c, BigInt(i)]))
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const BASE = 62n
 const ID_CHARS = 17
 const ID_BYTES = 13
@@ -76,9 +77,10 @@ export function refreshTokenFor(ref: RefreshTokenRef, secret: Buffer): string {
 /** The family and generation a token names, or undefined when it is not one of this store's tokens. */
 export function readRefreshToken(token: string, secret: Buffer): RefreshTokenRef | undefined {
   if (!looksLikeRefreshToken(token) || secret.length === 0) return undefined
+  // Only the canonical spelling: 43 characters carry 258 bits, and the last character's 2 unused bits must be zero.
+  if ((BASE64URL.indexOf(token.charAt(42)) & 3) !== 0) return undefined
   const bytes = Buffer.from(token, 'base64url')
-  // Only the canonical spelling: the last character carries 4 unused bits, which must be zero.
-  if (bytes.length !== TOKEN_BYTES || bytes.toString('base64url') !== token) return undefined
+  if (bytes.length !== TOKEN_BYTES) return undefined
   const body = bytes.subarray(0, ID_BYTES + 4)
   if (!timingSafeEqual(mac(body, secret), bytes.subarray(ID_BYTES + 4))) return undefined
   const familyId = idOf(bytes.subarray(0, ID_BYTES))
