@@ -39,26 +39,14 @@ export async function lookUpToken(token: string, server: AuthServer, ctx: TokenL
   const [prefix, , familyId] = claims.jti.split('.')
   if (prefix === 'ID') return { kind: 'id_token', payload: claims, active: true }
   if (prefix !== 'AT') return undefined
-  return { kind: 'access_token', payload: claims, familyId, active: (await accessTokenLive(claims.jti, familyId, ctx)) && !(await endedByCutoff(claims, ctx)) }
-}
-
-/**
- * Whether "expire every access token" (of everyone, the token's client or its user) was asked at or
- * after the token's `iat`; refresh tokens are untouched (docs/dashboard.md).
- */
-async function endedByCutoff(claims: JWTPayload & { iat?: number }, ctx: TokenLookupContext): Promise<boolean> {
+  // One store call (one Redis round trip): an access token dies with its own revocation or its family's
+  // (a family mockta no longer knows is gone), and with "expire every access token" of everyone, its
+  // client or its user asked at or after its `iat`; refresh tokens are untouched (docs/dashboard.md).
   const scopes = ['*']
   if (typeof claims['cid'] === 'string') scopes.push(`client:${claims['cid']}`)
   if (typeof claims['uid'] === 'string') scopes.push(`user:${claims['uid']}`)
-  return (claims.iat ?? 0) <= (await ctx.store.accessTokensEndedAt(scopes))
-}
-
-/** An access token dies with its family's revocation, or its own; a family mockta no longer knows is gone. */
-async function accessTokenLive(jti: string, familyId: string | undefined, ctx: TokenLookupContext): Promise<boolean> {
-  if (await ctx.store.isAccessTokenRevoked(jti)) return false
-  if (familyId === undefined) return true
-  const family = await ctx.store.getFamily(familyId)
-  return family !== undefined && family.revokedAtMs === null
+  const state = await ctx.store.accessTokenState(claims.jti, familyId, scopes)
+  return { kind: 'access_token', payload: claims, familyId, active: !state.revoked && state.familyLive && claims.iat > state.endedAt }
 }
 
 /** The current token of a live family, or the previous one while its grace lasts. */

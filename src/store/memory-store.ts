@@ -7,6 +7,7 @@ import { MemoryGrantRecords } from './memory-grant-records.js'
 import { SpentValues } from './spent-values.js'
 import {
   checkFound,
+  type AccessTokenState,
   RETENTION_MS,
   type FamilyRecord,
   type RefreshCheck,
@@ -135,6 +136,15 @@ export class MemoryStore extends GrantDelegation implements Store {
   async endAccessTokens(scope: string, atSeconds: number): Promise<void> {
     this.accessTokenCutoffs.set(scope, Math.max(atSeconds, this.accessTokenCutoffs.get(scope) ?? 0))
     await this.onRevocation?.()
+  }
+
+  async accessTokenState(jti: string, familyId: string | undefined, cutoffScopes: string[]): Promise<AccessTokenState> {
+    const family = familyId === undefined ? undefined : this.families.get(familyId)
+    return {
+      revoked: this.revokedAccessTokens.has(jti),
+      familyLive: familyId === undefined || (family !== undefined && family.revokedAtMs === null),
+      endedAt: await this.accessTokensEndedAt(cutoffScopes),
+    }
   }
 
   async accessTokensEndedAt(scopes: string[]): Promise<number> {

@@ -104,6 +104,14 @@ export interface StoreIdentity {
   tokenSecret: string
 }
 
+export interface AccessTokenState {
+  revoked: boolean
+  /** `true` for a token without a family. */
+  familyLive: boolean
+  /** Store.accessTokensEndedAt of the scopes asked. */
+  endedAt: number
+}
+
 export interface StoreStats {
   families: number
   revokedAccessTokens: number
@@ -135,6 +143,12 @@ export interface Store extends AuthorizationStore, GrantRecordStore, Interaction
   endAccessTokens(scope: string, atSeconds: number): Promise<void>
   /** The latest of those cut-offs among `scopes`, 0 when none. */
   accessTokensEndedAt(scopes: string[]): Promise<number>
+  /**
+   * Everything an access token's liveness depends on, in one call (one Redis round trip on the
+   * introspection path, docs/replicas.md): whether its `jti` is revoked, whether its family (when it
+   * has one) is still remembered and unrevoked, and the latest cut-off among `cutoffScopes`.
+   */
+  accessTokenState(jti: string, familyId: string | undefined, cutoffScopes: string[]): Promise<AccessTokenState>
   /** Every family of a user the store still remembers (live or ended), oldest first. */
   listFamiliesByUser(userId: string): Promise<FamilyRecord[]>
   /** Ends a family's refresh tokens at `atMs` unless it already ends earlier (its access tokens stay valid). */

@@ -244,6 +244,22 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.equal(await store.accessTokensEndedAt(['*', 'client:web-app', 'user:00u1']), 0, 'cleared')
   })
 
+  t.test('accessTokenState: revocation, the family and the cut-offs in one answer', async (t) => {
+    const store = await withFamily(t)
+    const scopes = ['*', 'client:native-app', 'user:00ualice000000000001']
+    t.strictSame(await store.accessTokenState('AT.one', undefined, scopes), { revoked: false, familyLive: true, endedAt: 0 }, 'no family, nothing ended')
+    t.strictSame(await store.accessTokenState('AT.one', 'oarfamilyA0000000001', scopes), { revoked: false, familyLive: true, endedAt: 0 })
+    t.strictSame(await store.accessTokenState('AT.one', 'oarunknown0000000000', []), { revoked: false, familyLive: false, endedAt: 0 }, 'a family no longer known')
+    await store.revokeAccessToken('AT.one', T0 + 3600 * SECOND)
+    await store.endAccessTokens('client:native-app', 1000)
+    await store.endAccessTokens('user:00ualice000000000001', 2000)
+    await store.endAccessTokens('client:web-app', 3000)
+    t.strictSame(await store.accessTokenState('AT.one', undefined, scopes), { revoked: true, familyLive: true, endedAt: 2000 })
+    t.strictSame(await store.accessTokenState('AT.two', undefined, ['*', 'client:native-app']), { revoked: false, familyLive: true, endedAt: 1000 })
+    await store.revokeFamily('oarfamilyA0000000001', T0 + SECOND)
+    t.strictSame(await store.accessTokenState('AT.two', 'oarfamilyA0000000001', ['*']), { revoked: false, familyLive: false, endedAt: 0 }, 'the family revoked')
+  })
+
   t.test('at capacity: createFamily is refused, existing families keep working', async (t) => {
     const store = await withFamily(t, {}, { maxFamilies: 2 })
     t.equal(await store.createFamily(familyRecord({ id: 'oarfamilyB0000000001' })), true)

@@ -91,6 +91,27 @@ end
 return 0
 `
 
+/**
+ * ARGV: jti, family id ('' = none), cut-off scopes…. Store.accessTokenState in one round trip:
+ * [revoked 0/1, family live 0/1, latest cut-off as text].
+ */
+const accessTokenState = `
+local revoked = redis.call('EXISTS', rec_key('a', ARGV[2]))
+local live = 1
+if ARGV[3] ~= '' then
+  local v = redis.call('HMGET', fkey(ARGV[3]), 'owner', 'rev')
+  if (not v[1]) or v[2] then live = 0 end
+end
+local ended = 0
+if #ARGV > 3 then
+  for _, value in ipairs(redis.call('HMGET', P .. 'access-cutoffs', unpack(ARGV, 4))) do
+    local n = tonumber(value)
+    if n and n > ended then ended = n end
+  end
+end
+return { revoked, live, num(ended) }
+`
+
 /** ARGV: userId. Returns the family hashes of the user, oldest first. */
 const listByUser = `
 local out = {}
@@ -128,6 +149,6 @@ end
 return { removed, more }
 `
 
-export const FAMILY_SCRIPTS = { createFamily, findToken, redeem, revokeFamily, expireFamily, listByUser, familyStats, sweep }
+export const FAMILY_SCRIPTS = { createFamily, findToken, redeem, revokeFamily, expireFamily, accessTokenState, listByUser, familyStats, sweep }
 
 export const withLibrary = (body: string): string => LUA_LIBRARY + body

@@ -20,6 +20,7 @@ import {
   checkFound,
   RETENTION_MS,
   type FamilyRecord,
+  type AccessTokenState,
   type FoundToken,
   type TokenRef,
   type RefreshCheck,
@@ -126,6 +127,11 @@ export class RedisStore extends GrantDelegation implements Store {
   async accessTokensEndedAt(scopes: string[]): Promise<number> {
     const values = await unavailableOnFailure(this.redis.hmget(`${this.ns}access-cutoffs`, ...scopes))
     return Math.max(0, ...values.map((v) => Number(v ?? 0)))
+  }
+
+  async accessTokenState(jti: string, familyId: string | undefined, cutoffScopes: string[]): Promise<AccessTokenState> {
+    const [revoked, familyLive, endedAt] = (await this.call('accessTokenState', jti, familyId ?? '', ...cutoffScopes)) as [number, number, string]
+    return { revoked: revoked === 1, familyLive: familyLive === 1, endedAt: Number(endedAt) }
   }
 
   async listFamiliesByUser(userId: string): Promise<FamilyRecord[]> {
