@@ -10,7 +10,8 @@
  * Environment: BENCH_SECONDS (default 10 per scenario), BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS
  * (1), BENCH_REFRESH_POOL (2000 live refresh tokens), BENCH_ONLY (comma-separated scenarios),
  * BENCH_TARGETS (comma-separated targets), BENCH_STARTS (10 start-ups each), BENCH_FAMILIES
- * (comma-separated family counts, default 100000,1000000; 0 skips the memory part), BENCH_ROUNDS (1:
+ * (comma-separated family counts, default 10000,100000,1000000; 0 skips the memory part; the 1,000-rotation
+ * point is measured where N × 1,000 ≤ 20 million), BENCH_REDIS_FAMILIES (100 families for the Redis bytes), BENCH_ROUNDS (1:
  * alternating rounds per scenario, the median round reported).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -20,6 +21,8 @@ import os from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { measureFamilyMemory } from './bench/memory.mjs'
+import { measureRedisFamilyMemory } from './bench/family-redis-memory.mjs'
+import { benchRedisUrl, hasRedisServer } from './bench/redis.mjs'
 import { CLK_TCK, HOST, cpuTicks, freePort, killChildren, machineBusySeconds, memoryKb, resetPeakRss, sleep, waitForOk, fetchJson } from './bench/processes.mjs'
 import { goalsTable, loadTable, memoryTable, startupTable, targetRatios } from './bench/report.mjs'
 import { scenarios } from './bench/scenarios.mjs'
@@ -45,9 +48,10 @@ const WARMUP_SECONDS = intFromEnv('BENCH_WARMUP_SECONDS', 1, 0, 60)
 // Every in-flight request holds one token, so the pool must stay well above the connection count.
 const REFRESH_POOL = intFromEnv('BENCH_REFRESH_POOL', 2000, 2 * CONNECTIONS, 100_000)
 const STARTS = intFromEnv('BENCH_STARTS', 10, 0, 100)
+const REDIS_FAMILIES = intFromEnv('BENCH_REDIS_FAMILIES', 100, 1, 10_000)
 // On a shared machine, several alternating rounds and the median round per target are steadier.
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 1, 1, 20)
-const FAMILIES = listFromEnv('BENCH_FAMILIES', '100000,1000000')
+const FAMILIES = listFromEnv('BENCH_FAMILIES', '10000,100000,1000000')
   .map(Number)
   .filter((n) => n > 0)
 if (FAMILIES.some((n) => !Number.isInteger(n) || n > 5_000_000)) throw new Error('BENCH_FAMILIES must be integers up to 5000000')
@@ -260,6 +264,12 @@ async function main() {
     memory = measureFamilyMemory(FAMILIES)
     console.log('done')
   }
+  let redisMemory
+  if (FAMILIES.length > 0 && hasRedisServer()) {
+    process.stdout.write(`memory: ${REDIS_FAMILIES} refresh families in the Redis store, rotated 1, 10 and 1000 times … `)
+    redisMemory = await measureRedisFamilyMemory(await benchRedisUrl(workDir), REDIS_FAMILIES)
+    console.log('done')
+  }
 
   if (rows.length > 0 || failures.length > 0) {
     console.log(`\n${loadTable(rows)}\n`)
@@ -278,12 +288,16 @@ async function main() {
   }
   if (startups.length > 0) console.log(`\n${startupTable(startups)}`)
   if (memory.length > 0) {
-    console.log(`\n${memoryTable(memory)}`)
+    console.log(`\n${memoryTable(memory, redisMemory)}`)
     console.log('  method: N families created through the Store as a sign-in does, in a child process run with --expose-gc;')
-    console.log("  (V8 heapUsed after − before, both after forced full GCs) / N, less the bench's own array of tokens.")
-    console.log('  Each further rotation adds one remembered hash (up to 1000 per family, for reuse detection).')
+    console.log('  (V8 heapUsed after − before, both after forced full GCs) / N. A family keeps no token or hash, only its')
+    console.log('  generation (docs/refresh-tokens.md, "Token form"), so rotations must not change the figure.')
+    if (redisMemory) {
+      console.log(`  Redis: ${redisMemory.families} families; MEMORY USAGE (SAMPLES 0) of each f:<id> hash plus its share of the`)
+      console.log('  families and u:<user> indexes, / N; used_memory growth / N for reference; keys under the prefix.')
+    }
   }
-  const goals = targetRatios({ rows, startups, memory, bound })
+  const goals = targetRatios({ rows, startups, memory, redisMemory, bound })
   console.log(`\ntargets (docs/bench.md), ratios from this run only:\n${goalsTable(goals)}\n`)
 
   const outDir = join(root, 'bench-results')
@@ -307,7 +321,7 @@ async function main() {
   const targets = Object.fromEntries([...loadTargets, helloTarget].map((t) => [t.name, { description: t.description ?? 'bare Fastify hello-world', notes: t.notes ?? {} }]))
   writeFileSync(
     file,
-    `${JSON.stringify({ startedAt: startedAt.toISOString(), commit: gitCommit(), machine, signingBound: bound, settings, targets, results: rows, failures, startups, memory, goals }, null, 2)}\n`,
+    `${JSON.stringify({ startedAt: startedAt.toISOString(), commit: gitCommit(), machine, signingBound: bound, settings, targets, results: rows, failures, startups, memory, redisMemory, goals }, null, 2)}\n`,
   )
   console.log(`results written to ${file}`)
 }

@@ -6,9 +6,10 @@ import { customAlphabet, nanoid } from 'nanoid'
 const oktaSuffix = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', 17)
 
 export interface Ids {
-  /** 256 bits from the CSPRNG as 43 base64url characters, like Okta's refresh tokens (RFC 6749 §10.10). */
-  refreshToken(): string
-  /** Refresh-token family id, Okta's `oar…` form; also the suffix of access-token `jti`s. */
+  /**
+   * Refresh-token family id, Okta's `oar…` form; also the suffix of access-token `jti`s, and what a
+   * refresh token carries (oauth/refresh-token.ts), so it must keep this form.
+   */
   familyId(): string
   /** 43 url-safe characters, the body of `AT.…` and `ID.…` jtis. */
   jti(): string
@@ -19,7 +20,6 @@ export interface Ids {
 }
 
 export const randomIds: Ids = {
-  refreshToken: () => randomBytes(32).toString('base64url'),
   familyId: () => `oar${oktaSuffix()}`,
   jti: () => nanoid(43),
   errorId: () => `oae${oktaSuffix()}`,

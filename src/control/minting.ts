@@ -10,8 +10,7 @@ import { OAuthError, OktaApiError } from '../errors/oauth-error.js'
 import { issueTokens } from '../grants/issue-tokens.js'
 import { issueForAuthentication } from '../grants/authentication-tokens.js'
 import type { TokenResponse } from '../grants/types.js'
-import { hashToken } from '../crypto/hash-token.js'
-import { looksLikeRefreshToken } from '../oauth/refresh-token.js'
+import { looksLikeRefreshToken, readRefreshToken } from '../oauth/refresh-token.js'
 import { checkScopes, parseScope } from '../oauth/scope.js'
 import { lookUpToken } from '../oauth/token-lookup.js'
 import { unverifiedIssuer } from '../oauth/token-signer.js'
@@ -172,7 +171,8 @@ export async function mint(ctx: AppContext, request: MintRequest): Promise<Token
 /** Finds a token of any of our servers and ends it: `revoke` as /v1/revoke would, `expire` from now on. */
 export async function endToken(ctx: AppContext, token: string, how: 'revoke' | 'expire'): Promise<EndedToken> {
   if (looksLikeRefreshToken(token)) {
-    const found = await ctx.store.findRefreshToken(hashToken(token))
+    const ref = readRefreshToken(token, ctx.tokenSecret)
+    const found = ref && (await ctx.store.findRefreshToken(ref))
     if (!found) throw notFound('no such token')
     await endFamily(ctx, found.family.id, how)
     return { kind: 'refresh_token', familyId: found.family.id }

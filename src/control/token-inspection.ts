@@ -6,8 +6,7 @@
  */
 import { nowSeconds } from '../clock.js'
 import type { AppContext } from '../context.js'
-import { hashToken } from '../crypto/hash-token.js'
-import { looksLikeRefreshToken } from '../oauth/refresh-token.js'
+import { looksLikeRefreshToken, readRefreshToken } from '../oauth/refresh-token.js'
 import { lookUpToken, refreshTokenUsable } from '../oauth/token-lookup.js'
 import { verifyJwt } from '../oauth/token-signer.js'
 import { isFamilyLive } from '../store/store.js'
@@ -56,7 +55,8 @@ function decodePart(part: string | undefined): Record<string, unknown> | undefin
 export async function inspectToken(ctx: AppContext, token: string): Promise<TokenInspection> {
   const nowMs = ctx.clock.nowMs()
   if (looksLikeRefreshToken(token)) {
-    const found = await ctx.store.findRefreshToken(hashToken(token))
+    const ref = readRefreshToken(token, ctx.tokenSecret)
+    const found = ref && (await ctx.store.findRefreshToken(ref))
     if (!found) return { kind: 'refresh_token', fingerprint: fingerprint(token), status: 'unknown', position: undefined, family: undefined }
     const f = found.family
     // A token rotated away (past its grace) is as good as revoked; a family past its deadlines has expired.

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js'
 import { mocktaError } from '../errors/oauth-error.js'
 import type { GrantSubject } from '../oauth/claims.js'
 import type { AuthenticatedClient } from '../registry/clients.js'
-import { hashToken } from '../crypto/hash-token.js'
+import { refreshTokenFor } from '../oauth/refresh-token.js'
 import { newFamilyRecord } from '../store/store.js'
 import { issueTokens } from './issue-tokens.js'
 import type { Grant } from './types.js'
@@ -25,8 +25,9 @@ export async function issueForAuthentication(subject: GrantSubject, ctx: AppCont
     return issueTokens({ ...subject, scopes }, nonce === undefined ? bound : { ...bound, nonce }, ctx)
   }
   const nowMs = ctx.clock.nowMs()
-  const refreshToken = ctx.ids.refreshToken()
   const familyId = ctx.ids.familyId()
+  // Generation 0 of the family; its successors follow from it (docs/refresh-tokens.md, "Token form").
+  const refreshToken = refreshTokenFor({ familyId, generation: 0 }, ctx.tokenSecret)
   const lifetime = server.refreshToken.lifetimeSeconds
   const created = await ctx.store.createFamily(
     newFamilyRecord({
@@ -42,7 +43,6 @@ export async function issueForAuthentication(subject: GrantSubject, ctx: AppCont
       idleSeconds: server.refreshToken.idleSeconds,
       rotation: client.refreshToken.rotation,
       graceSeconds: client.refreshToken.graceSeconds,
-      currentHash: hashToken(refreshToken),
       ...(dpop?.bindRefresh === true && { jkt: dpop.jkt }),
     }),
   )

@@ -4,8 +4,7 @@
  * period revokes the whole family.
  */
 import { OAuthError, oktaError } from '../errors/oauth-error.js'
-import { hashToken } from '../crypto/hash-token.js'
-import { looksLikeRefreshToken, successorToken } from '../oauth/refresh-token.js'
+import { readRefreshToken, refreshTokenFor } from '../oauth/refresh-token.js'
 import { parseScope } from '../oauth/scope.js'
 import { GrantRefused, type RefusalReason } from './grant-refused.js'
 import { issueTokens } from './issue-tokens.js'
@@ -19,11 +18,12 @@ export const refreshTokenGrant: GrantHandler = {
     const token = form['refresh_token']
     if (token === undefined) throw oktaError('missing_token_request_parameter', 'refresh_token')
     const invalid = (reason: RefusalReason, familyId?: string) => new GrantRefused(oktaError('invalid_refresh_token'), reason, familyId)
-    if (!looksLikeRefreshToken(token)) throw invalid('unknown_token')
-    const hash = hashToken(token)
+    // A token is one of ours only with a good MAC (docs/refresh-tokens.md, "Token form"); it then names its family and generation.
+    const ref = readRefreshToken(token, ctx.tokenSecret)
+    if (!ref) throw invalid('unknown_token')
     const client = auth.client
     // Nothing about a foreign, dead or unknown token is revealed, and nothing changes (docs/reliability.md § #71).
-    const checked = await ctx.store.checkRefreshToken({ hash, clientId: client.id, authServerId: server.id, nowMs: ctx.clock.nowMs() })
+    const checked = await ctx.store.checkRefreshToken({ ...ref, clientId: client.id, authServerId: server.id, nowMs: ctx.clock.nowMs() })
     if (checked.kind === 'unknown') throw invalid('unknown_token')
     if (checked.kind === 'refused') throw invalid(checked.reason, checked.familyId)
     const family = checked.family
@@ -49,7 +49,9 @@ export const refreshTokenGrant: GrantHandler = {
     // one to hand back, the presented token must stay usable, so it is not rotated.
     const returnsRefreshToken = scopes.includes('offline_access')
     const rotates = returnsRefreshToken && family.rotation === 'rotate'
-    const successor = rotates ? successorToken(token, ctx.tokenSecret) : token
+    // The successor is the next generation's token: a grace-period replay of the previous token gets
+    // the current one back, the same on every replica (docs/refresh-tokens.md, "Token form").
+    const successor = rotates ? refreshTokenFor({ familyId: ref.familyId, generation: ref.generation + 1 }, ctx.tokenSecret) : token
     // Sign first, commit after: a failure while signing consumes nothing (docs/reliability.md § F-5).
     const grant = await issueTokens(
       { server, client, user, scopes, authTime: family.authTime },
@@ -57,8 +59,8 @@ export const refreshTokenGrant: GrantHandler = {
       ctx,
     )
     const outcome = await ctx.store.redeemRefreshToken({
-      hash,
-      successorHash: rotates ? hashToken(successor) : null,
+      ...ref,
+      rotate: rotates,
       clientId: client.id,
       authServerId: server.id,
       nowMs: ctx.clock.nowMs(),

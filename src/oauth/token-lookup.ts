@@ -4,14 +4,15 @@ import { nowSeconds, type Clock } from '../clock.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import { isFamilyLive, isInGrace, type FoundToken, type Store } from '../store/store.js'
 import { isFromThisEpoch, type StoreMemory } from './boot-epoch.js'
-import { hashToken } from '../crypto/hash-token.js'
-import { looksLikeRefreshToken } from './refresh-token.js'
+import { looksLikeRefreshToken, readRefreshToken } from './refresh-token.js'
 import { verifyJwt } from './token-signer.js'
 
-/** What a lookup reads: the store, its memory's epoch and the clock (the app's context is one). */
+/** What a lookup reads: the store, its memory's epoch, its token secret and the clock (the app's context is one). */
 export interface TokenLookupContext extends StoreMemory {
   store: Store
   clock: Clock
+  /** Reads refresh tokens (oauth/refresh-token.ts). */
+  tokenSecret: Buffer
 }
 
 export type LookedUp =
@@ -25,7 +26,8 @@ export type LookedUp =
  */
 export async function lookUpToken(token: string, server: AuthServer, ctx: TokenLookupContext): Promise<LookedUp | undefined> {
   if (looksLikeRefreshToken(token)) {
-    const found = await ctx.store.findRefreshToken(hashToken(token))
+    const ref = readRefreshToken(token, ctx.tokenSecret)
+    const found = ref && (await ctx.store.findRefreshToken(ref))
     if (!found || found.family.authServerId !== server.id) return undefined
     return { kind: 'refresh_token', found, active: refreshTokenUsable(found, ctx.clock.nowMs()) }
   }
@@ -37,26 +39,14 @@ export async function lookUpToken(token: string, server: AuthServer, ctx: TokenL
   const [prefix, , familyId] = claims.jti.split('.')
   if (prefix === 'ID') return { kind: 'id_token', payload: claims, active: true }
   if (prefix !== 'AT') return undefined
-  return { kind: 'access_token', payload: claims, familyId, active: (await accessTokenLive(claims.jti, familyId, ctx)) && !(await endedByCutoff(claims, ctx)) }
-}
-
-/**
- * Whether "expire every access token" (of everyone, the token's client or its user) was asked at or
- * after the token's `iat`; refresh tokens are untouched (docs/dashboard.md).
- */
-async function endedByCutoff(claims: JWTPayload & { iat?: number }, ctx: TokenLookupContext): Promise<boolean> {
+  // One store call (one Redis round trip): an access token dies with its own revocation or its family's
+  // (a family mockta no longer knows is gone), and with "expire every access token" of everyone, its
+  // client or its user asked at or after its `iat`; refresh tokens are untouched (docs/dashboard.md).
   const scopes = ['*']
   if (typeof claims['cid'] === 'string') scopes.push(`client:${claims['cid']}`)
   if (typeof claims['uid'] === 'string') scopes.push(`user:${claims['uid']}`)
-  return (claims.iat ?? 0) <= (await ctx.store.accessTokensEndedAt(scopes))
-}
-
-/** An access token dies with its family's revocation, or its own; a family mockta no longer knows is gone. */
-async function accessTokenLive(jti: string, familyId: string | undefined, ctx: TokenLookupContext): Promise<boolean> {
-  if (await ctx.store.isAccessTokenRevoked(jti)) return false
-  if (familyId === undefined) return true
-  const family = await ctx.store.getFamily(familyId)
-  return family !== undefined && family.revokedAtMs === null
+  const state = await ctx.store.accessTokenState(claims.jti, familyId, scopes)
+  return { kind: 'access_token', payload: claims, familyId, active: !state.revoked && state.familyLive && claims.iat > state.endedAt }
 }
 
 /** The current token of a live family, or the previous one while its grace lasts. */

@@ -12,7 +12,10 @@ import { endpoint } from './paths.js'
 const PARAMS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'token', 'token_type_hint']
 const INACTIVE = { active: false } as const
 
-export const introspectRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'servers' | 'clients' | 'users' | 'store' | 'clock' | 'epochSeconds'> }> = async (app, { ctx }) => {
+export const introspectRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'servers' | 'clients' | 'users' | 'store' | 'clock' | 'epochSeconds' | 'tokenSecret'> }> = async (
+  app,
+  { ctx },
+) => {
   const preHandler = clientAuthentication(app, ctx, PARAMS, true)
   endpoint(app, ['POST'], '/v1/introspect', { config: { noStore: true }, preHandler }, async (req) => {
     const { server, form, auth } = clientAuthenticationOf(req)

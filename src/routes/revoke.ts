@@ -8,7 +8,7 @@ import { endpoint } from './paths.js'
 
 const PARAMS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'token', 'token_type_hint']
 
-export const revokeRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'servers' | 'clients' | 'store' | 'clock' | 'epochSeconds'> }> = async (app, { ctx }) => {
+export const revokeRoutes: FastifyPluginAsync<{ ctx: Pick<AppContext, 'servers' | 'clients' | 'store' | 'clock' | 'epochSeconds' | 'tokenSecret'> }> = async (app, { ctx }) => {
   const preHandler = clientAuthentication(app, ctx, PARAMS, true)
   endpoint(app, ['POST'], '/v1/revoke', { preHandler }, async (req, reply) => {
     const { server, form, auth } = clientAuthenticationOf(req)

@@ -1,12 +1,13 @@
 /**
- * MemoryStore's refresh-token families in compact form (docs/bench.md: ≤ 600 bytes per live family).
- * What families share (client, server, user, scopes, rotation policy, lifetimes) is held once in an
- * interned profile; token hashes are kept as 32-byte binary strings instead of 43 base64url
- * characters; the hash index points at the family itself. Records still cross the Store boundary as
- * plain `FamilyRecord` copies.
+ * MemoryStore's refresh-token families in compact form (docs/bench.md: ≤ 400 bytes per live family,
+ * whatever its number of rotations). What families share (client, server, user, scopes, rotation
+ * policy, lifetimes) is held once in an interned profile. No token or hash is kept: a family's tokens
+ * carry its id and their generation under a MAC (oauth/refresh-token.ts), so the family's current
+ * generation tells every one of them apart (store.ts `positionOf`). Records still cross the Store
+ * boundary as plain `FamilyRecord` copies.
  */
-import { flat, hashKey, hashOf } from './hash-key.js'
-import { decideRefresh, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest } from './store.js'
+import { flat } from './hash-key.js'
+import { decideRefresh, positionOf, type FamilyRecord, type FoundToken, type RefreshOutcome, type RefreshRequest, type TokenRef } from './store.js'
 
 /** What a family shares with every other family of the same sign-in shape; never changes. */
 interface Profile {
@@ -23,7 +24,6 @@ interface Profile {
 
 /** A family as stored; getters present the shared and encoded parts in `FamilyRecord`'s terms. */
 export class Family implements FamilyRecord {
-  retired: string[] | null = null
   /** The DPoP key binding (store.ts `jkt`); undefined when unbound. */
   jkt?: string
 
@@ -34,11 +34,9 @@ export class Family implements FamilyRecord {
     readonly createdAtMs: number,
     /** Mutable only for the control plane's expire (Store.expireFamily). */
     public expiresAtMs: number | null,
-    public current: string,
     public generation: number,
     public lastUsedMs: number,
     public currentUsed: boolean,
-    public previous: string | null,
     public rotatedAtMs: number | null,
     public revokedAtMs: number | null,
   ) {}
@@ -64,17 +62,6 @@ export class Family implements FamilyRecord {
   get idleSeconds(): number {
     return this.profile.idleSeconds
   }
-  get currentHash(): string {
-    return hashOf(this.current)
-  }
-  get previousHash(): string | null {
-    return this.previous === null ? null : hashOf(this.previous)
-  }
-  /** The retired generations still remembered, oldest first. */
-  get retiredHashes(): string[] {
-    return (this.retired ?? []).map(hashOf)
-  }
-
   /** A plain copy, arrays included, so no caller can change the store. */
   toRecord(): FamilyRecord {
     return {
@@ -89,11 +76,9 @@ export class Family implements FamilyRecord {
       idleSeconds: this.idleSeconds,
       rotation: this.rotation,
       graceSeconds: this.graceSeconds,
-      currentHash: this.currentHash,
       generation: this.generation,
       lastUsedMs: this.lastUsedMs,
       currentUsed: this.currentUsed,
-      previousHash: this.previousHash,
       rotatedAtMs: this.rotatedAtMs,
       revokedAtMs: this.revokedAtMs,
       ...(this.jkt !== undefined && { jkt: this.jkt }),
@@ -109,44 +94,18 @@ export class Family implements FamilyRecord {
 
 export class FamilyTable {
   private readonly families = new Map<string, Family>()
-  /** Hash key → family, for every hash a family still remembers. */
-  private readonly tokens = new Map<string, Family>()
   private readonly profiles = new Map<string, Profile>()
-
-  constructor(private readonly maxRetiredGenerations: number) {}
 
   get size(): number {
     return this.families.size
   }
 
-  get tokenCount(): number {
-    return this.tokens.size
-  }
-
-  /** `retiredHashes`, oldest first, only when restoring a family (store/memory-snapshot.ts). */
-  add(r: FamilyRecord, retiredHashes: readonly string[] = []): void {
-    const family = new Family(
-      flat(r.id),
-      this.profile(r),
-      r.authTime,
-      r.createdAtMs,
-      r.expiresAtMs,
-      hashKey(r.currentHash),
-      r.generation,
-      r.lastUsedMs,
-      r.currentUsed,
-      r.previousHash === null ? null : hashKey(r.previousHash),
-      r.rotatedAtMs,
-      r.revokedAtMs,
-    )
+  add(r: FamilyRecord): void {
+    const family = new Family(flat(r.id), this.profile(r), r.authTime, r.createdAtMs, r.expiresAtMs, r.generation, r.lastUsedMs, r.currentUsed, r.rotatedAtMs, r.revokedAtMs)
     const replaced = this.families.get(r.id)
     if (replaced) this.remove(replaced)
     this.families.set(family.id, family)
-    this.tokens.set(family.current, family)
-    if (family.previous !== null) this.tokens.set(family.previous, family)
     if (r.jkt !== undefined) family.jkt = r.jkt
-    if (retiredHashes.length > 0) family.retired = retiredHashes.map(hashKey)
-    for (const key of family.retired ?? []) this.tokens.set(key, family)
   }
 
   get(id: string): Family | undefined {
@@ -159,21 +118,18 @@ export class FamilyTable {
 
   clear(): void {
     this.families.clear()
-    this.tokens.clear()
     this.profiles.clear()
   }
 
-  locate(hash: string): { family: Family; position: FoundToken['position'] } | undefined {
-    const key = hashKey(hash)
-    const family = this.tokens.get(key)
-    if (!family) return undefined
-    const position = key === family.current ? 'current' : key === family.previous ? 'previous' : 'retired'
-    return { family, position }
+  locate(ref: TokenRef): { family: Family; position: FoundToken['position'] } | undefined {
+    const family = this.families.get(ref.familyId)
+    const position = family && positionOf(family, ref.generation)
+    return position && { family: family!, position }
   }
 
   /** Lookup, decision and write in one synchronous section (docs/reliability.md § I2). */
   redeem(r: RefreshRequest): RefreshOutcome {
-    const found = this.locate(r.hash)
+    const found = this.locate(r)
     if (!found) return { kind: 'invalid' }
     const f = found.family
     const kind = decideRefresh(f, found.position, r)
@@ -184,13 +140,9 @@ export class FamilyTable {
         f.revokedAtMs = r.nowMs
         return { kind, family: f.toRecord() }
       case 'rotated':
-        if (f.previous !== null) this.retire(f, f.previous)
-        f.previous = f.current
         f.rotatedAtMs = r.nowMs
-        f.current = hashKey(r.successorHash!)
         f.generation += 1
         f.currentUsed = false
-        this.tokens.set(f.current, f)
         break
       case 'kept':
         f.currentUsed = true
@@ -218,17 +170,7 @@ export class FamilyTable {
 
   private remove(f: Family): void {
     this.families.delete(f.id)
-    this.tokens.delete(f.current)
-    if (f.previous !== null) this.tokens.delete(f.previous)
-    for (const key of f.retired ?? []) this.tokens.delete(key)
     if (--f.profile.families === 0) this.profiles.delete(f.profile.key)
-  }
-
-  /** Older generations stay known so replaying any of them is detected as reuse (docs/reliability.md § C-4), up to a bound. */
-  private retire(f: Family, key: string): void {
-    if (f.retired === null) f.retired = [key]
-    else f.retired.push(key)
-    if (f.retired.length > this.maxRetiredGenerations) this.tokens.delete(f.retired.shift()!)
   }
 
   private profile(r: FamilyRecord): Profile {

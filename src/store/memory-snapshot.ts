@@ -1,12 +1,12 @@
 /**
  * The memory store as plain JSON-able data and back: the `store` section of the state file
  * (store/state-file.ts). Everything the store remembers goes in, so a restored store answers every
- * call as the saved one would have: families with their current, grace-period and retired token
- * hashes, revoked access tokens, codes with their redemption state (a replay after the restart is
+ * call as the saved one would have: families with their generation and grace-period state (their
+ * tokens are derived, never kept: oauth/refresh-token.ts), revoked access tokens, codes with their redemption state (a replay after the restart is
  * still detected), sessions, pending sign-in forms, Identity Engine interactions with the lock-out
  * counts, the outbox, and the identity with its epoch-second jtis.
  * Only hashes of handed-out values are kept, never the values themselves; the token secret is kept,
- * so rotated refresh tokens derive the same successors after the restart.
+ * so refresh tokens issued before the restart are still recognised and derive the same successors.
  */
 import type { SchemaObject } from 'ajv'
 import { MemoryStore } from './memory-store.js'
@@ -16,14 +16,17 @@ import type { DeviceAuthorizationRecord, PushedRequestRecord } from './grant-rec
 import { INTERACTION_STEPS, type AuthnTransactionRecord, type InteractionRecord } from './interaction-store.js'
 import { MAX_OUTBOX_MESSAGES, OUTBOX_KINDS, type OutboxMessage } from './outbox-store.js'
 import { StateDataError, stateValidator, type StateSection } from './state-file.js'
-import { MAX_RETIRED_GENERATIONS, type FamilyRecord, type Store, type StoreIdentity } from './store.js'
+import type { FamilyRecord, Store, StoreIdentity } from './store.js'
 
 export interface MemoryStoreSnapshot {
   /** `null` before the app adopted one (store.ts `identity`). */
   identity: StoreIdentity | null
   epochSecondJtis: string[]
-  /** Each with the retired generations it remembers, oldest first. */
-  families: Array<FamilyRecord & { retiredHashes: string[] }>
+  /**
+   * Files saved before refresh tokens carried their generation also hold `currentHash`, `previousHash`
+   * and `retiredHashes`: read and dropped (docs/refresh-tokens.md, "State file").
+   */
+  families: Array<FamilyRecord & LegacyFamilyFields>
   revokedAccessTokens: Array<{ jti: string; expiresAtMs: number }>
   codes: CodeEntry[]
   sessions: SessionRecord[]
@@ -49,6 +52,13 @@ export interface MemoryStoreSnapshot {
   outbox?: OutboxMessage[]
 }
 
+/** What a family entry held before tokens carried their generation; ignored when read. */
+interface LegacyFamilyFields {
+  currentHash?: string
+  previousHash?: string | null
+  retiredHashes?: string[]
+}
+
 export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
   const held = store.held
   const authorization = held.authorization.held
@@ -56,7 +66,7 @@ export function snapshotMemoryStore(store: MemoryStore): MemoryStoreSnapshot {
   return {
     identity: held.identity ? { ...held.identity } : null,
     epochSecondJtis: [...held.epochSecondJtis],
-    families: Array.from(held.families.values(), (f) => ({ ...f.toRecord(), retiredHashes: f.retiredHashes })),
+    families: Array.from(held.families.values(), (f) => f.toRecord()),
     revokedAccessTokens: Array.from(held.revokedAccessTokens, ([jti, expiresAtMs]) => ({ jti, expiresAtMs })),
     codes: Array.from(authorization.codes.values(), (e) => structuredClone(e)),
     sessions: Array.from(authorization.sessions.values(), (s) => ({ ...s })),
@@ -85,7 +95,7 @@ export function restoreMemoryStore(store: MemoryStore, data: unknown): void {
   // A new store takes its identity as proposed: the saved one comes back unchanged.
   if (snapshot.identity) void store.identity(snapshot.identity)
   for (const jti of snapshot.epochSecondJtis) held.epochSecondJtis.add(jti)
-  for (const { retiredHashes, ...family } of snapshot.families) held.families.add(family, retiredHashes)
+  for (const { currentHash: _c, previousHash: _p, retiredHashes: _r, ...family } of snapshot.families) held.families.add(family)
   for (const { jti, expiresAtMs } of snapshot.revokedAccessTokens) held.revokedAccessTokens.set(jti, expiresAtMs)
   const authorization = held.authorization.held
   for (const entry of snapshot.codes) authorization.codes.set(entry.code.hash, entry)
@@ -120,7 +130,7 @@ export function memoryStoreSection(store: Store): StateSection {
   }
 }
 
-/** What the schema cannot say: every token hash and id belongs to one family only; a user code names one device authorization. */
+/** What the schema cannot say: every family id appears once; a user code names one device authorization. */
 function assertConsistent(snapshot: MemoryStoreSnapshot): void {
   const userCodes = new Set<string>()
   for (const [i, d] of (snapshot.deviceAuthorizations ?? []).entries()) {
@@ -128,14 +138,9 @@ function assertConsistent(snapshot: MemoryStoreSnapshot): void {
     userCodes.add(d.userCodeHash)
   }
   const ids = new Set<string>()
-  const hashes = new Set<string>()
   for (const [i, f] of snapshot.families.entries()) {
     if (ids.has(f.id)) throw new StateDataError(`store/families/${i}/id ${f.id} appears twice`)
     ids.add(f.id)
-    for (const hash of [f.currentHash, ...(f.previousHash === null ? [] : [f.previousHash]), ...f.retiredHashes]) {
-      if (hashes.has(hash)) throw new StateDataError(`store/families/${i} has a token hash that appears twice`)
-      hashes.add(hash)
-    }
   }
 }
 
@@ -258,14 +263,11 @@ const snapshotSchema: SchemaObject = {
           'idleSeconds',
           'rotation',
           'graceSeconds',
-          'currentHash',
           'generation',
           'lastUsedMs',
           'currentUsed',
-          'previousHash',
           'rotatedAtMs',
           'revokedAtMs',
-          'retiredHashes',
         ],
         properties: {
           id: text,
@@ -286,7 +288,8 @@ const snapshotSchema: SchemaObject = {
           previousHash: nullableText,
           rotatedAtMs: nullableMs,
           revokedAtMs: nullableMs,
-          retiredHashes: { type: 'array', items: text, maxItems: MAX_RETIRED_GENERATIONS },
+          // Legacy (LegacyFamilyFields): accepted, then dropped.
+          retiredHashes: { type: 'array', items: text },
           jkt: text,
         },
       },

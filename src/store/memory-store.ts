@@ -9,7 +9,7 @@ import type { OutboxMessage, OutboxQuery } from './outbox-store.js'
 import { SpentValues } from './spent-values.js'
 import {
   checkFound,
-  MAX_RETIRED_GENERATIONS,
+  type AccessTokenState,
   RETENTION_MS,
   type FamilyRecord,
   type RefreshCheck,
@@ -20,14 +20,15 @@ import {
   type Store,
   type StoreIdentity,
   type StoreStats,
+  type TokenRef,
 } from './store.js'
 
 /** How often, at most, a full store sweeps to make room (a sweep is O(families)). */
 const PRESSURE_SWEEP_INTERVAL_MS = 1000
 
 export class MemoryStore extends GrantDelegation implements Store {
-  /** Families and their token hashes, in compact form; records leave it as copies. */
-  private readonly families = new FamilyTable(MAX_RETIRED_GENERATIONS)
+  /** Families in compact form; records leave it as copies. */
+  private readonly families = new FamilyTable()
   private readonly revokedAccessTokens = new Map<string, number>()
   /** Access-token cut-offs by scope (store.ts `endAccessTokens`): a handful of entries at most. */
   private readonly accessTokenCutoffs = new Map<string, number>()
@@ -101,13 +102,13 @@ export class MemoryStore extends GrantDelegation implements Store {
     return true
   }
 
-  async findRefreshToken(hash: string): Promise<FoundToken | undefined> {
-    const found = this.families.locate(hash)
+  async findRefreshToken(ref: TokenRef): Promise<FoundToken | undefined> {
+    const found = this.families.locate(ref)
     return found && { family: found.family.toRecord(), position: found.position }
   }
 
   async checkRefreshToken(r: RefreshCheckRequest): Promise<RefreshCheck> {
-    return checkFound(await this.findRefreshToken(r.hash), r)
+    return checkFound(await this.findRefreshToken(r), r)
   }
 
   async getFamily(id: string): Promise<FamilyRecord | undefined> {
@@ -140,6 +141,15 @@ export class MemoryStore extends GrantDelegation implements Store {
   async endAccessTokens(scope: string, atSeconds: number): Promise<void> {
     this.accessTokenCutoffs.set(scope, Math.max(atSeconds, this.accessTokenCutoffs.get(scope) ?? 0))
     await this.onRevocation?.()
+  }
+
+  async accessTokenState(jti: string, familyId: string | undefined, cutoffScopes: string[]): Promise<AccessTokenState> {
+    const family = familyId === undefined ? undefined : this.families.get(familyId)
+    return {
+      revoked: this.revokedAccessTokens.has(jti),
+      familyLive: familyId === undefined || (family !== undefined && family.revokedAtMs === null),
+      endedAt: await this.accessTokensEndedAt(cutoffScopes),
+    }
   }
 
   async accessTokensEndedAt(scopes: string[]): Promise<number> {
@@ -211,7 +221,7 @@ export class MemoryStore extends GrantDelegation implements Store {
   }
 
   async stats(): Promise<StoreStats> {
-    return { families: this.families.size, tokens: this.families.tokenCount, revokedAccessTokens: this.revokedAccessTokens.size }
+    return { families: this.families.size, revokedAccessTokens: this.revokedAccessTokens.size }
   }
 
   private sweepNow(nowMs: number, retentionMs = RETENTION_MS): number {

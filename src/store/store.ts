@@ -17,13 +17,6 @@ import type { OutboxStore } from './outbox-store.js'
  */
 export const RETENTION_MS = 24 * 3600 * 1000
 
-/**
- * Retired generations remembered per family, so replaying any of them is detected as reuse (docs/reliability.md § C-4).
- * Older ones are forgotten (they then fail as unknown tokens) so a family refreshed for months keeps
- * bounded memory.
- */
-export const MAX_RETIRED_GENERATIONS = 1000
-
 /** One sign-in's chain of refresh tokens (Okta: the tokens "issued since the user authenticated"). */
 export interface FamilyRecord {
   /** `oar…`; also the suffix of the family's access-token `jti`s. */
@@ -42,14 +35,16 @@ export interface FamilyRecord {
   idleSeconds: number
   rotation: RotationPolicy
   graceSeconds: number
-  /** The live token. */
-  currentHash: string
+  /**
+   * The live token's generation (0 at sign-in, one more per rotation). A family's tokens carry their
+   * generation (oauth/refresh-token.ts), so this one number tells the live token, the previous one
+   * (generation − 1) and every retired one apart without remembering any of them (docs/refresh-tokens.md, "Token form").
+   */
   generation: number
   lastUsedMs: number
   /** Whether the live token was itself presented; ends the previous token's grace (docs/reliability.md § I4). */
   currentUsed: boolean
-  /** The token rotated away most recently, still good during the grace period. */
-  previousHash: string | null
+  /** When the previous generation was rotated away (its grace period runs from here); `null` before the first rotation. */
   rotatedAtMs: number | null
   revokedAtMs: number | null
   /**
@@ -59,10 +54,15 @@ export interface FamilyRecord {
   jkt?: string
 }
 
-export interface RefreshRequest {
-  hash: string
-  /** `null`: do not rotate (static policy, or a refresh that returns no refresh token). */
-  successorHash: string | null
+/** A presented refresh token, once its MAC is checked: which family, which generation. */
+export interface TokenRef {
+  familyId: string
+  generation: number
+}
+
+export interface RefreshRequest extends TokenRef {
+  /** `false`: do not rotate (static policy, or a refresh that returns no refresh token). */
+  rotate: boolean
   clientId: string
   authServerId: string | null
   nowMs: number
@@ -75,8 +75,7 @@ export type RefreshOutcome =
   | { kind: 'invalid' }
 
 /** A refresh grant's first question: may this client redeem this token at this server now? */
-export interface RefreshCheckRequest {
-  hash: string
+export interface RefreshCheckRequest extends TokenRef {
   clientId: string
   authServerId: string | null
   nowMs: number
@@ -106,9 +105,16 @@ export interface StoreIdentity {
   tokenSecret: string
 }
 
+export interface AccessTokenState {
+  revoked: boolean
+  /** `true` for a token without a family. */
+  familyLive: boolean
+  /** Store.accessTokensEndedAt of the scopes asked. */
+  endedAt: number
+}
+
 export interface StoreStats {
   families: number
-  tokens: number
   revokedAccessTokens: number
 }
 
@@ -120,8 +126,8 @@ export interface StoreStats {
 export interface Store extends AuthorizationStore, GrantRecordStore, InteractionStore, OutboxStore {
   /** Adds a new family; `false` when the store is at capacity (new grants are refused). */
   createFamily(family: FamilyRecord): Promise<boolean>
-  /** A snapshot of the family a token hash belongs to, whatever its state. */
-  findRefreshToken(hash: string): Promise<FoundToken | undefined>
+  /** A snapshot of the family a token belongs to, whatever its state; undefined for a generation it never had. */
+  findRefreshToken(ref: TokenRef): Promise<FoundToken | undefined>
   getFamily(id: string): Promise<FamilyRecord | undefined>
   /** Whether a presented refresh token may be redeemed, before anything is signed (decides nothing, changes nothing). */
   checkRefreshToken(request: RefreshCheckRequest): Promise<RefreshCheck>
@@ -139,6 +145,12 @@ export interface Store extends AuthorizationStore, GrantRecordStore, Interaction
   endAccessTokens(scope: string, atSeconds: number): Promise<void>
   /** The latest of those cut-offs among `scopes`, 0 when none. */
   accessTokensEndedAt(scopes: string[]): Promise<number>
+  /**
+   * Everything an access token's liveness depends on, in one call (one Redis round trip on the
+   * introspection path, docs/replicas.md): whether its `jti` is revoked, whether its family (when it
+   * has one) is still remembered and unrevoked, and the latest cut-off among `cutoffScopes`.
+   */
+  accessTokenState(jti: string, familyId: string | undefined, cutoffScopes: string[]): Promise<AccessTokenState>
   /** Every family of a user the store still remembers (live or ended), oldest first. */
   listFamiliesByUser(userId: string): Promise<FamilyRecord[]>
   /** Ends a family's refresh tokens at `atMs` unless it already ends earlier (its access tokens stay valid). */
@@ -169,14 +181,13 @@ export interface Store extends AuthorizationStore, GrantRecordStore, Interaction
 export const MAX_SPENT_VALUES = 100_000
 
 /** What a family is at sign-in: `createdAtMs` is also its last use; nothing rotated, used or revoked yet. */
-export type NewFamily = Omit<FamilyRecord, 'generation' | 'lastUsedMs' | 'currentUsed' | 'previousHash' | 'rotatedAtMs' | 'revokedAtMs'>
+export type NewFamily = Omit<FamilyRecord, 'generation' | 'lastUsedMs' | 'currentUsed' | 'rotatedAtMs' | 'revokedAtMs'>
 
 export const newFamilyRecord = (f: NewFamily): FamilyRecord => ({
   ...f,
   generation: 0,
   lastUsedMs: f.createdAtMs,
   currentUsed: false,
-  previousHash: null,
   rotatedAtMs: null,
   revokedAtMs: null,
 })
@@ -200,14 +211,24 @@ export function checkFound(found: FoundToken | undefined, r: RefreshCheckRequest
 }
 
 /**
- * The refresh decision, shared by every store so they cannot drift. `position` is where the hash sits
+ * Where generation `generation` sits in family `f`: the live token, the one rotated away last, an
+ * older one, or none (a generation the family never reached: not a token of this store's).
+ */
+export function positionOf(f: Pick<FamilyRecord, 'generation'>, generation: number): FoundToken['position'] | undefined {
+  if (generation === f.generation) return 'current'
+  if (generation > f.generation || generation < 0) return undefined
+  return generation === f.generation - 1 ? 'previous' : 'retired'
+}
+
+/**
+ * The refresh decision, shared by every store so they cannot drift. `position` is where the token sits
  * in the family. Returns what to do; the store applies it atomically.
  */
 export function decideRefresh(f: FamilyRecord, position: FoundToken['position'], r: RefreshRequest): RefreshOutcome['kind'] {
   // A token only works for the client and server it was issued to; a foreign one changes nothing (docs/reliability.md § SP-5).
   if (f.clientId !== r.clientId || f.authServerId !== r.authServerId) return 'invalid'
   if (!isFamilyLive(f, r.nowMs)) return 'invalid'
-  if (position === 'current') return r.successorHash === null ? 'kept' : 'rotated'
+  if (position === 'current') return r.rotate ? 'rotated' : 'kept'
   return position === 'previous' && isInGrace(f, r.nowMs) ? 'reused-successor' : 'reuse-detected'
 }
 

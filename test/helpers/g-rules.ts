@@ -348,7 +348,7 @@ function checkBearerError(answer: Answer, options: CheckOptions): Violation[] {
 /** A canonical dump of a MemoryStore's records, for docs/reliability.md § G5 (the same before and after a rejected request). */
 export function snapshotStore(store: Store): string {
   const s = store as MemoryStore
-  const families = [...s['families'].values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((f) => [f.toRecord(), f.retired])
+  const families = [...s['families'].values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((f) => f.toRecord())
   const revoked = [...s['revokedAccessTokens'].entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   // Codes (with their redeemed and replayed marks), sessions and sign-in transactions (docs/sign-in.md).
   const signIn = s['authorization'] as unknown as Record<'codes' | 'sessions' | 'transactions', Map<string, unknown>>
@@ -357,7 +357,6 @@ export function snapshotStore(store: Store): string {
   const grants = s['grantRecords'].held
   return JSON.stringify([
     families,
-    s['families'].tokenCount,
     revoked,
     sorted(signIn.codes),
     sorted(signIn.sessions),
@@ -370,7 +369,7 @@ export function snapshotStore(store: Store): string {
 
 /**
  * A cheap docs/reliability.md § G5 fingerprint for fuzz runs (a full dump per run would grow with the run): how many
- * families, tokens, rotations, revocations, codes (redeemed, replayed), sessions and transactions, device
+ * families, rotations, revocations, codes (redeemed, replayed), sessions and transactions, device
  * authorizations (answered or not) and pushed requests.
  */
 export function storeFingerprint(store: Store): Record<string, number> {
@@ -400,7 +399,6 @@ export function storeFingerprint(store: Store): Record<string, number> {
     decided,
     pushed: grants.pushed.size,
     families: s['families'].size,
-    tokens: s['families'].tokenCount,
     generations,
     revokedFamilies,
     revokedAccessTokens: s['revokedAccessTokens'].size,

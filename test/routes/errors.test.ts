@@ -9,6 +9,8 @@ import { DEFAULT_AS, FORM, SERVICE, basic, buildTestApp, signIn } from '../helpe
 import { assertMocktaError, assertOAuthShape, assertOktaError } from '../helpers/oauth-assert.js'
 import { supportedGrantTypes } from '../../src/grants/index.js'
 import { MemoryStore } from '../../src/store/memory-store.js'
+import { randomIds } from '../../src/ids.js'
+import { refreshTokenFor } from '../../src/oauth/refresh-token.js'
 
 const CC = 'grant_type=client_credentials&scope=api%3Aread'
 const GRANT_TYPES = supportedGrantTypes.join(', ')
@@ -150,8 +152,10 @@ t.test("an internal error: Okta's server_error, and its message reaches neither 
       throw new Error(`store exploded while reading ${canary}`)
     }
   }
-  const { app, logs } = await buildTestApp(t, { store: new FailingStore(10) })
-  const res = await app.inject({ method: 'POST', url: `${DEFAULT_AS}/introspect`, headers: FORM, payload: `client_id=native-app&token=${'A'.repeat(43)}` })
+  const { app, ctx, logs } = await buildTestApp(t, { store: new FailingStore(10) })
+  // A token with a good MAC reaches the store (docs/refresh-tokens.md, "Token form").
+  const token = refreshTokenFor({ familyId: randomIds.familyId(), generation: 0 }, ctx.tokenSecret)
+  const res = await app.inject({ method: 'POST', url: `${DEFAULT_AS}/introspect`, headers: FORM, payload: `client_id=native-app&token=${token}` })
   assertOktaError(t, res, 'server_error')
   assertOAuthShape(t, res)
   t.notMatch(res.body, canary)

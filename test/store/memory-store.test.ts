@@ -1,32 +1,10 @@
 import t from 'tap'
 import { MemoryStore } from '../../src/store/memory-store.js'
-import { MAX_RETIRED_GENERATIONS, RETENTION_MS } from '../../src/store/store.js'
+import { RETENTION_MS } from '../../src/store/store.js'
 import { MemoryAuthorizationStore } from '../../src/store/memory-authorization-store.js'
-import { familyRecord, storeContract } from './store.contract.js'
+import { storeContract } from './store.contract.js'
 
 storeContract(t, ({ maxFamilies }) => new MemoryStore(maxFamilies), { retentionMs: RETENTION_MS })
-
-t.test('a long-lived family remembers a bounded number of retired generations', async (t) => {
-  const store = new MemoryStore(10)
-  const T0 = Date.UTC(2026, 0, 1)
-  t.ok(await store.createFamily(familyRecord({ currentHash: 'gen-0', createdAtMs: T0, lastUsedMs: T0 })))
-  const rotations = MAX_RETIRED_GENERATIONS + 3
-  for (let g = 1; g <= rotations; g++) {
-    const outcome = await store.redeemRefreshToken({
-      hash: `gen-${g - 1}`,
-      successorHash: `gen-${g}`,
-      clientId: familyRecord().clientId,
-      authServerId: familyRecord().authServerId,
-      nowMs: T0 + g,
-    })
-    t.equal(outcome.kind, 'rotated', `rotation ${g}`, { bail: outcome.kind !== 'rotated' })
-  }
-  // current = gen-N, previous = gen-(N-1), retired = the MAX_RETIRED_GENERATIONS before that.
-  const oldestKept = rotations - 1 - MAX_RETIRED_GENERATIONS
-  t.equal(await store.findRefreshToken(`gen-${oldestKept - 1}`), undefined, 'older generations are forgotten')
-  t.equal((await store.findRefreshToken(`gen-${oldestKept}`))?.position, 'retired')
-  t.equal((await store.stats()).tokens, MAX_RETIRED_GENERATIONS + 2)
-})
 
 t.test('pending sign-in forms are bounded: beyond the cap the oldest is forgotten', async (t) => {
   const store = new MemoryAuthorizationStore(3)

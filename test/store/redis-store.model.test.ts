@@ -9,7 +9,7 @@ import t from 'tap'
 import { MemoryStore } from '../../src/store/memory-store.js'
 import { connectRedis, whenReady } from '../../src/store/redis/connection.js'
 import { RedisStore } from '../../src/store/redis/redis-store.js'
-import type { Store } from '../../src/store/store.js'
+import type { Store, TokenRef } from '../../src/store/store.js'
 import { startRedis } from '../helpers/redis-server.js'
 import { codeRecord } from './authorization-store.contract.js'
 import { familyRecord } from './store.contract.js'
@@ -56,17 +56,26 @@ const others = fc.oneof(
 const op = fc.oneof({ arbitrary: lifecycle, weight: 4 }, { arbitrary: others, weight: 1 })
 type Op = typeof op extends fc.Arbitrary<infer O> ? O : never
 
+/** What both stores have been given: ids, tokens (as family and generation), time. */
+interface World {
+  now: number
+  families: string[]
+  tokens: TokenRef[]
+  n: number
+  /** The token the last redeem or replay presented. */
+  presented: TokenRef
+}
+const UNKNOWN: TokenRef = { familyId: 'oarunknown0000000000', generation: 0 }
+
 /** Runs one operation on one store; `world` holds what both have been given (ids, hashes, time). */
-async function apply(store: Store, o: Op, w: { now: number; families: string[]; tokens: string[]; n: number }): Promise<unknown> {
+async function apply(store: Store, o: Op, w: World): Promise<unknown> {
   const pick = <T>(xs: T[], i: number): T | undefined => (xs.length === 0 ? undefined : xs[i % xs.length])
   switch (o.op) {
     case 'create': {
       const id = `oarfamily${String(w.families.length).padStart(11, '0')}`
-      const hash = `hash-${id}-0`
       const created = await store.createFamily(
         familyRecord({
           id,
-          currentHash: hash,
           createdAtMs: w.now,
           lastUsedMs: w.now,
           graceSeconds: o.grace,
@@ -79,20 +88,27 @@ async function apply(store: Store, o: Op, w: { now: number; families: string[]; 
       return created
     }
     case 'redeem': {
-      const hash = (o.latest ? w.tokens.at(-1) : pick(w.tokens, o.token)) ?? 'hash-unknown'
-      const successorHash = o.rotate ? `hash-s${w.n}` : null
-      return store.redeemRefreshToken({ hash, successorHash, clientId: o.foreign === 1 ? 'web-app' : 'native-app', authServerId: o.foreign === 2 ? null : 'default', nowMs: w.now })
+      const token = (o.latest ? w.tokens.at(-1) : pick(w.tokens, o.token)) ?? UNKNOWN
+      w.presented = token
+      return store.redeemRefreshToken({
+        ...token,
+        rotate: o.rotate,
+        clientId: o.foreign === 1 ? 'web-app' : 'native-app',
+        authServerId: o.foreign === 2 ? null : 'default',
+        nowMs: w.now,
+      })
     }
     case 'replay': {
-      const hash = w.tokens.at(-2) ?? 'hash-unknown'
-      return store.redeemRefreshToken({ hash, successorHash: o.rotate ? `hash-s${w.n}` : null, clientId: 'native-app', authServerId: 'default', nowMs: w.now })
+      const token = w.tokens.at(-2) ?? UNKNOWN
+      w.presented = token
+      return store.redeemRefreshToken({ ...token, rotate: o.rotate, clientId: 'native-app', authServerId: 'default', nowMs: w.now })
     }
     case 'revoke':
       return store.revokeFamily(pick(w.families, o.family) ?? 'oarunknown', w.now)
     case 'expire':
       return store.expireFamily(pick(w.families, o.family) ?? 'oarunknown', w.now + o.inMs)
     case 'find':
-      return store.findRefreshToken(pick(w.tokens, o.token) ?? 'hash-unknown')
+      return store.findRefreshToken(pick(w.tokens, o.token) ?? UNKNOWN)
     case 'sweep':
       return store.sweep(w.now)
     case 'revokeAT':
@@ -128,7 +144,7 @@ if (server) {
       fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 40 }), async (ops) => {
         const memory = new MemoryStore(MAX_FAMILIES)
         const redisStore = new RedisStore(redis, { keyPrefix: `model-${++run}:`, maxFamilies: MAX_FAMILIES })
-        const w = { now: T0, families: [] as string[], tokens: [] as string[], n: 0 }
+        const w: World = { now: T0, families: [], tokens: [], n: 0, presented: UNKNOWN }
         for (const o of ops) {
           w.n++
           if (o.op === 'time') w.now += o.ms
@@ -140,10 +156,11 @@ if (server) {
           seen.set(kind, (seen.get(kind) ?? 0) + 1)
           // What both stores now know, for the next operations to pick from.
           if (o.op === 'create' && expected === true) {
-            w.tokens.push(`hash-oarfamily${String(w.families.length).padStart(11, '0')}-0`)
+            w.tokens.push({ familyId: `oarfamily${String(w.families.length).padStart(11, '0')}`, generation: 0 })
             w.families.push(`oarfamily${String(w.families.length).padStart(11, '0')}`)
           } else if (o.op === 'create') w.families.push(`oarfamily${String(w.families.length).padStart(11, '0')}`)
-          if ((o.op === 'redeem' || o.op === 'replay') && o.rotate) w.tokens.push(`hash-s${w.n}`)
+          // The successor a grant would hand out: the presented token's next generation.
+          if ((o.op === 'redeem' || o.op === 'replay') && o.rotate) w.tokens.push({ ...w.presented, generation: w.presented.generation + 1 })
         }
       }),
       { numRuns: RUNS, seed: 0x5eed },

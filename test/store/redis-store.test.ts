@@ -12,7 +12,7 @@ import { RedisStore } from '../../src/store/redis/redis-store.js'
 import { StoreUnavailableError } from '../../src/store/store-unavailable.js'
 import { startRedis } from '../helpers/redis-server.js'
 import { codeRecord } from './authorization-store.contract.js'
-import { familyRecord, storeContract } from './store.contract.js'
+import { familyRecord, ref, storeContract } from './store.contract.js'
 
 const T0 = Date.UTC(2026, 0, 1)
 const SECOND = 1000
@@ -51,7 +51,7 @@ if (server) {
         t.ok(await replicas[0]!.createFamily(familyRecord({ graceSeconds })))
         const outcomes = await Promise.all(
           Array.from({ length: 64 }, (_, i) =>
-            replicas[i % 2]!.redeemRefreshToken({ hash: 'hash-A1', successorHash: `hash-succ-${i}`, clientId: 'native-app', authServerId: 'default', nowMs: T0 + SECOND }),
+            replicas[i % 2]!.redeemRefreshToken({ ...ref('A', 0), rotate: true, clientId: 'native-app', authServerId: 'default', nowMs: T0 + SECOND }),
           ),
         )
         const kinds = outcomes.map((o) => o.kind)
@@ -64,7 +64,7 @@ if (server) {
           t.match(await replicas[1]!.getFamily('oarfamilyA0000000001'), { revokedAtMs: T0 + SECOND }, 'the replay revoked the family')
         } else {
           t.equal(kinds.filter((k) => k === 'reused-successor').length, 63, 'the others replay within grace')
-          const successors = new Set(outcomes.map((o) => ('family' in o ? o.family.currentHash : 'none')))
+          const successors = new Set(outcomes.map((o) => ('family' in o ? o.family.generation : 'none')))
           t.equal(successors.size, 1, 'one shared successor')
           t.match(await replicas[1]!.getFamily('oarfamilyA0000000001'), { revokedAtMs: null, generation: 1 })
         }
@@ -95,19 +95,15 @@ if (server) {
     const familyTtl = 100 * SECOND + RETENTION_MS + TTL_MARGIN_MS
     t.ok(await store.createFamily(familyRecord({ idleSeconds: 100 })))
     await near(`${ns}f:oarfamilyA0000000001`, familyTtl, 'family: idle deadline + retention + margin')
-    await near(`${ns}t:hash-A1`, 2 * familyTtl, 'token keys: twice the family, moved rarely')
-    await store.redeemRefreshToken({ hash: 'hash-A1', successorHash: 'hash-A2', clientId: 'native-app', authServerId: 'default', nowMs: T0 + 50 * SECOND })
+    await store.redeemRefreshToken({ ...ref('A', 0), rotate: true, clientId: 'native-app', authServerId: 'default', nowMs: T0 + 50 * SECOND })
     await near(`${ns}f:oarfamilyA0000000001`, familyTtl, 'refreshed on rotation (the idle window restarts)')
-    await near(`${ns}t:hash-A2`, 2 * familyTtl, 'the successor shares the horizon')
     await store.revokeFamily('oarfamilyA0000000001', T0 + 60 * SECOND)
     await near(`${ns}f:oarfamilyA0000000001`, RETENTION_MS + TTL_MARGIN_MS, 'revoked: the retention from now')
 
-    t.ok(await store.createFamily(familyRecord({ id: 'oarfamilyB0000000001', currentHash: 'hash-B1', idleSeconds: 0 })))
+    t.ok(await store.createFamily(familyRecord({ id: 'oarfamilyB0000000001', idleSeconds: 0 })))
     t.equal(await redis.pttl(`${ns}f:oarfamilyB0000000001`), -1, 'no deadline, no TTL')
-    t.equal(await redis.pttl(`${ns}t:hash-B1`), -1)
     await store.expireFamily('oarfamilyB0000000001', T0 + 10 * SECOND)
     await near(`${ns}f:oarfamilyB0000000001`, 10 * SECOND + RETENTION_MS + TTL_MARGIN_MS, 'expired: now it has one')
-    t.ok((await redis.pttl(`${ns}t:hash-B1`)) > 0, 'and so do its tokens')
 
     await store.createAuthorizationCode(codeRecord({ expiresAtMs: T0 + 300 * SECOND }))
     await near(`${ns}c:code-hash-1`, 300 * SECOND + TTL_MARGIN_MS, 'code: until it expires')
@@ -164,7 +160,7 @@ if (server) {
     await server.stop()
     const calls: Array<Promise<unknown>> = [
       store.getFamily('oarfamilyA0000000001'),
-      store.redeemRefreshToken({ hash: 'hash-A1', successorHash: 'hash-A2', clientId: 'native-app', authServerId: 'default', nowMs: T0 }),
+      store.redeemRefreshToken({ ...ref('A', 0), rotate: true, clientId: 'native-app', authServerId: 'default', nowMs: T0 }),
       store.consumeAuthorizationCode('code-hash-1', T0),
       store.isAccessTokenRevoked('AT.one'),
       store.identity({ epochSeconds: 1, tokenSecret: 's' }),
@@ -173,8 +169,8 @@ if (server) {
     for (const call of calls) await t.rejects(settlesWithin(call, 10_000), StoreUnavailableError)
     await server.start()
     await whenReady(conn, 10_000)
-    t.match(await store.getFamily('oarfamilyA0000000001'), { currentHash: 'hash-A1' }, 'the append-only file kept the family')
-    const outcome = await store.redeemRefreshToken({ hash: 'hash-A1', successorHash: 'hash-A2', clientId: 'native-app', authServerId: 'default', nowMs: T0 + SECOND })
+    t.match(await store.getFamily('oarfamilyA0000000001'), { generation: 0 }, 'the append-only file kept the family')
+    const outcome = await store.redeemRefreshToken({ ...ref('A', 0), rotate: true, clientId: 'native-app', authServerId: 'default', nowMs: T0 + SECOND })
     t.equal(outcome.kind, 'rotated', 'scripts run again on the restarted Redis')
   })
 }

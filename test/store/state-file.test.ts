@@ -143,8 +143,8 @@ t.test('a file mockta cannot use whole stops start-up, naming the file, the prob
     ],
     [
       'a bad store section',
-      JSON.stringify({ ...doc, sections: { store: { ...doc.sections.store, families: [{ ...doc.sections.store.families[0], currentHash: 7 }] } } }),
-      /has a "store" section mockta cannot use: store\/families\/0\/currentHash must be string/,
+      JSON.stringify({ ...doc, sections: { store: { ...doc.sections.store, families: [{ ...doc.sections.store.families[0], generation: 'seven' }] } } }),
+      /has a "store" section mockta cannot use: store\/families\/0\/generation must be integer/,
     ],
   ]
   for (const [name, content, problem] of cases) {

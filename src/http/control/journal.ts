@@ -9,8 +9,7 @@
  */
 import type { FastifyReply, FastifyRequest, onRequestHookHandler, onResponseHookHandler, onSendHookHandler, preSerializationHookHandler } from 'fastify'
 import type { AppContext } from '../../context.js'
-import { hashToken } from '../../crypto/hash-token.js'
-import { looksLikeRefreshToken } from '../../oauth/refresh-token.js'
+import { readRefreshToken } from '../../oauth/refresh-token.js'
 import { StoreUnavailableError } from '../../store/store-unavailable.js'
 import type { ControlPlane } from '../../control/control-plane.js'
 import { describeOAuthRequest, type OAuthEndpoint, type OAuthRequestInfo } from '../../control/oauth-request.js'
@@ -63,7 +62,7 @@ export interface JournalHooks {
   record: (req: FastifyRequest, reply: FastifyReply, status: number) => Promise<void> | undefined
 }
 
-export function journalHooks(endpoint: OAuthEndpoint, ctx: Pick<AppContext, 'clock' | 'store'>, control: ControlPlane): JournalHooks {
+export function journalHooks(endpoint: OAuthEndpoint, ctx: Pick<AppContext, 'clock' | 'store' | 'tokenSecret'>, control: ControlPlane): JournalHooks {
   const record = (req: FastifyRequest, reply: FastifyReply, status: number): Promise<void> | undefined => {
     const tracking = req.mocktaTracking
     if (!tracking) return undefined
@@ -102,11 +101,11 @@ export function journalHooks(endpoint: OAuthEndpoint, ctx: Pick<AppContext, 'clo
       })
     }
     // A refresh request answered without its grant's word (a fault, client authentication, an unexpected
-    // failure) still names the family of the token it presented: the one lookup of it for this request.
+    // failure) still names the family of the token it presented, which the token itself says (under its
+    // MAC, so never a family it was not issued in) once the store still knows that family.
     const refreshToken = (req.body as Record<string, unknown> | undefined)?.['refresh_token']
-    if (grant === null && info.grantType === 'refresh_token' && typeof refreshToken === 'string' && looksLikeRefreshToken(refreshToken)) {
-      return ctx.store.findRefreshToken(hashToken(refreshToken)).then((found) => write(found?.family.id))
-    }
+    const ref = grant === null && info.grantType === 'refresh_token' && typeof refreshToken === 'string' ? readRefreshToken(refreshToken, ctx.tokenSecret) : undefined
+    if (ref) return ctx.store.findRefreshToken(ref).then((found) => write(found?.family.id))
     return write(familyId)
   }
 

@@ -11,7 +11,7 @@ import { faultsHook } from './faults.js'
 import { journalHooks } from './journal.js'
 
 /** Call on the scope the OAuth endpoints' route plugins are registered in, before they are. */
-export function registerControlHooks(scope: FastifyInstance, ctx: Pick<AppContext, 'clock' | 'ids' | 'store'>, control: ControlPlane): void {
+export function registerControlHooks(scope: FastifyInstance, ctx: Pick<AppContext, 'clock' | 'ids' | 'store' | 'tokenSecret'>, control: ControlPlane): void {
   scope.decorateRequest('mocktaTracking', null)
   scope.decorateRequest('mocktaGrant', null)
   scope.decorateRequest('mocktaBasic', null)

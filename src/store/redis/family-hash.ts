@@ -33,11 +33,9 @@ export function createArgs(f: FamilyRecord): string[] {
     String(f.idleSeconds),
     String(f.graceSeconds),
     optional(f.expiresAtMs),
-    f.currentHash,
     String(f.generation),
     String(f.lastUsedMs),
     f.currentUsed ? '1' : '0',
-    f.previousHash ?? '',
     optional(f.rotatedAtMs),
     optional(f.revokedAtMs),
     f.userId ?? '',
@@ -56,11 +54,9 @@ export function familyFromHash(reply: unknown): FamilyRecord | undefined {
   return {
     ...fixed,
     expiresAtMs: num('exp'),
-    currentHash: h.get('cur')!,
     generation: num('gen')!,
     lastUsedMs: num('last')!,
     currentUsed: h.get('used') === '1',
-    previousHash: h.get('prev') ?? null,
     rotatedAtMs: num('rot'),
     revokedAtMs: num('rev'),
   }

@@ -5,11 +5,11 @@
 import { LUA_LIBRARY, PRESSURE_SWEEP_BATCH, PRESSURE_SWEEP_INTERVAL_MS } from './lua-library.js'
 
 /**
- * ARGV: id, rec, owner, idle, grace, exp, cur, gen, last, used, prev, rot, rev, user, created, maxFamilies.
+ * ARGV: id, rec, owner, idle, grace, exp, gen, last, used, rot, rev, user, created, maxFamilies.
  * Optional values are ''. Returns 1, or 0 when the store is full (MemoryStore.createFamily's rules).
  */
 const createFamily = `
-local id, now, max = ARGV[2], tonumber(ARGV[16]), tonumber(ARGV[17])
+local id, now, max = ARGV[2], tonumber(ARGV[14]), tonumber(ARGV[15])
 if redis.call('ZCARD', FAMILIES) >= max then
   -- Under pressure, ended families go at once instead of after the retention window; throttled so a
   -- flood of refused grants does not turn into a flood of sweeps.
@@ -23,51 +23,42 @@ end
 if redis.call('EXISTS', fkey(id)) == 1 then remove_family(id) end
 local function arg(i) if ARGV[i] == '' then return false end return ARGV[i] end
 local k = fkey(id)
-redis.call('HSET', k, 'rec', ARGV[3], 'owner', ARGV[4], 'idle', ARGV[5], 'grace', ARGV[6], 'created', ARGV[16])
-if arg(15) then redis.call('HSET', k, 'user', ARGV[15]) end
-local f = { id = id, owner = ARGV[4], idle = tonumber(ARGV[5]), grace = tonumber(ARGV[6]), exp = opt(arg(7)), cur = ARGV[8],
-  gen = tonumber(ARGV[9]), last = tonumber(ARGV[10]), used = ARGV[11] == '1', prev = arg(12), rot = opt(arg(13)), rev = opt(arg(14)),
-  user = arg(15), created = now }
-redis.call('SET', tkey(f.cur), id)
-if f.prev then redis.call('SET', tkey(f.prev), id) end
+redis.call('HSET', k, 'rec', ARGV[3], 'owner', ARGV[4], 'idle', ARGV[5], 'grace', ARGV[6], 'created', ARGV[14])
+if arg(13) then redis.call('HSET', k, 'user', ARGV[13]) end
+local f = { id = id, owner = ARGV[4], idle = tonumber(ARGV[5]), grace = tonumber(ARGV[6]), exp = opt(arg(7)),
+  gen = tonumber(ARGV[8]), last = tonumber(ARGV[9]), used = ARGV[10] == '1', rot = opt(arg(11)), rev = opt(arg(12)),
+  user = arg(13), created = now }
 save(f, now)
 return 1
 `
 
-/** ARGV: hash. Returns [position, ...family hash] or nil. */
+/** ARGV: family id, generation. Returns [position, ...family hash] or nil. */
 const findToken = `
-local id = redis.call('GET', tkey(ARGV[2]))
-if not id then return nil end
+local id = ARGV[2]
 local f = load(id)
 if not f then return nil end
-local position = 'retired'
-if ARGV[2] == f.cur then position = 'current' elseif ARGV[2] == f.prev then position = 'previous' end
+local position = position_of(f, tonumber(ARGV[3]))
+if not position then return nil end
 return { position, family_reply(id) }
 `
 
 /**
- * ARGV: hash, successor ('' = none), owner, now. Lookup, decision (store.ts decideRefresh) and write in
- * one step, as FamilyTable.redeem. Returns [kind, family hash] ([kind] for invalid).
+ * ARGV: family id, generation, rotate ('1' or '0'), owner, now. Lookup, decision (store.ts decideRefresh)
+ * and write in one step, as FamilyTable.redeem. Returns [kind, family hash] ([kind] for invalid).
  */
 const redeem = `
-local hash, successor, owner, now = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-local id = redis.call('GET', tkey(hash))
-if not id then return { 'invalid' } end
+local id, rotate, owner, now = ARGV[2], ARGV[4] == '1', ARGV[5], tonumber(ARGV[6])
 local f = load(id)
 if not f then return { 'invalid' } end
-local position = 'retired'
-if hash == f.cur then position = 'current' elseif hash == f.prev then position = 'previous' end
-local kind = decide(f, position, owner, successor, now)
+local position = position_of(f, tonumber(ARGV[3]))
+if not position then return { 'invalid' } end
+local kind = decide(f, position, owner, rotate, now)
 if kind == 'invalid' then return { kind } end
 if kind == 'reuse-detected' then
   f.rev = now
 else
   if kind == 'rotated' then
-    add_token(f, successor)
-    if f.prev then retire(f, f.prev) end
-    f.prev = f.cur
     f.rot = now
-    f.cur = successor
     f.gen = f.gen + 1
     f.used = false
   elseif kind == 'kept' then
@@ -100,6 +91,27 @@ end
 return 0
 `
 
+/**
+ * ARGV: jti, family id ('' = none), cut-off scopes…. Store.accessTokenState in one round trip:
+ * [revoked 0/1, family live 0/1, latest cut-off as text].
+ */
+const accessTokenState = `
+local revoked = redis.call('EXISTS', rec_key('a', ARGV[2]))
+local live = 1
+if ARGV[3] ~= '' then
+  local v = redis.call('HMGET', fkey(ARGV[3]), 'owner', 'rev')
+  if (not v[1]) or v[2] then live = 0 end
+end
+local ended = 0
+if #ARGV > 3 then
+  for _, value in ipairs(redis.call('HMGET', P .. 'access-cutoffs', unpack(ARGV, 4))) do
+    local n = tonumber(value)
+    if n and n > ended then ended = n end
+  end
+end
+return { revoked, live, num(ended) }
+`
+
 /** ARGV: userId. Returns the family hashes of the user, oldest first. */
 const listByUser = `
 local out = {}
@@ -110,18 +122,13 @@ end
 return out
 `
 
-/** Returns [families, tokens]: O(families), for tests, the soak and the bench only. */
+/** Returns the number of families: O(families), for tests, the soak and the bench only. */
 const familyStats = `
-local families, tokens = 0, 0
+local families = 0
 for _, id in ipairs(redis.call('ZRANGE', FAMILIES, 0, -1)) do
-  local f = load(id)
-  if f then
-    families = families + 1
-    tokens = tokens + 1 + redis.call('LLEN', rkey(id))
-    if f.prev then tokens = tokens + 1 end
-  end
+  if redis.call('EXISTS', fkey(id)) == 1 then families = families + 1 end
 end
-return { families, tokens }
+return families
 `
 
 /**
@@ -142,6 +149,6 @@ end
 return { removed, more }
 `
 
-export const FAMILY_SCRIPTS = { createFamily, findToken, redeem, revokeFamily, expireFamily, listByUser, familyStats, sweep }
+export const FAMILY_SCRIPTS = { createFamily, findToken, redeem, revokeFamily, expireFamily, accessTokenState, listByUser, familyStats, sweep }
 
 export const withLibrary = (body: string): string => LUA_LIBRARY + body

@@ -7,7 +7,7 @@
  * retry loop. WATCH is per connection, and ioredis multiplexes one connection across all of a
  * process's concurrent requests, so WATCH/MULTI would need a connection per transaction.
  */
-import { MAX_RETIRED_GENERATIONS, RETENTION_MS } from '../store.js'
+import { RETENTION_MS } from '../store.js'
 
 /**
  * Added to every Redis TTL. Records are judged by mockta's clock (the `nowMs` of each call); a TTL only
@@ -29,12 +29,9 @@ export const LUA_LIBRARY = `
 local P = ARGV[1]
 local RETENTION = ${RETENTION_MS}
 local MARGIN = ${TTL_MARGIN_MS}
-local MAX_RETIRED = ${MAX_RETIRED_GENERATIONS}
 local FAMILIES = P .. 'families'
 local PRESSURE = P .. 'pressure'
 local function fkey(id) return P .. 'f:' .. id end
-local function tkey(hash) return P .. 't:' .. hash end
-local function rkey(id) return P .. 'r:' .. id end
 local function ukey(user) return P .. 'u:' .. user end
 local function rec_key(kind, id) return P .. kind .. ':' .. id end
 local function expiry_key(kind) return P .. 'expiry:' .. kind end
@@ -69,10 +66,18 @@ end
 
 -- A family's mutable state, as numbers; false for an absent value.
 local function load(id)
-  local v = redis.call('HMGET', fkey(id), 'owner', 'idle', 'grace', 'exp', 'cur', 'gen', 'last', 'used', 'prev', 'rot', 'rev', 'user', 'created')
+  local v = redis.call('HMGET', fkey(id), 'owner', 'idle', 'grace', 'exp', 'gen', 'last', 'used', 'rot', 'rev', 'user', 'created')
   if not v[1] then return nil end
-  return { id = id, owner = v[1], idle = tonumber(v[2]), grace = tonumber(v[3]), exp = opt(v[4]), cur = v[5], gen = tonumber(v[6]),
-    last = tonumber(v[7]), used = v[8] == '1', prev = v[9], rot = opt(v[10]), rev = opt(v[11]), user = v[12], created = tonumber(v[13]) }
+  return { id = id, owner = v[1], idle = tonumber(v[2]), grace = tonumber(v[3]), exp = opt(v[4]), gen = tonumber(v[5]),
+    last = tonumber(v[6]), used = v[7] == '1', rot = opt(v[8]), rev = opt(v[9]), user = v[10], created = tonumber(v[11]) }
+end
+
+-- store.ts positionOf: where a generation sits in the family (nil: one it never reached).
+local function position_of(f, gen)
+  if gen == f.gen then return 'current' end
+  if gen > f.gen or gen < 0 then return nil end
+  if gen == f.gen - 1 then return 'previous' end
+  return 'retired'
 end
 
 -- store.ts familyDeadlineMs, isFamilyLive, isInGrace and decideRefresh, line for line; the
@@ -89,11 +94,11 @@ local function in_grace(f, now)
   local elapsed = now - f.rot
   return elapsed >= 0 and elapsed < f.grace * 1000
 end
-local function decide(f, position, owner, successor, now)
+local function decide(f, position, owner, rotate, now)
   if f.owner ~= owner then return 'invalid' end
   if not is_live(f, now) then return 'invalid' end
   if position == 'current' then
-    if successor == '' then return 'kept' end
+    if not rotate then return 'kept' end
     return 'rotated'
   end
   if position == 'previous' and in_grace(f, now) then return 'reused-successor' end
@@ -112,46 +117,6 @@ local function family_ttl(f, now)
   return ttl_until(e + RETENTION, now)
 end
 
-local function token_hashes(f)
-  local hashes = redis.call('LRANGE', rkey(f.id), 0, -1)
-  table.insert(hashes, f.cur)
-  if f.prev then table.insert(hashes, f.prev) end
-  return hashes
-end
-
--- A family's token keys (and its retired list) share one expiry, at least the family's own. It is
--- moved, for all of them at once and to twice the family's TTL, only when the family would outlive
--- it: a rotation then costs O(1) amortised however many generations the family remembers.
-local function keep_tokens(f, ttl)
-  local left = redis.call('PTTL', tkey(f.cur))
-  if ttl == nil then
-    if left == -1 then return end
-    for _, h in ipairs(token_hashes(f)) do redis.call('PERSIST', tkey(h)) end
-    redis.call('PERSIST', rkey(f.id))
-    return
-  end
-  if left >= ttl then return end
-  local horizon = num(2 * ttl)
-  for _, h in ipairs(token_hashes(f)) do redis.call('PEXPIRE', tkey(h), horizon) end
-  redis.call('PEXPIRE', rkey(f.id), horizon)
-end
-
--- A new token key of family f, with the expiry its other token keys share (f.cur is one of them).
-local function add_token(f, hash)
-  local left = redis.call('PTTL', tkey(f.cur))
-  if left > 0 then redis.call('SET', tkey(hash), f.id, 'PX', left) else redis.call('SET', tkey(hash), f.id) end
-end
-
--- Older generations stay known so replaying any of them is detected as reuse (docs/reliability.md § C-4), up to MAX_RETIRED.
-local function retire(f, hash)
-  local n = redis.call('RPUSH', rkey(f.id), hash)
-  if n == 1 then
-    local left = redis.call('PTTL', tkey(f.cur))
-    if left > 0 then redis.call('PEXPIRE', rkey(f.id), left) end
-  end
-  if n > MAX_RETIRED then redis.call('DEL', tkey(redis.call('LPOP', rkey(f.id)))) end
-end
-
 local function set_opt(key, field, value)
   if value then redis.call('HSET', key, field, num(value)) else redis.call('HDEL', key, field) end
 end
@@ -161,25 +126,20 @@ local function save(f, now)
   local k = fkey(f.id)
   local used = '0'
   if f.used then used = '1' end
-  redis.call('HSET', k, 'cur', f.cur, 'gen', num(f.gen), 'last', num(f.last), 'used', used)
-  if f.prev then redis.call('HSET', k, 'prev', f.prev) else redis.call('HDEL', k, 'prev') end
+  redis.call('HSET', k, 'gen', num(f.gen), 'last', num(f.last), 'used', used)
   set_opt(k, 'exp', f.exp)
   set_opt(k, 'rot', f.rot)
   set_opt(k, 'rev', f.rev)
   local ttl = family_ttl(f, now)
   keep(k, ttl)
-  keep_tokens(f, ttl)
   index_add(FAMILIES, ended_at(f), f.id, ttl)
   if f.user then index_add(ukey(f.user), f.created, f.id, ttl) end
 end
 
 local function remove_family(id)
   local f = load(id)
-  if f then
-    for _, h in ipairs(token_hashes(f)) do redis.call('DEL', tkey(h)) end
-    if f.user then redis.call('ZREM', ukey(f.user), id) end
-  end
-  redis.call('DEL', fkey(id), rkey(id))
+  if f and f.user then redis.call('ZREM', ukey(f.user), id) end
+  redis.call('DEL', fkey(id))
   redis.call('ZREM', FAMILIES, id)
 end
 

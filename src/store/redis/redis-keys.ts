@@ -5,9 +5,9 @@
  * script, once its token has been looked up. That is also why Redis Cluster is not supported: a
  * script there may only touch the keys it declares, and a family's keys cannot be declared up front.
  *
- *   f:<familyId>        hash   a refresh family (family-hash.ts)
- *   t:<tokenHash>       string the family id a refresh-token hash belongs to (current, previous, retired)
- *   r:<familyId>        list   the family's retired token hashes, oldest first
+ *   f:<familyId>        hash   a refresh family (family-hash.ts); its tokens carry its id and their
+ *                              generation (oauth/refresh-token.ts), so no key per token: a family's keys
+ *                              do not grow with its rotations (docs/refresh-tokens.md, "Token form")
  *   u:<userId>          zset   the user's family ids, by creation time
  *   families            zset   every family id, scored by when it ended (+inf while it has no deadline)
  *   pressure            string when (mockta's clock) the last sweep to make room ran

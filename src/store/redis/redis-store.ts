@@ -20,7 +20,9 @@ import {
   checkFound,
   RETENTION_MS,
   type FamilyRecord,
+  type AccessTokenState,
   type FoundToken,
+  type TokenRef,
   type RefreshCheck,
   type RefreshCheckRequest,
   type RefreshOutcome,
@@ -84,15 +86,15 @@ export class RedisStore extends GrantDelegation implements Store {
     return (await this.call('createFamily', ...createArgs(family), this.options.maxFamilies)) === 1
   }
 
-  async findRefreshToken(hash: string): Promise<FoundToken | undefined> {
-    const reply = (await this.call('findToken', hash)) as [FoundToken['position'], string[]] | null
+  async findRefreshToken(ref: TokenRef): Promise<FoundToken | undefined> {
+    const reply = (await this.call('findToken', ref.familyId, ref.generation)) as [FoundToken['position'], string[]] | null
     if (!reply) return undefined
     const family = familyFromHash(reply[1])
     return family && { family, position: reply[0] }
   }
 
   async checkRefreshToken(r: RefreshCheckRequest): Promise<RefreshCheck> {
-    return checkFound(await this.findRefreshToken(r.hash), r)
+    return checkFound(await this.findRefreshToken(r), r)
   }
 
   async getFamily(id: string): Promise<FamilyRecord | undefined> {
@@ -100,7 +102,10 @@ export class RedisStore extends GrantDelegation implements Store {
   }
 
   async redeemRefreshToken(r: RefreshRequest): Promise<RefreshOutcome> {
-    const [kind, family] = (await this.call('redeem', r.hash, r.successorHash ?? '', ownerOf(r.clientId, r.authServerId), r.nowMs)) as [RefreshOutcome['kind'], string[]?]
+    const [kind, family] = (await this.call('redeem', r.familyId, r.generation, r.rotate ? '1' : '0', ownerOf(r.clientId, r.authServerId), r.nowMs)) as [
+      RefreshOutcome['kind'],
+      string[]?,
+    ]
     return kind === 'invalid' ? { kind } : { kind, family: familyFromHash(family)! }
   }
 
@@ -126,6 +131,11 @@ export class RedisStore extends GrantDelegation implements Store {
   async accessTokensEndedAt(scopes: string[]): Promise<number> {
     const values = await unavailableOnFailure(this.redis.hmget(`${this.ns}access-cutoffs`, ...scopes))
     return Math.max(0, ...values.map((v) => Number(v ?? 0)))
+  }
+
+  async accessTokenState(jti: string, familyId: string | undefined, cutoffScopes: string[]): Promise<AccessTokenState> {
+    const [revoked, familyLive, endedAt] = (await this.call('accessTokenState', jti, familyId ?? '', ...cutoffScopes)) as [number, number, string]
+    return { revoked: revoked === 1, familyLive: familyLive === 1, endedAt: Number(endedAt) }
   }
 
   async listFamiliesByUser(userId: string): Promise<FamilyRecord[]> {
@@ -202,9 +212,9 @@ export class RedisStore extends GrantDelegation implements Store {
   }
 
   async stats(): Promise<StoreStats> {
-    const [families, tokens] = (await this.call('familyStats')) as [number, number]
+    const families = (await this.call('familyStats')) as number
     const revokedAccessTokens = await unavailableOnFailure(this.redis.zcard(`${this.ns}expiry:a`))
-    return { families, tokens, revokedAccessTokens }
+    return { families, revokedAccessTokens }
   }
 
   private call(name: Parameters<RunScript>[0], ...args: Array<string | number>): Promise<unknown> {
