@@ -3,7 +3,8 @@
  * userinfo for any origin; /token only for the origins of the clients' redirect URIs and the
  * configured Trusted Origins, checked per client on the POST itself. The Authentication and Sessions
  * APIs are credentialed (the session cookie goes along) and only for those trusted origins
- * (docs/authentication-api.md § 4.1).
+ * (docs/authentication-api.md § 4.1), and so are the Identity Engine's `/v1/interact` and `/idp/idx/*`,
+ * which okta-auth-js and the Sign-In Widget call with `credentials: 'include'` (docs/identity-engine.md, "Browsers").
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppContext, Snapshot } from '../context.js'
@@ -20,6 +21,8 @@ const METHODS: Record<string, string> = {
   par: 'POST',
   device_authorize: 'POST',
   api: 'GET, POST, DELETE',
+  interact: 'POST',
+  idx: 'POST',
 }
 const DISCOVERY_DOCUMENTS = ['openid-configuration', 'oauth-authorization-server']
 /** Preflight answers may be cached this long (seconds), as Okta's are. */
@@ -30,12 +33,21 @@ const isHeaderList = (value: string): boolean => value.split(',').every((name) =
 
 type CorsEndpoint = keyof typeof METHODS
 
+/** Only for the clients' origins and the Trusted Origins (the others answer any origin). */
+const PER_ORIGIN = new Set<CorsEndpoint>(['token', 'par', 'api', 'interact', 'idx'])
+/** The session cookie goes along: the browser needs `Access-Control-Allow-Credentials`. */
+const CREDENTIALED = new Set<CorsEndpoint>(['api', 'interact', 'idx'])
+/** Names `corsEndpoint` finds by their own rule, not as the last path segment. */
+const NOT_BY_NAME = new Set<string>(['discovery', 'device_authorize', 'api', 'idx'])
+
 /**
  * From the path, without a regular expression that could be made slow: `/oauth2[/{id}]/v1/{endpoint}`,
  * or a discovery document (`/.well-known/…` under the issuer, or the RFC 8414 form).
  */
 function corsEndpoint(req: FastifyRequest): CorsEndpoint | undefined {
   const path = req.url.split('?', 1)[0]!
+  // The IDX API is at the origin root whatever the authorization server (docs/identity-engine.md, "Endpoints").
+  if (path.startsWith('/idp/idx/')) return 'idx'
   if (path === '/api/v1/authn' || path.startsWith('/api/v1/authn/') || path === '/api/v1/sessions/me' || path.startsWith('/api/v1/sessions/me/')) return 'api'
   if (DISCOVERY_DOCUMENTS.some((doc) => path.includes(`/.well-known/${doc}`))) return 'discovery'
   const parts = path.split('/')
@@ -47,7 +59,7 @@ function corsEndpoint(req: FastifyRequest): CorsEndpoint | undefined {
   const [empty, oauth2] = parts
   const [v1, name] = parts.slice(-2)
   const fits = empty === '' && oauth2 === 'oauth2' && v1 === 'v1' && (parts.length === 4 || parts.length === 5)
-  return fits && name !== undefined && name !== 'discovery' && name !== 'device_authorize' && name !== 'api' && Object.hasOwn(METHODS, name) ? name : undefined
+  return fits && name !== undefined && !NOT_BY_NAME.has(name) && Object.hasOwn(METHODS, name) ? name : undefined
 }
 
 /** The browser origins of a client's http(s) redirect URIs. */
@@ -70,7 +82,7 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
     return memo.origins
   }
   // /v1/par is per client, as /token (docs/okta-behaviour.md § 2.10).
-  const allowed = (endpoint: CorsEndpoint, origin: string) => (endpoint !== 'token' && endpoint !== 'par' && endpoint !== 'api') || originsOf(ctx.current()).has(origin)
+  const allowed = (endpoint: CorsEndpoint, origin: string) => !PER_ORIGIN.has(endpoint) || originsOf(ctx.current()).has(origin)
 
   // Callback-style hooks: they run on every request (docs/bench.md).
   app.addHook('onRequest', (req, reply, done) => {
@@ -85,8 +97,10 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
       reply.header('access-control-allow-origin', origin)
       reply.header('access-control-allow-methods', METHODS[endpoint]!)
       reply.header('access-control-max-age', MAX_AGE)
+      // Whatever the client asks for, once the origin is trusted: okta-auth-js sends `X-Okta-User-Agent-Extended`,
+      // and `application/ion+json` makes even the IDX introspect a non-simple request.
       if (requested !== undefined && isHeaderList(requested)) reply.header('access-control-allow-headers', requested)
-      if (endpoint === 'api') reply.header('access-control-allow-credentials', 'true')
+      if (CREDENTIALED.has(endpoint)) reply.header('access-control-allow-credentials', 'true')
     }
     // Answered here: the request goes no further (Fastify: reply in a hook and do not call done).
     reply.send()
@@ -104,7 +118,7 @@ export function registerCors(app: FastifyInstance, ctx: AppContext): void {
       // A browser app reads the DPoP nonce (RFC 9449 §8) from the token endpoint and a DPoP resource challenge from userinfo.
       if (endpoint === 'userinfo') reply.header('access-control-expose-headers', 'WWW-Authenticate, DPoP-Nonce')
       else if (endpoint === 'token') reply.header('access-control-expose-headers', 'DPoP-Nonce')
-      if (endpoint === 'api') reply.header('access-control-allow-credentials', 'true')
+      if (CREDENTIALED.has(endpoint)) reply.header('access-control-allow-credentials', 'true')
     }
     done(null, payload)
   })

@@ -73,3 +73,55 @@ t.test('/token checks the browser origin per client', async (t) => {
   assertOktaError(t, evil, 'illegal_origin_browser_request')
   t.equal(evil.headers['access-control-allow-origin'], undefined)
 })
+
+t.test('Identity Engine: /v1/interact and /idp/idx/* are credentialed, for trusted origins only', async (t) => {
+  const { app } = await buildTestApp(t, { change: (c) => (c.trustedOrigins = ['https://trusted.example']) })
+  // What okta-auth-js and the Sign-In Widget ask for before an ion+json POST.
+  const asked = 'accept, content-type, x-okta-user-agent-extended, x-device-fingerprint'
+  for (const url of [
+    `${DEFAULT_AS}/interact`,
+    '/oauth2/v1/interact',
+    '/oauth2/custom/v1/interact',
+    '/idp/idx/introspect',
+    '/idp/idx/identify',
+    '/idp/idx/challenge/answer',
+    '/idp/idx/enroll/new',
+  ]) {
+    for (const origin of [SPA_ORIGIN, 'https://trusted.example']) {
+      const res = await app.inject(preflight(url, origin, 'POST', asked))
+      t.equal(res.statusCode, 204, url)
+      t.match(
+        res.headers,
+        {
+          'access-control-allow-origin': origin,
+          'access-control-allow-credentials': 'true',
+          'access-control-allow-methods': 'POST',
+          'access-control-allow-headers': asked,
+          vary: 'Origin',
+        },
+        `${url} from ${origin}`,
+      )
+    }
+    const refused = await app.inject(preflight(url, 'https://evil.example', 'POST', asked))
+    t.equal(refused.headers['access-control-allow-origin'], undefined, `${url}: an unknown origin gets no CORS headers`)
+    t.equal(refused.headers['access-control-allow-credentials'], undefined)
+  }
+
+  const interact = await app.inject({ method: 'POST', url: `${DEFAULT_AS}/interact`, headers: { ...FORM, origin: SPA_ORIGIN }, payload: form({ client_id: 'spa-app' }) })
+  t.match(interact.headers, { 'access-control-allow-origin': SPA_ORIGIN, 'access-control-allow-credentials': 'true', vary: 'Origin' }, 'an error answer is readable too')
+  const introspect = await app.inject({
+    method: 'POST',
+    url: '/idp/idx/introspect',
+    headers: { 'content-type': 'application/ion+json; okta-version=1.0.0', origin: SPA_ORIGIN },
+    payload: JSON.stringify({ interactionHandle: 'unknown' }),
+  })
+  t.equal(introspect.statusCode, 401)
+  t.match(introspect.headers, { 'access-control-allow-origin': SPA_ORIGIN, 'access-control-allow-credentials': 'true' })
+  const evil = await app.inject({ method: 'POST', url: '/idp/idx/introspect', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, payload: '{}' })
+  t.equal(evil.headers['access-control-allow-origin'], undefined)
+  const unknownPath = await app.inject(preflight('/idp/idx/nothing-here', SPA_ORIGIN))
+  t.equal(unknownPath.headers['access-control-allow-origin'], SPA_ORIGIN, 'an unknown IDX path: its 404 is readable')
+  // The token call of the Interaction Code flow stays per client and uncredentialed (okta-auth-js sends no cookie there).
+  const token = await app.inject(preflight(`${DEFAULT_AS}/token`, SPA_ORIGIN))
+  t.equal(token.headers['access-control-allow-credentials'], undefined)
+})
