@@ -29,7 +29,6 @@ export interface WidgetAppConfig {
   issuer: string
   clientId: string
   redirectUri: string
-  useClassicEngine: boolean
 }
 
 /**

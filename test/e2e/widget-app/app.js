@@ -6,7 +6,8 @@ const signIn = new OktaSignIn({
   clientId: CONFIG.clientId,
   redirectUri: CONFIG.redirectUri,
   scopes: ['openid', 'profile', 'email', 'offline_access'],
-  useClassicEngine: CONFIG.useClassicEngine,
+  // ?classic: the classic engine (the Authentication API), as an org without the Identity Engine.
+  useClassicEngine: new URLSearchParams(location.search).has('classic'),
   language: 'en',
   assets: { baseUrl: '/siw' },
 })
