@@ -28,8 +28,10 @@ export const MFA_USERS: UserConfig[] = [
 
 export const [CAROL_USER, DAVE_USER, ERIN_USER] = MFA_USERS as [UserConfig, UserConfig, UserConfig]
 
-/** Adds the users above to a configuration (testConfig's `change`). */
+/** Adds the users above to a configuration (testConfig's `change`), in place of the fixture's users of the same login. */
 export function withMfaUsers(c: Config): void {
+  const logins = new Set(MFA_USERS.map((u) => u.login))
+  c.users = c.users.filter((u) => !logins.has(u.login))
   c.users.push(...structuredClone(MFA_USERS))
 }
 
