@@ -165,6 +165,13 @@ export function buildReport(root, dir, full) {
   // docs/authentication-api.md § 1.3: one session token used at /authorize by N at once, memory and Redis.
   const sessionTokens = tallyRace('session-token')
   out.push(`  session-token bursts ${n(sessionTokens.total)} (N=${sizesOf('session-token')})  exactly-one-winner ${n(sessionTokens.good)}/${n(sessionTokens.total)}`)
+  // docs/identity-engine.md § Email code: one email code answered by N at once, N resends at once, memory and Redis.
+  const emailAnswers = tallyRace('idx-email-answer')
+  const emailResends = tallyRace('idx-email-resend')
+  out.push(
+    `  idx email-code bursts ${n(emailAnswers.total)} (N=${sizesOf('idx-email-answer')})  exactly-one-winner ${n(emailAnswers.good)}/${n(emailAnswers.total)}` +
+      ` | resend bursts ${n(emailResends.total)}  only-newest-code ${n(emailResends.good)}/${n(emailResends.total)}`,
+  )
   gate(
     'race bursts',
     g0.good < g0.total ||
@@ -176,6 +183,8 @@ export function buildReport(root, dir, full) {
       requestUris.good < requestUris.total ||
       replays.some((r) => r.good < r.total) ||
       sessionTokens.good < sessionTokens.total ||
+      emailAnswers.good < emailAnswers.total ||
+      emailResends.good < emailResends.total ||
       race5xx > 0 ||
       (full && (g0.total + g30.total === 0 || codes.total === 0 || devicePolls.total === 0 || requestUris.total === 0)),
   )
