@@ -17,6 +17,7 @@ import { CONFIGS, catalogueRows, type Fixture, type Row } from './rows.js'
 import { signInRows } from './sign-in-rows.js'
 import { grantRows } from './grant-rows.js'
 import { dpopRows } from './dpop-rows.js'
+import { idxEmailRows } from './idx-email-rows.js'
 
 const apps = new Map<string, Promise<TestApp>>()
 function appFor(name: keyof typeof CONFIGS): Promise<TestApp> {
@@ -123,7 +124,7 @@ const outcome = (r: Run) => {
   return `${r.res.statusCode} ${parts.map(String).join(' ')}`
 }
 
-for (const row of [...catalogueRows(), ...signInRows(), ...grantRows(), ...dpopRows()]) {
+for (const row of [...catalogueRows(), ...signInRows(), ...grantRows(), ...dpopRows(), ...idxEmailRows()]) {
   t.test(`${row.case} ${row.variant}`, async (t) => {
     const app = await appFor(row.config ?? 'default')
     const first = await runOnce(row, app)
