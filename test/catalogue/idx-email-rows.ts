@@ -17,7 +17,7 @@ const idx = (path: string, body: unknown): InjectOptions => ({
   payload: typeof body === 'string' ? body : JSON.stringify(body),
 })
 
-/** A live email challenge for carol, its stateHandle and the code sent. */
+/** A live email challenge for erin, its stateHandle and the code sent. */
 const challenge = async (f: Fixture) => {
   const { interaction, message } = await emailChallenge(f.t.app, f.t.ctx)
   return { stateHandle: interaction.stateHandle, code: message.code!, link: message.link! }
@@ -103,7 +103,7 @@ export function idxEmailRows(): Row[] {
     {
       case: 'IDX-E6',
       variant: 'a magic link without a token',
-      request: () => ({ method: 'GET', url: '/email/verify/00ucarol000000000003' }),
+      request: () => ({ method: 'GET', url: '/email/verify/00uerin0000000000003' }),
       expect: E(400, 'idx.return.link.expired'),
     },
     {

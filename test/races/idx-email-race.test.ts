@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../../src/context.js'
 import { buildTestApp, testConfig } from '../helpers/app.js'
 import { idxCall, interactionCodeOf } from '../helpers/idx.js'
-import { answerCode, CAROL, emailChallenge, latestEmail } from '../helpers/idx-email.js'
+import { answerCode, ERIN, emailChallenge, latestEmail } from '../helpers/idx-email.js'
 import { record } from '../helpers/report.js'
 import { startRedis } from '../helpers/redis-server.js'
 
@@ -32,7 +32,7 @@ async function bursts(t: Test, app: FastifyInstance, ctx: AppContext, store: str
       const resending = await emailChallenge(app, ctx)
       const resends = await Promise.all(Array.from({ length: n }, () => idxCall(app, 'challenge/resend', { stateHandle: resending.interaction.stateHandle })))
       serverErrors += resends.filter((r) => r.statusCode >= 500).length
-      const newest = await latestEmail(ctx, CAROL.username)
+      const newest = await latestEmail(ctx, ERIN.username)
       const stale = resending.message.code === newest.code ? 200 : (await answerCode(app, resending.interaction.stateHandle, resending.message.code!)).statusCode
       const done = await answerCode(app, resending.interaction.stateHandle, newest.code!)
       if (resends.every((r) => r.statusCode === 200) && stale !== 200 && interactionCodeOf(done.json() as Record<string, unknown>) !== undefined) resendsClean++

@@ -8,7 +8,7 @@ import t from 'tap'
 import { ALICE } from '../helpers/app.js'
 import { control } from '../helpers/control.js'
 import { identifyWithPassword, idxCall, interactionCodeOf, startInteraction } from '../helpers/idx.js'
-import { answerCode, CAROL, chooseEmail, emailChallenge, latestEmail, openLink } from '../helpers/idx-email.js'
+import { answerCode, ERIN, chooseEmail, emailChallenge, latestEmail, openLink } from '../helpers/idx-email.js'
 import { replicaPair } from '../helpers/replicas.js'
 
 type Body = Record<string, unknown>
@@ -19,7 +19,7 @@ t.test('a challenge from A answered on B; a link opened on B ends the poll on A;
   const { a, b } = pair
   const first = await emailChallenge(a.app, a.ctx)
   t.strictSame(await latestEmail(b.ctx), first.message, "B's outbox is A's")
-  t.match((await control(b.app, 'GET', `/outbox?to=${CAROL.username}`)).json(), [{ id: first.message.id }])
+  t.match((await control(b.app, 'GET', `/outbox?to=${ERIN.username}`)).json(), [{ id: first.message.id }])
   t.ok(interactionCodeOf((await answerCode(b.app, first.interaction.stateHandle, first.message.code!)).json() as Body), 'answered on B')
 
   const second = await emailChallenge(b.app, b.ctx)
