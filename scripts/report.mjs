@@ -172,6 +172,13 @@ export function buildReport(root, dir, full) {
     `  authn email-code bursts ${n(emailCodes.total)} (N=${sizesOf('authn-email-code')})  exactly-one-winner ${n(emailCodes.good)}/${n(emailCodes.total)}` +
       ` | TOTP-code bursts ${n(totpCodes.total)} (N=${sizesOf('authn-totp-code')})  exactly-one-winner ${n(totpCodes.good)}/${n(totpCodes.total)}`,
   )
+  // docs/identity-engine.md § Email code: one email code answered by N at once, N resends at once, memory and Redis.
+  const emailAnswers = tallyRace('idx-email-answer')
+  const emailResends = tallyRace('idx-email-resend')
+  out.push(
+    `  idx email-code bursts ${n(emailAnswers.total)} (N=${sizesOf('idx-email-answer')})  exactly-one-winner ${n(emailAnswers.good)}/${n(emailAnswers.total)}` +
+      ` | resend bursts ${n(emailResends.total)}  only-newest-code ${n(emailResends.good)}/${n(emailResends.total)}`,
+  )
   gate(
     'race bursts',
     g0.good < g0.total ||
@@ -183,6 +190,10 @@ export function buildReport(root, dir, full) {
       requestUris.good < requestUris.total ||
       replays.some((r) => r.good < r.total) ||
       sessionTokens.good < sessionTokens.total ||
+      emailCodes.good < emailCodes.total ||
+      totpCodes.good < totpCodes.total ||
+      emailAnswers.good < emailAnswers.total ||
+      emailResends.good < emailResends.total ||
       race5xx > 0 ||
       (full && (g0.total + g30.total === 0 || codes.total === 0 || devicePolls.total === 0 || requestUris.total === 0)),
   )

@@ -35,7 +35,7 @@ export interface Field {
   [attribute: string]: unknown
 }
 
-export const stateHandleField = (rc: ResponseContext): Field => ({ name: 'stateHandle', required: true, value: rc.stateHandle, visible: false, mutable: false })
+const stateHandleField = (rc: ResponseContext): Field => ({ name: 'stateHandle', required: true, value: rc.stateHandle, visible: false, mutable: false })
 
 export const passcodeField = (): Field => ({
   name: 'credentials',

@@ -18,6 +18,7 @@ import { signInRows } from './sign-in-rows.js'
 import { grantRows } from './grant-rows.js'
 import { dpopRows } from './dpop-rows.js'
 import { authnRows } from './authn-rows.js'
+import { idxEmailRows } from './idx-email-rows.js'
 
 const apps = new Map<string, Promise<TestApp>>()
 function appFor(name: keyof typeof CONFIGS): Promise<TestApp> {
@@ -138,7 +139,7 @@ const outcome = (r: Run) => {
   return `${r.res.statusCode} ${parts.map(String).join(' ')}`
 }
 
-for (const row of [...catalogueRows(), ...signInRows(), ...grantRows(), ...dpopRows(), ...authnRows()]) {
+for (const row of [...catalogueRows(), ...signInRows(), ...grantRows(), ...dpopRows(), ...authnRows(), ...idxEmailRows()]) {
   t.test(`${row.case} ${row.variant}`, async (t) => {
     const app = await appFor(row.config ?? 'default')
     const first = await runOnce(row, app)

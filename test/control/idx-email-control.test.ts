@@ -7,7 +7,7 @@ import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { control } from '../helpers/control.js'
 import { idxCall, startInteraction } from '../helpers/idx.js'
-import { answerCode, CAROL, emailChallenge, openLink } from '../helpers/idx-email.js'
+import { answerCode, ERIN, emailChallenge, openLink } from '../helpers/idx-email.js'
 
 t.test('the journal: each email step and its outcome, no code, no link token', async (t) => {
   const { app, ctx } = await buildTestApp(t)
@@ -15,7 +15,7 @@ t.test('the journal: each email step and its outcome, no code, no link token', a
   await answerCode(app, interaction.stateHandle, message.code === '000000' ? '111111' : '000000')
   await idxCall(app, 'challenge/resend', { stateHandle: interaction.stateHandle })
   await idxCall(app, 'challenge/poll', { stateHandle: interaction.stateHandle })
-  const [latest] = (await control(app, 'GET', `/outbox?to=${CAROL.username}&limit=1`)).json() as Array<{ code: string; link: string }>
+  const [latest] = (await control(app, 'GET', `/outbox?to=${ERIN.username}&limit=1`)).json() as Array<{ code: string; link: string }>
   await openLink(app, latest!.link)
   await idxCall(app, 'challenge/poll', { stateHandle: interaction.stateHandle })
   const entries = (await control(app, 'GET', '/journal?endpoint=idx')).json() as Array<Record<string, unknown>>

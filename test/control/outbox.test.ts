@@ -8,6 +8,8 @@ import { sendEmail } from '../../src/outbox/send-email.js'
 import { startMockta } from '../../src/start-mockta.js'
 import { ALICE, buildTestApp } from '../helpers/app.js'
 import { control } from '../helpers/control.js'
+import { identifyWithPassword, interactionCodeOf, startInteraction } from '../helpers/idx.js'
+import { answerCode, chooseEmail, ERIN } from '../helpers/idx-email.js'
 
 const CODE = '739215'
 
@@ -45,11 +47,19 @@ t.test('reset empties the outbox', async (t) => {
   t.strictSame((await control(app, 'GET', '/outbox')).json(), [])
 })
 
-t.test('the startMockta() handle reads the same outbox', async (t) => {
+t.test('the startMockta() handle reads the same outbox: the code of a real email challenge', async (t) => {
   const mockta = await startMockta()
   t.teardown(() => mockta.close())
   t.strictSame(await mockta.outbox(), [])
-  const res = await fetch(`${mockta.baseUrl}/__mockta/outbox?to=nobody@example.com`)
-  t.strictSame(await res.json(), [])
+  const { stateHandle } = await startInteraction(mockta.app)
+  await identifyWithPassword(mockta.app, stateHandle, ERIN.password, ERIN.username)
+  await chooseEmail(mockta.app, stateHandle)
+  const [message] = await mockta.outbox({ to: ERIN.username })
+  t.match(message, { to: ERIN.username, kind: 'email-challenge', code: /^\d{6}$/, createdAt: /Z$/ })
+  const overHttp = (await (await fetch(`${mockta.baseUrl}/__mockta/outbox?to=${ERIN.username}`)).json()) as unknown[]
+  t.strictSame(overHttp, [message], 'the HTTP control API answers the same')
+  t.ok(interactionCodeOf((await answerCode(mockta.app, stateHandle, message!.code!)).json() as Record<string, unknown>), 'the code signs in')
   await t.rejects(mockta.outbox({ limit: -1 }), { message: /invalid outbox query/ })
+  await mockta.reset()
+  t.strictSame(await mockta.outbox(), [], 'reset empties it')
 })

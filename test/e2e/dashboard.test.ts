@@ -188,12 +188,13 @@ t.test('every panel and action of the dashboard, in Chromium', { skip }, async (
   await page.locator('#keys-list .card[data-server="default"] dd', { hasText: first.active }).waitFor()
   t.pass('the page lists the retired key')
 
-  // 8. Configuration: servers with discovery links, clients, users with "sign in as"; no outbox yet.
+  // 8. Configuration: servers with discovery links, clients, users with "sign in as", the outbox.
   await panel(t, page, 'config', '#config-users tr')
   t.match(await text(page, '#config-servers'), new RegExp(`org[\\s\\S]*${base}\\s[\\s\\S]*default\\s+${base}/oauth2/default`))
   t.equal(await page.locator('#config-servers a').first().getAttribute('href'), `${base}/.well-known/openid-configuration`)
   t.match(await text(page, '#config-clients'), /spa-app[\s\S]*public/)
-  t.ok(await page.locator('#config-outbox').isHidden(), 'no outbox section without an outbox endpoint')
+  await page.locator('#config-outbox').waitFor()
+  t.match(await text(page, '#config-outbox-items'), /^\[\s*\]$/, 'the outbox section, empty before anything was emailed')
   await shoot(page, 'config')
   await page.click('#config-users button:has-text("Sign in as alice@example.com")')
   await page.locator('#panel-demo').waitFor()

@@ -10,7 +10,7 @@ import OktaJwtVerifier from '@okta/jwt-verifier'
 import { IdxStatus, OktaAuth, TokenKind, type IdxTransaction, type OktaAuthOptions, type Tokens } from '@okta/okta-auth-js'
 import { ALICE, startMockta, WEB } from '../helpers/listening-app.js'
 import { SPA } from '../helpers/authorize.js'
-import { CAROL } from '../helpers/idx-email.js'
+import { ERIN } from '../helpers/idx-email.js'
 
 const SCOPES = ['openid', 'profile', 'email', 'offline_access']
 
@@ -88,24 +88,24 @@ t.test('step mode: password, Email, the code from the outbox, tokens', async (t)
   const { base } = await startMockta(t)
   const authClient = sdk(base)
   await authClient.idx.start()
-  let tx = await authClient.idx.proceed({ step: 'identify', username: CAROL.username, password: CAROL.password })
+  let tx = await authClient.idx.proceed({ step: 'identify', username: ERIN.username, password: ERIN.password })
   t.equal(tx.status, IdxStatus.PENDING)
   t.equal(tx.nextStep?.name, 'select-authenticator-authenticate')
   tx = await authClient.idx.proceed({ step: 'select-authenticator-authenticate', authenticator: 'okta_email' })
   t.equal(tx.nextStep?.name, 'challenge-authenticator')
   t.equal(nextKey(tx), 'okta_email')
-  const { code } = await latestEmail(base, CAROL.username)
+  const { code } = await latestEmail(base, ERIN.username)
   tx = await authClient.idx.proceed({ step: 'challenge-authenticator', verificationCode: code })
-  await useTokens(t, authClient, tx, CAROL, ['pwd', 'email', 'mfa'])
+  await useTokens(t, authClient, tx, ERIN, ['pwd', 'email', 'mfa'])
 })
 
 t.test('step mode: a wrong code, then a resend; the old code is refused, the new one works', async (t) => {
   const { base } = await startMockta(t)
   const authClient = sdk(base)
   await authClient.idx.start()
-  await authClient.idx.proceed({ step: 'identify', username: CAROL.username, password: CAROL.password })
+  await authClient.idx.proceed({ step: 'identify', username: ERIN.username, password: ERIN.password })
   await authClient.idx.proceed({ step: 'select-authenticator-authenticate', authenticator: 'okta_email' })
-  const first = await latestEmail(base, CAROL.username)
+  const first = await latestEmail(base, ERIN.username)
   let tx = await authClient.idx.proceed({ step: 'challenge-authenticator', verificationCode: first.code === '000000' ? '111111' : '000000' })
   t.equal(tx.status, IdxStatus.PENDING)
   t.ok(
@@ -114,48 +114,48 @@ t.test('step mode: a wrong code, then a resend; the old code is refused, the new
   )
   tx = await authClient.idx.proceed({ actions: ['currentAuthenticatorEnrollment-resend'] })
   t.equal(tx.nextStep?.name, 'challenge-authenticator')
-  const second = await latestEmail(base, CAROL.username)
+  const second = await latestEmail(base, ERIN.username)
   t.not(second.id, first.id, 'a new message')
   if (first.code !== second.code) {
     tx = await authClient.idx.proceed({ step: 'challenge-authenticator', verificationCode: first.code })
     t.equal(tx.status, IdxStatus.PENDING, 'the old code is refused')
   }
   tx = await authClient.idx.proceed({ step: 'challenge-authenticator', verificationCode: second.code })
-  await useTokens(t, authClient, tx, CAROL, ['pwd', 'email', 'mfa'])
+  await useTokens(t, authClient, tx, ERIN, ['pwd', 'email', 'mfa'])
 })
 
 t.test('step mode: the magic link opened elsewhere; the poll action ends in tokens', async (t) => {
   const { base } = await startMockta(t)
   const authClient = sdk(base)
   await authClient.idx.start()
-  await authClient.idx.proceed({ step: 'identify', username: CAROL.username, password: CAROL.password })
+  await authClient.idx.proceed({ step: 'identify', username: ERIN.username, password: ERIN.password })
   await authClient.idx.proceed({ step: 'select-authenticator-authenticate', authenticator: 'okta_email' })
-  const page = await fetch((await latestEmail(base, CAROL.username)).link)
+  const page = await fetch((await latestEmail(base, ERIN.username)).link)
   t.equal(page.status, 200)
   t.match(await page.text(), 'Please return to the original tab.')
   const tx = await authClient.idx.proceed({ actions: ['currentAuthenticatorEnrollment-poll'] })
-  await useTokens(t, authClient, tx, CAROL, ['pwd', 'email', 'mfa'])
+  await useTokens(t, authClient, tx, ERIN, ['pwd', 'email', 'mfa'])
 })
 
 t.test('legacy mode: idx.authenticate, then idx.proceed({ verificationCode })', async (t) => {
   const { base } = await startMockta(t)
   const authClient = sdk(base, { idx: { enableLegacyMode: true } } as Partial<OktaAuthOptions>)
-  let tx = await authClient.idx.authenticate({ username: CAROL.username, password: CAROL.password })
+  let tx = await authClient.idx.authenticate({ username: ERIN.username, password: ERIN.password })
   if (tx.nextStep?.name === 'select-authenticator-authenticate') tx = await authClient.idx.proceed({ authenticator: 'okta_email' })
   t.equal(tx.nextStep?.name, 'challenge-authenticator', JSON.stringify(tx.messages))
-  const { code } = await latestEmail(base, CAROL.username)
+  const { code } = await latestEmail(base, ERIN.username)
   tx = await authClient.idx.proceed({ verificationCode: code })
-  await useTokens(t, authClient, tx, CAROL, ['pwd', 'email', 'mfa'])
+  await useTokens(t, authClient, tx, ERIN, ['pwd', 'email', 'mfa'])
 })
 
 t.test('a confidential web app: password and email code with its secret', async (t) => {
   const { base } = await startMockta(t)
   const authClient = sdk(base, { clientId: WEB.id, clientSecret: WEB.secret, redirectUri: 'http://localhost:3000/authorization-code/callback' })
   await authClient.idx.start()
-  await authClient.idx.proceed({ step: 'identify', username: CAROL.username, password: CAROL.password })
+  await authClient.idx.proceed({ step: 'identify', username: ERIN.username, password: ERIN.password })
   await authClient.idx.proceed({ step: 'select-authenticator-authenticate', authenticator: 'okta_email' })
-  const tx = await authClient.idx.proceed({ step: 'challenge-authenticator', verificationCode: (await latestEmail(base, CAROL.username)).code })
-  await useTokens(t, authClient, tx, CAROL, ['pwd', 'email', 'mfa'], WEB.secret)
+  const tx = await authClient.idx.proceed({ step: 'challenge-authenticator', verificationCode: (await latestEmail(base, ERIN.username)).code })
+  await useTokens(t, authClient, tx, ERIN, ['pwd', 'email', 'mfa'], WEB.secret)
 })
 
 t.test('step mode recovery: idx.recoverPassword(), identify-recovery, the code, reset-authenticator, tokens', async (t) => {

@@ -1,13 +1,15 @@
 /**
  * Fuzzing the IDX API (docs/identity-engine.md, "Requests"): any JSON body, media type and path under
  * /idp/idx/ gets an IDX body in `application/ion+json`, a status Okta uses, never a 5xx, and never
- * repeats a value it was sent.
+ * repeats a value it was sent; so do the email-code and recovery paths during a challenge, and the
+ * magic-link page (docs/identity-engine.md § Magic link).
  */
 import fc from 'fast-check'
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { count, newTally, runProperty } from '../helpers/fuzz.js'
-import { ION, startInteraction } from '../helpers/idx.js'
+import { idxCall, ION, startInteraction } from '../helpers/idx.js'
+import { ERIN, EMAIL_AUTHENTICATOR_ID, emailChallenge } from '../helpers/idx-email.js'
 
 const MARKER = 'FUZZ-MARK'
 
@@ -53,4 +55,72 @@ t.test('/idp/idx/*: any body gets a well-formed IDX answer', async (t) => {
     tally,
     { numRuns: 300 },
   )
+})
+
+t.test('the email code and recovery paths: any body gets a well-formed IDX answer, no echo', async (t) => {
+  const { app, ctx } = await buildTestApp(t)
+  const { interaction } = await emailChallenge(app, ctx)
+  const recovering = await startInteraction(app)
+  await idxCall(app, 'recover', { stateHandle: recovering.stateHandle })
+  const tally = newTally()
+  const path = fc.constantFrom('challenge/resend', 'challenge/poll', 'recover', 'challenge', 'challenge/answer', 'identify')
+  const value: fc.Arbitrary<unknown> = fc.oneof(
+    fc.constantFrom(interaction.stateHandle, recovering.stateHandle),
+    fc.string({ maxLength: 40 }).map((s) => `${MARKER}${s}`),
+    fc.integer(),
+    fc.constant(null),
+    fc.record({
+      passcode: fc.oneof(
+        fc.stringMatching(/^\d{6}$/),
+        fc.string({ maxLength: 10 }).map((s) => `${MARKER}${s}`),
+      ),
+      id: fc.constantFrom(EMAIL_AUTHENTICATOR_ID, `${MARKER}x`),
+    }),
+  )
+  const key = fc.constantFrom('stateHandle', 'identifier', 'credentials', 'authenticator', '__proto__')
+  const body = fc.dictionary(key, value, { maxKeys: 4 }).map((o) => JSON.stringify(o))
+  await runProperty(
+    t,
+    'idx-email-body',
+    [path, body] as const,
+    async (p, payload) => {
+      const res = await app.inject({ method: 'POST', url: `/idp/idx/${p}`, headers: { 'content-type': ION }, payload })
+      count(tally, res)
+      if (![200, 400, 401].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
+      if (res.headers['content-type'] !== ION || res.json<Record<string, unknown>>()['version'] !== '1.0.0') throw new Error(`not an IDX answer: ${res.body.slice(0, 200)}`)
+      if (res.body.includes(MARKER)) throw new Error(`a sent value repeated: ${res.body.slice(0, 200)}`)
+    },
+    tally,
+    { numRuns: 200 },
+  )
+})
+
+t.test('GET /email/verify/{userId}?token=: any link is a page, never a 5xx, never an echo', async (t) => {
+  const { app, ctx } = await buildTestApp(t)
+  const { message } = await emailChallenge(app, ctx)
+  const real = new URL(message.link!).searchParams.get('token')!
+  const tally = newTally()
+  const segment = fc.oneof(
+    fc.constant(ERIN.id),
+    fc.string({ maxLength: 30 }).map((s) => `${MARKER}${encodeURIComponent(s)}`),
+  )
+  const token = fc.oneof(
+    fc.constant(real.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))),
+    fc.string({ maxLength: 120 }).map((s) => `${MARKER}${s}`),
+    fc.constant(`${real.split('.')[0]}.${MARKER}`),
+  )
+  await runProperty(
+    t,
+    'email-verify-link',
+    [segment, token] as const,
+    async (userId, tok) => {
+      const res = await app.inject({ method: 'GET', url: `/email/verify/${userId}?token=${encodeURIComponent(tok)}` })
+      count(tally, res)
+      if (res.statusCode !== 400 && res.statusCode !== 404) throw new Error(`unexpected status ${res.statusCode}`)
+      if (res.body.includes(MARKER)) throw new Error('a sent value repeated')
+    },
+    tally,
+    { numRuns: 150 },
+  )
+  t.equal((await app.inject({ method: 'GET', url: new URL(message.link!).pathname + new URL(message.link!).search })).statusCode, 200, 'the real link still works')
 })

@@ -16,7 +16,20 @@ export interface Violation {
   detail: string
 }
 
-export type Endpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'other' | BrowserEndpoint | 'userinfo' | 'device_authorize' | 'par' | 'authn'
+export type Endpoint =
+  | 'token'
+  | 'introspect'
+  | 'revoke'
+  | 'keys'
+  | 'discovery'
+  | 'other'
+  | BrowserEndpoint
+  | 'userinfo'
+  | 'device_authorize'
+  | 'par'
+  | 'authn'
+  | 'idx'
+  | 'email-verify'
 /** Endpoints a browser visits: their errors are HTML pages or redirects, not JSON (docs/sign-in.md, docs/device-exchange-par.md). */
 export type BrowserEndpoint = 'authorize' | 'logout' | 'sign-in' | 'activate'
 const BROWSER: ReadonlySet<Endpoint> = new Set<Endpoint>(['authorize', 'logout', 'sign-in', 'activate'])
@@ -87,6 +100,55 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
   activate: new Set(['invalid_request', 'temporarily_unavailable', 'server_error']),
   // RFC 6750 §3.1.
   userinfo: new Set(['invalid_request', 'invalid_token', 'insufficient_scope', 'temporarily_unavailable', 'server_error', 'invalid_dpop_proof', 'use_dpop_nonce']),
+  // The IDX API answers Okta's i18n keys in IDX bodies, not OAuth errors (docs/identity-engine.md § Errors).
+  idx: new Set([
+    'errors.E0000004',
+    'incorrectPassword',
+    'errors.E0000119',
+    'idx.session.expired',
+    'errors.E0000020',
+    'errors.E0000007',
+    'errors.E0000022',
+    'api.authn.error.PASSCODE_INVALID',
+    'password.passwordRequirementsNotMet',
+  ]),
+  // The magic link's page (docs/identity-engine.md § Magic link).
+  'email-verify': new Set(['idx.return.link.expired']),
+}
+
+const ION_JSON = 'application/ion+json; okta-version=1.0.0'
+const EXPIRED_LINK_TEXT = 'This email link has expired. To resend it, return to the screen where you requested it.'
+
+/** The i18n key an IDX answer reports: its first message's, else the first field message of its first form (a wrong code). */
+function idxKey(json: Record<string, unknown>): string | undefined {
+  const first = (m: unknown): string | undefined => {
+    const key = (m as { value?: Array<{ i18n?: { key?: unknown } }> } | undefined)?.value?.[0]?.i18n?.key
+    return typeof key === 'string' ? key : undefined
+  }
+  const top = first(json['messages'])
+  if (top !== undefined) return top
+  type Field = { messages?: unknown; form?: { value?: Field[] } }
+  const fields = (json['remediation'] as { value?: Array<{ value?: Field[] }> } | undefined)?.value?.[0]?.value ?? []
+  for (const field of fields) for (const inner of [field, ...(field.form?.value ?? [])]) if (first(inner.messages) !== undefined) return first(inner.messages)
+  return undefined
+}
+
+/** docs/reliability.md § G2 for the IDX API: an IDX body in Okta's media type with a registered i18n key. */
+function checkIdxError(answer: Answer): Violation[] {
+  const v: Violation[] = []
+  if (answer.headers['content-type'] !== ION_JSON) v.push({ rule: 'G2', detail: `content-type ${answer.headers['content-type']}` })
+  let json: Record<string, unknown> | undefined
+  try {
+    json = JSON.parse(answer.body) as Record<string, unknown>
+  } catch {
+    v.push({ rule: 'G2', detail: 'body is not JSON' })
+  }
+  if (json) {
+    if (json['version'] !== '1.0.0') v.push({ rule: 'G2', detail: 'not an IDX body (no version 1.0.0)' })
+    const key = idxKey(json)
+    if (key === undefined || !REGISTERED_ERRORS.idx.has(key)) v.push({ rule: 'G2', detail: `i18n key ${String(key)} not registered for idx` })
+  }
+  return v
 }
 
 /** OAuth 2.1 §3.2.4: error and error_description use %x20-21 / %x23-5B / %x5D-7E only. */
@@ -116,6 +178,8 @@ export const endpointOf = (url: string): Endpoint => {
   if (path === '/api/v1/authn' || path.startsWith('/api/v1/authn/')) return 'authn'
   if (path === SIGN_IN_PATH) return 'sign-in'
   if (path === ACTIVATION_PATH) return 'activate'
+  if (path.startsWith('/idp/idx/')) return 'idx'
+  if (path.startsWith('/email/verify/')) return 'email-verify'
   return 'other'
 }
 
@@ -180,6 +244,12 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
   if (status >= 500 && !options.injectedFault) v.push({ rule: 'G1', detail: `status ${status}` })
   if (BROWSER.has(endpoint) && (status === 302 || status === 303 || String(headers['content-type'] ?? '').startsWith('text/html'))) {
     v.push(...checkBrowserAnswer(endpoint, answer, options))
+  } else if (endpoint === 'idx' && status >= 400 && status < 500) {
+    v.push(...checkIdxError(answer), ...echoes([body], options.presented ?? []))
+  } else if (endpoint === 'email-verify' && status >= 400) {
+    if (!String(headers['content-type'] ?? '').startsWith('text/html')) v.push({ rule: 'G2', detail: `content-type ${headers['content-type']}` })
+    if (!body.includes(EXPIRED_LINK_TEXT)) v.push({ rule: 'G2', detail: 'not the expired-link page' })
+    v.push(...echoes([body], options.presented ?? []))
   } else if (endpoint === 'userinfo' && status >= 400 && status < 500 && !String(headers['content-type'] ?? '').startsWith('application/json')) {
     // Framing errors (a repeated Authorization header, a non-form body) come before the route: JSON.
     v.push(...checkBearerError(answer, options))
@@ -428,6 +498,14 @@ export function answerError(answer: Answer): { error?: string | undefined; descr
   if (typeof challenge === 'string' && challenge.startsWith('Bearer ')) {
     return { error: /(?:^|[ ,])error="([^"]*)"/.exec(challenge)?.[1], description: /error_description="([^"]*)"/.exec(challenge)?.[1] }
   }
+  if (headers['content-type'] === ION_JSON) {
+    try {
+      return { error: idxKey(JSON.parse(body) as Record<string, unknown>) }
+    } catch {
+      return {}
+    }
+  }
+  if (String(headers['content-type'] ?? '').startsWith('text/html') && body.includes(EXPIRED_LINK_TEXT)) return { error: 'idx.return.link.expired' }
   if (String(headers['content-type'] ?? '').startsWith('text/html')) {
     const shown = pageError(body)
     if (shown) return shown

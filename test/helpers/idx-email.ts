@@ -5,11 +5,11 @@ import type { OutboxMessage } from '../../src/store/outbox-store.js'
 import { identifyWithPassword, idxCall, startInteraction, type Interaction } from './idx.js'
 
 /** The fixture user whose policy asks for an email code after the password. */
-export const CAROL = { username: 'carol@example.com', password: 'carol-password', id: '00ucarol000000000003' }
+export const ERIN = { username: 'erin@example.com', password: 'erin-password', id: '00uerin0000000000003' }
 export const EMAIL_AUTHENTICATOR_ID = 'autemail000000000001'
 
 /** The newest message to an address. */
-export async function latestEmail(ctx: AppContext, to = CAROL.username): Promise<OutboxMessage> {
+export async function latestEmail(ctx: AppContext, to = ERIN.username): Promise<OutboxMessage> {
   const [message] = await ctx.store.listOutbox({ to, limit: 1 })
   if (!message) throw new Error(`no email to ${to}`)
   return message
@@ -21,10 +21,10 @@ export const chooseEmail = (app: FastifyInstance, stateHandle: string): Promise<
 export const answerCode = (app: FastifyInstance, stateHandle: string, code: string): Promise<LightMyRequestResponse> =>
   idxCall(app, 'challenge/answer', { credentials: { passcode: code }, stateHandle })
 
-/** Carol's password accepted, Email chosen: the challenge is open and its code is in the outbox. */
+/** Erin's password accepted, Email chosen: the challenge is open and its code is in the outbox. */
 export async function emailChallenge(app: FastifyInstance, ctx: AppContext): Promise<{ interaction: Interaction; message: OutboxMessage; challenge: LightMyRequestResponse }> {
   const interaction = await startInteraction(app)
-  const identified = await identifyWithPassword(app, interaction.stateHandle, CAROL.password, CAROL.username)
+  const identified = await identifyWithPassword(app, interaction.stateHandle, ERIN.password, ERIN.username)
   if (identified.statusCode !== 200) throw new Error(`identify: ${identified.statusCode} ${identified.body}`)
   const challenge = await chooseEmail(app, interaction.stateHandle)
   if (challenge.statusCode !== 200) throw new Error(`challenge: ${challenge.statusCode} ${challenge.body}`)

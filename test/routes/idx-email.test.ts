@@ -7,7 +7,7 @@ import { decodeJwt } from 'jose'
 import t from 'tap'
 import { ALICE, buildTestApp } from '../helpers/app.js'
 import { identifyWithPassword, idxCall, interactionCodeOf, messageKeys, redeem, startInteraction } from '../helpers/idx.js'
-import { answerCode, CAROL, chooseEmail, emailChallenge, latestEmail, openLink, passcodeMessageKeys, remediationNames } from '../helpers/idx-email.js'
+import { answerCode, ERIN, chooseEmail, emailChallenge, latestEmail, openLink, passcodeMessageKeys, remediationNames } from '../helpers/idx-email.js'
 import { SPA } from '../helpers/authorize.js'
 
 type Body = Record<string, unknown>
@@ -15,10 +15,10 @@ type Body = Record<string, unknown>
 t.test('a user whose policy asks for it chooses Email after the password, then answers the code', async (t) => {
   const { app, ctx, logs } = await buildTestApp(t)
   const interaction = await startInteraction(app)
-  const identified = await identifyWithPassword(app, interaction.stateHandle, CAROL.password, CAROL.username)
+  const identified = await identifyWithPassword(app, interaction.stateHandle, ERIN.password, ERIN.username)
   t.equal(identified.statusCode, 200)
   t.strictSame(remediationNames(identified), ['select-authenticator-authenticate'])
-  t.match(identified.json(), { authenticatorEnrollments: { value: [{ key: 'okta_email', type: 'email', id: 'eaecarol000000000003' }] }, user: { value: { id: CAROL.id } } })
+  t.match(identified.json(), { authenticatorEnrollments: { value: [{ key: 'okta_email', type: 'email', id: 'eaeerin0000000000003' }] }, user: { value: { id: ERIN.id } } })
   t.equal(interactionCodeOf(identified.json() as Body), undefined, 'no code yet')
 
   const challenge = await chooseEmail(app, interaction.stateHandle)
@@ -28,7 +28,7 @@ t.test('a user whose policy asks for it chooses Email after the password, then a
     currentAuthenticatorEnrollment: {
       value: {
         key: 'okta_email',
-        profile: { email: 'c***l@e***e.com' },
+        profile: { email: 'e***n@e***e.com' },
         resend: { name: 'resend', href: 'http://mockta.test/idp/idx/challenge/resend' },
         poll: { name: 'poll', href: 'http://mockta.test/idp/idx/challenge/poll', refresh: 4000 },
       },
@@ -36,12 +36,12 @@ t.test('a user whose policy asks for it chooses Email after the password, then a
   })
   const message = await latestEmail(ctx)
   t.match(message, {
-    to: CAROL.username,
+    to: ERIN.username,
     kind: 'email-challenge',
     code: /^\d{6}$/,
-    userId: CAROL.id,
+    userId: ERIN.id,
     clientId: SPA.id,
-    link: /^http:\/\/mockta\.test\/email\/verify\/00ucarol000000000003\?token=/,
+    link: /^http:\/\/mockta\.test\/email\/verify\/00uerin0000000000003\?token=/,
   })
   t.match(
     (await idxCall(app, 'introspect', { interactionHandle: interaction.handle })).json(),
@@ -83,8 +83,8 @@ t.test('identityEngine.emailFactor: required asks every user with an address; a 
 t.test('identifier first: the password challenge, then Email', async (t) => {
   const { app, ctx } = await buildTestApp(t, { change: (c) => void (c.identityEngine.identifierFirst = true) })
   const { stateHandle } = await startInteraction(app)
-  await idxCall(app, 'identify', { identifier: CAROL.username, stateHandle })
-  const res = await idxCall(app, 'challenge/answer', { credentials: { passcode: CAROL.password }, stateHandle })
+  await idxCall(app, 'identify', { identifier: ERIN.username, stateHandle })
+  const res = await idxCall(app, 'challenge/answer', { credentials: { passcode: ERIN.password }, stateHandle })
   t.strictSame(remediationNames(res), ['select-authenticator-authenticate'])
   await chooseEmail(app, stateHandle)
   const done = await answerCode(app, stateHandle, (await latestEmail(ctx)).code!)
@@ -121,7 +121,7 @@ t.test('resend: a new code in the outbox; the previous code and link stop workin
   t.strictSame(remediationNames(resent), ['challenge-authenticator', 'select-authenticator-authenticate'])
   const second = await latestEmail(ctx)
   t.not(second.id, first.id)
-  t.equal((await ctx.store.listOutbox({ to: CAROL.username })).length, 2)
+  t.equal((await ctx.store.listOutbox({ to: ERIN.username })).length, 2)
   if (first.code !== second.code) t.equal((await answerCode(app, interaction.stateHandle, first.code!)).statusCode, 401, 'the first code is retired')
   t.equal((await openLink(app, first.link!)).statusCode, 400, 'so is its link')
   t.ok(interactionCodeOf((await answerCode(app, interaction.stateHandle, second.code!)).json() as Body))
@@ -176,7 +176,7 @@ t.test('resend and poll are offered only during the challenge; a bad authenticat
   const { stateHandle } = await startInteraction(app)
   t.strictSame(messageKeys(await idxCall(app, 'challenge/resend', { stateHandle })), ['errors.E0000020'])
   t.strictSame(messageKeys(await idxCall(app, 'challenge/poll', { stateHandle })), ['errors.E0000020'])
-  await identifyWithPassword(app, stateHandle, CAROL.password, CAROL.username)
+  await identifyWithPassword(app, stateHandle, ERIN.password, ERIN.username)
   const bad = await idxCall(app, 'challenge', { authenticator: { id: 'autpassword000000001' }, stateHandle })
   t.equal(bad.statusCode, 400)
   t.strictSame(messageKeys(bad), ['errors.E0000020'])

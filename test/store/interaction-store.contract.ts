@@ -88,6 +88,25 @@ export function interactionStoreContract(t: Test, makeStore: () => Store | Promi
     t.strictSame(await store.advanceInteraction(interactionRecord({ handleHash: 'unknown', version: 1 }), 0), { kind: 'conflict' }, 'an unknown interaction')
   })
 
+  t.test('interactions: the email challenge and recovery members come back as stored, and go when left out', async (t) => {
+    const store = await makeStore()
+    await store.createInteraction(interactionRecord())
+    const challenged = interactionRecord({
+      version: 1,
+      step: 'CHALLENGE_EMAIL',
+      recovery: true,
+      emailGeneration: 3,
+      emailCodeExpiresAtMs: T0 + 300 * SECOND,
+      identifier: 'nobody@example.com',
+    })
+    t.strictSame(await store.advanceInteraction(challenged, 0), { kind: 'advanced' })
+    t.strictSame(await store.findInteraction('handle-hash-1', T0), challenged)
+    const { recovery: _r, identifier: _i, emailCodeExpiresAtMs: _e, ...rest } = challenged
+    const reset = { ...rest, version: 2, step: 'RESET_PASSWORD' as const }
+    t.strictSame(await store.advanceInteraction(reset, 1), { kind: 'advanced' })
+    t.strictSame(await store.findInteractionByStateHandle('state-hash-1', T0), reset)
+  })
+
   t.test('interactions: of concurrent steps on one version exactly one advances', async (t) => {
     const store = await makeStore()
     await store.createInteraction(interactionRecord())

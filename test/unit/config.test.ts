@@ -66,13 +66,13 @@ t.test('the embedded default configuration', async (t) => {
     [
       ['00ualice000000000001', 'alice@example.com', 'alice-password', ['Everyone', 'Admins']],
       ['00ubob00000000000002', 'bob@example.com', 'bob-password', ['Everyone', 'Engineering']],
-      ['00ucarol000000000003', 'carol@example.com', 'carol-password', ['Everyone']],
+      ['00uerin0000000000003', 'erin@example.com', 'erin-password', ['Everyone']],
     ],
   )
   t.strictSame(
     config.users.map((u) => u.emailFactor),
     [undefined, undefined, 'required'],
-    'carol is asked for an email code after the password (docs/identity-engine.md § Email code)',
+    'erin is asked for an email code after the password (docs/identity-engine.md § Email code)',
   )
   t.match(config.identityEngine, { emailFactor: 'none', emailCodeLifetimeSeconds: 300, passwordRecovery: true })
   t.match(config.users[0]!.profile, { given_name: 'Alice', email_verified: true, preferred_username: 'alice@example.com' })
