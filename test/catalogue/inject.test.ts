@@ -17,6 +17,7 @@ import { CONFIGS, catalogueRows, type Fixture, type Row } from './rows.js'
 import { signInRows } from './sign-in-rows.js'
 import { grantRows } from './grant-rows.js'
 import { dpopRows } from './dpop-rows.js'
+import { idxRows } from './idx-rows.js'
 
 const apps = new Map<string, Promise<TestApp>>()
 function appFor(name: keyof typeof CONFIGS): Promise<TestApp> {
@@ -45,10 +46,23 @@ function presentedIn(options: InjectOptions): { presented: string[]; loggedOnly:
   const query: Record<string, string[]> = Object.create(null)
   for (const [k, v] of url.searchParams) (query[k] ??= []).push(v)
   const body: Record<string, string[]> = Object.create(null)
-  const form = typeof options.payload === 'string' || Buffer.isBuffer(options.payload) ? new URLSearchParams(String(options.payload)) : undefined
+  const text = typeof options.payload === 'string' || Buffer.isBuffer(options.payload) ? String(options.payload) : undefined
+  const json = text?.startsWith('{') ? idxBodyOf(text) : undefined
+  const form = text !== undefined && !json ? new URLSearchParams(text) : undefined
   for (const [k, v] of form ?? []) (body[k] ??= []).push(v)
+  // An IDX body's password is its credentials.passcode (docs/identity-engine.md, "Requests").
+  if (json) body['password'] = json
   const headers = (options.headers ?? {}) as Record<string, unknown>
   return { presented: presentedBy(headers, body, query), loggedOnly: loggedOnlyBy(headers, body), rejected: offeredRedirects(url.searchParams, form) }
+}
+
+function idxBodyOf(text: string): string[] | undefined {
+  try {
+    const passcode = (JSON.parse(text) as { credentials?: { passcode?: unknown } }).credentials?.passcode
+    return typeof passcode === 'string' ? [passcode] : []
+  } catch {
+    return undefined
+  }
 }
 
 interface Run {
@@ -123,7 +137,7 @@ const outcome = (r: Run) => {
   return `${r.res.statusCode} ${parts.map(String).join(' ')}`
 }
 
-for (const row of [...catalogueRows(), ...signInRows(), ...grantRows(), ...dpopRows()]) {
+for (const row of [...catalogueRows(), ...signInRows(), ...grantRows(), ...dpopRows(), ...idxRows()]) {
   t.test(`${row.case} ${row.variant}`, async (t) => {
     const app = await appFor(row.config ?? 'default')
     const first = await runOnce(row, app)

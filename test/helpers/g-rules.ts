@@ -16,7 +16,7 @@ export interface Violation {
   detail: string
 }
 
-export type Endpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'other' | BrowserEndpoint | 'userinfo' | 'device_authorize' | 'par'
+export type Endpoint = 'token' | 'introspect' | 'revoke' | 'keys' | 'discovery' | 'other' | BrowserEndpoint | 'userinfo' | 'device_authorize' | 'par' | 'interact' | 'idx'
 /** Endpoints a browser visits: their errors are HTML pages or redirects, not JSON (docs/sign-in.md, docs/device-exchange-par.md). */
 export type BrowserEndpoint = 'authorize' | 'logout' | 'sign-in' | 'activate'
 const BROWSER: ReadonlySet<Endpoint> = new Set<Endpoint>(['authorize', 'logout', 'sign-in', 'activate'])
@@ -58,6 +58,10 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
     'server_error',
   ]),
   introspect: new Set(['invalid_request', 'invalid_client', 'temporarily_unavailable', 'server_error']),
+  // The Identity Engine's /v1/interact (docs/identity-engine.md): the token endpoint's client errors and Okta's access_denied.
+  interact: new Set(['invalid_request', 'invalid_client', 'unauthorized_client', 'invalid_scope', 'access_denied', 'temporarily_unavailable', 'server_error']),
+  // The IDX API answers in its own shape (checkIdxAnswer); the store's outage is OAuth's.
+  idx: new Set(['temporarily_unavailable', 'server_error']),
   revoke: new Set(['invalid_request', 'invalid_client', 'unsupported_token_type', 'temporarily_unavailable', 'server_error']),
   keys: new Set(['invalid_request', 'server_error']),
   discovery: new Set(['invalid_request', 'server_error']),
@@ -111,6 +115,8 @@ export const endpointOf = (url: string): Endpoint => {
   if (/\/v1\/userinfo$/.test(path)) return 'userinfo'
   if (/\/v1\/device\/authorize$/.test(path)) return 'device_authorize'
   if (/\/v1\/par$/.test(path)) return 'par'
+  if (/\/v1\/interact$/.test(path)) return 'interact'
+  if (path.startsWith('/idp/idx/')) return 'idx'
   if (path === SIGN_IN_PATH) return 'sign-in'
   if (path === ACTIVATION_PATH) return 'activate'
   return 'other'
@@ -158,7 +164,9 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
   const v: Violation[] = []
   const { status, headers, body } = answer
   if (status >= 500 && !options.injectedFault) v.push({ rule: 'G1', detail: `status ${status}` })
-  if (BROWSER.has(endpoint) && (status === 302 || status === 303 || String(headers['content-type'] ?? '').startsWith('text/html'))) {
+  if (endpoint === 'idx' && String(headers['content-type'] ?? '').startsWith('application/ion+json')) {
+    v.push(...checkIdxAnswer(answer, options))
+  } else if (BROWSER.has(endpoint) && (status === 302 || status === 303 || String(headers['content-type'] ?? '').startsWith('text/html'))) {
     v.push(...checkBrowserAnswer(endpoint, answer, options))
   } else if (endpoint === 'userinfo' && status >= 400 && status < 500 && !String(headers['content-type'] ?? '').startsWith('application/json')) {
     // Framing errors (a repeated Authorization header, a non-form body) come before the route: JSON.
@@ -417,6 +425,8 @@ export function answerError(answer: Answer): { error?: string | undefined; descr
   }
   try {
     const json = JSON.parse(body) as Record<string, unknown>
+    // An IDX answer names its reason by the i18n key of its first message.
+    if (json['version'] === '1.0.0' && json['error'] === undefined) return { error: idxMessageKeys(json)[0] }
     return {
       error: typeof json['error'] === 'string' ? json['error'] : undefined,
       description: typeof json['error_description'] === 'string' ? json['error_description'] : undefined,
@@ -424,6 +434,46 @@ export function answerError(answer: Answer): { error?: string | undefined; descr
   } catch {
     return {}
   }
+}
+
+/** The i18n keys of an IDX body's messages: top-level first, then those on form fields, in order. */
+export function idxMessageKeys(json: Record<string, unknown>): string[] {
+  const keys: string[] = []
+  const collect = (messages: unknown) => {
+    for (const m of ((messages as { value?: unknown[] } | undefined)?.value ?? []) as Array<{ i18n?: { key?: unknown } }>)
+      if (typeof m?.i18n?.key === 'string') keys.push(m.i18n.key)
+  }
+  collect(json['messages'])
+  const walk = (fields: unknown): void => {
+    for (const f of (Array.isArray(fields) ? fields : []) as Array<Record<string, unknown>>) {
+      collect(f['messages'])
+      walk((f['form'] as { value?: unknown } | undefined)?.value)
+    }
+  }
+  for (const r of ((json['remediation'] as { value?: unknown[] } | undefined)?.value ?? []) as Array<Record<string, unknown>>) walk(r['value'])
+  return keys
+}
+
+/**
+ * An IDX answer (docs/identity-engine.md, "Errors"): Okta's media type, a JSON object with
+ * `version: "1.0.0"`, an error's reason as i18n-keyed messages, and nothing presented repeated.
+ */
+function checkIdxAnswer(answer: Answer, options: CheckOptions): Violation[] {
+  const v: Violation[] = []
+  const { status, headers, body } = answer
+  if (headers['content-type'] !== 'application/ion+json; okta-version=1.0.0') v.push({ rule: 'G2', detail: `content-type ${headers['content-type']}` })
+  let json: Record<string, unknown> | undefined
+  try {
+    const parsed: unknown = JSON.parse(body)
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>
+  } catch {
+    // not JSON
+  }
+  if (json?.['version'] !== '1.0.0') v.push({ rule: 'G2', detail: 'not an IDX body' })
+  else if (status >= 400 && idxMessageKeys(json).length === 0) v.push({ rule: 'G2', detail: 'an IDX error without a message' })
+  if (/"statusCode"|FST_ERR|"stack"|\bat .*\.(ts|js):\d+/.test(body)) v.push({ rule: 'G2', detail: 'Fastify shape or stack trace' })
+  for (const value of options.presented ?? []) if (value.length >= 8 && body.includes(value)) v.push({ rule: 'G3', detail: `echoes ${value.slice(0, 4)}…` })
+  return v
 }
 
 /** Every redirect URI a configuration registers (login and logout), for CheckOptions.redirectTargets. */
