@@ -165,6 +165,9 @@ export function buildReport(root, dir, full) {
   // docs/authentication-api.md § 1.3: one session token used at /authorize by N at once, memory and Redis.
   const sessionTokens = tallyRace('session-token')
   out.push(`  session-token bursts ${n(sessionTokens.total)} (N=${sizesOf('session-token')})  exactly-one-winner ${n(sessionTokens.good)}/${n(sessionTokens.total)}`)
+  // docs/identity-engine.md, "Registration": N sign-ups for one email at once create one user.
+  const signUps = tallyRace('idx-sign-up')
+  out.push(`  idx-sign-up bursts ${n(signUps.total)} (N=${sizesOf('idx-sign-up')})  exactly-one-user ${n(signUps.good)}/${n(signUps.total)}`)
   gate(
     'race bursts',
     g0.good < g0.total ||
@@ -176,6 +179,7 @@ export function buildReport(root, dir, full) {
       requestUris.good < requestUris.total ||
       replays.some((r) => r.good < r.total) ||
       sessionTokens.good < sessionTokens.total ||
+      signUps.good < signUps.total ||
       race5xx > 0 ||
       (full && (g0.total + g30.total === 0 || codes.total === 0 || devicePolls.total === 0 || requestUris.total === 0)),
   )
