@@ -185,6 +185,11 @@ t.test('the journal names the remediations and never a password', async (t) => {
   const journal = (await app.inject({ method: 'GET', url: '/__mockta/journal' })).json() as Body[]
   const remediations = journal.filter((e) => e['endpoint'] === 'idx').map((e) => e['remediation'])
   for (const r of ['enroll', 'enroll/new', 'credential/enroll', 'challenge/answer', 'skip']) t.ok(remediations.includes(r), r)
+  t.match(
+    journal.find((e) => e['remediation'] === 'enroll/new'),
+    { username: NEW_USER.email, status: 200 },
+    'a sign-up names its email',
+  )
   t.notMatch(JSON.stringify(journal), NEW_USER.password)
 })
 
