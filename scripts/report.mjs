@@ -179,6 +179,9 @@ export function buildReport(root, dir, full) {
     `  idx email-code bursts ${n(emailAnswers.total)} (N=${sizesOf('idx-email-answer')})  exactly-one-winner ${n(emailAnswers.good)}/${n(emailAnswers.total)}` +
       ` | resend bursts ${n(emailResends.total)}  only-newest-code ${n(emailResends.good)}/${n(emailResends.total)}`,
   )
+  // docs/identity-engine.md, "Registration": N sign-ups for one email at once create one user.
+  const signUps = tallyRace('idx-sign-up')
+  out.push(`  idx-sign-up bursts ${n(signUps.total)} (N=${sizesOf('idx-sign-up')})  exactly-one-user ${n(signUps.good)}/${n(signUps.total)}`)
   gate(
     'race bursts',
     g0.good < g0.total ||
@@ -194,6 +197,7 @@ export function buildReport(root, dir, full) {
       totpCodes.good < totpCodes.total ||
       emailAnswers.good < emailAnswers.total ||
       emailResends.good < emailResends.total ||
+      signUps.good < signUps.total ||
       race5xx > 0 ||
       (full && (g0.total + g30.total === 0 || codes.total === 0 || devicePolls.total === 0 || requestUris.total === 0)),
   )

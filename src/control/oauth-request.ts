@@ -100,6 +100,8 @@ const field = (body: unknown, name: string): string | undefined => {
   const value = (body as Record<string, unknown>)[name]
   return typeof value === 'string' && value !== '' ? value : undefined
 }
+/** A member of a JSON body, whatever it is (the IDX sign-up's `userProfile`). */
+const member = (body: unknown, name: string): unknown => (body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined)
 
 /** `header`: the request's well-formed Basic credentials, as client authentication read them (http/presented-basic.ts). */
 export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoint, header: Presented | undefined): OAuthRequestInfo {
@@ -131,8 +133,8 @@ export function describeOAuthRequest(req: FastifyRequest, endpoint: OAuthEndpoin
     clientId,
     authMethod,
     scopesRequested: scope === undefined ? undefined : scope.split(' ').filter((s) => s !== ''),
-    // An IDX identify names the user `identifier`; its passwords (`credentials`) are never read.
-    username: field(body, 'username') ?? (endpoint === 'idx' ? field(body, 'identifier') : undefined),
+    // An IDX identify names the user `identifier`, a sign-up `userProfile.email`; passwords (`credentials`) are never read.
+    username: field(body, 'username') ?? (endpoint === 'idx' ? (field(body, 'identifier') ?? field(member(body, 'userProfile'), 'email')) : undefined),
     tokenFingerprint: token === undefined ? undefined : fingerprint(token),
     remediation: endpoint === 'idx' ? remediationOf(req.url) : undefined,
   }

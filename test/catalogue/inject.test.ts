@@ -19,6 +19,7 @@ import { grantRows } from './grant-rows.js'
 import { dpopRows } from './dpop-rows.js'
 import { authnRows } from './authn-rows.js'
 import { idxEmailRows } from './idx-email-rows.js'
+import { idxRows } from './idx-rows.js'
 
 const apps = new Map<string, Promise<TestApp>>()
 function appFor(name: keyof typeof CONFIGS): Promise<TestApp> {
@@ -47,23 +48,29 @@ function presentedIn(options: InjectOptions): { presented: string[]; loggedOnly:
   const query: Record<string, string[]> = Object.create(null)
   for (const [k, v] of url.searchParams) (query[k] ??= []).push(v)
   const body: Record<string, string[]> = Object.create(null)
-  const json = String((options.headers as Record<string, unknown> | undefined)?.['content-type'] ?? '').startsWith('application/json')
-  const form = !json && (typeof options.payload === 'string' || Buffer.isBuffer(options.payload)) ? new URLSearchParams(String(options.payload)) : undefined
+  const text = typeof options.payload === 'string' || Buffer.isBuffer(options.payload) ? String(options.payload) : undefined
+  const json = text?.startsWith('{') ? jsonObject(text) : undefined
+  const form = text !== undefined && !json ? new URLSearchParams(text) : undefined
   for (const [k, v] of form ?? []) (body[k] ??= []).push(v)
-  // The Authentication API's JSON bodies (docs/authentication-api.md § 1.4): its secrets under the names presentedBy knows.
-  if (json) for (const [k, v] of Object.entries(jsonObject(String(options.payload)))) if (typeof v === 'string') (body[JSON_NAMES[k] ?? k] ??= []).push(v)
+  if (json) {
+    // The Authentication API's JSON bodies (docs/authentication-api.md § 1.4): its secrets under the names presentedBy knows.
+    for (const [k, v] of Object.entries(json)) if (typeof v === 'string') (body[JSON_NAMES[k] ?? k] ??= []).push(v)
+    // An IDX body's password is its credentials.passcode (docs/identity-engine.md, "Requests").
+    const passcode = (json['credentials'] as { passcode?: unknown } | undefined)?.passcode
+    if (typeof passcode === 'string') (body['password'] ??= []).push(passcode)
+  }
   const headers = (options.headers ?? {}) as Record<string, unknown>
   return { presented: presentedBy(headers, body, query), loggedOnly: loggedOnlyBy(headers, body), rejected: offeredRedirects(url.searchParams, form) }
 }
 
 const JSON_NAMES: Record<string, string> = { stateToken: 'token', passCode: 'code', oldPassword: 'password', newPassword: 'password' }
 
-function jsonObject(text: string): Record<string, unknown> {
+function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text)
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
   } catch {
-    return {}
+    return undefined
   }
 }
 
@@ -139,7 +146,7 @@ const outcome = (r: Run) => {
   return `${r.res.statusCode} ${parts.map(String).join(' ')}`
 }
 
-for (const row of [...catalogueRows(), ...signInRows(), ...grantRows(), ...dpopRows(), ...authnRows(), ...idxEmailRows()]) {
+for (const row of [...catalogueRows(), ...signInRows(), ...grantRows(), ...dpopRows(), ...authnRows(), ...idxEmailRows(), ...idxRows()]) {
   t.test(`${row.case} ${row.variant}`, async (t) => {
     const app = await appFor(row.config ?? 'default')
     const first = await runOnce(row, app)

@@ -17,7 +17,7 @@ t.test('/idp/idx/*: any body gets a well-formed IDX answer', async (t) => {
   const { app } = await buildTestApp(t)
   const { stateHandle } = await startInteraction(app)
   const tally = newTally()
-  const path = fc.constantFrom('introspect', 'identify', 'challenge', 'challenge/answer', 'cancel', 'skip', 'enroll/new')
+  const path = fc.constantFrom('introspect', 'identify', 'challenge', 'challenge/answer', 'cancel', 'skip', 'enroll', 'enroll/new', 'identify/select', 'credential/enroll')
   const value: fc.Arbitrary<unknown> = fc.oneof(
     fc.constant(stateHandle),
     fc.string({ maxLength: 40 }).map((s) => `${MARKER}${s}`),
@@ -33,7 +33,18 @@ t.test('/idp/idx/*: any body gets a well-formed IDX answer', async (t) => {
       id: fc.string({ maxLength: 10 }),
     }),
   )
-  const key = fc.constantFrom('stateHandle', 'stateToken', 'interactionHandle', 'identifier', 'credentials', 'authenticator', 'rememberMe', '__proto__', 'constructor')
+  const key = fc.constantFrom(
+    'stateHandle',
+    'stateToken',
+    'interactionHandle',
+    'identifier',
+    'credentials',
+    'authenticator',
+    'userProfile',
+    'rememberMe',
+    '__proto__',
+    'constructor',
+  )
   const body = fc.oneof(
     { weight: 4, arbitrary: fc.dictionary(key, value, { maxKeys: 5 }).map((o) => JSON.stringify(o)) },
     { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((s) => `${MARKER}${s}`) },
@@ -123,4 +134,68 @@ t.test('GET /email/verify/{userId}?token=: any link is a page, never a 5xx, neve
     { numRuns: 150 },
   )
   t.equal((await app.inject({ method: 'GET', url: new URL(message.link!).pathname + new URL(message.link!).search })).statusCode, 200, 'the real link still works')
+})
+
+t.test('registration: any profile and any new password get a well-formed answer, never repeating a rejected value', async (t) => {
+  const { app } = await buildTestApp(t)
+  const tally = newTally()
+  const text = fc.oneof(
+    fc.string({ maxLength: 30 }).map((s) => `${MARKER}${s}`),
+    fc.constantFrom('', '   ', 'Carol', 'x'.repeat(2000)),
+    fc.integer(),
+    fc.constant(null),
+    fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }),
+  )
+  const email = fc.oneof(
+    text,
+    fc.emailAddress().map((e) => `${MARKER.toLowerCase()}.${e}`),
+    fc.constantFrom('alice@example.com', 'ALICE@EXAMPLE.COM', 'a@b', '@example.com'),
+  )
+  const name = fc.string({ maxLength: 10 }).map((s) => `${MARKER}${s}`)
+  const profile = fc.oneof(
+    // Mostly a profile that creates a user, so the new-password step is fuzzed too.
+    { weight: 4, arbitrary: fc.record({ firstName: name, lastName: name, email: fc.uuid().map((u) => `${u}@example.com`) }) },
+    { weight: 3, arbitrary: fc.record({ firstName: text, lastName: text, email }, { requiredKeys: [] }) },
+    { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 })) },
+  )
+  // Its own marker: the answer may show the profile (and so MARKER), never the password.
+  const PASS_MARKER = 'PASS-MARK'
+  const passcode = fc.oneof(
+    fc.string({ maxLength: 20 }).map((s) => `${PASS_MARKER}${s}`),
+    fc.string({ maxLength: 20 }).map((s) => `Aa1${PASS_MARKER}${s}`),
+    fc.constantFrom('', 'Sunny-Day-42'),
+    fc.integer(),
+    fc.constant(null),
+  )
+  const steps = async (): Promise<string> => {
+    const { stateHandle } = await startInteraction(app)
+    await app.inject({ method: 'POST', url: '/idp/idx/enroll', headers: { 'content-type': ION }, payload: JSON.stringify({ stateHandle }) })
+    return stateHandle
+  }
+  const check = (res: { statusCode: number; headers: Record<string, unknown>; body: string; json: <T>() => T }, echoAllowed: boolean): void => {
+    count(tally, res as never)
+    if (![200, 400, 401].includes(res.statusCode)) throw new Error(`unexpected status ${res.statusCode}: ${res.body.slice(0, 200)}`)
+    if (res.headers['content-type'] !== ION) throw new Error(`content type ${String(res.headers['content-type'])}`)
+    if (res.json<Record<string, unknown>>()['version'] !== '1.0.0') throw new Error(`not an IDX body: ${res.body.slice(0, 200)}`)
+    // A created user's profile is shown back as Okta shows it (`user`); nothing else is.
+    if (!echoAllowed && res.body.includes(MARKER)) throw new Error(`a sent value repeated: ${res.body.slice(0, 200)}`)
+  }
+  await runProperty(
+    t,
+    'idx-registration',
+    [profile, passcode] as const,
+    async (userProfile, password) => {
+      const stateHandle = await steps()
+      const post = (path: string, body: unknown) => app.inject({ method: 'POST', url: `/idp/idx/${path}`, headers: { 'content-type': ION }, payload: JSON.stringify(body) })
+      const created = await post('enroll/new', { userProfile, stateHandle })
+      check(created, created.statusCode === 200)
+      if (created.statusCode !== 200) return
+      await post('credential/enroll', { authenticator: { id: 'autpassword000000001' }, stateHandle })
+      const answer = await post('challenge/answer', { credentials: { passcode: password }, stateHandle })
+      check(answer, true)
+      if (answer.body.includes(PASS_MARKER)) throw new Error(`the password repeated: ${answer.body.slice(0, 200)}`)
+    },
+    tally,
+    { numRuns: 150 },
+  )
 })

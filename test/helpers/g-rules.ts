@@ -28,6 +28,7 @@ export type Endpoint =
   | 'device_authorize'
   | 'par'
   | 'authn'
+  | 'interact'
   | 'idx'
   | 'email-verify'
 /** Endpoints a browser visits: their errors are HTML pages or redirects, not JSON (docs/sign-in.md, docs/device-exchange-par.md). */
@@ -71,6 +72,8 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
     'server_error',
   ]),
   introspect: new Set(['invalid_request', 'invalid_client', 'temporarily_unavailable', 'server_error']),
+  // The Identity Engine's /v1/interact (docs/identity-engine.md): the token endpoint's client errors and Okta's access_denied.
+  interact: new Set(['invalid_request', 'invalid_client', 'unauthorized_client', 'invalid_scope', 'access_denied', 'temporarily_unavailable', 'server_error']),
   revoke: new Set(['invalid_request', 'invalid_client', 'unsupported_token_type', 'temporarily_unavailable', 'server_error']),
   keys: new Set(['invalid_request', 'server_error']),
   discovery: new Set(['invalid_request', 'server_error']),
@@ -111,6 +114,12 @@ export const REGISTERED_ERRORS: Record<Endpoint, ReadonlySet<string>> = {
     'errors.E0000022',
     'api.authn.error.PASSCODE_INVALID',
     'password.passwordRequirementsNotMet',
+    'model.validation.field.blank',
+    'registration.error.notUniqueWithinOrg',
+    'registration.error.invalidLoginEmail',
+    // The store's outage is OAuth's (checkIdxAnswer reads it as the body's error).
+    'temporarily_unavailable',
+    'server_error',
   ]),
   // The magic link's page (docs/identity-engine.md § Magic link).
   'email-verify': new Set(['idx.return.link.expired']),
@@ -131,24 +140,6 @@ function idxKey(json: Record<string, unknown>): string | undefined {
   const fields = (json['remediation'] as { value?: Array<{ value?: Field[] }> } | undefined)?.value?.[0]?.value ?? []
   for (const field of fields) for (const inner of [field, ...(field.form?.value ?? [])]) if (first(inner.messages) !== undefined) return first(inner.messages)
   return undefined
-}
-
-/** docs/reliability.md § G2 for the IDX API: an IDX body in Okta's media type with a registered i18n key. */
-function checkIdxError(answer: Answer): Violation[] {
-  const v: Violation[] = []
-  if (answer.headers['content-type'] !== ION_JSON) v.push({ rule: 'G2', detail: `content-type ${answer.headers['content-type']}` })
-  let json: Record<string, unknown> | undefined
-  try {
-    json = JSON.parse(answer.body) as Record<string, unknown>
-  } catch {
-    v.push({ rule: 'G2', detail: 'body is not JSON' })
-  }
-  if (json) {
-    if (json['version'] !== '1.0.0') v.push({ rule: 'G2', detail: 'not an IDX body (no version 1.0.0)' })
-    const key = idxKey(json)
-    if (key === undefined || !REGISTERED_ERRORS.idx.has(key)) v.push({ rule: 'G2', detail: `i18n key ${String(key)} not registered for idx` })
-  }
-  return v
 }
 
 /** OAuth 2.1 §3.2.4: error and error_description use %x20-21 / %x23-5B / %x5D-7E only. */
@@ -176,6 +167,7 @@ export const endpointOf = (url: string): Endpoint => {
   if (/\/v1\/device\/authorize$/.test(path)) return 'device_authorize'
   if (/\/v1\/par$/.test(path)) return 'par'
   if (path === '/api/v1/authn' || path.startsWith('/api/v1/authn/')) return 'authn'
+  if (/\/v1\/interact$/.test(path)) return 'interact'
   if (path === SIGN_IN_PATH) return 'sign-in'
   if (path === ACTIVATION_PATH) return 'activate'
   if (path.startsWith('/idp/idx/')) return 'idx'
@@ -242,10 +234,10 @@ export function checkAnswer(endpoint: Endpoint, answer: Answer, options: CheckOp
   const v: Violation[] = []
   const { status, headers, body } = answer
   if (status >= 500 && !options.injectedFault) v.push({ rule: 'G1', detail: `status ${status}` })
-  if (BROWSER.has(endpoint) && (status === 302 || status === 303 || String(headers['content-type'] ?? '').startsWith('text/html'))) {
+  if (endpoint === 'idx') {
+    v.push(...checkIdxAnswer(answer, options))
+  } else if (BROWSER.has(endpoint) && (status === 302 || status === 303 || String(headers['content-type'] ?? '').startsWith('text/html'))) {
     v.push(...checkBrowserAnswer(endpoint, answer, options))
-  } else if (endpoint === 'idx' && status >= 400 && status < 500) {
-    v.push(...checkIdxError(answer), ...echoes([body], options.presented ?? []))
   } else if (endpoint === 'email-verify' && status >= 400) {
     if (!String(headers['content-type'] ?? '').startsWith('text/html')) v.push({ rule: 'G2', detail: `content-type ${headers['content-type']}` })
     if (!body.includes(EXPIRED_LINK_TEXT)) v.push({ rule: 'G2', detail: 'not the expired-link page' })
@@ -521,6 +513,50 @@ export function answerError(answer: Answer): { error?: string | undefined; descr
   } catch {
     return {}
   }
+}
+
+/** The i18n keys of an IDX body's messages: top-level first, then those on form fields, in order. */
+export function idxMessageKeys(json: Record<string, unknown>): string[] {
+  const keys: string[] = []
+  const collect = (messages: unknown) => {
+    for (const m of ((messages as { value?: unknown[] } | undefined)?.value ?? []) as Array<{ i18n?: { key?: unknown } }>)
+      if (typeof m?.i18n?.key === 'string') keys.push(m.i18n.key)
+  }
+  collect(json['messages'])
+  const walk = (fields: unknown): void => {
+    for (const f of (Array.isArray(fields) ? fields : []) as Array<Record<string, unknown>>) {
+      collect(f['messages'])
+      walk((f['form'] as { value?: unknown } | undefined)?.value)
+    }
+  }
+  for (const r of ((json['remediation'] as { value?: unknown[] } | undefined)?.value ?? []) as Array<Record<string, unknown>>) walk(r['value'])
+  return keys
+}
+
+/**
+ * An IDX answer (docs/identity-engine.md, "Errors"): Okta's media type, a JSON object with
+ * `version: "1.0.0"`, an error's reason as i18n-keyed messages, and nothing presented repeated.
+ */
+function checkIdxAnswer(answer: Answer, options: CheckOptions): Violation[] {
+  const v: Violation[] = []
+  const { status, headers, body } = answer
+  if (headers['content-type'] !== ION_JSON) v.push({ rule: 'G2', detail: `content-type ${headers['content-type']}` })
+  let json: Record<string, unknown> | undefined
+  try {
+    const parsed: unknown = JSON.parse(body)
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>
+  } catch {
+    // not JSON
+  }
+  if (json?.['version'] !== '1.0.0') v.push({ rule: 'G2', detail: 'not an IDX body' })
+  else if (status >= 400) {
+    const key = idxKey(json)
+    if (key === undefined) v.push({ rule: 'G2', detail: 'an IDX error without a message' })
+    else if (!REGISTERED_ERRORS.idx.has(key)) v.push({ rule: 'G2', detail: `i18n key ${key} not registered for idx` })
+  }
+  if (/"statusCode"|FST_ERR|"stack"|\bat .*\.(ts|js):\d+/.test(body)) v.push({ rule: 'G2', detail: 'Fastify shape or stack trace' })
+  for (const value of options.presented ?? []) if (value.length >= 8 && body.includes(value)) v.push({ rule: 'G3', detail: `echoes ${value.slice(0, 4)}…` })
+  return v
 }
 
 /** Every redirect URI a configuration registers (login and logout), for CheckOptions.redirectTargets. */

@@ -4,7 +4,9 @@
  * weak passwords, the new user in the runtime data (the control plane's users API), the race of two
  * sign-ups for one email, and a journal without passwords.
  */
+import { join } from 'node:path'
 import t from 'tap'
+import { ManualClock } from '../../src/clock.js'
 import { buildTestApp } from '../helpers/app.js'
 import { idxCall, interactionCodeOf, NEW_USER, redeem, register, startInteraction } from '../helpers/idx.js'
 import { SPA } from '../helpers/authorize.js'
@@ -183,5 +185,39 @@ t.test('the journal names the remediations and never a password', async (t) => {
   const journal = (await app.inject({ method: 'GET', url: '/__mockta/journal' })).json() as Body[]
   const remediations = journal.filter((e) => e['endpoint'] === 'idx').map((e) => e['remediation'])
   for (const r of ['enroll', 'enroll/new', 'credential/enroll', 'challenge/answer', 'skip']) t.ok(remediations.includes(r), r)
+  t.match(
+    journal.find((e) => e['remediation'] === 'enroll/new'),
+    { username: NEW_USER.email, status: 200 },
+    'a sign-up names its email',
+  )
   t.notMatch(JSON.stringify(journal), NEW_USER.password)
+})
+
+t.test('the state file keeps registered users and a registration under way across a restart', async (t) => {
+  const file = join(t.testdir(), 'state.json')
+  const clock = new ManualClock()
+  const withFile = (c: { store: { stateFile?: string } }) => void (c.store.stateFile = file)
+  const before = await buildTestApp(t, { clock, change: withFile })
+  await register(before.app, await startInteraction(before.app))
+  const pending = await startInteraction(before.app)
+  await idxCall(before.app, 'enroll', { stateHandle: pending.stateHandle })
+  await idxCall(before.app, 'enroll/new', { userProfile: { firstName: 'Fay', lastName: 'Later', email: 'fay.later@example.com' }, stateHandle: pending.stateHandle })
+  await before.app.close()
+
+  const after = await buildTestApp(t, { clock, change: withFile })
+  t.match(after.ctx.users.byLoginName(NEW_USER.email), { status: 'ACTIVE', password: NEW_USER.password }, 'the registered user is back')
+  const signIn = await startInteraction(after.app)
+  t.ok(
+    interactionCodeOf(
+      (await idxCall(after.app, 'identify', { identifier: NEW_USER.email, credentials: { passcode: NEW_USER.password }, stateHandle: signIn.stateHandle })).json() as Body,
+    ),
+  )
+  t.strictSame(
+    names((await idxCall(after.app, 'introspect', { interactionHandle: pending.handle })).json() as Body),
+    ['select-authenticator-enroll'],
+    'the registration under way goes on',
+  )
+  await idxCall(after.app, 'credential/enroll', { authenticator: { id: 'autpassword000000001' }, stateHandle: pending.stateHandle })
+  await idxCall(after.app, 'challenge/answer', { credentials: { passcode: 'Sunny-Day-88' }, stateHandle: pending.stateHandle })
+  t.ok(interactionCodeOf((await idxCall(after.app, 'skip', { stateHandle: pending.stateHandle })).json() as Body))
 })
