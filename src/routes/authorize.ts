@@ -62,7 +62,7 @@ async function authorize(
   // An unknown, used or expired one is as if none was sent: prompt=none then answers login_required.
   const redeemed = sessionToken === undefined ? undefined : await redeemSessionToken(ctx, sessionToken)
   if (redeemed) {
-    const session = await startSession(req, reply, redeemed.user, ctx, redeemed.authTime)
+    const session = await startSession(req, reply, redeemed.user, ctx, redeemed.authTime, redeemed.amr)
     return sendAuthorizationResponse(reply, request, await completeAuthorization(request, client, redeemed.user, session.authTime, ctx))
   }
   const auto = autoSignInUser(client, request, ctx)

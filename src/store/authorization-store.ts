@@ -48,6 +48,8 @@ export interface SessionRecord {
   /** Seconds. */
   authTime: number
   expiresAtMs: number
+  /** How the user signed in (RFC 8176), when more than a password: a factor of the Authentication API. */
+  amr?: string[]
 }
 
 /**
@@ -60,6 +62,8 @@ export interface SessionTokenRecord {
   /** Seconds: when the password was checked, the session's `auth_time`. */
   authTime: number
   expiresAtMs: number
+  /** The factors verified besides the password (docs/authentication-api.md § 1.4); absent: the password alone. */
+  amr?: string[]
 }
 
 /** An /authorize request waiting for the sign-in form, bound to the browser that started it (CSRF). */

@@ -360,7 +360,7 @@ const snapshotSchema: SchemaObject = {
         type: 'object',
         additionalProperties: false,
         required: ['idHash', 'userId', 'authTime', 'expiresAtMs'],
-        properties: { idHash: text, userId: text, authTime: seconds, expiresAtMs: ms },
+        properties: { idHash: text, userId: text, authTime: seconds, expiresAtMs: ms, amr: texts },
       },
     },
     interactions: { type: 'array', items: interactionSchema },
@@ -430,7 +430,7 @@ const snapshotSchema: SchemaObject = {
         type: 'object',
         additionalProperties: false,
         required: ['hash', 'userId', 'authTime', 'expiresAtMs'],
-        properties: { hash: text, userId: text, authTime: seconds, expiresAtMs: ms },
+        properties: { hash: text, userId: text, authTime: seconds, expiresAtMs: ms, amr: texts },
       },
     },
     pushedRequests: {
