@@ -26,6 +26,8 @@ export interface AuthorizationCodeRecord {
   expiresAtMs: number
   /** RFC 9449 §10: the DPoP key thumbprint `/authorize` bound the code to (`dpop_jkt`); absent when unbound. */
   dpopJkt?: string
+  /** The sign-in's methods when a factor was verified (docs/authentication-api.md § 1.4); absent: the password alone. */
+  amr?: string[]
 }
 
 /** What the redemption of a code issued, so a replay can revoke it (RFC 6749 §4.1.2). */

@@ -340,6 +340,7 @@ const snapshotSchema: SchemaObject = {
               authTime: seconds,
               expiresAtMs: ms,
               dpopJkt: text,
+              amr: texts,
             },
           },
           redeemed: { type: 'boolean' },
