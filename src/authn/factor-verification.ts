@@ -87,7 +87,7 @@ async function verifyCode(ctx: AppContext, open: OpenTransaction, factor: Factor
     return stepped ? { kind: 'transaction', open: stepped } : undefined
   }
   if (!(await stepTransaction(ctx, open, null))) return undefined
-  return issueSessionToken(ctx, open.user, open.record.authTime)
+  return issueSessionToken(ctx, open.user, open.record.authTime, amr)
 }
 
 /** `/api/v1/authn/previous`: from MFA_CHALLENGE back to the factor list (the code sent is forgotten). */

@@ -31,5 +31,5 @@ export async function changeExpiredPassword(ctx: AppContext, update: UpdatePassw
   if (!(await stepTransaction(ctx, open, null))) throw invalidStateToken()
   await update(user, request.newPassword)
   const changed = ctx.users.get(user.id) ?? user
-  return issueSessionToken(ctx, changed, open.record.authTime)
+  return issueSessionToken(ctx, changed, open.record.authTime, open.record.amr)
 }

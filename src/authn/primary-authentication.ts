@@ -55,16 +55,18 @@ export async function afterFactors(ctx: AppContext, user: User, authTime: number
 }
 
 /** A one-time session token for a user who has signed in; the store keeps only its hash. */
-export async function issueSessionToken(ctx: AppContext, user: User, authTime: number): Promise<AuthnOutcome & { kind: 'success' }> {
+export async function issueSessionToken(ctx: AppContext, user: User, authTime: number, amr: readonly string[] = ['pwd']): Promise<AuthnOutcome & { kind: 'success' }> {
   const sessionToken = ctx.ids.secret()
   const expiresAtMs = ctx.clock.nowMs() + SESSION_TOKEN_LIFETIME_SECONDS * 1000
-  await ctx.store.createSessionToken({ hash: hashToken(sessionToken), userId: user.id, authTime, expiresAtMs })
+  // A password alone leaves `amr` out, so those records are as they were before factors existed.
+  const methods = amr.length > 1 ? { amr: [...amr] } : {}
+  await ctx.store.createSessionToken({ hash: hashToken(sessionToken), userId: user.id, authTime, expiresAtMs, ...methods })
   return { kind: 'success', user, sessionToken, expiresAtMs }
 }
 
 /** Consumes a session token: its user and sign-in time, once; `undefined` for an unknown, used or expired one. */
-export async function redeemSessionToken(ctx: AppContext, sessionToken: string): Promise<{ user: User; authTime: number } | undefined> {
+export async function redeemSessionToken(ctx: AppContext, sessionToken: string): Promise<{ user: User; authTime: number; amr: string[] | undefined } | undefined> {
   const record = await ctx.store.takeSessionToken(hashToken(sessionToken), ctx.clock.nowMs())
   const user = record && ctx.users.get(record.userId)
-  return record && user && user.status === 'ACTIVE' ? { user, authTime: record.authTime } : undefined
+  return record && user && user.status === 'ACTIVE' ? { user, authTime: record.authTime, amr: record.amr } : undefined
 }

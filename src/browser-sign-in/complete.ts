@@ -14,13 +14,21 @@ import { frontChannelTokens } from './front-channel-tokens.js'
 /** Okta's authorization codes live 300 seconds (docs/okta-behaviour.md § 2.3). */
 export const CODE_LIFETIME_SECONDS = 300
 
-export async function completeAuthorization(request: AuthorizationRequest, client: Client, user: User, authTime: number, ctx: AppContext): Promise<Record<string, string>> {
-  const code = request.responseTypes.includes('code') ? await issueCode(request, user, authTime, ctx) : undefined
-  const tokens = isFrontChannel(request.responseTypes) ? await frontChannelTokens(request, client, user, authTime, code, ctx) : {}
+/** `amr`: the session's methods when a factor was verified (docs/authentication-api.md § 1.4); absent: the password alone. */
+export async function completeAuthorization(
+  request: AuthorizationRequest,
+  client: Client,
+  user: User,
+  authTime: number,
+  ctx: AppContext,
+  amr?: readonly string[],
+): Promise<Record<string, string>> {
+  const code = request.responseTypes.includes('code') ? await issueCode(request, user, authTime, ctx, amr) : undefined
+  const tokens = isFrontChannel(request.responseTypes) ? await frontChannelTokens(request, client, user, authTime, code, ctx, amr) : {}
   return { ...(code !== undefined && { code }), ...tokens, state: request.state }
 }
 
-async function issueCode(request: AuthorizationRequest, user: User, authTime: number, ctx: AppContext): Promise<string> {
+async function issueCode(request: AuthorizationRequest, user: User, authTime: number, ctx: AppContext, amr: readonly string[] | undefined): Promise<string> {
   const code = ctx.ids.secret()
   await ctx.store.createAuthorizationCode({
     hash: hashToken(code),
@@ -34,6 +42,7 @@ async function issueCode(request: AuthorizationRequest, user: User, authTime: nu
     authTime,
     expiresAtMs: ctx.clock.nowMs() + CODE_LIFETIME_SECONDS * 1000,
     ...(request.dpopJkt !== undefined && { dpopJkt: request.dpopJkt }),
+    ...(amr !== undefined && { amr: [...amr] }),
   })
   return code
 }

@@ -19,10 +19,11 @@ export async function frontChannelTokens(
   authTime: number,
   code: string | undefined,
   ctx: AppContext,
+  amr?: readonly string[],
 ): Promise<Record<string, string>> {
   const server = ctx.servers.resolve(request.authServerId ?? undefined)
   const scopes = request.scopes.filter((s) => s !== 'offline_access')
-  const subject = { server, client, user, scopes, authTime }
+  const subject = { server, client, user, scopes, authTime, ...(amr !== undefined && { amr }) }
   const now = nowSeconds(ctx.clock)
   const params: Record<string, string> = {}
   let accessToken: string | undefined

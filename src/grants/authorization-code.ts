@@ -44,7 +44,7 @@ export const authorizationCodeGrant: GrantHandler = {
     const user = ctx.users.get(record.userId)
     if (!user) throw oktaError('invalid_authorization_code')
 
-    const subject = { server, client: auth.client, user, scopes: record.scopes, authTime: record.authTime }
+    const subject = { server, client: auth.client, user, scopes: record.scopes, authTime: record.authTime, ...(record.amr !== undefined && { amr: record.amr }) }
     const grant = await issueForAuthentication(subject, ctx, record.nonce ?? undefined, dpopBinding(dpop, auth))
     const { familyId, accessToken } = grant.issued
     const issued: CodeGrantRecord = { familyId: familyId ?? null, accessTokenJti: accessToken.jti, accessTokenExpiresAtMs: accessToken.expiresAtMs }

@@ -114,7 +114,7 @@ export const sessionCookieRedirectRoutes: FastifyPluginAsync<{ ctx: AppContext }
     const trusted = new Set([new URL(ctx.config.baseUrl).origin, ...ctx.config.trustedOrigins, ...ctx.config.clients.flatMap(clientOrigins)])
     if (!target || !trusted.has(target.origin)) return sendErrorPage(reply, 'invalid_request', "The 'redirectUrl' parameter must be on a trusted origin.")
     const redeemed = token === undefined ? undefined : await redeemSessionToken(ctx, token)
-    if (redeemed) await startSession(req, reply, redeemed.user, ctx, redeemed.authTime)
+    if (redeemed) await startSession(req, reply, redeemed.user, ctx, redeemed.authTime, redeemed.amr)
     return reply.code(302).header('cache-control', 'no-cache, no-store').redirect(target.toString())
   })
 }
@@ -176,10 +176,11 @@ function sessionBody(session: SessionRecord, user: User, ctx: AppContext): Recor
     expiresAt: new Date(session.expiresAtMs).toISOString(),
     status: 'ACTIVE',
     lastPasswordVerification: signedInAt,
-    lastFactorVerification: null,
-    amr: ['pwd'],
+    // A factor verified at sign-in (docs/authentication-api.md § 1.4) shows here as Okta shows it.
+    lastFactorVerification: session.amr ? signedInAt : null,
+    amr: session.amr ?? ['pwd'],
     idp: { id: '00o000000000000000mk', type: 'OKTA' },
-    mfaActive: false,
+    mfaActive: session.amr !== undefined,
     _links: {
       self: { href: `${base}/api/v1/sessions/${id}`, hints: { allow: ['GET', 'DELETE'] } },
       // The browser's own session: okta-auth-js posts here with its cookie (session.get().refresh()).

@@ -62,8 +62,8 @@ async function authorize(
   // An unknown, used or expired one is as if none was sent: prompt=none then answers login_required.
   const redeemed = sessionToken === undefined ? undefined : await redeemSessionToken(ctx, sessionToken)
   if (redeemed) {
-    const session = await startSession(req, reply, redeemed.user, ctx, redeemed.authTime)
-    return sendAuthorizationResponse(reply, request, await completeAuthorization(request, client, redeemed.user, session.authTime, ctx))
+    const session = await startSession(req, reply, redeemed.user, ctx, redeemed.authTime, redeemed.amr)
+    return sendAuthorizationResponse(reply, request, await completeAuthorization(request, client, redeemed.user, session.authTime, ctx, session.amr))
   }
   const auto = autoSignInUser(client, request, ctx)
   if (auto) {
@@ -76,7 +76,8 @@ async function authorize(
   const age = signedIn === undefined ? 0 : nowSeconds(ctx.clock) - signedIn.session.authTime
   const tooOld = signedIn !== undefined && request.maxAge !== null && (request.maxAge === 0 || age > request.maxAge)
   const mustSignIn = request.prompt.includes('login') || tooOld || !signedIn
-  if (!mustSignIn) return sendAuthorizationResponse(reply, request, await completeAuthorization(request, client, signedIn.user, signedIn.session.authTime, ctx))
+  if (!mustSignIn)
+    return sendAuthorizationResponse(reply, request, await completeAuthorization(request, client, signedIn.user, signedIn.session.authTime, ctx, signedIn.session.amr))
   if (request.prompt.includes('none')) throw oktaError(signedIn || sessionToken !== undefined ? 'login_required' : 'no_existing_session')
 
   const transactionId = await beginTransaction(req, reply, request, ctx)

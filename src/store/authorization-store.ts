@@ -26,6 +26,8 @@ export interface AuthorizationCodeRecord {
   expiresAtMs: number
   /** RFC 9449 §10: the DPoP key thumbprint `/authorize` bound the code to (`dpop_jkt`); absent when unbound. */
   dpopJkt?: string
+  /** The sign-in's methods when a factor was verified (docs/authentication-api.md § 1.4); absent: the password alone. */
+  amr?: string[]
 }
 
 /** What the redemption of a code issued, so a replay can revoke it (RFC 6749 §4.1.2). */
@@ -48,6 +50,8 @@ export interface SessionRecord {
   /** Seconds. */
   authTime: number
   expiresAtMs: number
+  /** How the user signed in (RFC 8176), when more than a password: a factor of the Authentication API. */
+  amr?: string[]
 }
 
 /**
@@ -60,6 +64,8 @@ export interface SessionTokenRecord {
   /** Seconds: when the password was checked, the session's `auth_time`. */
   authTime: number
   expiresAtMs: number
+  /** The factors verified besides the password (docs/authentication-api.md § 1.4); absent: the password alone. */
+  amr?: string[]
 }
 
 /** An /authorize request waiting for the sign-in form, bound to the browser that started it (CSRF). */

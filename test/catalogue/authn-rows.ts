@@ -2,7 +2,8 @@
  * The bad-input catalogue for the Authentication API's transactions (docs/authentication-api.md
  * § 1.4–1.6): wrong, used and mistyped codes, dead state tokens, steps the state does not offer, and
  * change_password's failures, each with Okta's status and errorCode. Run by inject.test.ts with the
- * other rows and checked against docs/reliability.md § G1 to G9 (Okta's API error body stands for the OAuth shape, G2).
+ * other rows and checked against docs/reliability.md § G1–G9 (Okta's API error body stands for the
+ * OAuth shape in G2).
  */
 import type { InjectOptions } from 'fastify'
 import { currentTotp } from '../../src/authn/totp.js'

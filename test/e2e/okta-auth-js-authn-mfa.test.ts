@@ -72,8 +72,13 @@ t.test('okta-auth-js: MFA with the TOTP factor and with the email factor, then P
     t.equal(challenge.status, 'MFA_CHALLENGE')
     t.equal(typeof challenge.verify, 'function', 'the next link became verify()')
     t.equal(typeof challenge.resend, 'function', 'and resend')
+    const resent = (await challenge.resend!('email')) as AuthnTransaction
+    t.equal(resent.status, 'MFA_CHALLENGE', 'resend("email") sends a new code')
+    const back = (await resent.prev!()) as AuthnTransaction
+    t.equal(back.status, 'MFA_REQUIRED', 'prev() goes back to the factor list')
+    const challengedAgain = (await back.factors!.find((f) => f.factorType === 'email')!.verify!()) as AuthnTransaction
     const [message] = await controlJson<Array<{ code: string }>>(base, `/outbox?to=${encodeURIComponent(CAROL.username)}&limit=1`)
-    const done = (await challenge.verify!({ passCode: message!.code })) as AuthnTransaction
+    const done = (await challengedAgain.verify!({ passCode: message!.code })) as AuthnTransaction
     t.equal(done.status, 'SUCCESS')
     await tokensRefresh(t, authClient, issuer, done.sessionToken!)
   })

@@ -8,12 +8,12 @@ import type { Test } from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { currentTotp } from '../../src/authn/totp.js'
 import { BASE_URL, buildTestApp } from '../helpers/app.js'
-import { authorize, authorizeParams, pkcePair, redirectParams } from '../helpers/authorize.js'
+import { authorize, authorizeParams, Cookies, pkcePair, redeem, redirectParams } from '../helpers/authorize.js'
 import { CAROL, CAROL_USER, DAVE, DAVE_USER, ERIN, GOOD_NEW_PASSWORD, TOTP_SECRET, factorIdOf, withMfaUsers } from '../helpers/authn-users.js'
 import { control } from '../helpers/control.js'
 
 const JSON_TYPE = { 'content-type': 'application/json', accept: 'application/json' }
-const { challenge } = pkcePair()
+const { challenge, verifier } = pkcePair()
 const TOTP_ID = factorIdOf(CAROL_USER, 'token:software:totp')
 const EMAIL_ID = factorIdOf(CAROL_USER, 'email')
 
@@ -100,12 +100,28 @@ t.test('TOTP: the current code (control plane, injected clock) gives SUCCESS; a 
   t.equal(survived.json().status, 'SUCCESS', `the transaction survived the wrong codes: ${survived.body}`)
 })
 
-t.test('the session token after MFA signs the browser in at /authorize (prompt=none)', async (t) => {
+t.test('the session token after MFA signs the browser in at /authorize (prompt=none); the session shows the factor', async (t) => {
   const { app, clock } = await buildTestApp(t, { change: withMfaUsers })
   const stateToken = (await primary(app, CAROL)).json().stateToken as string
   const sessionToken = (await post(app, `/factors/${TOTP_ID}/verify`, { stateToken, passCode: currentTotp(TOTP_SECRET, clock.nowMs()).code })).json().sessionToken as string
-  const res = await authorize(app, authorizeParams(challenge, { prompt: 'none', sessionToken }))
-  t.ok(redirectParams(res)['code'], 'a code')
+  const cookies = new Cookies()
+  const res = await authorize(app, authorizeParams(challenge, { prompt: 'none', sessionToken }), cookies)
+  const code = redirectParams(res)['code']
+  t.ok(code, 'a code')
+  const idToken = (await redeem(app, code!, verifier)).json().id_token as string
+  t.strictSame(JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString()).amr, ['pwd', 'otp'], "the ID token's amr names the factor")
+  // The session cookie again, without the session token: the next code carries the factor too.
+  const again = redirectParams(await authorize(app, authorizeParams(challenge, { prompt: 'none' }), cookies))['code']!
+  const second = (await redeem(app, again, verifier)).json().id_token as string
+  t.strictSame(JSON.parse(Buffer.from(second.split('.')[1]!, 'base64url').toString()).amr, ['pwd', 'otp'])
+  const me = (await app.inject({ method: 'GET', url: '/api/v1/sessions/me', headers: cookies.header() })).json()
+  t.match(me, { userId: CAROL_USER.id, amr: ['pwd', 'otp'], mfaActive: true, lastFactorVerification: me.lastPasswordVerification })
+  // A password alone: as before.
+  const dave = (await primary(app, { username: DAVE.username, password: DAVE.password })).json().stateToken as string
+  const plain = (await post(app, '/credentials/change_password', { stateToken: dave, oldPassword: DAVE.password, newPassword: GOOD_NEW_PASSWORD })).json().sessionToken as string
+  const other = new Cookies()
+  await authorize(app, authorizeParams(challenge, { prompt: 'none', sessionToken: plain }), other)
+  t.match((await app.inject({ method: 'GET', url: '/api/v1/sessions/me', headers: other.header() })).json(), { amr: ['pwd'], mfaActive: false, lastFactorVerification: null })
 })
 
 t.test('email: verify without a code sends one to the outbox (MFA_CHALLENGE); the code gives SUCCESS, once', async (t) => {

@@ -23,7 +23,15 @@ export async function currentSession(req: FastifyRequest, ctx: AppContext): Prom
 }
 
 /** A new session for `user`, replacing the browser's previous one (no session fixation); `authTime`: when they proved who they are, if before now. */
-export async function startSession(req: FastifyRequest, reply: FastifyReply, user: User, ctx: AppContext, authTime = nowSeconds(ctx.clock)): Promise<SessionRecord> {
+export async function startSession(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  user: User,
+  ctx: AppContext,
+  authTime = nowSeconds(ctx.clock),
+  /** Methods besides the password (a session token after a factor); absent: the password alone. */
+  amr?: string[],
+): Promise<SessionRecord> {
   const previous = readCookie(req, SESSION_COOKIE)
   if (previous !== undefined) await ctx.store.deleteSession(hashToken(previous))
   const id = ctx.ids.secret()
@@ -33,6 +41,7 @@ export async function startSession(req: FastifyRequest, reply: FastifyReply, use
     userId: user.id,
     authTime,
     expiresAtMs: ctx.clock.nowMs() + lifetime * 1000,
+    ...(amr !== undefined && { amr: [...amr] }),
   }
   await ctx.store.createSession(session)
   // A session cookie (no Max-Age): the server-side record decides how long it is good for.
