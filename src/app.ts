@@ -23,7 +23,7 @@ import { randomIds, type Ids } from './ids.js'
 import { KeySet } from './keys/key-set.js'
 import { AuthServers } from './registry/auth-servers.js'
 import { Clients } from './registry/clients.js'
-import { Users, type User } from './registry/users.js'
+import { Users } from './registry/users.js'
 import { authnRoutes, sessionCookieRedirectRoutes } from './routes/authn.js'
 import { authorizeRoutes } from './routes/authorize.js'
 import { discoveryRoutes } from './routes/discovery.js'
@@ -148,14 +148,8 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
     await oauth.register(logoutRoutes, { ctx })
     await oauth.register(deviceAuthorizeRoutes, { ctx })
     await oauth.register(parRoutes, { ctx })
-    await oauth.register(idxRoutes, { ctx, registrar: control.registrations })
-    // An expired password, once changed, is the user's new one in the runtime data (every replica's).
-    // The listing leaves out the password and TOTP secrets; a write without them keeps the user's.
-    const updatePassword = async (user: User, password: string): Promise<void> => {
-      const shown = (await control.users.list()).find((u) => u.id === user.id)
-      if (shown) await control.users.put({ ...shown, password, status: 'ACTIVE' }, user.id)
-    }
-    await oauth.register(authnRoutes, { ctx, updatePassword })
+    await oauth.register(idxRoutes, { ctx, directory: control.directory })
+    await oauth.register(authnRoutes, { ctx, directory: control.directory })
   })
   await app.register(browserSignInRoutes, { ctx })
   await app.register(activateRoutes, { ctx })

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { nowSeconds, type Clock } from './clock.js'
-import type { Config } from './config/types.js'
+import type { Config, UserConfig } from './config/types.js'
 import type { Ids } from './ids.js'
 import type { KeySet } from './keys/key-set.js'
 import type { AuthServers } from './registry/auth-servers.js'
@@ -37,16 +37,20 @@ export interface Snapshot {
 }
 
 /**
- * Changes to the users that a sign-in flow makes (a password reset), applied by the control plane's
- * runtime data so every replica adopts them (control/runtime-data.ts); set when the control plane is built.
+ * The changes to users that sign-in flows make: a registration's new user, and a password set by the
+ * user (a registration's first one, a recovery's reset, an expired one changed). The control plane's
+ * runtime data applies them, so every replica adopts them and `reset` undoes them
+ * (control/runtime-data.ts).
  */
 export interface Directory {
-  setPassword(userId: string, password: string): Promise<void>
+  /** Adds the user unless its login is taken, decided against the latest data of every replica: of concurrent sign-ups for one email, one creates the user. */
+  create(user: UserConfig): Promise<'created' | 'exists'>
+  /** Sets the user's password and makes the user ACTIVE; false when no user has the id (removed meanwhile). */
+  setPassword(userId: string, password: string): Promise<boolean>
 }
 
 export class AppContext {
   private snapshot: Snapshot
-  directory: Directory | undefined
 
   constructor(
     readonly clock: Clock,

@@ -4,16 +4,12 @@
  * ends first (one winner), then the user's password is replaced and their status becomes ACTIVE
  * through `update` (the runtime data, shared by replicas), then a session token is issued.
  */
-import type { AppContext } from '../context.js'
+import type { AppContext, Directory } from '../context.js'
 import { safeEqual } from '../crypto/safe-equal.js'
 import { credentialsUpdateFailed, illegalAuthState, invalidStateToken, passwordPolicyViolation } from '../errors/oauth-error.js'
-import type { User } from '../registry/users.js'
-import { meetsPolicy, PASSWORD_REQUIREMENTS } from './password-policy.js'
+import { meetsPasswordPolicy, PASSWORD_REQUIREMENTS_NOT_MET_TEXT } from '../registry/password-policy.js'
 import { issueSessionToken, type AuthnOutcome } from './primary-authentication.js'
 import { openTransaction, stepTransaction } from './transaction.js'
-
-/** Sets a user's password and makes them ACTIVE. */
-export type UpdatePassword = (user: User, newPassword: string) => Promise<void>
 
 export interface ChangePasswordRequest {
   stateToken: unknown
@@ -21,15 +17,15 @@ export interface ChangePasswordRequest {
   newPassword: string
 }
 
-export async function changeExpiredPassword(ctx: AppContext, update: UpdatePassword, request: ChangePasswordRequest): Promise<AuthnOutcome> {
+export async function changeExpiredPassword(ctx: AppContext, directory: Directory, request: ChangePasswordRequest): Promise<AuthnOutcome> {
   const open = await openTransaction(ctx, request.stateToken)
   if (open.record.status !== 'PASSWORD_EXPIRED') throw illegalAuthState()
   const { user } = open
   if (!safeEqual(request.oldPassword, user.password)) throw credentialsUpdateFailed('oldPassword: The credentials provided were incorrect.')
   if (request.newPassword === request.oldPassword) throw credentialsUpdateFailed('password: Password cannot be your current password')
-  if (!meetsPolicy(user, request.newPassword)) throw passwordPolicyViolation(PASSWORD_REQUIREMENTS)
+  if (!meetsPasswordPolicy(request.newPassword, user.login)) throw passwordPolicyViolation(PASSWORD_REQUIREMENTS_NOT_MET_TEXT)
   if (!(await stepTransaction(ctx, open, null))) throw invalidStateToken()
-  await update(user, request.newPassword)
+  if (!(await directory.setPassword(user.id, request.newPassword))) throw invalidStateToken()
   const changed = ctx.users.get(user.id) ?? user
   return issueSessionToken(ctx, changed, open.record.authTime, open.record.amr)
 }

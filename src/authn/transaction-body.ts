@@ -7,7 +7,7 @@
 import type { AppContext } from '../context.js'
 import type { User } from '../registry/users.js'
 import { factorBody, factorsOf, findFactor } from './factors.js'
-import { PASSWORD_COMPLEXITY } from './password-policy.js'
+import { PASSWORD_COMPLEXITY } from '../registry/password-policy.js'
 import type { AuthnOutcome } from './primary-authentication.js'
 
 export const AUTHN_PATH = '/api/v1/authn'

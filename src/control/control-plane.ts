@@ -7,7 +7,7 @@ import { checkDeviceApproval, decideDevice, type DeviceApproval, type DeviceDeci
 import { isAdjustable, type AdjustableClock } from '../clock.js'
 import type { RawAuthServer as AuthServerInput, RawClient as ClientInput, RawUser as UserInput } from '../config/load.js'
 import type { AuthServerConfig, Config } from '../config/types.js'
-import { adoptStoreIdentity, type AppContext } from '../context.js'
+import { adoptStoreIdentity, type AppContext, type Directory } from '../context.js'
 import type { TokenResponse } from '../grants/types.js'
 import { oktaId } from '../ids.js'
 import { ControlError, badRequest, notFound, validator } from './control-error.js'
@@ -24,7 +24,6 @@ import { inspectToken, type TokenInspection } from './token-inspection.js'
 import { serverNonce } from '../oauth/dpop.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import { RuntimeData, type KeyState, type PublicClient, type PublicFactor, type PublicUser } from './runtime-data.js'
-import type { Registrar } from '../idx/registration.js'
 import { MemorySharedState, type SharedControlState, type SharedState } from './shared-state.js'
 import { StateDataError, stateValidator, type StateSection } from '../store/state-file.js'
 
@@ -136,14 +135,15 @@ export class ControlPlane {
       ),
     )
     this.adjustable = isAdjustable(ctx.clock) ? ctx.clock : undefined
-    // A password reset by the user (idx/recover.ts) changes the runtime data as a control call would, for every replica.
-    ctx.directory = { setPassword: (userId, password) => this.changing(() => this.runtime.setPassword(userId, password)) }
   }
 
-  /** Where self-service registration puts its users (idx/registration.ts): the runtime data, as the users API's. */
-  readonly registrations: Registrar = {
+  /**
+   * What sign-in flows change in the users (registration, recovery, an expired password): the runtime
+   * data, as a control call would change it, for every replica.
+   */
+  readonly directory: Directory = {
     create: (user) => this.changing(() => this.runtime.addUser(user)),
-    activate: (userId, password) => this.changing(() => this.runtime.activateUser(userId, password)),
+    setPassword: (userId, password) => this.changing(() => this.runtime.setPassword(userId, password)),
   }
 
   /** Whether replicas share this control plane's state (then every request syncs first). */

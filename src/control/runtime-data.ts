@@ -175,8 +175,8 @@ export class RuntimeData {
     return 'created'
   }
 
-  /** A registered user's first password, which makes it ACTIVE; false when no user has the id. */
-  async activateUser(id: string, password: string): Promise<boolean> {
+  /** A password the user set (a registration's first, a recovery's reset, an expired one changed), which makes the user ACTIVE; false when no user has the id. */
+  async setPassword(id: string, password: string): Promise<boolean> {
     const gone = new Error('gone')
     try {
       await this.change((s) => {
@@ -193,15 +193,6 @@ export class RuntimeData {
   }
 
   /** By login or id. */
-  /** A password set by the user themselves (an Identity Engine recovery), kept like a control-plane change. */
-  async setPassword(userId: string, password: string): Promise<void> {
-    await this.change((s) => {
-      const found = s.users.find((u) => u.id === userId)
-      if (!found) throw notFound(`no user ${userId}`)
-      found.password = password
-    })
-  }
-
   async removeUser(loginOrId: string): Promise<void> {
     await this.change((s) => {
       const found = findUser(s.users, loginOrId)

@@ -5,7 +5,7 @@
  * `/idp/idx/challenge/answer`), after which the user is signed in. An unknown username goes through
  * the same pages and no code can answer them, so the answers never tell whether an account exists.
  */
-import type { AppContext } from '../context.js'
+import type { AppContext, Directory } from '../context.js'
 import { IDX_MESSAGES } from './messages.js'
 import { meetsPasswordPolicy, PASSWORD_REQUIREMENTS_NOT_MET } from './password-policy.js'
 import { badRequest, passcodeOf, textField, type Input } from './remediation-input.js'
@@ -35,7 +35,7 @@ export async function identifyRecovery(ctx: AppContext, tx: Transaction, input: 
 }
 
 /** `reset-authenticator`: the new password, checked against the policy, then the user is signed in with it. */
-export async function resetPassword(ctx: AppContext, tx: Transaction, input: Input): Promise<IdxAnswer> {
+export async function resetPassword(ctx: AppContext, directory: Directory, tx: Transaction, input: Input): Promise<IdxAnswer> {
   const password = passcodeOf(input)
   if (password === undefined) throw badRequest('idx_passcode_missing')
   const user = userOf(ctx, tx)
@@ -43,8 +43,7 @@ export async function resetPassword(ctx: AppContext, tx: Transaction, input: Inp
   if (!meetsPasswordPolicy(password, user.login)) return { status: 400, body: resetPasswordResponse(responseContext(ctx, tx, user), [], [PASSWORD_REQUIREMENTS_NOT_MET]) }
   // Decide the step first, so of concurrent resets one changes the password.
   const done = await succeed(ctx, tx, user, RECOVERY_AMR)
-  if (!ctx.directory) throw new Error('no directory to change the password in')
-  await ctx.directory.setPassword(user.id, password)
+  if (!(await directory.setPassword(user.id, password))) throw new IdxError(401, [IDX_MESSAGES.sessionExpired], 'idx_user_gone')
   // A new password ends a run of wrong ones (Okta's reset unlocks a user locked out by them).
   await ctx.store.clearSignInFailures(user.id)
   return done

@@ -8,7 +8,7 @@
  */
 import { deriveUserId } from '../config/load.js'
 import type { UserConfig } from '../config/types.js'
-import type { AppContext } from '../context.js'
+import type { AppContext, Directory } from '../context.js'
 import { registrationFor } from './app-policy.js'
 import { IDX_MESSAGES, type IdxMessage } from './messages.js'
 import { meetsPasswordPolicy, PASSWORD_REQUIREMENTS_NOT_MET } from './password-policy.js'
@@ -18,13 +18,6 @@ import { PASSWORD_AUTHENTICATOR } from './response.js'
 import { advance, currentResponse, notAvailable, userOf, responseContext, sessionExpired, succeed, type IdxAnswer, type Transaction } from './transaction.js'
 
 /** Where registered users go: the control plane's runtime data (control/control-plane.ts). */
-export interface Registrar {
-  /** Adds the user unless its login is taken, decided against the latest data of every replica: of concurrent sign-ups for one email, one creates the user. */
-  create(user: UserConfig): Promise<'created' | 'exists'>
-  /** Sets the user's first password and makes it ACTIVE; false when the user is gone (removed meanwhile). */
-  activate(userId: string, password: string): Promise<boolean>
-}
-
 /** Okta's logins are at most 100 characters. */
 const MAX_LOGIN_LENGTH = 100
 
@@ -54,7 +47,7 @@ export async function selectIdentify(ctx: AppContext, tx: Transaction): Promise<
   return moved(ctx, tx, { step: 'IDENTIFY' })
 }
 
-export async function enrollProfile(ctx: AppContext, registrar: Registrar, tx: Transaction, input: Input): Promise<IdxAnswer> {
+export async function enrollProfile(ctx: AppContext, directory: Directory, tx: Transaction, input: Input): Promise<IdxAnswer> {
   if (tx.record.step !== 'ENROLL_PROFILE') return notAvailable(ctx, tx)
   const profile = objectField(input, 'userProfile') ?? {}
   const values: Partial<Record<ProfileField, string>> = {}
@@ -79,7 +72,7 @@ export async function enrollProfile(ctx: AppContext, registrar: Registrar, tx: T
     groups: ['Everyone'],
     status: 'STAGED',
   }
-  if ((await registrar.create(user)) === 'exists') return failed({ email: [IDX_MESSAGES.emailTaken] })
+  if ((await directory.create(user)) === 'exists') return failed({ email: [IDX_MESSAGES.emailTaken] })
   return moved(ctx, tx, { step: 'ENROLL_SELECT', userId: user.id })
 }
 
@@ -96,7 +89,7 @@ export async function selectAuthenticatorEnroll(ctx: AppContext, tx: Transaction
 }
 
 /** The new password, against the password policy. */
-export async function enrollPassword(ctx: AppContext, registrar: Registrar, tx: Transaction, input: Input): Promise<IdxAnswer> {
+export async function enrollPassword(ctx: AppContext, directory: Directory, tx: Transaction, input: Input): Promise<IdxAnswer> {
   if (tx.record.step !== 'ENROLL_PASSWORD') return notAvailable(ctx, tx)
   const user = userOf(ctx, tx)
   if (!user) throw sessionExpired('idx_registered_user_gone')
@@ -104,7 +97,7 @@ export async function enrollPassword(ctx: AppContext, registrar: Registrar, tx: 
   const problem: IdxMessage | undefined = password === undefined ? IDX_MESSAGES.fieldBlank : meetsPasswordPolicy(password, user.login) ? undefined : PASSWORD_REQUIREMENTS_NOT_MET
   if (problem !== undefined || password === undefined)
     return { status: 400, body: enrollPasswordResponse(responseContext(ctx, tx, user), { passcode: [problem ?? IDX_MESSAGES.fieldBlank] }) }
-  if (!(await registrar.activate(user.id, password))) throw sessionExpired('idx_registered_user_gone')
+  if (!(await directory.setPassword(user.id, password))) throw sessionExpired('idx_registered_user_gone')
   return moved(ctx, tx, { step: 'ENROLL_SELECT', amr: ['pwd'] })
 }
 

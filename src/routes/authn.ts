@@ -4,9 +4,9 @@
  * reads, ends and extends the browser's session. JSON only; every failure is Okta's API error body.
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext, Directory } from '../context.js'
 import { cancelTransaction, previousStep, verifyFactor } from '../authn/factor-verification.js'
-import { changeExpiredPassword, type UpdatePassword } from '../authn/password-change.js'
+import { changeExpiredPassword } from '../authn/password-change.js'
 import { authenticate, redeemSessionToken, type AuthnOutcome } from '../authn/primary-authentication.js'
 import { AUTHN_PATH, authnBody } from '../authn/transaction-body.js'
 import { apiValidationFailed, authenticationFailed, invalidStateToken, malformedBody, OAuthError, OktaApiError, sessionNotFound } from '../errors/oauth-error.js'
@@ -27,11 +27,11 @@ export const SESSIONS_ME_PATH = '/api/v1/sessions/me'
 
 export interface AuthnRouteOptions {
   ctx: AppContext
-  /** Replaces an expired password and makes the user ACTIVE (the control plane's runtime data). */
-  updatePassword: UpdatePassword
+  /** Where an expired password is replaced (the control plane's runtime data). */
+  directory: Directory
 }
 
-export const authnRoutes: FastifyPluginAsync<AuthnRouteOptions> = async (app, { ctx, updatePassword }) => {
+export const authnRoutes: FastifyPluginAsync<AuthnRouteOptions> = async (app, { ctx, directory }) => {
   jsonOnly(app, ctx)
 
   app.post(AUTHN_PATH, async (req, reply) => {
@@ -69,7 +69,7 @@ export const authnRoutes: FastifyPluginAsync<AuthnRouteOptions> = async (app, { 
     if (stateToken === undefined) throw invalidStateToken()
     const missing = [...(oldPassword === undefined ? ['oldPassword'] : []), ...(newPassword === undefined ? ['newPassword'] : [])]
     if (missing.length > 0) throw apiValidationFailed(missing.map((name) => `${name}: The field cannot be left blank.`))
-    return sendAuthn(reply, await changeExpiredPassword(ctx, updatePassword, { stateToken, oldPassword: oldPassword!, newPassword: newPassword! }), ctx)
+    return sendAuthn(reply, await changeExpiredPassword(ctx, directory, { stateToken, oldPassword: oldPassword!, newPassword: newPassword! }), ctx)
   })
 
   // Ends the transaction; Okta answers with the bare status (docs/authentication-api.md § 1.2).

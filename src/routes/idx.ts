@@ -5,7 +5,7 @@
  * every failure gets an IDX body (or, for /interact, Okta's OAuth error), never a 5xx from bad input.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext, Directory } from '../context.js'
 import { currentSession, startSession } from '../http/browser-sign-in/session.js'
 import { authenticateClient } from '../http/client-auth.js'
 import { errorHandler } from '../http/error-handler.js'
@@ -17,7 +17,7 @@ import { identify } from '../idx/identify.js'
 import { interact, INTERACT_PARAMS } from '../idx/interaction.js'
 import { introspect } from '../idx/introspect.js'
 import { identifyRecovery, recover, resetPassword } from '../idx/recover.js'
-import { enrollPassword, enrollProfile, selectAuthenticatorEnroll, selectEnrollProfile, selectIdentify, skip, type Registrar } from '../idx/registration.js'
+import { enrollPassword, enrollProfile, selectAuthenticatorEnroll, selectEnrollProfile, selectIdentify, skip } from '../idx/registration.js'
 import { IDX_MESSAGES } from '../idx/messages.js'
 import { badRequest, inputOf, type Input } from '../idx/remediation-input.js'
 import { ION_JSON, terminalResponse, type IdxBody } from '../idx/response.js'
@@ -27,8 +27,8 @@ import { endpoint, serverOf } from './paths.js'
 
 export interface IdxRoutesOptions {
   ctx: AppContext
-  /** Where self-service registration creates users (the control plane's runtime data). */
-  registrar: Registrar
+  /** Where registration creates users and recovery sets passwords (the control plane's runtime data). */
+  directory: Directory
 }
 
 type Step = (ctx: AppContext, tx: Transaction, input: Input) => Promise<IdxAnswer>
@@ -40,12 +40,16 @@ const byStep =
     (steps[tx.record.step] ?? otherwise)(ctx, tx, input)
 
 /** The remediations and actions, by path under /idp/idx/. */
-const steps = (registrar: Registrar): Record<string, Step> => ({
+const steps = (directory: Directory): Record<string, Step> => ({
   identify: byStep({ IDENTIFY_RECOVERY: identifyRecovery }, identify),
   challenge: byStep({ SELECT_EMAIL: selectEmail, CHALLENGE_EMAIL: selectEmail }, selectAuthenticator),
   // The password or email challenge of a sign-in, the new password of a recovery or of a registration.
   'challenge/answer': byStep(
-    { CHALLENGE_EMAIL: answerEmail, RESET_PASSWORD: resetPassword, ENROLL_PASSWORD: (ctx, tx, input) => enrollPassword(ctx, registrar, tx, input) },
+    {
+      CHALLENGE_EMAIL: answerEmail,
+      RESET_PASSWORD: (ctx, tx, input) => resetPassword(ctx, directory, tx, input),
+      ENROLL_PASSWORD: (ctx, tx, input) => enrollPassword(ctx, directory, tx, input),
+    },
     answerChallenge,
   ),
   'challenge/resend': (ctx, tx) => resend(ctx, tx),
@@ -53,7 +57,7 @@ const steps = (registrar: Registrar): Record<string, Step> => ({
   recover: (ctx, tx) => recover(ctx, tx),
   cancel: (ctx, tx) => cancel(ctx, tx),
   enroll: (ctx, tx) => selectEnrollProfile(ctx, tx),
-  'enroll/new': (ctx, tx, input) => enrollProfile(ctx, registrar, tx, input),
+  'enroll/new': (ctx, tx, input) => enrollProfile(ctx, directory, tx, input),
   'identify/select': (ctx, tx) => selectIdentify(ctx, tx),
   'credential/enroll': selectAuthenticatorEnroll,
   skip: (ctx, tx) => skip(ctx, tx),
@@ -64,7 +68,7 @@ const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as co
 /** JSON as `application/json` or `application/ion+json`; Fastify matches the media type, so `; okta-version=1.0.0` may follow. */
 const IDX_CONTENT_TYPES = ['application/json', 'application/ion+json']
 
-export async function idxRoutes(app: FastifyInstance, { ctx, registrar }: IdxRoutesOptions): Promise<void> {
+export async function idxRoutes(app: FastifyInstance, { ctx, directory }: IdxRoutesOptions): Promise<void> {
   endpoint(app, ['POST'], '/v1/interact', { config: { noStore: true } }, async (req) => {
     const server = serverOf(req, ctx)
     const form = readForm(req.body, INTERACT_PARAMS)
@@ -74,10 +78,10 @@ export async function idxRoutes(app: FastifyInstance, { ctx, registrar }: IdxRou
     const signedIn = await currentSession(req, ctx)
     return interact(ctx, server, auth.client, form, signedIn && { userId: signedIn.user.id, authTime: signedIn.session.authTime })
   })
-  await app.register(idxApi, { prefix: '/idp/idx', ctx, registrar })
+  await app.register(idxApi, { prefix: '/idp/idx', ctx, directory })
 }
 
-async function idxApi(api: FastifyInstance, { ctx, registrar }: IdxRoutesOptions): Promise<void> {
+async function idxApi(api: FastifyInstance, { ctx, directory }: IdxRoutesOptions): Promise<void> {
   // Only JSON bodies here (the form parser of the OAuth endpoints does not apply).
   api.removeAllContentTypeParsers()
   api.addContentTypeParser(IDX_CONTENT_TYPES, { parseAs: 'string', bodyLimit: ctx.config.limits.bodyLimitBytes }, (_req, body, done) => {
@@ -122,7 +126,7 @@ async function idxApi(api: FastifyInstance, { ctx, registrar }: IdxRoutesOptions
     })
   }
   route('introspect', (input) => introspect(ctx, input))
-  for (const [path, step] of Object.entries(steps(registrar))) {
+  for (const [path, step] of Object.entries(steps(directory))) {
     route(path, async (input) => step(ctx, await transactionByStateHandle(ctx, input['stateHandle']), input))
   }
 }
