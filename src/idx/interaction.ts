@@ -10,6 +10,7 @@ import { isS256Challenge, PKCE_METHODS } from '../oauth/pkce.js'
 import { checkScopes, parseScope } from '../oauth/scope.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import type { Client } from '../registry/clients.js'
+import type { AuthorizationRequest } from '../store/authorization-request.js'
 import type { InteractionRecord } from '../store/interaction-store.js'
 import { handleKey, stateHandleOf } from './handles.js'
 
@@ -55,17 +56,42 @@ export async function interact(ctx: AppContext, server: AuthServer, client: Clie
   if (form['recovery_token'] !== undefined) throw oktaError('invalid_recovery_token')
 
   const handle = ctx.ids.secret()
+  await ctx.store.createInteraction(
+    newInteraction(ctx, handle, { clientId: client.id, authServerId: server.id, redirectUri, scopes, state, nonce: form['nonce'] ?? null, codeChallenge: challenge }),
+  )
+  return { interaction_handle: handle }
+}
+
+/**
+ * The interaction behind Okta's hosted sign-in page (docs/sign-in-widget.md § hosted): opened by
+ * /authorize for its request, walked by the widget with the stateHandle the page boots it with, and
+ * ended at /login/token/redirect in the browser that started it. Its interaction code is never shown
+ * (the success answer points at /login/token/redirect), so nothing redeems it at /v1/token.
+ */
+export async function openHostedInteraction(ctx: AppContext, request: AuthorizationRequest, browserHash: string): Promise<string> {
+  const handle = ctx.ids.secret()
+  const record = newInteraction(ctx, handle, {
+    clientId: request.clientId,
+    authServerId: request.authServerId,
+    redirectUri: request.redirectUri,
+    scopes: [...request.scopes],
+    state: request.state,
+    nonce: request.nonce,
+    // A challenge nobody knows the verifier of: the request's own PKCE is checked when its code is redeemed.
+    codeChallenge: ctx.ids.secret(),
+  })
+  await ctx.store.createInteraction({ ...record, hosted: { request, browserHash } })
+  return stateHandleOf(ctx.tokenSecret, record.handleHash, 0)
+}
+
+type Requested = Pick<InteractionRecord, 'clientId' | 'authServerId' | 'redirectUri' | 'scopes' | 'state' | 'nonce' | 'codeChallenge'>
+
+function newInteraction(ctx: AppContext, handle: string, requested: Requested): InteractionRecord {
   const handleHash = handleKey(handle)
   const nowMs = ctx.clock.nowMs()
-  const record: InteractionRecord = {
+  return {
     handleHash,
-    clientId: client.id,
-    authServerId: server.id,
-    redirectUri,
-    scopes,
-    state,
-    nonce: form['nonce'] ?? null,
-    codeChallenge: challenge,
+    ...requested,
     step: 'IDENTIFY',
     version: 0,
     stateGeneration: 0,
@@ -77,6 +103,4 @@ export async function interact(ctx: AppContext, server: AuthServer, client: Clie
     codeExpiresAtMs: null,
     expiresAtMs: nowMs + ctx.config.identityEngine.transactionLifetimeSeconds * 1000,
   }
-  await ctx.store.createInteraction(record)
-  return { interaction_handle: handle }
 }

@@ -12,7 +12,7 @@ import type { InteractionRecord } from '../store/interaction-store.js'
 import { handleKey, interactionCodeOf, MAX_HANDLE_LENGTH, stateHandleOf } from './handles.js'
 import { IdxError } from './idx-error.js'
 import { IDX_MESSAGES, type IdxMessage } from './messages.js'
-import { challengePasswordResponse, identifyResponse, successResponse, type IdxBody, type ResponseContext } from './response.js'
+import { challengePasswordResponse, identifyResponse, successRedirectResponse, successResponse, type IdxBody, type ResponseContext } from './response.js'
 
 export interface Transaction {
   record: InteractionRecord
@@ -68,10 +68,15 @@ export function currentResponse(ctx: AppContext, tx: Transaction, messages: read
       return challengePasswordResponse(responseContext(ctx, tx), messages)
     case 'SUCCESS': {
       const user = record.userId === null ? undefined : ctx.users.get(record.userId)
+      if (record.hosted) return successRedirectResponse(responseContext(ctx, tx, user), tokenRedirectUrl(ctx.config.baseUrl, tx.stateHandle))
       return successResponse(responseContext(ctx, tx, user), interactionCodeOf(ctx.tokenSecret, record.handleHash, record.stateGeneration))
     }
   }
 }
+
+/** Where a hosted sign-in ends (docs/sign-in-widget.md § hosted), as Okta names it. */
+export const TOKEN_REDIRECT_PATH = '/login/token/redirect'
+export const tokenRedirectUrl = (baseUrl: string, stateHandle: string): string => `${baseUrl}${TOKEN_REDIRECT_PATH}?stateToken=${encodeURIComponent(stateHandle)}`
 
 /** A remediation the current step does not offer: the current response again, with Okta's bad-request message. */
 export const notAvailable = (ctx: AppContext, tx: Transaction): IdxAnswer => ({ status: 400, body: currentResponse(ctx, tx, [IDX_MESSAGES.notAvailable]) })

@@ -6,6 +6,8 @@
  * so introspect can show them again while a dump of the store holds nothing usable.
  */
 
+import type { AuthorizationRequest } from './authorization-request.js'
+
 /** Where the transaction stands: which remediations its current response offers. */
 export type InteractionStep = 'IDENTIFY' | 'CHALLENGE_PASSWORD' | 'SUCCESS'
 
@@ -39,6 +41,12 @@ export interface InteractionRecord {
   codeExpiresAtMs: number | null
   /** The transaction expires this long after its last step (sliding). */
   expiresAtMs: number
+  /**
+   * An interaction of Okta's hosted sign-in page (docs/sign-in-widget.md § hosted): the /authorize
+   * request it completes through /login/token/redirect, and the hash of the browser's cookie that
+   * started it. Absent: an embedded interaction from /v1/interact.
+   */
+  hosted?: { request: AuthorizationRequest; browserHash: string }
 }
 
 /** Interactions kept at most; beyond, the oldest is forgotten (anyone can start one, as a sign-in form). */
