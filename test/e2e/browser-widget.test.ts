@@ -37,7 +37,7 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
   const { context } = await openBrowser(t, { viewport: { width: 1000, height: 760 } })
   const elsewhere = await onlyOrigins(context, [origin, base])
   mkdirSync(OUTPUT, { recursive: true })
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(OUTPUT, `idx-${name}.png`) })
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(OUTPUT, `${name}.png`) })
 
   const tab = async (t: Test, path = '/', ready = 'input[name="identifier"], input[name="username"]') => {
     const page = await context.newPage()
@@ -67,12 +67,12 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
 
   t.test('username and password', async (t) => {
     const page = await tab(t)
-    await shot(page, '1-identify')
+    await shot(page, '1-embedded-identify')
     await enter(page, 'input[name="identifier"]', ALICE.username)
     await enter(page, 'input[name="credentials.passcode"]', ALICE.password)
     await page.click('input[type="submit"]')
     await signedIn(t, page)
-    await shot(page, '2-signed-in')
+    await shot(page, '2-embedded-signed-in')
   })
 
   t.test('a wrong password shows Okta message, then the right one signs in', async (t) => {
@@ -82,7 +82,7 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     await page.click('input[type="submit"]')
     const callout = page.locator('.o-form-error-container')
     await callout.filter({ hasText: 'Unable to sign in' }).waitFor()
-    await shot(page, '3-wrong-password')
+    await shot(page, '3-embedded-wrong-password')
     await enter(page, 'input[name="credentials.passcode"]', ALICE.password)
     await page.click('input[type="submit"]')
     await signedIn(t, page)
@@ -101,7 +101,7 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     await page.reload()
     await page.locator('input[name="credentials.passcode"]').waitFor()
     t.equal(await page.locator('input[name="identifier"]').count(), 0, 'not back at the username')
-    await shot(page, '4-resumed-at-password')
+    await shot(page, '4-embedded-resumed-at-password')
     await enter(page, 'input[name="credentials.passcode"]', ALICE.password)
     await page.click('input[type="submit"]')
     await signedIn(t, page)
