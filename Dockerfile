@@ -21,6 +21,14 @@ FROM node:24-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# --build-arg SIGN_IN_WIDGET=true adds the Okta Sign-In Widget (about 130 MB) for the hosted sign-in
+# page (signIn.page "okta-widget", docs/sign-in-widget.md), at the version the lockfile pins.
+ARG SIGN_IN_WIDGET=false
+RUN if [ "$SIGN_IN_WIDGET" = "true" ]; then \
+      version=$(node -p "require('./package-lock.json').packages['node_modules/@okta/okta-signin-widget'].version") && \
+      npm install --no-save --omit=dev --ignore-scripts --no-audit --no-fund "@okta/okta-signin-widget@$version" && \
+      npm cache clean --force; \
+    fi
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/fixtures ./fixtures
 COPY --from=build /app/schema ./schema

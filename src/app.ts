@@ -6,6 +6,7 @@ import formbody from '@fastify/formbody'
 import type { Redis } from 'ioredis'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify'
 import { SystemClock, type Clock } from './clock.js'
+import { ConfigError } from './config/load.js'
 import type { Config } from './config/types.js'
 import { adoptStoreIdentity, AppContext } from './context.js'
 import { ControlPlane, type ControlPlaneOptions } from './control/control-plane.js'
@@ -35,6 +36,8 @@ import { keysRoutes } from './routes/keys.js'
 import { logoutRoutes } from './routes/logout.js'
 import { revokeRoutes } from './routes/revoke.js'
 import { browserSignInRoutes } from './routes/browser-sign-in.js'
+import { hostedSignInRoutes } from './routes/hosted-sign-in.js'
+import { findSignInWidget, SIGN_IN_WIDGET_MISSING, type SignInWidgetPackage } from './sign-in-widget.js'
 import { tokenRoutes } from './routes/token.js'
 import { deviceAuthorizeRoutes } from './routes/device-authorize.js'
 import { parRoutes } from './routes/par.js'
@@ -60,6 +63,8 @@ export interface AppDeps {
   tls: { key: string; cert: string }
   /** A Redis connection to use (and leave open) instead of opening one from `store.url`: the Redis store and the control plane's shared state go through it. */
   redis: Redis
+  /** The Sign-In Widget package to serve instead of the installed one; null: as if none were installed (tests). */
+  signInWidget: SignInWidgetPackage | null
 }
 
 export interface MocktaApp {
@@ -75,9 +80,10 @@ export async function buildApp(config: Config, deps: Partial<AppDeps> = {}): Pro
 
 export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): Promise<MocktaApp> {
   const clock = deps.clock ?? new SystemClock()
+  const widget = signInWidgetFor(config, deps)
   const opened = deps.store ? { store: deps.store } : await openStore(config, clock, deps.redis)
   try {
-    return await assemble(config, deps, clock, opened)
+    return await assemble(config, deps, clock, opened, widget)
   } catch (err) {
     // A state file, Redis or configuration that stops start-up leaves no connection open.
     await closeStore(opened)
@@ -85,7 +91,18 @@ export async function buildMockta(config: Config, deps: Partial<AppDeps> = {}): 
   }
 }
 
-async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, opened: CreatedStore): Promise<MocktaApp> {
+/**
+ * The installed Sign-In Widget, required when the configuration asks for the hosted widget page
+ * (docs/sign-in-widget.md § hosted): start-up fails and says what to install.
+ */
+function signInWidgetFor(config: Config, deps: Partial<AppDeps>): SignInWidgetPackage | undefined {
+  const widget = deps.signInWidget === undefined ? findSignInWidget() : (deps.signInWidget ?? undefined)
+  const wanted = config.signIn.page === 'okta-widget' || config.clients.some((c) => c.signInPage === 'okta-widget')
+  if (wanted && !widget) throw new ConfigError([SIGN_IN_WIDGET_MISSING], 'mockta cannot start')
+  return widget
+}
+
+async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, opened: CreatedStore, widget: SignInWidgetPackage | undefined): Promise<MocktaApp> {
   const keys = new KeySet(config.keys)
   // The control plane shares its state through the store's Redis connection (or one given for it).
   const redis = deps.redis ?? opened.redis
@@ -143,7 +160,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
     await oauth.register(tokenRoutes, { ctx })
     await oauth.register(introspectRoutes, { ctx })
     await oauth.register(revokeRoutes, { ctx })
-    await oauth.register(authorizeRoutes, { ctx })
+    await oauth.register(authorizeRoutes, { ctx, widget })
     await oauth.register(userinfoRoutes, { ctx })
     await oauth.register(logoutRoutes, { ctx })
     await oauth.register(deviceAuthorizeRoutes, { ctx })
@@ -152,6 +169,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
     await oauth.register(authnRoutes, { ctx, directory: control.directory })
   })
   await app.register(browserSignInRoutes, { ctx })
+  await app.register(hostedSignInRoutes, { ctx, widget })
   await app.register(activateRoutes, { ctx })
   await app.register(emailVerifyRoutes, { ctx })
   await app.register(sessionCookieRedirectRoutes, { ctx })

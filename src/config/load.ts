@@ -352,6 +352,7 @@ export function resolveClient(c: RawClient): ClientConfig {
   }
   if (c.secret !== undefined) client.secret = c.secret
   if (c.autoSignIn !== undefined) client.autoSignIn = c.autoSignIn
+  if (c.signInPage !== undefined) client.signInPage = c.signInPage
   if (c.jwks !== undefined) client.jwks = { keys: c.jwks.keys.map((k) => ({ ...k })) }
   if (c.dpopBoundAccessTokens === true) client.dpopBoundAccessTokens = true
   if (c.acceptIssuerAudience === true) client.acceptIssuerAudience = true
@@ -409,7 +410,7 @@ function complete(raw: RawConfig, baseUrl: string, keys: JWK[], keySource: strin
     },
     logLevel: raw.logLevel ?? 'info',
     control: { journalSize: raw.control?.journalSize ?? 1000, trustNetwork: raw.control?.trustNetwork ?? false, allowedHosts: [...(raw.control?.allowedHosts ?? [])] },
-    signIn: { sessionLifetimeSeconds: raw.signIn?.sessionLifetimeSeconds ?? 7200, listUsers: raw.signIn?.listUsers ?? true },
+    signIn: { page: raw.signIn?.page ?? 'mockta', sessionLifetimeSeconds: raw.signIn?.sessionLifetimeSeconds ?? 7200, listUsers: raw.signIn?.listUsers ?? true },
     identityEngine: {
       identifierFirst: raw.identityEngine?.identifierFirst ?? false,
       // Okta's default password policy locks a user out after 10 failed attempts.

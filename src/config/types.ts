@@ -95,6 +95,8 @@ export interface ClientConfig {
    * `login_hint` names when that is a configured user. Absent: the sign-in page is shown.
    */
   autoSignIn?: string
+  /** The page /authorize shows this client's users without a session; absent: `signIn.page` (docs/sign-in-widget.md). */
+  signInPage?: SignInPageKind
   /** Public keys for `private_key_jwt` (RFC 7523 §2.2): inline in the file, or read from `jwksFile`. */
   jwks?: { keys: JWK[] }
   /** Okta's "Require DPoP header in token requests" (`dpop_bound_access_tokens`, docs/dpop.md). Absent: false. */
@@ -189,7 +191,12 @@ export interface ControlConfig {
   allowedHosts: string[]
 }
 
+/** mockta's own light sign-in page, or Okta's hosted page with the real Sign-In Widget (docs/sign-in-widget.md). */
+export type SignInPageKind = 'mockta' | 'okta-widget'
+
 export interface SignInConfig {
+  /** The page /authorize shows without a session, unless a client says otherwise (`signInPage`). Default `mockta`. */
+  page: SignInPageKind
   /** How long a signed-in browser session lasts (Okta's default maximum session: 2 hours). */
   sessionLifetimeSeconds: number
   /** Show the configured users on the sign-in page, one click each (demos). */

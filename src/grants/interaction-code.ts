@@ -25,7 +25,7 @@ export const interactionCodeGrant: GrantHandler = {
     if (code.length > MAX_CODE_LENGTH) throw oktaError('invalid_interaction_code')
     const record = await ctx.store.takeInteractionByCode(hashToken(code), ctx.clock.nowMs())
     // Another client's code is as unknown as a made-up one: nothing tells the two apart.
-    if (!record || record.clientId !== auth.client.id) throw oktaError('invalid_interaction_code')
+    if (!record || record.clientId !== auth.client.id || record.hosted) throw oktaError('invalid_interaction_code')
     if (record.authServerId !== server.id) throw oktaError('mismatched_authorization_server')
     const redirectUri = form['redirect_uri']
     if (redirectUri !== undefined && redirectUri !== record.redirectUri) throw oktaError('mismatched_redirect_uri')

@@ -12,6 +12,7 @@ import type { AuthServer } from '../registry/auth-servers.js'
 import type { Client } from '../registry/clients.js'
 import type { User } from '../registry/users.js'
 import { nowSeconds } from '../clock.js'
+import type { AuthorizationRequest } from '../store/authorization-request.js'
 import type { InteractionRecord } from '../store/interaction-store.js'
 import { handleKey, interactionCodeOf, stateHandleOf } from './handles.js'
 
@@ -78,17 +79,54 @@ export async function interact(ctx: AppContext, server: AuthServer, client: Clie
   if (form['recovery_token'] !== undefined) throw oktaError('invalid_recovery_token')
 
   const handle = ctx.ids.secret()
+  const record = newInteraction(ctx, handle, { clientId: client.id, authServerId: server.id, redirectUri, scopes, state, nonce: form['nonce'] ?? null, codeChallenge: challenge })
+  // A live session signs the interaction in at once (docs/identity-engine.md, "Single sign-on").
+  const user = signedInUser(ctx, form, session)
+  if (user && session) {
+    const code = interactionCodeOf(ctx.tokenSecret, record.handleHash, 0)
+    Object.assign(record, {
+      step: 'SUCCESS',
+      userId: user.id,
+      amr: ['pwd'],
+      authTime: session.authTime,
+      codeHash: handleKey(code),
+      codeExpiresAtMs: ctx.clock.nowMs() + ctx.config.identityEngine.interactionCodeLifetimeSeconds * 1000,
+    } satisfies Partial<InteractionRecord>)
+  }
+  await ctx.store.createInteraction(record)
+  return { interaction_handle: handle }
+}
+
+/**
+ * The interaction behind Okta's hosted sign-in page (docs/sign-in-widget.md § hosted): opened by
+ * /authorize for its request, walked by the widget with the stateHandle the page boots it with, and
+ * ended at /login/token/redirect in the browser that started it. Its interaction code is never shown
+ * (the success answer points at /login/token/redirect), so nothing redeems it at /v1/token.
+ */
+export async function openHostedInteraction(ctx: AppContext, request: AuthorizationRequest, browserHash: string): Promise<string> {
+  const handle = ctx.ids.secret()
+  const record = newInteraction(ctx, handle, {
+    clientId: request.clientId,
+    authServerId: request.authServerId,
+    redirectUri: request.redirectUri,
+    scopes: [...request.scopes],
+    state: request.state,
+    nonce: request.nonce,
+    // A challenge nobody knows the verifier of: the request's own PKCE is checked when its code is redeemed.
+    codeChallenge: ctx.ids.secret(),
+  })
+  await ctx.store.createInteraction({ ...record, hosted: { request, browserHash } })
+  return stateHandleOf(ctx.tokenSecret, record.handleHash, 0)
+}
+
+type Requested = Pick<InteractionRecord, 'clientId' | 'authServerId' | 'redirectUri' | 'scopes' | 'state' | 'nonce' | 'codeChallenge'>
+
+function newInteraction(ctx: AppContext, handle: string, requested: Requested): InteractionRecord {
   const handleHash = handleKey(handle)
   const nowMs = ctx.clock.nowMs()
-  const record: InteractionRecord = {
+  return {
     handleHash,
-    clientId: client.id,
-    authServerId: server.id,
-    redirectUri,
-    scopes,
-    state,
-    nonce: form['nonce'] ?? null,
-    codeChallenge: challenge,
+    ...requested,
     step: 'IDENTIFY',
     version: 0,
     stateGeneration: 0,
@@ -100,18 +138,4 @@ export async function interact(ctx: AppContext, server: AuthServer, client: Clie
     codeExpiresAtMs: null,
     expiresAtMs: nowMs + ctx.config.identityEngine.transactionLifetimeSeconds * 1000,
   }
-  const user = signedInUser(ctx, form, session)
-  if (user && session) {
-    const code = interactionCodeOf(ctx.tokenSecret, handleHash, 0)
-    Object.assign(record, {
-      step: 'SUCCESS',
-      userId: user.id,
-      amr: ['pwd'],
-      authTime: session.authTime,
-      codeHash: handleKey(code),
-      codeExpiresAtMs: nowMs + ctx.config.identityEngine.interactionCodeLifetimeSeconds * 1000,
-    } satisfies Partial<InteractionRecord>)
-  }
-  await ctx.store.createInteraction(record)
-  return { interaction_handle: handle }
 }

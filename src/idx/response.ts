@@ -161,6 +161,14 @@ export function successResponse(rc: ResponseContext, interactionCode: string): I
 }
 
 /**
+ * The hosted sign-in page's end (docs/sign-in-widget.md § hosted): no interaction code, but where the
+ * widget sends the browser, with a form GET, to be signed in and sent back to the app.
+ */
+export function successRedirectResponse(rc: ResponseContext, href: string): IdxBody {
+  return envelope(rc, { success: { name: 'success-redirect', href } }, [])
+}
+
+/**
  * An answer without a transaction (expired or unknown handle, malformed request): messages only, so
  * clients show it as terminal. Nothing from the request is repeated in it.
  */

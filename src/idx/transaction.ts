@@ -15,7 +15,7 @@ import { IdxError } from './idx-error.js'
 import { IDX_MESSAGES, type IdxMessage } from './messages.js'
 import { challengeEmailResponse, emailTargetOf, identifyRecoveryResponse, resetPasswordResponse, selectEmailResponse } from './email-response.js'
 import { registrationResponse } from './registration-response.js'
-import { challengePasswordResponse, identifyResponse, successResponse, type IdxBody, type ResponseContext } from './response.js'
+import { challengePasswordResponse, identifyResponse, successRedirectResponse, successResponse, type IdxBody, type ResponseContext } from './response.js'
 
 export interface Transaction {
   record: InteractionRecord
@@ -97,6 +97,7 @@ export function currentResponse(ctx: AppContext, tx: Transaction, messages: read
       return resetPasswordResponse(responseContext(ctx, tx, userOf(ctx, tx)), messages)
     case 'SUCCESS': {
       const user = record.userId === null ? undefined : ctx.users.get(record.userId)
+      if (record.hosted) return successRedirectResponse(responseContext(ctx, tx, user), tokenRedirectUrl(ctx.config.baseUrl, tx.stateHandle))
       return successResponse(responseContext(ctx, tx, user), interactionCodeOf(ctx.tokenSecret, record.handleHash, record.stateGeneration))
     }
     case 'ENROLL_PROFILE':
@@ -108,6 +109,10 @@ export function currentResponse(ctx: AppContext, tx: Transaction, messages: read
 
 /** The user identified so far, if any (and still configured). */
 export const userOf = (ctx: AppContext, tx: Transaction): User | undefined => (tx.record.userId === null ? undefined : ctx.users.get(tx.record.userId))
+
+/** Where a hosted sign-in ends (docs/sign-in-widget.md § hosted), as Okta names it. */
+export const TOKEN_REDIRECT_PATH = '/login/token/redirect'
+export const tokenRedirectUrl = (baseUrl: string, stateHandle: string): string => `${baseUrl}${TOKEN_REDIRECT_PATH}?stateToken=${encodeURIComponent(stateHandle)}`
 
 /** A remediation the current step does not offer: the current response again, with Okta's bad-request message. */
 export const notAvailable = (ctx: AppContext, tx: Transaction): IdxAnswer => ({ status: 400, body: currentResponse(ctx, tx, [IDX_MESSAGES.notAvailable]) })

@@ -16,12 +16,22 @@ import { redeemSessionToken } from '../authn/primary-authentication.js'
 import { completeAuthorization } from '../browser-sign-in/complete.js'
 import { currentSession, startSession } from '../http/browser-sign-in/session.js'
 import { signInPage } from '../http/browser-sign-in/sign-in-page.js'
-import { beginTransaction } from '../http/browser-sign-in/transaction.js'
+import { beginTransaction, browserHashOf } from '../http/browser-sign-in/transaction.js'
+import { sendWidgetPage, widgetPage } from '../http/browser-sign-in/widget-page.js'
+import { openHostedInteraction } from '../idx/interaction.js'
+import type { SignInPageKind } from '../config/types.js'
+import type { SignInWidgetPackage } from '../sign-in-widget.js'
 import { takePushedRequest } from '../grants/pushed-authorization.js'
 import { readForm } from '../oauth/form.js'
 import { endpoint, serverOf } from './paths.js'
 
-export const authorizeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+export interface AuthorizeRoutesOptions {
+  ctx: AppContext
+  /** The installed Sign-In Widget, for the hosted page (docs/sign-in-widget.md § hosted). */
+  widget?: SignInWidgetPackage | undefined
+}
+
+export const authorizeRoutes: FastifyPluginAsync<AuthorizeRoutesOptions> = async (app, { ctx, widget }) => {
   endpoint(app, ['GET', 'POST'], '/v1/authorize', {}, async (req, reply) => {
     const server = serverOf(req, ctx)
     const params = req.method === 'POST' ? req.body : req.query
@@ -39,10 +49,10 @@ export const authorizeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
       throw err
     }
     try {
-      if (pushed) return await authorize(req, reply, pushed.request, pushed.client, ctx, undefined)
+      if (pushed) return await authorize(req, reply, pushed.request, pushed.client, ctx, undefined, widget)
       if (proven.client.parRequired) throw mocktaError('par_required')
       const request = validateRequest(proven, server)
-      return await authorize(req, reply, request, proven.client, ctx, proven.form['sessionToken'])
+      return await authorize(req, reply, request, proven.client, ctx, proven.form['sessionToken'], widget)
     } catch (err) {
       if (err instanceof OAuthError) return sendAuthorizationResponse(reply, proven.target, errorParams(err, proven.state))
       throw err
@@ -57,6 +67,7 @@ async function authorize(
   client: Client,
   ctx: AppContext,
   sessionToken: string | undefined,
+  widget: SignInWidgetPackage | undefined,
 ): Promise<FastifyReply> {
   // An Authentication API session token signs the browser in, once (docs/authentication-api.md § 2).
   // An unknown, used or expired one is as if none was sent: prompt=none then answers login_required.
@@ -80,10 +91,18 @@ async function authorize(
     return sendAuthorizationResponse(reply, request, await completeAuthorization(request, client, signedIn.user, signedIn.session.authTime, ctx, signedIn.session.amr))
   if (request.prompt.includes('none')) throw oktaError(signedIn || sessionToken !== undefined ? 'login_required' : 'no_existing_session')
 
+  // Okta's hosted page: the real widget walks a server-side interaction for this request (docs/sign-in-widget.md § hosted).
+  if (widget && signInPageOf(client, ctx) === 'okta-widget') {
+    const stateToken = await openHostedInteraction(ctx, request, browserHashOf(req, reply, ctx))
+    return sendWidgetPage(reply, widgetPage({ appName: client.name, stateToken, baseUrl: ctx.config.baseUrl, widgetVersion: widget.version }))
+  }
   const transactionId = await beginTransaction(req, reply, request, ctx)
   const username = request.loginHint ?? ''
   return sendHtml(reply, 200, signInPage({ appName: client.name, transactionId, username, failed: false, users: listedUsers(ctx) }))
 }
+
+/** The client's sign-in page, else the server-wide one. */
+export const signInPageOf = (client: Client, ctx: AppContext): SignInPageKind => client.signInPage ?? ctx.config.signIn.page
 
 /** Sign-in without a person: the client's `autoSignIn` user, or the configured user `login_hint` names. */
 function autoSignInUser(client: Client, request: AuthorizationRequest, ctx: AppContext): User | undefined {

@@ -6,6 +6,8 @@
  * so introspect can show them again while a dump of the store holds nothing usable.
  */
 
+import type { AuthorizationRequest } from './authorization-request.js'
+
 /**
  * Where the transaction stands: which remediations its current response offers. SELECT_EMAIL and
  * CHALLENGE_EMAIL are the email code after the password, or of a recovery; IDENTIFY_RECOVERY and
@@ -68,6 +70,12 @@ export interface InteractionRecord {
   emailCodeExpiresAtMs?: number
   /** A recovery for an unknown identifier: what was typed, to show it masked as Okta shows an address (nothing is sent). */
   identifier?: string
+  /**
+   * An interaction of Okta's hosted sign-in page (docs/sign-in-widget.md § hosted): the /authorize
+   * request it completes through /login/token/redirect, and the hash of the browser's cookie that
+   * started it. Absent: an embedded interaction from /v1/interact.
+   */
+  hosted?: { request: AuthorizationRequest; browserHash: string }
 }
 
 /** Interactions kept at most; beyond, the oldest is forgotten (anyone can start one, as a sign-in form). */

@@ -152,6 +152,28 @@ const seconds = { type: 'integer', minimum: 0 } as const
 const texts = { type: 'array', items: text } as const
 const nullableSeconds = { type: 'integer', minimum: 0, nullable: true } as const
 
+/** An /authorize request as a transaction or a pushed request keeps it (authorization-request.ts). */
+const authorizationRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clientId', 'authServerId', 'redirectUri', 'responseTypes', 'responseMode', 'scopes', 'state', 'nonce', 'codeChallenge', 'prompt', 'loginHint', 'maxAge'],
+  properties: {
+    clientId: text,
+    authServerId: nullableText,
+    redirectUri: text,
+    responseTypes: { type: 'array', items: { type: 'string', enum: ['code', 'token', 'id_token'] } },
+    responseMode: { type: 'string', enum: ['query', 'fragment', 'form_post', 'okta_post_message'] },
+    scopes: texts,
+    state: { type: 'string' },
+    nonce: { type: 'string', nullable: true },
+    codeChallenge: nullableText,
+    prompt: { type: 'array', items: { type: 'string', enum: ['none', 'login', 'consent'] } },
+    loginHint: { type: 'string', nullable: true },
+    maxAge: { type: 'integer', minimum: 0, nullable: true },
+    dpopJkt: text,
+  },
+} as const
+
 /** interaction-store.ts InteractionRecord. */
 const interactionSchema = {
   type: 'object',
@@ -199,28 +221,12 @@ const interactionSchema = {
     emailGeneration: seconds,
     emailCodeExpiresAtMs: ms,
     identifier: text,
-  },
-} as const
-
-/** An /authorize request as a transaction or a pushed request keeps it (authorization-request.ts). */
-const authorizationRequestSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['clientId', 'authServerId', 'redirectUri', 'responseTypes', 'responseMode', 'scopes', 'state', 'nonce', 'codeChallenge', 'prompt', 'loginHint', 'maxAge'],
-  properties: {
-    clientId: text,
-    authServerId: nullableText,
-    redirectUri: text,
-    responseTypes: { type: 'array', items: { type: 'string', enum: ['code', 'token', 'id_token'] } },
-    responseMode: { type: 'string', enum: ['query', 'fragment', 'form_post', 'okta_post_message'] },
-    scopes: texts,
-    state: { type: 'string' },
-    nonce: { type: 'string', nullable: true },
-    codeChallenge: nullableText,
-    prompt: { type: 'array', items: { type: 'string', enum: ['none', 'login', 'consent'] } },
-    loginHint: { type: 'string', nullable: true },
-    maxAge: { type: 'integer', minimum: 0, nullable: true },
-    dpopJkt: text,
+    hosted: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['request', 'browserHash'],
+      properties: { request: authorizationRequestSchema, browserHash: text },
+    },
   },
 } as const
 

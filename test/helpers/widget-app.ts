@@ -27,9 +27,14 @@ const TYPES: Record<string, string> = {
 
 export interface WidgetAppConfig {
   issuer: string
+  /** The embedded widget's client (index.html). */
   clientId: string
   redirectUri: string
+  /** The client whose users sign in on mockta's hosted widget page (hosted.html). */
+  hostedClientId: string
 }
+
+const AUTH_JS = fileURLToPath(new URL('../../node_modules/@okta/okta-auth-js/umd/default.js', import.meta.url))
 
 /**
  * Starts the app's server; `configure` gives the widget's settings from the app's origin, asked on
@@ -41,7 +46,9 @@ export async function startWidgetApp(t: { teardown(fn: () => unknown): void }, c
   const server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?', 1)[0] ?? '/')
     if (path === '/config.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(`const CONFIG = ${JSON.stringify(configure(origin))}`)
-    if (path === '/app.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(APP_DIR, 'app.js')))
+    if (path === '/app.js' || path === '/hosted.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(APP_DIR, path)))
+    if (path === '/okta-auth-js.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(AUTH_JS))
+    if (path.startsWith('/hosted')) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(readFileSync(join(APP_DIR, 'hosted.html')))
     if (path.startsWith('/siw/')) {
       const file = normalize(join(WIDGET_DIST, path.slice('/siw/'.length)))
       if (!file.startsWith(WIDGET_DIST) || !statSync(file, { throwIfNoEntry: false })?.isFile()) return res.writeHead(404).end()

@@ -151,6 +151,31 @@ export function interactionStoreContract(t: Test, makeStore: () => Store | Promi
     t.equal(await store.findInteraction('handle-hash-1', T0), undefined, 'clear forgets interactions')
   })
 
+  t.test('a hosted interaction keeps its /authorize request and browser through every step', async (t) => {
+    const store = await makeStore()
+    const hosted = {
+      request: {
+        clientId: 'spa-app',
+        authServerId: 'default',
+        redirectUri: 'http://localhost:3000/login/callback',
+        responseTypes: ['code' as const],
+        responseMode: 'query' as const,
+        scopes: ['openid'],
+        state: 's',
+        nonce: 'n',
+        codeChallenge: 'c'.repeat(43),
+        prompt: [],
+        loginHint: null,
+        maxAge: null,
+      },
+      browserHash: 'browser-hash-1',
+    }
+    await store.createInteraction(interactionRecord({ hosted }))
+    t.strictSame((await store.findInteractionByStateHandle('state-hash-1', T0))?.hosted, hosted)
+    t.same(await store.advanceInteraction(succeeded({ hosted }), 0), { kind: 'advanced' })
+    t.strictSame((await store.takeInteractionByCode('code-hash-1', T0))?.hosted, hosted)
+  })
+
   t.test('sweep drops expired interactions', async (t) => {
     const store = await makeStore()
     await store.createInteraction(interactionRecord())

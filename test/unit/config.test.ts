@@ -354,7 +354,7 @@ t.test('sign-in settings: autoSignIn must name a user; signIn and trustedOrigins
     { baseDir: '/', defaultBaseUrl: 'http://x:1' },
   )
   t.equal(ok.clients[0]?.autoSignIn, 'A@example.com')
-  t.strictSame(ok.signIn, { sessionLifetimeSeconds: 7200, listUsers: true })
+  t.strictSame(ok.signIn, { page: 'mockta', sessionLifetimeSeconds: 7200, listUsers: true })
   t.strictSame(ok.trustedOrigins, ['https://x.example'])
   t.throws(() => resolveConfig({ ...base, clients: [{ id: 'c', type: 'browser', autoSignIn: 'nobody' }] }, { baseDir: '/', defaultBaseUrl: 'http://x:1' }), {
     message: /\/clients\/0\/autoSignIn: no user has the login "nobody"/,

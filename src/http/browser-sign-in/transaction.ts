@@ -15,16 +15,28 @@ import { secureCookies } from './session.js'
 /** How long a sign-in form stays usable (Okta's sign-in transactions last minutes, not hours). */
 export const TRANSACTION_LIFETIME_SECONDS = 600
 
-export async function beginTransaction(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, ctx: AppContext): Promise<string> {
+/** The hash of this browser's id, from its cookie, set first when it has none. */
+export function browserHashOf(req: FastifyRequest, reply: FastifyReply, ctx: AppContext): string {
   let browser = readCookie(req, BROWSER_COOKIE)
   if (browser === undefined || browser.length > 64) {
     browser = ctx.ids.secret()
     setCookie(reply, BROWSER_COOKIE, browser, { secure: secureCookies(ctx) })
   }
+  return hashToken(browser)
+}
+
+/** The browser's id hash if it has the cookie (never set here). */
+export function knownBrowserHash(req: FastifyRequest): string | undefined {
+  const browser = readCookie(req, BROWSER_COOKIE)
+  return browser === undefined ? undefined : hashToken(browser)
+}
+
+export async function beginTransaction(req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, ctx: AppContext): Promise<string> {
+  const browserHash = browserHashOf(req, reply, ctx)
   const id = ctx.ids.secret()
   await ctx.store.createTransaction({
     idHash: hashToken(id),
-    browserHash: hashToken(browser),
+    browserHash,
     request,
     expiresAtMs: ctx.clock.nowMs() + TRANSACTION_LIFETIME_SECONDS * 1000,
   })
