@@ -8,17 +8,14 @@ import type { User } from '../registry/users.js'
 import { maskEmail } from './email-codes.js'
 import type { IdxMessage } from './messages.js'
 import { PASSWORD_SETTINGS } from './password-policy.js'
-import { envelope, form, PASSWORD_AUTHENTICATOR, type Field, type IdxBody, type ResponseContext } from './response.js'
-
-/** The email authenticator of the org; each user's enrollment id is `eae` and the user id's 17 characters. */
-export const EMAIL_AUTHENTICATOR = { id: 'autemail000000000001', key: 'okta_email', type: 'email', displayName: 'Email' } as const
+import { authenticatorValue, EMAIL_AUTHENTICATOR, envelope, form, PASSWORD_AUTHENTICATOR, type Field, type IdxBody, type ResponseContext } from './response.js'
 
 /** How often the Sign-In Widget polls for the magic link, in milliseconds (Okta's value). */
-const POLL_REFRESH_MS = 4000
+export const POLL_REFRESH_MS = 4000
 
 export const emailEnrollmentId = (userId: string | null): string => `eae${(userId ?? '00u00000000000000000').slice(3)}`
 
-const emailEnrollment = (userId: string | null): IdxBody => ({ ...EMAIL_AUTHENTICATOR, id: emailEnrollmentId(userId), methods: [{ type: 'email' }] })
+const emailEnrollment = (userId: string | null): IdxBody => ({ ...authenticatorValue(EMAIL_AUTHENTICATOR), id: emailEnrollmentId(userId) })
 
 /** Where the address to show comes from: the user's, or, for an unknown user in a recovery, the identifier typed. */
 export interface EmailTarget {
@@ -48,14 +45,14 @@ export function selectEmailResponse(rc: ResponseContext, target: EmailTarget, me
     rc,
     {
       remediation: { type: 'array', value: [selectEmailForm(rc)] },
-      authenticators: { type: 'array', value: [{ ...EMAIL_AUTHENTICATOR, methods: [{ type: 'email' }] }] },
+      authenticators: { type: 'array', value: [authenticatorValue(EMAIL_AUTHENTICATOR)] },
       authenticatorEnrollments: { type: 'array', value: [emailEnrollment(target.userId)] },
     },
     messages,
   )
 }
 
-const codeField = (messages: readonly IdxMessage[]): Field => ({
+export const codeField = (messages: readonly IdxMessage[]): Field => ({
   name: 'credentials',
   type: 'object',
   required: true,
@@ -81,7 +78,7 @@ export function challengeEmailResponse(rc: ResponseContext, target: EmailTarget,
           poll: form(rc, 'poll', 'challenge/poll', [], { refresh: POLL_REFRESH_MS }),
         },
       },
-      authenticators: { type: 'array', value: [{ ...EMAIL_AUTHENTICATOR, methods: [{ type: 'email' }] }] },
+      authenticators: { type: 'array', value: [authenticatorValue(EMAIL_AUTHENTICATOR)] },
       authenticatorEnrollments: { type: 'array', value: [emailEnrollment(target.userId)] },
     },
     messages,
@@ -108,7 +105,7 @@ export function resetPasswordResponse(rc: ResponseContext, messages: readonly Id
     [{ name: 'credentials', type: 'object', required: true, form: { value: [passcode, { name: 'revokeSessions', type: 'boolean', label: 'Sign me out of all other devices' }] } }],
     { relatesTo: ['$.currentAuthenticator'] },
   )
-  const password = { ...PASSWORD_AUTHENTICATOR, methods: [{ type: 'password' }] }
+  const password = authenticatorValue(PASSWORD_AUTHENTICATOR)
   return envelope(
     rc,
     {

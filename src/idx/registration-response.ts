@@ -2,15 +2,14 @@
  * The answers of self-service registration (docs/identity-engine.md, "Registration"), shaped as Okta's
  * captures show them: the profile form (`enroll-profile`), the choice of an authenticator to enrol
  * (`select-authenticator-enroll`, with `skip` once only optional ones are left) and the new password
- * (`enroll-authenticator`, with the password policy in `currentAuthenticator.value.settings`).
+ * (`enroll-authenticator`, with the password policy in `currentAuthenticator.value.settings`), and the
+ * email's code (`enroll-authenticator` again, with `resend` and `poll` on `currentAuthenticator`).
  */
 import type { InteractionStep } from '../store/interaction-store.js'
 import type { IdxMessage } from './messages.js'
 import { PASSWORD_SETTINGS } from './password-policy.js'
-import { envelope, form, PASSWORD_AUTHENTICATOR, type Field, type IdxBody, type ResponseContext } from './response.js'
-
-/** The email authenticator, offered as optional at registration; Okta's ids are `aut` and 17 characters. */
-export const EMAIL_AUTHENTICATOR = { id: 'autemail000000000001', key: 'okta_email', type: 'email', displayName: 'Email' } as const
+import { codeField, POLL_REFRESH_MS } from './email-response.js'
+import { authenticatorValue, EMAIL_AUTHENTICATOR, envelope, form, PASSWORD_AUTHENTICATOR, type Authenticator, type Field, type IdxBody, type ResponseContext } from './response.js'
 
 /** The profile attributes Okta's default profile enrollment policy asks for, in its order. */
 export const PROFILE_FIELDS = [
@@ -23,10 +22,15 @@ export type ProfileField = (typeof PROFILE_FIELDS)[number]['name']
 /** Field messages by field name: the profile attributes, or `passcode` for the new password. */
 export type FieldMessages = Partial<Record<ProfileField | 'passcode', IdxMessage[]>>
 
-type Authenticator = typeof PASSWORD_AUTHENTICATOR | typeof EMAIL_AUTHENTICATOR
+/** What the user has enrolled so far, read from the transaction's `amr` (`pwd`, `email`). */
+export interface Enrolled {
+  password: boolean
+  email: boolean
+}
+
+export const enrolledOf = (amr: readonly string[]): Enrolled => ({ password: amr.includes('pwd'), email: amr.includes('email') })
 
 const methodOf = (a: Authenticator): string => a.type
-const authenticatorValue = (a: Authenticator): IdxBody => ({ ...a, methods: [{ type: methodOf(a) }] })
 const withMessages = (field: Field, messages: IdxMessage[] | undefined): Field =>
   messages === undefined || messages.length === 0 ? field : { ...field, messages: { type: 'array', value: messages.map((m) => structuredClone(m)) } }
 
@@ -44,8 +48,8 @@ export function enrollProfileResponse(rc: ResponseContext, fieldMessages: FieldM
   )
 }
 
-/** The authenticators still to enrol: the password until it is set, and the email, which is optional. */
-const toEnrol = (passwordEnrolled: boolean): Authenticator[] => (passwordEnrolled ? [EMAIL_AUTHENTICATOR] : [PASSWORD_AUTHENTICATOR, EMAIL_AUTHENTICATOR])
+/** The authenticators still to enrol: the password (required) until it is set, and the email (optional) until it is. */
+const toEnrol = (enrolled: Enrolled): Authenticator[] => [...(enrolled.password ? [] : [PASSWORD_AUTHENTICATOR]), ...(enrolled.email ? [] : [EMAIL_AUTHENTICATOR])]
 
 function selectEnrollForm(rc: ResponseContext, authenticators: Authenticator[]): IdxBody {
   const options = authenticators.map((a, i) => ({
@@ -64,22 +68,22 @@ function selectEnrollForm(rc: ResponseContext, authenticators: Authenticator[]):
 }
 
 /** The choice of an authenticator to enrol; `skip` once the password is set (the email is optional). */
-export function selectEnrollResponse(rc: ResponseContext, passwordEnrolled: boolean, messages: readonly IdxMessage[] = []): IdxBody {
-  const authenticators = toEnrol(passwordEnrolled)
+export function selectEnrollResponse(rc: ResponseContext, enrolled: Enrolled, messages: readonly IdxMessage[] = []): IdxBody {
+  const authenticators = toEnrol(enrolled)
   const forms = [selectEnrollForm(rc, authenticators)]
-  if (passwordEnrolled) forms.push(form(rc, 'skip', 'skip', []))
+  if (enrolled.password) forms.push(form(rc, 'skip', 'skip', []))
   return envelope(rc, { remediation: { type: 'array', value: forms }, authenticators: { type: 'array', value: authenticators.map(authenticatorValue) } }, messages)
 }
 
 /** The new password's form, with the policy it must meet. */
-export function enrollPasswordResponse(rc: ResponseContext, fieldMessages: FieldMessages = {}, messages: readonly IdxMessage[] = []): IdxBody {
+export function enrollPasswordResponse(rc: ResponseContext, enrolled: Enrolled, fieldMessages: FieldMessages = {}, messages: readonly IdxMessage[] = []): IdxBody {
   const credentials: Field = {
     name: 'credentials',
     type: 'object',
     required: true,
     form: { value: [withMessages({ name: 'passcode', label: 'Enter password', secret: true }, fieldMessages.passcode)] },
   }
-  const authenticators = toEnrol(false)
+  const authenticators = toEnrol(enrolled)
   return envelope(
     rc,
     {
@@ -94,9 +98,38 @@ export function enrollPasswordResponse(rc: ResponseContext, fieldMessages: Field
   )
 }
 
+/**
+ * The email's enrolment: the code form, the choice again, and the email authenticator as
+ * `currentAuthenticator` with `resend` and `poll`, as Okta's recorded answer has them
+ * (docs/identity-engine.md, "Registration"). A wrong code is a message on the passcode field.
+ */
+export function enrollEmailResponse(rc: ResponseContext, enrolled: Enrolled, messages: readonly IdxMessage[] = [], codeMessages: readonly IdxMessage[] = []): IdxBody {
+  const authenticators = toEnrol(enrolled)
+  const enroll = form(rc, 'enroll-authenticator', 'challenge/answer', [codeField(codeMessages)], { relatesTo: ['$.currentAuthenticator'] })
+  return envelope(
+    rc,
+    {
+      remediation: { type: 'array', value: [enroll, selectEnrollForm(rc, authenticators)] },
+      currentAuthenticator: {
+        type: 'object',
+        value: {
+          ...authenticatorValue(EMAIL_AUTHENTICATOR),
+          resend: form(rc, 'resend', 'challenge/resend', []),
+          poll: form(rc, 'poll', 'challenge/poll', [], { refresh: POLL_REFRESH_MS }),
+        },
+      },
+      authenticators: { type: 'array', value: authenticators.map(authenticatorValue) },
+      authenticatorEnrollments: { type: 'array', value: enrolled.password ? [authenticatorValue(PASSWORD_AUTHENTICATOR)] : [] },
+      enrollmentAuthenticator: { type: 'object', value: authenticatorValue(EMAIL_AUTHENTICATOR) },
+    },
+    messages,
+  )
+}
+
 /** The current response of a registration step (what introspect shows). */
-export function registrationResponse(rc: ResponseContext, step: InteractionStep, passwordEnrolled: boolean, messages: readonly IdxMessage[] = []): IdxBody {
+export function registrationResponse(rc: ResponseContext, step: InteractionStep, enrolled: Enrolled, messages: readonly IdxMessage[] = []): IdxBody {
   if (step === 'ENROLL_PROFILE') return enrollProfileResponse(rc, {}, messages)
-  if (step === 'ENROLL_PASSWORD') return enrollPasswordResponse(rc, {}, messages)
-  return selectEnrollResponse(rc, passwordEnrolled, messages)
+  if (step === 'ENROLL_PASSWORD') return enrollPasswordResponse(rc, enrolled, {}, messages)
+  if (step === 'ENROLL_EMAIL') return enrollEmailResponse(rc, enrolled, messages)
+  return selectEnrollResponse(rc, enrolled, messages)
 }

@@ -2,8 +2,9 @@
  * Self-service registration (docs/identity-engine.md, "Registration"): `select-enroll-profile`
  * (`/idp/idx/enroll`) opens the profile form, `enroll-profile` (`/idp/idx/enroll/new`) creates the user
  * as STAGED, `select-authenticator-enroll` (`/idp/idx/credential/enroll`) and `enroll-authenticator`
- * (`/idp/idx/challenge/answer`) set its first password and make it ACTIVE, and `skip` leaves the
- * optional email for later and ends in the interaction code. The users are runtime data, so the
+ * (`/idp/idx/challenge/answer`) set its first password and make it ACTIVE; the optional email is
+ * enrolled with a code (challenge-email.ts, before or after the password) or left for later with `skip`;
+ * once the password is set and nothing optional is left, the interaction code. The users are runtime data, so the
  * control plane lists and changes them and every replica and the state file have them.
  */
 import { deriveUserId } from '../config/load.js'
@@ -12,9 +13,10 @@ import type { AppContext, Directory } from '../context.js'
 import { registrationFor } from './app-policy.js'
 import { IDX_MESSAGES, type IdxMessage } from './messages.js'
 import { meetsPasswordPolicy, PASSWORD_REQUIREMENTS_NOT_MET } from './password-policy.js'
-import { enrollPasswordResponse, enrollProfileResponse, EMAIL_AUTHENTICATOR, PROFILE_FIELDS, type FieldMessages, type ProfileField } from './registration-response.js'
+import { enrollEmail, PASSWORD_AND_EMAIL_AMR } from './challenge-email.js'
+import { enrolledOf, enrollPasswordResponse, enrollProfileResponse, PROFILE_FIELDS, type FieldMessages, type ProfileField } from './registration-response.js'
 import { badRequest, objectField, passcodeOf, textField, type Input } from './remediation-input.js'
-import { PASSWORD_AUTHENTICATOR } from './response.js'
+import { EMAIL_AUTHENTICATOR, PASSWORD_AUTHENTICATOR } from './response.js'
 import { advance, currentResponse, notAvailable, userOf, responseContext, sessionExpired, succeed, type IdxAnswer, type Transaction } from './transaction.js'
 
 /** Where registered users go: the control plane's runtime data (control/control-plane.ts). */
@@ -76,15 +78,19 @@ export async function enrollProfile(ctx: AppContext, directory: Directory, tx: T
   return moved(ctx, tx, { step: 'ENROLL_SELECT', userId: user.id })
 }
 
-/** The choice of an authenticator to enrol: the password (required); the email is for the email flows. */
+const ENROLL_STEPS = new Set(['ENROLL_SELECT', 'ENROLL_PASSWORD', 'ENROLL_EMAIL'])
+
+/**
+ * The choice of an authenticator to enrol, in either order: the password (required), or the email
+ * (optional), whose code is sent; chosen again during its enrolment, the email sends a new one.
+ */
 export async function selectAuthenticatorEnroll(ctx: AppContext, tx: Transaction, input: Input): Promise<IdxAnswer> {
-  const { step } = tx.record
-  if (step !== 'ENROLL_SELECT' && step !== 'ENROLL_PASSWORD') return notAvailable(ctx, tx)
+  if (!ENROLL_STEPS.has(tx.record.step)) return notAvailable(ctx, tx)
   const authenticator = objectField(input, 'authenticator')
   const id = authenticator && textField(authenticator, 'id')
-  if (id === PASSWORD_AUTHENTICATOR.id && !tx.record.amr.includes('pwd')) return moved(ctx, tx, { step: 'ENROLL_PASSWORD' })
-  // The email is offered (it is optional) but its enrolment is not served here: the current forms again.
-  if (id === EMAIL_AUTHENTICATOR.id) return notAvailable(ctx, tx)
+  const enrolled = enrolledOf(tx.record.amr)
+  if (id === PASSWORD_AUTHENTICATOR.id) return enrolled.password ? notAvailable(ctx, tx) : moved(ctx, tx, { step: 'ENROLL_PASSWORD' })
+  if (id === EMAIL_AUTHENTICATOR.id) return enrolled.email ? notAvailable(ctx, tx) : enrollEmail(ctx, tx)
   throw badRequest('idx_authenticator_unknown')
 }
 
@@ -96,8 +102,14 @@ export async function enrollPassword(ctx: AppContext, directory: Directory, tx: 
   const password = passcodeOf(input)
   const problem: IdxMessage | undefined = password === undefined ? IDX_MESSAGES.fieldBlank : meetsPasswordPolicy(password, user.login) ? undefined : PASSWORD_REQUIREMENTS_NOT_MET
   if (problem !== undefined || password === undefined)
-    return { status: 400, body: enrollPasswordResponse(responseContext(ctx, tx, user), { passcode: [problem ?? IDX_MESSAGES.fieldBlank] }) }
+    return { status: 400, body: enrollPasswordResponse(responseContext(ctx, tx, user), enrolledOf(tx.record.amr), { passcode: [problem ?? IDX_MESSAGES.fieldBlank] }) }
   if (!(await directory.setPassword(user.id, password))) throw sessionExpired('idx_registered_user_gone')
+  // The email was enrolled first: nothing is left, the new user is signed in.
+  if (tx.record.amr.includes('email')) {
+    const active = userOf(ctx, tx)
+    if (active?.status !== 'ACTIVE') throw sessionExpired('idx_registered_user_gone')
+    return succeed(ctx, tx, active, PASSWORD_AND_EMAIL_AMR)
+  }
   return moved(ctx, tx, { step: 'ENROLL_SELECT', amr: ['pwd'] })
 }
 

@@ -12,8 +12,14 @@ export const IDX_VERSION = '1.0.0'
 export const ION_JSON = `application/ion+json; okta-version=${IDX_VERSION}`
 export const FORM_ACCEPTS = `application/json; okta-version=${IDX_VERSION}`
 
-/** The one authenticator of this slice; Okta's ids are `aut` and 17 characters. */
+/** The org's authenticators (docs/identity-engine.md § Email code): Okta's ids are `aut` and 17 characters. */
 export const PASSWORD_AUTHENTICATOR = { id: 'autpassword000000001', key: 'okta_password', type: 'password', displayName: 'Password' } as const
+/** The email authenticator: every user's is their profile's `email`; each enrollment's id is `eae` and the user id's 17 characters. */
+export const EMAIL_AUTHENTICATOR = { id: 'autemail000000000001', key: 'okta_email', type: 'email', displayName: 'Email' } as const
+export type Authenticator = typeof PASSWORD_AUTHENTICATOR | typeof EMAIL_AUTHENTICATOR
+
+/** An authenticator as the `authenticators` lists show it: with its one method. */
+export const authenticatorValue = (a: Authenticator): IdxBody => ({ ...a, methods: [{ type: a.type }] })
 
 export type IdxBody = Record<string, unknown>
 
@@ -103,7 +109,7 @@ export function identifyResponse(rc: ResponseContext, identifierFirst: boolean, 
   return envelope(rc, members, messages)
 }
 
-const passwordEnrollment = (): IdxBody => ({ ...PASSWORD_AUTHENTICATOR, methods: [{ type: 'password' }] })
+const passwordEnrollment = (): IdxBody => authenticatorValue(PASSWORD_AUTHENTICATOR)
 
 /** The password authenticator's `recover` action (docs/identity-engine.md § Password recovery). */
 export const recoverAction = (rc: ResponseContext): IdxBody => form(rc, 'recover', 'recover', [])

@@ -14,7 +14,7 @@ import { identifierFirstFor, registrationFor } from './app-policy.js'
 import { IdxError } from './idx-error.js'
 import { IDX_MESSAGES, type IdxMessage } from './messages.js'
 import { challengeEmailResponse, emailTargetOf, identifyRecoveryResponse, resetPasswordResponse, selectEmailResponse } from './email-response.js'
-import { registrationResponse } from './registration-response.js'
+import { enrolledOf, registrationResponse } from './registration-response.js'
 import { challengePasswordResponse, identifyResponse, successRedirectResponse, successResponse, type IdxBody, type ResponseContext } from './response.js'
 
 export interface Transaction {
@@ -103,7 +103,8 @@ export function currentResponse(ctx: AppContext, tx: Transaction, messages: read
     case 'ENROLL_PROFILE':
     case 'ENROLL_SELECT':
     case 'ENROLL_PASSWORD':
-      return registrationResponse(responseContext(ctx, tx, userOf(ctx, tx)), record.step, record.amr.includes('pwd'), messages)
+    case 'ENROLL_EMAIL':
+      return registrationResponse(responseContext(ctx, tx, userOf(ctx, tx)), record.step, enrolledOf(record.amr), messages)
   }
 }
 

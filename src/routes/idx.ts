@@ -43,10 +43,11 @@ const byStep =
 const steps = (directory: Directory): Record<string, Step> => ({
   identify: byStep({ IDENTIFY_RECOVERY: identifyRecovery }, identify),
   challenge: byStep({ SELECT_EMAIL: selectEmail, CHALLENGE_EMAIL: selectEmail }, selectAuthenticator),
-  // The password or email challenge of a sign-in, the new password of a recovery or of a registration.
+  // The password or email challenge of a sign-in, the new password of a recovery or of a registration, a registration's email code.
   'challenge/answer': byStep(
     {
       CHALLENGE_EMAIL: answerEmail,
+      ENROLL_EMAIL: answerEmail,
       RESET_PASSWORD: (ctx, tx, input) => resetPassword(ctx, directory, tx, input),
       ENROLL_PASSWORD: (ctx, tx, input) => enrollPassword(ctx, directory, tx, input),
     },

@@ -13,7 +13,7 @@ import type { AuthorizationRequest } from './authorization-request.js'
  * CHALLENGE_EMAIL are the email code after the password, or of a recovery; IDENTIFY_RECOVERY and
  * RESET_PASSWORD the two ends of a password recovery; ENROLL_PROFILE, ENROLL_SELECT and
  * ENROLL_PASSWORD the profile form, the choice of authenticator to enrol and the new password of a
- * registration (docs/identity-engine.md).
+ * registration, ENROLL_EMAIL the code of its email (docs/identity-engine.md).
  */
 export const INTERACTION_STEPS = [
   'IDENTIFY',
@@ -26,6 +26,7 @@ export const INTERACTION_STEPS = [
   'ENROLL_PROFILE',
   'ENROLL_SELECT',
   'ENROLL_PASSWORD',
+  'ENROLL_EMAIL',
 ] as const
 export type InteractionStep = (typeof INTERACTION_STEPS)[number]
 

@@ -221,3 +221,144 @@ t.test('the state file keeps registered users and a registration under way acros
   await idxCall(after.app, 'challenge/answer', { credentials: { passcode: 'Sunny-Day-88' }, stateHandle: pending.stateHandle })
   t.ok(interactionCodeOf((await idxCall(after.app, 'skip', { stateHandle: pending.stateHandle })).json() as Body))
 })
+
+/** Up to the choice after the profile (nothing enrolled yet). */
+async function profiled(app: Parameters<typeof startInteraction>[0], email: string) {
+  const interaction = await startInteraction(app)
+  const { stateHandle } = interaction
+  await idxCall(app, 'enroll', { stateHandle })
+  await idxCall(app, 'enroll/new', { userProfile: { firstName: 'Gus', lastName: 'Mailer', email }, stateHandle })
+  return interaction
+}
+const chooseEmail = (app: Parameters<typeof startInteraction>[0], stateHandle: string) => idxCall(app, 'credential/enroll', { authenticator: { id: EMAIL_ID }, stateHandle })
+const answer = (app: Parameters<typeof startInteraction>[0], stateHandle: string, passcode: string) => idxCall(app, 'challenge/answer', { credentials: { passcode }, stateHandle })
+const EMAIL_ID = 'autemail000000000001'
+const idTokenAmr = (idToken: string): unknown => JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString())['amr']
+
+t.test('email enrolment after the password: a code in the outbox, enroll-authenticator, success with amr', async (t) => {
+  const { app, ctx } = await buildTestApp(t)
+  const email = 'gus.after@example.com'
+  const interaction = await profiled(app, email)
+  const { stateHandle } = interaction
+  await idxCall(app, 'credential/enroll', { authenticator: { id: 'autpassword000000001' }, stateHandle })
+  t.equal((await answer(app, stateHandle, 'Sunny-Day-42')).statusCode, 200)
+  const enrolling = await chooseEmail(app, stateHandle)
+  t.equal(enrolling.statusCode, 200, enrolling.body.slice(0, 300))
+  const body = enrolling.json() as Body
+  t.strictSame(names(body), ['enroll-authenticator', 'select-authenticator-enroll'])
+  t.match(form(body, 'enroll-authenticator'), { relatesTo: ['$.currentAuthenticator'], href: `${ctx.config.baseUrl}/idp/idx/challenge/answer` })
+  t.strictSame(
+    (form(body, 'enroll-authenticator')['value'][0].form.value as Body[]).map((f) => f['label']),
+    ['Enter code'],
+  )
+  t.match(body['currentAuthenticator'], {
+    value: {
+      id: EMAIL_ID,
+      key: 'okta_email',
+      type: 'email',
+      displayName: 'Email',
+      methods: [{ type: 'email' }],
+      resend: { name: 'resend', href: `${ctx.config.baseUrl}/idp/idx/challenge/resend` },
+      poll: { name: 'poll', href: `${ctx.config.baseUrl}/idp/idx/challenge/poll`, refresh: 4000 },
+    },
+  })
+  t.match(body['enrollmentAuthenticator'], { value: { key: 'okta_email' } })
+  t.strictSame(
+    names((await idxCall(app, 'introspect', { interactionHandle: interaction.handle })).json() as Body),
+    ['enroll-authenticator', 'select-authenticator-enroll'],
+    'introspect shows it',
+  )
+  const [message] = await ctx.store.listOutbox({ to: email, limit: 1 })
+  t.match(message, { kind: 'email-enrollment', to: email, code: /^\d{6}$/, link: /\/email\/verify\// })
+  t.notMatch(enrolling.body, message!.code!, 'the code is not in the answer')
+
+  const wrong = await answer(app, stateHandle, message!.code === '000000' ? '111111' : '000000')
+  t.equal(wrong.statusCode, 401)
+  t.strictSame(fieldMessages(wrong.json() as Body, 'enroll-authenticator', 'credentials'), { passcode: ['api.authn.error.PASSCODE_INVALID'] })
+  t.match(form(wrong.json() as Body, 'enroll-authenticator')['value'][0].form.value[0].messages.value[0], { message: 'Invalid code. Try again.' })
+
+  const done = await answer(app, stateHandle, message!.code!)
+  t.equal(done.statusCode, 200)
+  const code = interactionCodeOf(done.json() as Body)
+  t.ok(code, 'the code ends in the interaction code')
+  const tokens = await redeem(app, { client_id: SPA.id, interaction_code: code!, code_verifier: interaction.verifier })
+  t.equal(tokens.statusCode, 200)
+  t.strictSame(idTokenAmr(tokens.json().id_token), ['pwd', 'email', 'mfa'])
+  t.equal(ctx.users.byLoginName(email)?.status, 'ACTIVE')
+
+  const journal = JSON.stringify((await app.inject({ method: 'GET', url: '/__mockta/journal' })).json())
+  t.notMatch(journal, message!.code!, 'the journal has no code')
+})
+
+t.test('email enrolment first, then the password; choosing an enrolled one again is not offered', async (t) => {
+  const { app, ctx } = await buildTestApp(t)
+  const email = 'gus.first@example.com'
+  const interaction = await profiled(app, email)
+  const { stateHandle } = interaction
+  const enrolling = await chooseEmail(app, stateHandle)
+  t.equal(enrolling.statusCode, 200)
+  t.strictSame(
+    (enrolling.json()['authenticators'].value as Body[]).map((a) => a['key']),
+    ['okta_password', 'okta_email'],
+    'the password is still to enrol',
+  )
+  const [message] = await ctx.store.listOutbox({ to: email, limit: 1 })
+  t.equal(ctx.users.byLoginName(email)?.status, 'STAGED', 'a STAGED user is sent the code')
+  const proved = await answer(app, stateHandle, message!.code!)
+  t.equal(proved.statusCode, 200)
+  t.strictSame(names(proved.json() as Body), ['select-authenticator-enroll'], 'the password is required: no skip')
+  t.strictSame(
+    (proved.json()['authenticators'].value as Body[]).map((a) => a['key']),
+    ['okta_password'],
+  )
+  t.equal((await chooseEmail(app, stateHandle)).statusCode, 400, 'the email is enrolled already')
+  t.equal((await idxCall(app, 'skip', { stateHandle })).statusCode, 400)
+  await idxCall(app, 'credential/enroll', { authenticator: { id: 'autpassword000000001' }, stateHandle })
+  const done = await answer(app, stateHandle, 'Sunny-Day-42')
+  const code = interactionCodeOf(done.json() as Body)
+  t.ok(code, 'the password ends it: nothing optional is left')
+  const tokens = await redeem(app, { client_id: SPA.id, interaction_code: code!, code_verifier: interaction.verifier })
+  t.strictSame(idTokenAmr(tokens.json().id_token), ['pwd', 'email', 'mfa'])
+})
+
+t.test('email enrolment: expired code, resend retires the previous one, the magic link and poll', async (t) => {
+  const clock = new ManualClock()
+  const { app, ctx } = await buildTestApp(t, { clock })
+  const email = 'gus.resend@example.com'
+  const { stateHandle } = await profiled(app, email)
+  await chooseEmail(app, stateHandle)
+  const [first] = await ctx.store.listOutbox({ to: email, limit: 1 })
+  clock.advance(ctx.config.identityEngine.emailCodeLifetimeSeconds)
+  t.equal((await answer(app, stateHandle, first!.code!)).statusCode, 401, 'an expired code is a wrong code')
+  const resent = await idxCall(app, 'challenge/resend', { stateHandle })
+  t.equal(resent.statusCode, 200)
+  t.strictSame(names(resent.json() as Body), ['enroll-authenticator', 'select-authenticator-enroll'])
+  const [second] = await ctx.store.listOutbox({ to: email, limit: 1 })
+  t.not(second!.id, first!.id, 'a new message')
+  t.match(second, { kind: 'email-enrollment' })
+  if (first!.code !== second!.code) t.equal((await answer(app, stateHandle, first!.code!)).statusCode, 401, 'the previous code is retired')
+  t.strictSame(names((await idxCall(app, 'challenge/poll', { stateHandle })).json() as Body), ['enroll-authenticator', 'select-authenticator-enroll'], 'poll: still waiting')
+  const url = new URL(second!.link!)
+  const page = await app.inject({ method: 'GET', url: `${url.pathname}${url.search}` })
+  t.equal(page.statusCode, 200)
+  t.match(page.body, 'Please return to the original tab.')
+  const polled = await idxCall(app, 'challenge/poll', { stateHandle })
+  t.strictSame(names(polled.json() as Body), ['select-authenticator-enroll'], 'poll: the email is enrolled, the password is next')
+  t.equal((await app.inject({ method: 'GET', url: `${url.pathname}${url.search}` })).statusCode, 400, 'the link works once')
+})
+
+t.test('race: one enrolment code answered by N at once has one winner', async (t) => {
+  const { app, ctx } = await buildTestApp(t)
+  const email = 'gus.race@example.com'
+  const { stateHandle } = await profiled(app, email)
+  await idxCall(app, 'credential/enroll', { authenticator: { id: 'autpassword000000001' }, stateHandle })
+  await answer(app, stateHandle, 'Sunny-Day-42')
+  await chooseEmail(app, stateHandle)
+  const [message] = await ctx.store.listOutbox({ to: email, limit: 1 })
+  const answers = await Promise.all(Array.from({ length: 8 }, () => answer(app, stateHandle, message!.code!)))
+  t.equal(answers.filter((r) => r.statusCode === 200 && interactionCodeOf(r.json() as Body)).length, 1, 'one winner')
+  t.ok(
+    answers.every((r) => r.statusCode === 200 || r.statusCode === 400),
+    'the others: 400',
+  )
+})
