@@ -107,6 +107,25 @@ export function interactionStoreContract(t: Test, makeStore: () => Store | Promi
     t.strictSame(await store.findInteractionByStateHandle('state-hash-1', T0), reset)
   })
 
+  t.test("interactions: a registration's email enrolment comes back as stored, and its code steps go on", async (t) => {
+    const store = await makeStore()
+    await store.createInteraction(interactionRecord())
+    const enrolling = interactionRecord({
+      version: 1,
+      step: 'ENROLL_EMAIL',
+      userId: '00ucarol000000000009',
+      amr: ['pwd'],
+      emailGeneration: 1,
+      emailCodeExpiresAtMs: T0 + 300 * SECOND,
+    })
+    t.strictSame(await store.advanceInteraction(enrolling, 0), { kind: 'advanced' })
+    t.strictSame(await store.findInteraction('handle-hash-1', T0), enrolling)
+    const resent = { ...enrolling, version: 2, emailGeneration: 2 }
+    t.strictSame(await store.advanceInteraction(resent, 1), { kind: 'advanced' })
+    t.strictSame(await store.advanceInteraction({ ...enrolling, version: 2, emailGeneration: 9 }, 1), { kind: 'conflict' }, 'a second resend on the same version loses')
+    t.strictSame(await store.findInteractionByStateHandle('state-hash-1', T0), resent)
+  })
+
   t.test('interactions: of concurrent steps on one version exactly one advances', async (t) => {
     const store = await makeStore()
     await store.createInteraction(interactionRecord())
