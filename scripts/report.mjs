@@ -175,9 +175,12 @@ export function buildReport(root, dir, full) {
   // docs/identity-engine.md § Email code: one email code answered by N at once, N resends at once, memory and Redis.
   const emailAnswers = tallyRace('idx-email-answer')
   const emailResends = tallyRace('idx-email-resend')
+  // docs/identity-engine.md, "Registration": one code of an email's enrolment answered by N at once.
+  const emailEnrols = tallyRace('idx-email-enrol')
   out.push(
     `  idx email-code bursts ${n(emailAnswers.total)} (N=${sizesOf('idx-email-answer')})  exactly-one-winner ${n(emailAnswers.good)}/${n(emailAnswers.total)}` +
-      ` | resend bursts ${n(emailResends.total)}  only-newest-code ${n(emailResends.good)}/${n(emailResends.total)}`,
+      ` | resend bursts ${n(emailResends.total)}  only-newest-code ${n(emailResends.good)}/${n(emailResends.total)}` +
+      ` | enrolment-code bursts ${n(emailEnrols.total)}  exactly-one-winner ${n(emailEnrols.good)}/${n(emailEnrols.total)}`,
   )
   // docs/identity-engine.md, "Registration": N sign-ups for one email at once create one user.
   const signUps = tallyRace('idx-sign-up')
@@ -197,6 +200,7 @@ export function buildReport(root, dir, full) {
       totpCodes.good < totpCodes.total ||
       emailAnswers.good < emailAnswers.total ||
       emailResends.good < emailResends.total ||
+      emailEnrols.good < emailEnrols.total ||
       signUps.good < signUps.total ||
       race5xx > 0 ||
       (full && (g0.total + g30.total === 0 || codes.total === 0 || devicePolls.total === 0 || requestUris.total === 0)),

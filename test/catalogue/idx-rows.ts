@@ -31,8 +31,11 @@ const call = (path: string, body: unknown, contentType = ION): InjectOptions => 
 })
 const without = (params: Record<string, string>, ...names: string[]) => Object.fromEntries(Object.entries(params).filter(([k]) => !names.includes(k)))
 
-/** A fresh interaction walked to a registration step; its stateHandle. */
-async function at(t: TestApp, step: 'profile' | 'password' | 'select'): Promise<string> {
+/**
+ * A fresh interaction walked to a registration step; its stateHandle. `enrolled`: the password set,
+ * the email still optional; `email`: then the email's enrolment open, its code sent.
+ */
+async function at(t: TestApp, step: 'profile' | 'password' | 'select' | 'enrolled' | 'email'): Promise<string> {
   const { stateHandle } = await startInteraction(t.app)
   const go = (path: string, body: Record<string, unknown>) => t.app.inject(call(path, { ...body, stateHandle }))
   await go('enroll', {})
@@ -40,6 +43,10 @@ async function at(t: TestApp, step: 'profile' | 'password' | 'select'): Promise<
   await go('enroll/new', { userProfile: { firstName: 'Row', lastName: 'User', email: `row.${t.ctx.ids.secret().slice(0, 10).toLowerCase()}@example.com` } })
   if (step === 'select') return stateHandle
   await go('credential/enroll', { authenticator: { id: 'autpassword000000001' } })
+  if (step === 'password') return stateHandle
+  await go('challenge/answer', { credentials: { passcode: 'Sunny-Day-42' } })
+  if (step === 'enrolled') return stateHandle
+  await go('credential/enroll', { authenticator: { id: 'autemail000000000001' } })
   return stateHandle
 }
 
@@ -120,6 +127,30 @@ export function idxRows(): Row[] {
   add('idx', 'challenge/answer: an empty new password', {
     request: async (f) => call('challenge/answer', { credentials: { passcode: '' }, stateHandle: await at(f.t, 'password') }),
     expect: idx(400, 'model.validation.field.blank'),
+  })
+  add('idx', 'credential/enroll: the password again once it is set', {
+    request: async (f) => call('credential/enroll', { authenticator: { id: 'autpassword000000001' }, stateHandle: await at(f.t, 'enrolled') }),
+    expect: idx(400, 'errors.E0000020'),
+  })
+  add('idx', 'challenge/resend: at registration before the email is chosen', {
+    request: async (f) => call('challenge/resend', { stateHandle: await at(f.t, 'enrolled') }),
+    expect: idx(400, 'errors.E0000020'),
+  })
+  add('idx', "challenge/answer: a wrong code for the email's enrolment", {
+    request: async (f) => call('challenge/answer', { credentials: { passcode: '1234567' }, stateHandle: await at(f.t, 'email') }),
+    expect: idx(401, 'api.authn.error.PASSCODE_INVALID'),
+  })
+  add('idx', "challenge/answer: the email's enrolment without credentials", {
+    request: async (f) => call('challenge/answer', { stateHandle: await at(f.t, 'email') }),
+    expect: idx(400, 'errors.E0000020'),
+  })
+  add('idx', "challenge/answer: the email's enrolment code as a number", {
+    request: async (f) => call('challenge/answer', { credentials: { passcode: 123456 }, stateHandle: await at(f.t, 'email') }),
+    expect: idx(400, 'errors.E0000020'),
+  })
+  add('idx', "challenge/answer: an oversized code for the email's enrolment", {
+    request: async (f) => call('challenge/answer', { credentials: { passcode: '9'.repeat(5000) }, stateHandle: await at(f.t, 'email') }),
+    expect: idx(400, 'errors.E0000020'),
   })
   add('idx', 'skip: before the required password', { request: async (f) => call('skip', { stateHandle: await at(f.t, 'select') }), expect: idx(400, 'errors.E0000020') })
   return r

@@ -136,7 +136,7 @@ t.test('GET /email/verify/{userId}?token=: any link is a page, never a 5xx, neve
   t.equal((await app.inject({ method: 'GET', url: new URL(message.link!).pathname + new URL(message.link!).search })).statusCode, 200, 'the real link still works')
 })
 
-t.test('registration: any profile and any new password get a well-formed answer, never repeating a rejected value', async (t) => {
+t.test('registration: any profile, new password and email code get a well-formed answer, never repeating a rejected value', async (t) => {
   const { app } = await buildTestApp(t)
   const tally = newTally()
   const text = fc.oneof(
@@ -167,6 +167,17 @@ t.test('registration: any profile and any new password get a well-formed answer,
     fc.integer(),
     fc.constant(null),
   )
+  // The email's enrolment, before or after the password, answered with anything.
+  const CODE_MARKER = 'CODE-MARK'
+  const emailCode = fc.oneof(
+    fc.string({ maxLength: 12 }).map((s) => `${CODE_MARKER}${s}`),
+    fc.stringMatching(/^\d{6}$/),
+    fc.constantFrom('', '9'.repeat(5000)),
+    fc.integer(),
+    fc.constant(null),
+    fc.constant(undefined),
+  )
+  const order = fc.constantFrom('password only', 'email after', 'email first')
   const steps = async (): Promise<string> => {
     const { stateHandle } = await startInteraction(app)
     await app.inject({ method: 'POST', url: '/idp/idx/enroll', headers: { 'content-type': ION }, payload: JSON.stringify({ stateHandle }) })
@@ -183,17 +194,25 @@ t.test('registration: any profile and any new password get a well-formed answer,
   await runProperty(
     t,
     'idx-registration',
-    [profile, passcode] as const,
-    async (userProfile, password) => {
+    [profile, passcode, order, emailCode] as const,
+    async (userProfile, password, path, code) => {
       const stateHandle = await steps()
       const post = (path: string, body: unknown) => app.inject({ method: 'POST', url: `/idp/idx/${path}`, headers: { 'content-type': ION }, payload: JSON.stringify(body) })
       const created = await post('enroll/new', { userProfile, stateHandle })
       check(created, created.statusCode === 200)
       if (created.statusCode !== 200) return
+      const enrolEmail = async () => {
+        check(await post('credential/enroll', { authenticator: { id: EMAIL_AUTHENTICATOR_ID }, stateHandle }), true)
+        const answered = await post('challenge/answer', { credentials: { passcode: code }, stateHandle })
+        check(answered, true)
+        if (answered.body.includes(CODE_MARKER)) throw new Error(`the code repeated: ${answered.body.slice(0, 200)}`)
+      }
+      if (path === 'email first') await enrolEmail()
       await post('credential/enroll', { authenticator: { id: 'autpassword000000001' }, stateHandle })
       const answer = await post('challenge/answer', { credentials: { passcode: password }, stateHandle })
       check(answer, true)
       if (answer.body.includes(PASS_MARKER)) throw new Error(`the password repeated: ${answer.body.slice(0, 200)}`)
+      if (path === 'email after') await enrolEmail()
     },
     tally,
     { numRuns: 150 },

@@ -346,19 +346,3 @@ t.test('email enrolment: expired code, resend retires the previous one, the magi
   t.strictSame(names(polled.json() as Body), ['select-authenticator-enroll'], 'poll: the email is enrolled, the password is next')
   t.equal((await app.inject({ method: 'GET', url: `${url.pathname}${url.search}` })).statusCode, 400, 'the link works once')
 })
-
-t.test('race: one enrolment code answered by N at once has one winner', async (t) => {
-  const { app, ctx } = await buildTestApp(t)
-  const email = 'gus.race@example.com'
-  const { stateHandle } = await profiled(app, email)
-  await idxCall(app, 'credential/enroll', { authenticator: { id: 'autpassword000000001' }, stateHandle })
-  await answer(app, stateHandle, 'Sunny-Day-42')
-  await chooseEmail(app, stateHandle)
-  const [message] = await ctx.store.listOutbox({ to: email, limit: 1 })
-  const answers = await Promise.all(Array.from({ length: 8 }, () => answer(app, stateHandle, message!.code!)))
-  t.equal(answers.filter((r) => r.statusCode === 200 && interactionCodeOf(r.json() as Body)).length, 1, 'one winner')
-  t.ok(
-    answers.every((r) => r.statusCode === 200 || r.statusCode === 400),
-    'the others: 400',
-  )
-})
