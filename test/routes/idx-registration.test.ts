@@ -263,6 +263,29 @@ t.test('email enrolment after the password: a code in the outbox, enroll-authent
     },
   })
   t.match(body['enrollmentAuthenticator'], { value: { key: 'okta_email' } })
+  // The members of Okta's recorded answer for an email enrolment (the Sign-In Widget's authenticator-enroll-email).
+  t.strictSame(
+    Object.keys(body).sort(),
+    [
+      'stateHandle',
+      'version',
+      'expiresAt',
+      'intent',
+      'remediation',
+      'currentAuthenticator',
+      'authenticators',
+      'authenticatorEnrollments',
+      'enrollmentAuthenticator',
+      'user',
+      'cancel',
+      'app',
+    ].sort(),
+  )
+  t.strictSame(
+    (body['authenticatorEnrollments'].value as Body[]).map((a) => a['key']),
+    ['okta_password'],
+    'the password is enrolled',
+  )
   t.strictSame(
     names((await idxCall(app, 'introspect', { interactionHandle: interaction.handle })).json() as Body),
     ['enroll-authenticator', 'select-authenticator-enroll'],
