@@ -13,6 +13,7 @@ export function loadTable(rows) {
     ['bad 2xx', (r) => String(r.checks.bad ?? 0)],
     ['peak RSS MB', (r) => String(r.server.peakRssMb ?? 'n/a')],
     ['server CPU %', (r) => String(r.server.cpuPercentOfOneCore ?? 'n/a')],
+    ['server CPU µs/req', (r) => String(r.server.cpuMicrosPerRequest ?? 'n/a')],
     ['bench CPU %', (r) => String(r.client.cpuPercentOfOneCore)],
     ['other CPU %', (r) => String(r.otherProcessesCpuPercentOfOneCore ?? 'n/a')],
   ])
@@ -188,6 +189,47 @@ export function targetRatios({ rows, startups, memory, redisMemory, bound, mockt
       detail: `MEMORY USAGE after sign-in ${first.memoryUsageBytes} B, ${points.map(([n, p]) => `after ${n}: ${p.memoryUsageBytes} B`).join(', ')}; keys ${first.keys} throughout: ${grows ? 'NO' : 'yes'}`,
     })
   }
+  goals.push(...cpuGoals(rows, bound, mocktaName))
+  return goals
+}
+
+/**
+ * From server CPU time per request (docs/bench.md "Pinned mode"): mockta's own work in a grant, net of
+ * its RS256 signatures (measured on this machine by the bench), and what a DPoP proof or a client
+ * assertion adds over the plain row, against one ES256 verification.
+ */
+function cpuGoals(rows, bound, mocktaName) {
+  const goals = []
+  if (!bound?.signatureMicros) return goals
+  const cpu = (scenario) => rows.find((r) => r.target === mocktaName && r.scenario === scenario && r.server.cpuMicrosPerRequest)?.server.cpuMicrosPerRequest
+  const sig = bound.signatureMicros
+  const own = (scenario, signatures, limit) => {
+    const total = cpu(scenario)
+    const share = total === undefined ? null : (total - signatures * sig) / (signatures * sig)
+    goals.push({
+      goal: `${scenario}: mockta's own CPU work${limit === null ? '' : ` ≤ ${limit * 100} %`} of its ${signatures} signature${signatures > 1 ? 's' : ''}' cost`,
+      ratio: share === null ? null : round(share, 2),
+      limit,
+      met: share === null || limit === null ? null : share <= limit,
+      ...(limit === null && { info: true }),
+      detail: total === undefined ? 'missing' : `${total} µs/req server CPU, ${signatures} × ${sig} µs RS256 signing`,
+    })
+  }
+  own('refresh_token', 2, 0.25)
+  own('client_credentials', 1, null)
+  const extra = (scenario, base) => {
+    const [a, b] = [cpu(scenario), cpu(base)]
+    const added = a === undefined || b === undefined ? null : a - b
+    goals.push({
+      goal: `${scenario} vs ${base}: extra server CPU ≤ one ES256 verification`,
+      ratio: added === null ? null : round(added / bound.es256VerifyMicros, 2),
+      limit: 1,
+      met: added === null ? null : added <= bound.es256VerifyMicros,
+      detail: added === null ? 'missing' : `${a} vs ${b} µs/req: +${round(added, 1)} µs; one ES256 verification ${bound.es256VerifyMicros} µs`,
+    })
+  }
+  extra('dpop_refresh', 'refresh_token')
+  extra('private_key_jwt', 'client_credentials')
   return goals
 }
 
