@@ -15,7 +15,7 @@
  * alternating rounds per scenario, the median round reported).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createPrivateKey, sign } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync, sign, verify } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -56,6 +56,8 @@ const FAMILIES = listFromEnv('BENCH_FAMILIES', '10000,100000,1000000')
   .filter((n) => n > 0)
 if (FAMILIES.some((n) => !Number.isInteger(n) || n > 5_000_000)) throw new Error('BENCH_FAMILIES must be integers up to 5000000')
 const ONLY = listFromEnv('BENCH_ONLY')
+// Pinned mode: servers on core 0, this process (the load generator) and Redis on core 1 (taskset).
+const PIN = process.env.BENCH_PIN === '1'
 const ONLY_TARGETS = listFromEnv('BENCH_TARGETS')
 
 const loadTargets = [...mocktaTargets, ...peerTargets, ceilingTarget].filter((t) => ONLY_TARGETS.length === 0 || ONLY_TARGETS.includes(t.name))
@@ -136,6 +138,8 @@ async function runScenario(target, scenario, workDir) {
         endRssMb: kbToMb(mem.rss),
         cpuSeconds: cpuSeconds === null ? null : round(cpuSeconds, 2),
         cpuPercentOfOneCore: cpuSeconds === null ? null : round((cpuSeconds / wallSeconds) * 100, 1),
+        // CPU time per request (all threads, signing on the libuv pool included): what load on the machine disturbs least.
+        cpuMicrosPerRequest: cpuSeconds === null || result.requests.total === 0 ? null : round((cpuSeconds * 1e6) / result.requests.total, 1),
         logLinesSinceStart: target.role === 'mockta' ? server.logCounts() : null,
       },
       client: { cpuPercentOfOneCore: round((clientSeconds / wallSeconds) * 100, 1) },
@@ -175,6 +179,15 @@ function gitCommit() {
  * back-to-back synchronous signing), and so the most refresh grants (two signatures each) all cores
  * could sign if they did nothing else: no HTTP, no load generator.
  */
+function pinCores() {
+  if (os.cpus().length < 2) throw new Error('BENCH_PIN=1 needs two cores')
+  const pinned = spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { encoding: 'utf8' })
+  if (pinned.status !== 0) throw new Error(`BENCH_PIN=1: taskset failed: ${pinned.stderr || pinned.error?.message}`)
+  process.env.BENCH_SERVER_CPU = '0'
+  process.env.BENCH_CLIENT_CPU = '1'
+  console.log('pinned: servers on CPU 0; the load generator and redis-server on CPU 1')
+}
+
 function signingBound(cpus) {
   const jwk = JSON.parse(readFileSync(join(root, 'fixtures/keys/rs256.test-only.jwks.json'), 'utf8')).keys[0]
   const key = createPrivateKey({ key: jwk, format: 'jwk' })
@@ -188,7 +201,25 @@ function signingBound(cpus) {
     elapsed = Number(process.hrtime.bigint() - started) / 1e9
   }
   const perCore = signatures / elapsed
-  return { signaturesPerSecondOneCore: Math.round(perCore), refreshGrantsPerSecondAllCores: Math.round((perCore * cpus) / 2) }
+  // The cost of one signature in CPU time, which other load on a shared machine inflates far less than wall time.
+  const cpuMicros = (from) => {
+    const used = process.cpuUsage(from)
+    return used.user + used.system
+  }
+  const sigCpuFrom = process.cpuUsage()
+  for (let i = 0; i < 300; i++) sign('sha256', input, key)
+  const signatureMicros = round(cpuMicros(sigCpuFrom) / 300, 1)
+  // One ES256 verification (what a DPoP proof or a private_key_jwt assertion adds), 0.3 s of them.
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const signature = sign('sha256', input, { key: ec.privateKey, dsaEncoding: 'ieee-p1363' })
+  const verifyCpuFrom = process.cpuUsage()
+  for (let i = 0; i < 1000; i++) verify('sha256', input, { key: ec.publicKey, dsaEncoding: 'ieee-p1363' }, signature)
+  return {
+    signatureMicros,
+    es256VerifyMicros: round(cpuMicros(verifyCpuFrom) / 1000, 1),
+    signaturesPerSecondOneCore: Math.round(perCore),
+    refreshGrantsPerSecondAllCores: Math.round((perCore * cpus) / 2),
+  }
 }
 
 let workDir
@@ -223,9 +254,10 @@ async function main() {
   }, budgetMs).unref()
 
   ensureMocktaBuild()
+  if (PIN) pinCores()
   const bound = signingBound(machine.cpus)
   console.log(
-    `RS256 (fixture key) on this machine: ${bound.signaturesPerSecondOneCore} signatures/s on one core, so at most ${bound.refreshGrantsPerSecondAllCores} refresh grants/s on ${machine.cpus} cores doing nothing else\n`,
+    `RS256 (fixture key) on this machine: ${bound.signaturesPerSecondOneCore} signatures/s on one core, so at most ${bound.refreshGrantsPerSecondAllCores} refresh grants/s on ${machine.cpus} cores doing nothing else; by CPU time one RS256 signature costs ${bound.signatureMicros} µs, one ES256 verification ${bound.es256VerifyMicros} µs\n`,
   )
   workDir = mkdtempSync(join(os.tmpdir(), 'mockta-bench-'))
   const measured = []

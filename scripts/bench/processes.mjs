@@ -17,7 +17,10 @@ export function killChildren() {
 /** Spawns a server, keeps the tail of its output for error messages, and knows how to stop it. */
 export function spawnServer(command, args, options, baseUrl) {
   const startedAt = process.hrtime.bigint()
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Pinned mode (BENCH_PIN=1): servers on the core the bench gives them, the load generator on another.
+  const { cpu = process.env.BENCH_SERVER_CPU, ...spawnOptions } = options
+  const pinned = cpu !== undefined && cpu !== '' ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args]
+  const child = spawn(pinned[0], pinned[1], { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   let partial = ''
   // pino levels: 40 warn, 50 error, 60 fatal. A reuse detection would mean the bench itself is wrong.

@@ -20,7 +20,9 @@ export function benchRedisUrl(workDir) {
     const dir = join(workDir, 'redis')
     mkdirSync(dir, { recursive: true })
     const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes']
-    const server = spawnServer(REDIS_SERVER, args, { cwd: dir }, `redis://${HOST}:${port}`)
+    // Pinned mode: Redis shares the load generator's core, so the server's core is the server's alone.
+    const cpu = process.env.BENCH_CLIENT_CPU
+    const server = spawnServer(REDIS_SERVER, args, { cwd: dir, ...(cpu !== undefined && { cpu }) }, `redis://${HOST}:${port}`)
     for (let i = 0; i < 300 && !/Ready to accept connections/.test(server.output()); i++) {
       if (server.exitInfo()) break
       await sleep(20)

@@ -151,14 +151,27 @@ export class ControlPlane {
     return this.shared.replicated
   }
 
+  /** Replicas: whether this process has caught up with every change announced to it, so a request need not sync. */
+  get upToDate(): boolean {
+    return this.shared.upToDate === true
+  }
+
+  /** Replicas: catch up when another process announces a change (docs/replicas.md, "Consistency"). */
+  listen(): void {
+    this.shared.listen?.(() => this.sync())
+  }
+
+  async close(): Promise<void> {
+    await this.shared.close?.()
+  }
+
   /**
    * Catches up with what other replicas changed (clock, runtime data, fault rules, a reset): called
    * before every request on a shared store, and by every control call. Free for a single process.
    */
   async sync(): Promise<void> {
-    if (!(await this.shared.refresh())) return
+    if (!(await this.shared.refresh(() => this.applyShared()))) return
     await this.faultRules.refresh?.()
-    this.applyShared()
     // A reset elsewhere, or a store that lost its memory, comes with a new identity.
     await adoptStoreIdentity(this.ctx)
   }

@@ -27,8 +27,12 @@ export interface SharedControlState {
   readonly replicated: boolean
   /** The latest state this process has seen. */
   readonly current: Readonly<SharedState>
-  /** Catches up with changes made elsewhere; true when the state (or the store's identity) changed. */
-  refresh(): Promise<boolean>
+  /**
+   * Catches up with changes made elsewhere; true when the state (or the store's identity) changed.
+   * `apply` runs synchronously as the new state is taken, so no change decided in this process can
+   * see the new version with the old state in effect.
+   */
+  refresh(apply?: () => void): Promise<boolean>
   /**
    * Decides a change from the latest state this process has seen and writes it with compare-and-set.
    * After losing a race to another replica it catches up (`catchUp`, which refreshes) and decides
@@ -40,6 +44,16 @@ export interface SharedControlState {
   touch(): Promise<void>
   /** Back to the loaded configuration and no offset. */
   clear(): Promise<void>
+  /**
+   * Replicas: true while this process is sure it has seen every change (it is told of each one, and
+   * has caught up since the last), so a request need not read the version first (docs/replicas.md,
+   * "Consistency"). Absent: always read.
+   */
+  readonly upToDate?: boolean
+  /** Replicas: `catchUp` runs when another process announces a change (it must refresh and apply it). */
+  listen?(catchUp: () => Promise<void>): void
+  /** Stops listening (the app closes). */
+  close?(): Promise<void>
 }
 
 /** Attempts of a change that keeps losing compare-and-set races to other replicas before a 409. */

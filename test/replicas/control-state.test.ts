@@ -114,3 +114,28 @@ t.test('Redis down: control calls answer 503, /health says so, keys and discover
   t.equal((await a.app.inject({ url: '/health' })).statusCode, 200, 'healthy again without a restart')
   t.equal((await control(a.app, 'POST', '/clock/advance', { seconds: 1 })).status, 200)
 })
+
+t.test('a replica told of every change skips the version read, and still sees the next change at once', async (t) => {
+  const pair = await replicaPair(t)
+  if (!pair) return
+  const { a, b } = pair
+  // B's connection, to count its reads of the shared state's version (docs/replicas.md, "Consistency").
+  const redis = (b.ctx.store as unknown as { redis: { hget: (...args: unknown[]) => Promise<unknown> } }).redis
+  const hget = redis.hget.bind(redis)
+  let versionReads = 0
+  redis.hget = (...args: unknown[]) => {
+    if (String(args[0]).endsWith('control:state')) versionReads++
+    return hget(...args)
+  }
+  t.teardown(() => {
+    redis.hget = hget
+  })
+  const start = (await control(b.app, 'GET', '/clock')).body.nowMs as number
+  for (let round = 1; round <= 3; round++) {
+    t.equal((await control(a.app, 'POST', '/clock/advance', { seconds: 60 })).status, 200)
+    versionReads = 0
+    for (let i = 0; i < 5; i++) t.equal((await b.app.inject({ method: 'GET', url: '/oauth2/default/.well-known/openid-configuration' })).statusCode, 200)
+    t.equal((await control(b.app, 'GET', '/clock')).body.nowMs, start + round * 60_000, `round ${round}: B's next request sees A's change`)
+    t.ok(versionReads <= 1, `round ${round}: ${versionReads} version reads for 6 requests on B`)
+  }
+})

@@ -1,7 +1,11 @@
 /**
  * The shared control state in Redis: one hash `{prefix}control:state` with the clock offset, the
- * runtime data (JSON) and a version that changes with every write. Each request first reads the
- * version alone (one round trip); only when it moved is the whole hash read again. Versions are
+ * runtime data (JSON) and a version that changes with every write. Only when the version moved is the
+ * whole hash read again. Every write is announced on `{prefix}control:changes` (pub/sub) and waits
+ * until each listening replica has caught up and acknowledged on `{prefix}control:acks` (at most
+ * ACK_WAIT_MS), so the next request anywhere sees it; a replica that is listening and has caught up
+ * since the last announcement skips the version read, and one that is not (its subscription down,
+ * or just reconnected) reads the version before every request as before (docs/replicas.md). Versions are
  * random, never counters, so a Redis that lost its data (or a reset) can never repeat a version a
  * replica remembers, and every replica notices. Only this module writes the hash (the protocol is in
  * control/shared-state.ts).
@@ -35,6 +39,9 @@ declare module 'ioredis' {
 
 const newVersion = (): string => randomBytes(12).toString('base64url')
 
+/** How long a write waits for the replicas' acknowledgements before it answers anyway. */
+export const ACK_WAIT_MS = 2000
+
 export class RedisSharedState implements SharedControlState {
   readonly replicated = true
   current: SharedState = initialSharedState()
@@ -51,8 +58,89 @@ export class RedisSharedState implements SharedControlState {
     if (!redis.mocktaCompareAndSet) redis.defineCommand('mocktaCompareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET })
   }
 
-  async refresh(): Promise<boolean> {
-    const version = await unavailableOnFailure(this.redis.hget(this.key, 'version'))
+  /** The subscriber connection, once `listen` was called. */
+  private subscriber: Redis | undefined
+  /** Subscribed and connected: announcements arrive. */
+  private listening = false
+  /** An announcement (or a reconnection) since the last refresh began. */
+  private dirty = true
+  /** Writes of this process waiting for acknowledgements: announcement id → acks so far, acks expected (PUBLISH's count). */
+  private readonly waiting = new Map<string, { received: number; expected: number | undefined; done: () => void }>()
+
+  get upToDate(): boolean {
+    return this.listening && !this.dirty
+  }
+
+  listen(catchUp: () => Promise<void>): void {
+    const channels = { changes: `${this.key}:changes`, acks: `${this.key}:acks` }
+    const subscriber = this.redis.duplicate()
+    this.subscriber = subscriber
+    const stopListening = () => {
+      this.listening = false
+      this.dirty = true
+    }
+    subscriber.on('close', stopListening)
+    subscriber.on('reconnecting', stopListening)
+    subscriber.on('error', () => {})
+    // ioredis subscribes again after a reconnection; only then are announcements trusted again, and
+    // the first request after it reads the version (dirty) in case one was missed meanwhile.
+    subscriber.on('ready', () => {
+      void subscriber.subscribe(channels.changes, channels.acks).then(() => {
+        this.dirty = true
+        this.listening = true
+      }, stopListening)
+    })
+    // The store's connection is lazy (store/redis/connection.ts); this one connects now and reconnects by itself.
+    subscriber.connect().catch(() => {})
+    subscriber.on('message', (channel: string, id: string) => {
+      if (channel === channels.acks) {
+        const wait = this.waiting.get(id)
+        if (wait && ++wait.received >= (wait.expected ?? Number.POSITIVE_INFINITY)) wait.done()
+        return
+      }
+      this.dirty = true
+      // Acknowledged only once caught up: the writer answers after every replica has applied the change.
+      catchUp().then(
+        () => this.redis.publish(channels.acks, id).catch(() => {}),
+        () => {},
+      )
+    })
+  }
+
+  async close(): Promise<void> {
+    for (const wait of this.waiting.values()) wait.done()
+    this.subscriber?.disconnect()
+  }
+
+  /** Tells every listening replica (this one too) of a write and waits until each has caught up. */
+  private async announce(): Promise<void> {
+    if (!this.subscriber) return
+    const id = newVersion()
+    let done = () => {}
+    const acknowledged = new Promise<void>((resolve) => {
+      done = resolve
+    })
+    const timer = setTimeout(() => done(), ACK_WAIT_MS)
+    const wait = { received: 0, expected: undefined as number | undefined, done }
+    this.waiting.set(id, wait)
+    try {
+      // Every subscriber of the channel gets it, this process's own included; acks may arrive before PUBLISH's answer.
+      wait.expected = await unavailableOnFailure(this.redis.publish(`${this.key}:changes`, id))
+      if (wait.received >= wait.expected) done()
+      await acknowledged
+    } finally {
+      clearTimeout(timer)
+      this.waiting.delete(id)
+    }
+  }
+
+  async refresh(apply?: () => void): Promise<boolean> {
+    // Cleared before the read: an announcement arriving meanwhile makes the next request read again.
+    this.dirty = false
+    const version = await unavailableOnFailure(this.redis.hget(this.key, 'version')).catch((err: unknown) => {
+      this.dirty = true
+      throw err
+    })
     if (version === this.version) return false
     const fields = await unavailableOnFailure(this.redis.hgetall(this.key))
     this.version = fields['version'] ?? null
@@ -63,6 +151,7 @@ export class RedisSharedState implements SharedControlState {
       runtime: runtimeText === this.runtimeText ? this.current.runtime : runtimeText === null ? null : (JSON.parse(runtimeText) as RuntimeDataState),
     }
     this.runtimeText = runtimeText
+    apply?.()
     return true
   }
 
@@ -81,6 +170,7 @@ export class RedisSharedState implements SharedControlState {
     this.version = version
     this.current = { ...this.current, ...changes }
     if (changes.runtime !== undefined) this.runtimeText = changes.runtime === null ? null : JSON.stringify(changes.runtime)
+    await this.announce()
     return true
   }
 
@@ -90,6 +180,8 @@ export class RedisSharedState implements SharedControlState {
    */
   async touch(): Promise<void> {
     await unavailableOnFailure(this.redis.hset(this.key, 'version', newVersion()))
+    // This process keeps its old version: its own announcement makes it read the new state too.
+    await this.announce()
   }
 
   async clear(): Promise<void> {
@@ -98,5 +190,6 @@ export class RedisSharedState implements SharedControlState {
     this.version = version
     this.current = initialSharedState()
     this.runtimeText = null
+    await this.announce()
   }
 }
