@@ -7,7 +7,8 @@
  * ends with tokens that refresh, and no request leaves for a host other than the app and mockta.
  * The same page with `useClassicEngine: true` signs in through the classic Authentication API.
  * An SPA whose client has `signInPage: "okta-widget"` signs in on mockta's hosted widget page
- * (Cypress's Okta recipe: type into the widget's fields) and comes back with code and state.
+ * (Cypress's Okta recipe: type into the widget's fields) and comes back with code and state; there
+ * "Back to sign in" cancels the server's interaction, and a password then an email code sign in.
  * One browser and one mockta for the file; each flow gets its own tab (the widget keeps its
  * transaction in the tab's sessionStorage). Screenshots of each step go to test-output/widget/.
  */
@@ -283,6 +284,30 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     await page.click('#sign-in')
     await page.waitForURL(`${origin}/hosted/callback?**`)
     await page.locator('#status').filter({ hasText: 'Signed in' }).waitFor()
+  })
+
+  t.test('the hosted page: back to sign in from recovery, then a password and an email code', async (t) => {
+    const page = await tab(t, '/hosted', '#sign-in')
+    const requests: string[] = []
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname))
+    await page.click('#sign-in')
+    await page.locator('a[data-se="forgot-password"]').click()
+    await page.locator('a[data-se="cancel"]').click()
+    await page.locator('input[name="credentials.passcode"]').waitFor()
+    // Hosted (no OAuth settings in the widget), "Back to sign in" cancels the server's interaction.
+    t.ok(requests.includes('/idp/idx/cancel'), 'cancelled through the IDX API')
+    await shot(page, 'hosted-back-from-recovery')
+    await enter(page, 'input[name="identifier"]', ERIN.username)
+    await enter(page, 'input[name="credentials.passcode"]', ERIN.password)
+    await page.click('input[type="submit"]')
+    await chooseEmail(page)
+    await page.click('.enter-auth-code-instead-link')
+    const { code } = await lastEmail(ERIN.username)
+    await enter(page, 'input[name="credentials.passcode"]', code)
+    await shot(page, 'hosted-email-code')
+    await page.click('input[type="submit"]')
+    await signedIn(t, page, ERIN.username)
+    t.ok(requests.includes('/login/token/redirect'), 'through /login/token/redirect')
   })
 
   t.test('nothing left for another host', async (t) => {
