@@ -150,20 +150,25 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
 
   t.test('the magic link opened in a second tab; the first tab, polling, signs in', async (t) => {
     const page = await tab(t)
+    const requests: string[] = []
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname))
     await enter(page, 'input[name="identifier"]', ERIN.username)
     await enter(page, 'input[name="credentials.passcode"]', ERIN.password)
     await page.click('input[type="submit"]')
     await page.locator('[data-se="okta_email"]').first().waitFor()
     await chooseEmail(page)
     await page.locator('.enter-auth-code-instead-link').waitFor()
+    await shot(page, 'magic-link-1-first-tab-waiting')
     const { link } = await lastEmail(ERIN.username)
     const second = await context.newPage()
     t.teardown(() => second.close())
     await second.goto(link)
     await second.getByText('Please return to the original tab.').waitFor()
-    await shot(second, 'magic-link-1-second-tab')
+    await shot(second, 'magic-link-2-second-tab')
     await signedIn(t, page, ERIN.username)
-    await shot(page, 'magic-link-2-first-tab-signed-in')
+    t.ok(requests.includes('/idp/idx/challenge/poll'), 'the first tab learnt it by polling')
+    t.notOk(requests.includes('/idp/idx/challenge/answer'), 'no code typed')
+    await shot(page, 'magic-link-3-first-tab-signed-in')
   })
 
   t.test('registration: sign-up link, profile, password, the optional email skipped', async (t) => {
