@@ -221,7 +221,7 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     await shot(page, 'recover-5-signed-in')
   })
 
-  t.test('back to sign in from a sub-flow, then signing in', async (t) => {
+  t.test('back to sign in from recovery and from sign-up, then signing in', async (t) => {
     const page = await tab(t)
     const requests: string[] = []
     page.on('request', (r) => requests.push(new URL(r.url()).pathname))
@@ -235,6 +235,14 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     t.equal(requests.filter((p) => p === '/oauth2/default/v1/interact').length, 2, 'a new interaction')
     t.equal(requests.at(-1), '/idp/idx/introspect', 'shown its first page')
     await shot(page, 'back-2-sign-in-again')
+    // From the sign-up form, "Already have an account?" is the profile form's own select-identify.
+    await page.click('a[data-se="enroll"]')
+    await page.locator('input[name="userProfile.firstName"]').waitFor()
+    await shot(page, 'back-3-in-sign-up')
+    await page.click('a[data-se="back"]')
+    await page.locator('input[name="credentials.passcode"]').waitFor()
+    t.ok(requests.includes('/idp/idx/identify/select'), 'back through select-identify')
+    await shot(page, 'back-4-sign-in-again')
     await enter(page, 'input[name="identifier"]', ALICE.username)
     await enter(page, 'input[name="credentials.passcode"]', ALICE.password)
     await page.click('input[type="submit"]')
