@@ -1,11 +1,14 @@
 /**
  * The real Okta Sign-In Widget 7.x, embedded in a test app page on its own port and pointed at a
  * listening mockta, in headless Chromium (docs/sign-in-widget.md § embedded): password sign-in, a
- * wrong password showing Okta's message, a reload in the middle of a flow resuming where it was. Each
+ * wrong password showing Okta's message, a reload in the middle of a flow resuming where it was, a
+ * password then an email code read from the outbox, the email's magic link opened in a second tab
+ * while the first polls, registration, password recovery, and "Back to sign in" from a sub-flow. Each
  * ends with tokens that refresh, and no request leaves for a host other than the app and mockta.
  * The same page with `useClassicEngine: true` signs in through the classic Authentication API.
  * An SPA whose client has `signInPage: "okta-widget"` signs in on mockta's hosted widget page
- * (Cypress's Okta recipe: type into the widget's fields) and comes back with code and state.
+ * (Cypress's Okta recipe: type into the widget's fields) and comes back with code and state; there
+ * "Back to sign in" cancels the server's interaction, and a password then an email code sign in.
  * One browser and one mockta for the file; each flow gets its own tab (the widget keeps its
  * transaction in the tab's sessionStorage). Screenshots of each step go to test-output/widget/.
  */
@@ -18,6 +21,11 @@ import type { Page } from 'playwright-core'
 import { ALICE, startMockta } from '../helpers/listening-app.js'
 import { openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
 import { onlyOrigins, startWidgetApp } from '../helpers/widget-app.js'
+
+const ERIN = { username: 'erin@example.com', password: 'erin-password' }
+const BOB = { username: 'bob@example.com' }
+const NEWCOMER = 'wendy.widget@example.org'
+const NEW_PASSWORD = 'Sunflower-Kite-42'
 
 const OUTPUT = fileURLToPath(new URL('../../test-output/widget/', import.meta.url))
 
@@ -37,9 +45,12 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
   const { context } = await openBrowser(t, { viewport: { width: 1000, height: 760 } })
   const elsewhere = await onlyOrigins(context, [origin, base])
   mkdirSync(OUTPUT, { recursive: true })
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(OUTPUT, `${name}.png`) })
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true })
 
   const tab = async (t: Test, path = '/', ready = 'input[name="identifier"], input[name="username"]') => {
+    // Each flow starts signed out: an earlier flow's mockta session would make /v1/interact start at
+    // success (docs/identity-engine.md § Single sign-on).
+    await context.clearCookies()
     const page = await context.newPage()
     page.setDefaultTimeout(30_000)
     page.on('pageerror', (e) => t.fail(`page error: ${e.message}`))
@@ -58,9 +69,9 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     await field.fill('')
     await field.pressSequentially(text)
   }
-  const signedIn = async (t: Test, page: Page) => {
+  const signedIn = async (t: Test, page: Page, username = ALICE.username) => {
     await page.locator('#status').filter({ hasText: 'Signed in' }).waitFor()
-    t.match(await page.textContent('#user'), ALICE.username)
+    t.match(await page.textContent('#user'), username)
     t.equal(await page.evaluate('window.refresh()'), true, 'the refresh token gives a new access token')
     t.equal(await page.textContent('#refreshes'), '1')
   }
@@ -102,6 +113,137 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     await page.locator('input[name="credentials.passcode"]').waitFor()
     t.equal(await page.locator('input[name="identifier"]').count(), 0, 'not back at the username')
     await shot(page, '4-embedded-resumed-at-password')
+    await enter(page, 'input[name="credentials.passcode"]', ALICE.password)
+    await page.click('input[type="submit"]')
+    await signedIn(t, page)
+  })
+
+  // What a test reads to learn the code a user was sent: the control API's outbox, newest first.
+  const lastEmail = async (to: string) => {
+    const [message] = (await (await fetch(`${base}/__mockta/outbox?to=${encodeURIComponent(to)}&limit=1`)).json()) as Array<{ code: string; link: string; kind: string }>
+    if (!message) throw new Error(`no email to ${to}`)
+    return message
+  }
+  const chooseEmail = async (page: Page) => {
+    await page.locator('[data-se="okta_email"] .select-factor, .authenticator-row[data-se="okta_email"] a').first().click()
+  }
+
+  t.test('password, then an email code read from the outbox', async (t) => {
+    const page = await tab(t)
+    await enter(page, 'input[name="identifier"]', ERIN.username)
+    await enter(page, 'input[name="credentials.passcode"]', ERIN.password)
+    await page.click('input[type="submit"]')
+    await page.locator('[data-se="okta_email"]').first().waitFor()
+    await shot(page, 'email-1-choose-email')
+    await chooseEmail(page)
+    await page.locator('.enter-auth-code-instead-link').waitFor()
+    await shot(page, 'email-2-check-your-email')
+    await page.click('.enter-auth-code-instead-link')
+    await page.locator('input[name="credentials.passcode"]').waitFor()
+    const { code } = await lastEmail(ERIN.username)
+    await enter(page, 'input[name="credentials.passcode"]', code)
+    await shot(page, 'email-3-code-entered')
+    await page.click('input[type="submit"]')
+    await signedIn(t, page, ERIN.username)
+    await shot(page, 'email-4-signed-in')
+  })
+
+  t.test('the magic link opened in a second tab; the first tab, polling, signs in', async (t) => {
+    const page = await tab(t)
+    const requests: string[] = []
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname))
+    await enter(page, 'input[name="identifier"]', ERIN.username)
+    await enter(page, 'input[name="credentials.passcode"]', ERIN.password)
+    await page.click('input[type="submit"]')
+    await page.locator('[data-se="okta_email"]').first().waitFor()
+    await chooseEmail(page)
+    await page.locator('.enter-auth-code-instead-link').waitFor()
+    await shot(page, 'magic-link-1-first-tab-waiting')
+    const { link } = await lastEmail(ERIN.username)
+    const second = await context.newPage()
+    t.teardown(() => second.close())
+    await second.goto(link)
+    await second.getByText('Please return to the original tab.').waitFor()
+    await shot(second, 'magic-link-2-second-tab')
+    await signedIn(t, page, ERIN.username)
+    t.ok(requests.includes('/idp/idx/challenge/poll'), 'the first tab learnt it by polling')
+    t.notOk(requests.includes('/idp/idx/challenge/answer'), 'no code typed')
+    await shot(page, 'magic-link-3-first-tab-signed-in')
+  })
+
+  t.test('registration: sign-up link, profile, password, the optional email skipped', async (t) => {
+    const page = await tab(t)
+    await page.click('a[data-se="enroll"]')
+    await page.locator('input[name="userProfile.firstName"]').waitFor()
+    await enter(page, 'input[name="userProfile.firstName"]', 'Wendy')
+    await enter(page, 'input[name="userProfile.lastName"]', 'Widget')
+    await enter(page, 'input[name="userProfile.email"]', NEWCOMER)
+    await shot(page, 'register-1-profile')
+    await page.click('input[type="submit"]')
+    await page.locator('[data-se="okta_password"]').first().waitFor()
+    await shot(page, 'register-2-choose-password')
+    await page.locator('[data-se="okta_password"] .select-factor, .authenticator-row[data-se="okta_password"] a').first().click()
+    await page.locator('input[name="confirmPassword"]').waitFor()
+    await enter(page, 'input[name="credentials.passcode"]', NEW_PASSWORD)
+    await enter(page, 'input[name="confirmPassword"]', NEW_PASSWORD)
+    await shot(page, 'register-3-password')
+    await page.click('input[type="submit"]')
+    await page.locator('[data-se="skip"], .skip-all').first().waitFor()
+    await shot(page, 'register-4-email-optional')
+    await page.locator('[data-se="skip"], .skip-all').first().click()
+    await signedIn(t, page, NEWCOMER)
+    await shot(page, 'register-5-signed-in')
+  })
+
+  t.test('password recovery: forgot password, the code, a new password, signed in', async (t) => {
+    const page = await tab(t)
+    await page.click('a[data-se="forgot-password"]')
+    await page.locator('input[name="identifier"]').waitFor()
+    await shot(page, 'recover-1-identify')
+    await enter(page, 'input[name="identifier"]', BOB.username)
+    await page.click('input[type="submit"]')
+    await page.locator('[data-se="okta_email"]').first().waitFor()
+    await shot(page, 'recover-2-choose-email')
+    await chooseEmail(page)
+    await page.locator('.enter-auth-code-instead-link').waitFor()
+    await page.click('.enter-auth-code-instead-link')
+    await page.locator('input[name="credentials.passcode"]').waitFor()
+    const { code } = await lastEmail(BOB.username)
+    await enter(page, 'input[name="credentials.passcode"]', code)
+    await shot(page, 'recover-3-code')
+    await page.click('input[type="submit"]')
+    await page.locator('input[name="confirmPassword"]').waitFor()
+    await enter(page, 'input[name="credentials.passcode"]', NEW_PASSWORD)
+    await enter(page, 'input[name="confirmPassword"]', NEW_PASSWORD)
+    await shot(page, 'recover-4-new-password')
+    await page.click('input[type="submit"]')
+    await signedIn(t, page, BOB.username)
+    await shot(page, 'recover-5-signed-in')
+  })
+
+  t.test('back to sign in from recovery and from sign-up, then signing in', async (t) => {
+    const page = await tab(t)
+    const requests: string[] = []
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname))
+    await page.click('a[data-se="forgot-password"]')
+    await page.locator('a[data-se="cancel"]').waitFor()
+    await shot(page, 'back-1-in-recovery')
+    await page.click('a[data-se="cancel"]')
+    await page.locator('input[name="credentials.passcode"]').waitFor()
+    // Embedded (OAuth settings given), the widget drops its transaction and starts a new interaction
+    // rather than calling cancel; the abandoned one expires on mockta's clock.
+    t.equal(requests.filter((p) => p === '/oauth2/default/v1/interact').length, 2, 'a new interaction')
+    t.equal(requests.at(-1), '/idp/idx/introspect', 'shown its first page')
+    await shot(page, 'back-2-sign-in-again')
+    // From the sign-up form, "Already have an account?" is the profile form's own select-identify.
+    await page.click('a[data-se="enroll"]')
+    await page.locator('input[name="userProfile.firstName"]').waitFor()
+    await shot(page, 'back-3-in-sign-up')
+    await page.click('a[data-se="back"]')
+    await page.locator('input[name="credentials.passcode"]').waitFor()
+    t.ok(requests.includes('/idp/idx/identify/select'), 'back through select-identify')
+    await shot(page, 'back-4-sign-in-again')
+    await enter(page, 'input[name="identifier"]', ALICE.username)
     await enter(page, 'input[name="credentials.passcode"]', ALICE.password)
     await page.click('input[type="submit"]')
     await signedIn(t, page)
@@ -155,6 +297,30 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     await page.click('#sign-in')
     await page.waitForURL(`${origin}/hosted/callback?**`)
     await page.locator('#status').filter({ hasText: 'Signed in' }).waitFor()
+  })
+
+  t.test('the hosted page: back to sign in from recovery, then a password and an email code', async (t) => {
+    const page = await tab(t, '/hosted', '#sign-in')
+    const requests: string[] = []
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname))
+    await page.click('#sign-in')
+    await page.locator('a[data-se="forgot-password"]').click()
+    await page.locator('a[data-se="cancel"]').click()
+    await page.locator('input[name="credentials.passcode"]').waitFor()
+    // Hosted (no OAuth settings in the widget), "Back to sign in" cancels the server's interaction.
+    t.ok(requests.includes('/idp/idx/cancel'), 'cancelled through the IDX API')
+    await shot(page, 'hosted-back-from-recovery')
+    await enter(page, 'input[name="identifier"]', ERIN.username)
+    await enter(page, 'input[name="credentials.passcode"]', ERIN.password)
+    await page.click('input[type="submit"]')
+    await chooseEmail(page)
+    await page.click('.enter-auth-code-instead-link')
+    const { code } = await lastEmail(ERIN.username)
+    await enter(page, 'input[name="credentials.passcode"]', code)
+    await shot(page, 'hosted-email-code')
+    await page.click('input[type="submit"]')
+    await signedIn(t, page, ERIN.username)
+    t.ok(requests.includes('/login/token/redirect'), 'through /login/token/redirect')
   })
 
   t.test('nothing left for another host', async (t) => {
