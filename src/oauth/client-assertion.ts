@@ -45,7 +45,6 @@ export interface AssertedClient {
   method: Extract<ClientAuthMethod, 'client_secret_jwt' | 'private_key_jwt'>
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const includes = (list: readonly string[], v: unknown): v is string => typeof v === 'string' && list.includes(v)
 
 /** Verifies a client assertion; throws Okta's `invalid_client` (and `invalid_request`) errors. */
@@ -84,14 +83,13 @@ export async function verifyClientAssertion(p: PresentedAssertion, lookUp: (id: 
   } else {
     throw oktaError('client_assertion_invalid_signature_algorithm')
   }
-  let claims: Record<string, unknown>
   try {
-    const verified = await jose.compactVerify(p.assertion, key, { algorithms: [alg] })
-    claims = JSON.parse(new TextDecoder().decode(verified.payload)) as Record<string, unknown>
+    await jose.compactVerify(p.assertion, key, { algorithms: [alg] })
   } catch {
     throw oktaError('client_assertion_invalid_signature')
   }
-  if (!isObject(claims)) throw oktaError('client_assertion_invalid_jwt')
+  // The verified payload is the very segment decodeJwt read above (a JSON object, or it threw).
+  const claims = unverified
 
   const aud = claims['aud']
   const audiences = Array.isArray(aud) ? aud : [aud]
@@ -117,7 +115,7 @@ export async function verifyClientAssertion(p: PresentedAssertion, lookUp: (id: 
 }
 
 /** The client's key the assertion names (or its only key of the algorithm's type), checked for use and algorithm. */
-async function clientKey(client: Client, header: Record<string, unknown>, alg: string, jose: typeof import('jose')): Promise<Awaited<ReturnType<typeof jose.importJWK>>> {
+async function clientKey(client: Client, header: Record<string, unknown>, alg: string, jose: typeof import('jose')): Promise<ImportedKey> {
   const keys = client.jwks?.keys
   if (!keys || keys.length === 0) throw oktaError('client_assertion_jwks_not_configured')
   const kid = header['kid']
@@ -131,9 +129,33 @@ async function clientKey(client: Client, header: Record<string, unknown>, alg: s
   if (!jwk) throw oktaError('client_assertion_invalid_kid')
   if (jwk.use !== undefined && jwk.use !== 'sig') throw oktaError('client_assertion_invalid_key_use', '[sig]')
   if (jwk.kty !== kty || (jwk.alg !== undefined && jwk.alg !== alg)) throw oktaError('client_assertion_invalid_signature_algorithm')
+  return importedClientKey(jwk, alg, jose)
+}
+
+type ImportedKey = Awaited<ReturnType<typeof import('jose').importJWK>>
+/**
+ * A client key is imported once per algorithm and kept with the JWK object it came from, not on
+ * every assertion (an import costs about as much as the verification itself, docs/bench.md
+ * § what-makes-mockta-fast). The JWK's text is compared on every use, so a key changed in place is
+ * imported again; a client replaced at runtime brings new objects, and the old entries go with them.
+ */
+const importedClientKeys = new WeakMap<JWK, { text: string; byAlg: Map<string, ImportedKey> }>()
+
+async function importedClientKey(jwk: JWK, alg: string, jose: typeof import('jose')): Promise<ImportedKey> {
+  const text = JSON.stringify(jwk)
+  let entry = importedClientKeys.get(jwk)
+  if (entry?.text !== text) {
+    entry = { text, byAlg: new Map() }
+    importedClientKeys.set(jwk, entry)
+  }
+  const found = entry.byAlg.get(alg)
+  if (found) return found
+  let key: ImportedKey
   try {
-    return await jose.importJWK(jwk, alg)
+    key = await jose.importJWK(jwk, alg)
   } catch {
     throw oktaError('client_assertion_invalid_jwks')
   }
+  entry.byAlg.set(alg, key)
+  return key
 }
