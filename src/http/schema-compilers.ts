@@ -1,7 +1,7 @@
 /**
  * Fastify's schema compilers, loaded on first use. Fastify requires Ajv and fast-json-stringify for
  * every instance it creates, but mockta's routes declare no Fastify schemas (they check their input
- * themselves, so every bad input gets an Okta-shaped error): loading both cost start-up about 30 ms
+ * themselves, so every bad input gets an Okta-shaped error): loading both cost start-up about 40 ms
  * of CPU for nothing (docs/bench.md § startup). Should a route ever declare a schema, the compilers
  * Fastify would have used are loaded then, with the options it passes.
  */

@@ -150,7 +150,7 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/
  * The signature of a compact JWS whose header and payload jose has decoded, checked with node:crypto
  * as jose checks it (RSASSA-PKCS1-v1_5 or ECDSA with a raw r||s signature, RFC 7518 §3.3–3.4) but
  * synchronously: WebCrypto's verification cost about 1.5 times node:crypto's (docs/bench.md
- * § what-makes-mockta-fast). The signature must be strict base64url, as jose requires.
+ * § private-key-jwt). The signature must be strict base64url, as jose requires.
  */
 function signatureMatches(jws: string, alg: string, key: KeyObject): boolean {
   const dot = jws.lastIndexOf('.')
@@ -176,7 +176,7 @@ function fastKey(key: ImportedKey, alg: string): KeyObject | undefined {
 /**
  * A client key is imported once per algorithm and kept with the JWK object it came from, not on
  * every assertion (an import costs about as much as the verification itself, docs/bench.md
- * § what-makes-mockta-fast). The JWK's text is compared on every use, so a key changed in place is
+ * § private-key-jwt). The JWK's text is compared on every use, so a key changed in place is
  * imported again; a client replaced at runtime brings new objects, and the old entries go with them.
  */
 const importedClientKeys = new WeakMap<JWK, { text: string; byAlg: Map<string, ClientKey> }>()
