@@ -18,6 +18,7 @@ import { mocktaErrors } from './errors/okta-errors.js'
 import { errorHandler, sendOAuthError } from './http/error-handler.js'
 import { registerCors } from './http/cors.js'
 import { registerHooks } from './http/hooks.js'
+import { lazySchemaCompilers } from './http/schema-compilers.js'
 import { refuseWhileClosing } from './http/shutdown.js'
 import { applyServerTimeouts, registerBodyTimeout } from './http/slow-clients.js'
 import { randomIds, type Ids } from './ids.js'
@@ -131,6 +132,7 @@ async function assemble(config: Config, deps: Partial<AppDeps>, clock: Clock, op
     // Requests arriving while closing get an OAuth-shaped 503 from http/shutdown.ts instead.
     return503OnClosing: false,
     clientErrorHandler: rejectMalformedRequest,
+    schemaController: { compilersFactory: lazySchemaCompilers },
     ...(serverFactory && { serverFactory }),
   })
   applyServerTimeouts(app.server, config.limits)
