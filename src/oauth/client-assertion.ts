@@ -5,7 +5,6 @@
  * any key is used, so an HMAC "signed" with a public key is never checked against that key.
  * The `jti` is spent last, once everything else passed: a refused assertion spends nothing.
  */
-import { KeyObject, verify as verifySignature, type webcrypto } from 'node:crypto'
 import type { JWK } from 'jose'
 import type { Clock } from '../clock.js'
 import type { ClientAuthMethod } from '../config/types.js'
@@ -70,8 +69,7 @@ export async function verifyClientAssertion(p: PresentedAssertion, lookUp: (id: 
 
   const alg = header['alg']
   let method: AssertedClient['method']
-  let key: ImportedKey | Uint8Array
-  let fast: KeyObject | undefined
+  let key: Awaited<ReturnType<typeof jose.importJWK>> | Uint8Array
   if (includes(SECRET_JWT_ALGORITHMS, alg)) {
     if (client.secret === undefined) throw oktaError('client_assertion_invalid_no_secret')
     if (!client.authMethods.includes('client_secret_jwt')) throw oktaError('invalid_client')
@@ -81,15 +79,12 @@ export async function verifyClientAssertion(p: PresentedAssertion, lookUp: (id: 
   } else if (includes(PRIVATE_KEY_JWT_ALGORITHMS, alg)) {
     if (!client.authMethods.includes('private_key_jwt')) throw oktaError('invalid_client')
     method = 'private_key_jwt'
-    ;({ key, fast } = await clientKey(client, header, alg, jose))
+    key = await clientKey(client, header, alg, jose)
   } else {
     throw oktaError('client_assertion_invalid_signature_algorithm')
   }
   try {
-    // A header with `crit` (RFC 7515 §4.1.11) is jose's to judge; every other one is checked the same
-    // way on the key jose imported, without WebCrypto's per-call cost.
-    if (fast === undefined || 'crit' in header) await jose.compactVerify(p.assertion, key, { algorithms: [alg] })
-    else if (!signatureMatches(p.assertion, alg, fast)) throw new Error('signature mismatch')
+    await jose.compactVerify(p.assertion, key, { algorithms: [alg] })
   } catch {
     throw oktaError('client_assertion_invalid_signature')
   }
@@ -120,7 +115,7 @@ export async function verifyClientAssertion(p: PresentedAssertion, lookUp: (id: 
 }
 
 /** The client's key the assertion names (or its only key of the algorithm's type), checked for use and algorithm. */
-async function clientKey(client: Client, header: Record<string, unknown>, alg: string, jose: typeof import('jose')): Promise<ClientKey> {
+async function clientKey(client: Client, header: Record<string, unknown>, alg: string, jose: typeof import('jose')): Promise<ImportedKey> {
   const keys = client.jwks?.keys
   if (!keys || keys.length === 0) throw oktaError('client_assertion_jwks_not_configured')
   const kid = header['kid']
@@ -138,50 +133,15 @@ async function clientKey(client: Client, header: Record<string, unknown>, alg: s
 }
 
 type ImportedKey = Awaited<ReturnType<typeof import('jose').importJWK>>
-/** jose's key, and the same key as a KeyObject when it is one jose would verify `alg` with. */
-interface ClientKey {
-  key: ImportedKey
-  fast: KeyObject | undefined
-}
-const CURVES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' }
-const BASE64URL = /^[A-Za-z0-9_-]+$/
-
-/**
- * The signature of a compact JWS whose header and payload jose has decoded, checked with node:crypto
- * as jose checks it (RSASSA-PKCS1-v1_5 or ECDSA with a raw r||s signature, RFC 7518 §3.3–3.4) but
- * synchronously: WebCrypto's verification cost about 1.5 times node:crypto's (docs/bench.md
- * § private-key-jwt). The signature must be strict base64url, as jose requires.
- */
-function signatureMatches(jws: string, alg: string, key: KeyObject): boolean {
-  const dot = jws.lastIndexOf('.')
-  const signature = jws.slice(dot + 1)
-  if (!BASE64URL.test(signature)) return false
-  const options = alg.startsWith('ES') ? { key, dsaEncoding: 'ieee-p1363' as const } : key
-  return verifySignature(`sha${alg.slice(2)}`, Buffer.from(jws.slice(0, dot)), options, Buffer.from(signature, 'base64url'))
-}
-
-/** The key as a KeyObject, only where jose would accept it for `alg` (its curve; RSA of 2048 bits or more). */
-function fastKey(key: ImportedKey, alg: string): KeyObject | undefined {
-  if (key instanceof Uint8Array) return undefined
-  let object: KeyObject
-  try {
-    object = KeyObject.from(key as webcrypto.CryptoKey)
-  } catch {
-    return undefined
-  }
-  const details = object.asymmetricKeyDetails
-  if (alg.startsWith('ES')) return object.asymmetricKeyType === 'ec' && details?.namedCurve === CURVES[alg] ? object : undefined
-  return object.asymmetricKeyType === 'rsa' && (details?.modulusLength ?? 0) >= 2048 ? object : undefined
-}
 /**
  * A client key is imported once per algorithm and kept with the JWK object it came from, not on
  * every assertion (an import costs about as much as the verification itself, docs/bench.md
  * § private-key-jwt). The JWK's text is compared on every use, so a key changed in place is
  * imported again; a client replaced at runtime brings new objects, and the old entries go with them.
  */
-const importedClientKeys = new WeakMap<JWK, { text: string; byAlg: Map<string, ClientKey> }>()
+const importedClientKeys = new WeakMap<JWK, { text: string; byAlg: Map<string, ImportedKey> }>()
 
-async function importedClientKey(jwk: JWK, alg: string, jose: typeof import('jose')): Promise<ClientKey> {
+async function importedClientKey(jwk: JWK, alg: string, jose: typeof import('jose')): Promise<ImportedKey> {
   const text = JSON.stringify(jwk)
   let entry = importedClientKeys.get(jwk)
   if (entry?.text !== text) {
@@ -196,7 +156,6 @@ async function importedClientKey(jwk: JWK, alg: string, jose: typeof import('jos
   } catch {
     throw oktaError('client_assertion_invalid_jwks')
   }
-  const imported = { key, fast: fastKey(key, alg) }
-  entry.byAlg.set(alg, imported)
-  return imported
+  entry.byAlg.set(alg, key)
+  return key
 }

@@ -43,28 +43,3 @@ t.test('an imported client key follows a JWK changed in place', async (t) => {
   )
   t.equal((await verifyClientAssertion(await presented(second.privateKey, 'd'), () => client, ctx)).client.id, 'svc', 'the new key does')
 })
-
-// The signature is checked as jose checks it: a key jose refuses for the algorithm stays refused.
-t.test('an RSA key shorter than 2048 bits is refused, as jose refuses it', async (t) => {
-  const { generateKeyPairSync, sign: nodeSign } = await import('node:crypto')
-  const clock = new ManualClock()
-  const ctx = { clock, store: { spendOnce: async () => true } }
-  const endpoint = 'https://mockta.test/oauth2/default/v1/token'
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 })
-  const client = { id: 'svc', authMethods: ['private_key_jwt'], jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'r1' }] } } as unknown as Client
-  const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url')
-  const sign = async (crit: boolean) => {
-    const header = { alg: 'RS256', kid: 'r1', ...(crit && { crit: ['exp'] }) }
-    const input = `${b64(header)}.${b64({ iss: 'svc', sub: 'svc', aud: endpoint, jti: 'x', exp: Math.floor(clock.nowMs() / 1000) + 60 })}`
-    return `${input}.${nodeSign('sha256', Buffer.from(input), privateKey).toString('base64url')}`
-  }
-  const presented = async (crit: boolean) => ({ assertion: await sign(crit), type: JWT_BEARER, clientId: undefined, endpoint, issuer: 'https://mockta.test/oauth2/default' })
-  await t.rejects(
-    verifyClientAssertion(await presented(false), () => client, ctx),
-    /signature is invalid/,
-  )
-  await t.rejects(
-    verifyClientAssertion(await presented(true), () => client, ctx),
-    /signature is invalid/,
-  )
-})
