@@ -6,49 +6,10 @@
  * refresh and introspected.
  */
 import t, { type Test } from 'tap'
-import OktaJwtVerifier from '@okta/jwt-verifier'
-import { IdxStatus, OktaAuth, TokenKind, type IdxTransaction, type OktaAuthOptions, type Tokens } from '@okta/okta-auth-js'
+import { IdxStatus, type OktaAuth, TokenKind, type IdxTransaction, type OktaAuthOptions, type Tokens } from '@okta/okta-auth-js'
 import { ALICE, startMockta, WEB } from '../helpers/listening-app.js'
-import { SPA } from '../helpers/authorize.js'
+import { latestEmail, sdk, verifierFor } from '../helpers/okta-idx-sdk.js'
 import { ERIN } from '../helpers/idx-email.js'
-
-const SCOPES = ['openid', 'profile', 'email', 'offline_access']
-
-function sdk(base: string, options: Partial<OktaAuthOptions> = {}): OktaAuth {
-  return new OktaAuth({
-    issuer: `${base}/oauth2/default`,
-    clientId: SPA.id,
-    redirectUri: SPA.redirectUri,
-    scopes: SCOPES,
-    tokenManager: { storage: 'memory', autoRenew: false, autoRemove: false },
-    storageManager: { token: { storageType: 'memory' }, transaction: { storageType: 'memory' }, 'shared-transaction': { storageType: 'memory' } },
-    ...options,
-  } as OktaAuthOptions)
-}
-
-function verifierFor(issuer: string): OktaJwtVerifier {
-  const warn = console.warn
-  console.warn = () => {}
-  try {
-    return new OktaJwtVerifier({ issuer, testing: { disableHttpsCheck: true } })
-  } finally {
-    console.warn = warn
-  }
-}
-
-interface Outboxed {
-  id: string
-  code: string
-  link: string
-  kind: string
-}
-
-/** What a test does to read the code a user was sent: the control API's outbox. */
-async function latestEmail(base: string, to: string): Promise<Outboxed> {
-  const [message] = (await (await fetch(`${base}/__mockta/outbox?to=${encodeURIComponent(to)}&limit=1`)).json()) as Outboxed[]
-  if (!message) throw new Error(`no email to ${to}`)
-  return message
-}
 
 /** Verify the tokens, then renew through refresh (public client) or with the secret (web app), and introspect. */
 async function useTokens(t: Test, authClient: OktaAuth, tx: IdxTransaction, user: { id: string; username: string }, amr: string[], secret?: string): Promise<void> {

@@ -6,35 +6,10 @@
  * a cancel as the SDK reports them.
  */
 import t, { type Test } from 'tap'
-import OktaJwtVerifier from '@okta/jwt-verifier'
-import { IdxStatus, OktaAuth, TokenKind, type OktaAuthOptions, type Tokens } from '@okta/okta-auth-js'
+import { IdxStatus, type OktaAuth, TokenKind, type OktaAuthOptions, type Tokens } from '@okta/okta-auth-js'
 import { ALICE, startMockta, WEB } from '../helpers/listening-app.js'
 import { SPA } from '../helpers/authorize.js'
-
-const SCOPES = ['openid', 'profile', 'email', 'offline_access']
-
-function sdk(base: string, options: Partial<OktaAuthOptions> = {}): OktaAuth {
-  return new OktaAuth({
-    issuer: `${base}/oauth2/default`,
-    clientId: SPA.id,
-    redirectUri: SPA.redirectUri,
-    scopes: SCOPES,
-    tokenManager: { storage: 'memory', autoRenew: false, autoRemove: false },
-    storageManager: { token: { storageType: 'memory' }, transaction: { storageType: 'memory' }, 'shared-transaction': { storageType: 'memory' } },
-    ...options,
-  } as OktaAuthOptions)
-}
-
-function verifierFor(issuer: string): OktaJwtVerifier {
-  // The library warns about the disabled HTTPS check on every construction; expected here.
-  const warn = console.warn
-  console.warn = () => {}
-  try {
-    return new OktaJwtVerifier({ issuer, testing: { disableHttpsCheck: true } })
-  } finally {
-    console.warn = warn
-  }
-}
+import { sdk, verifierFor } from '../helpers/okta-idx-sdk.js'
 
 /** What an app does with the tokens of a sign-in: verify them, renew through refresh, introspect. */
 async function useTokens(t: Test, authClient: OktaAuth, tokens: Tokens, clientId: string, secret?: string): Promise<void> {
