@@ -87,7 +87,7 @@ async function runScenario(target, scenario, workDir) {
     }
     const idleRssKb = memoryKb(server.pid).rss
     const prepared = await scenario.prepare(env, target, REFRESH_POOL)
-    const load = (duration) => autocannon({ url: server.baseUrl, connections: CONNECTIONS, duration, timeout: 10, requests: [prepared.request] })
+    const load = (duration) => autocannon({ url: server.baseUrl, connections: CONNECTIONS, duration, timeout: 10, requests: prepared.requests ?? [prepared.request] })
 
     if (WARMUP_SECONDS > 0) await load(WARMUP_SECONDS)
     for (const key of Object.keys(prepared.counters)) prepared.counters[key] = 0
@@ -140,6 +140,12 @@ async function runScenario(target, scenario, workDir) {
         cpuPercentOfOneCore: cpuSeconds === null ? null : round((cpuSeconds / wallSeconds) * 100, 1),
         // CPU time per request (all threads, signing on the libuv pool included): what load on the machine disturbs least.
         cpuMicrosPerRequest: cpuSeconds === null || result.requests.total === 0 ? null : round((cpuSeconds * 1e6) / result.requests.total, 1),
+        // A row whose unit is not one request (a sign-in of several requests, a pending poll): CPU per unit.
+        ...(prepared.unit && {
+          unit: prepared.unit.name,
+          unitsPerSecond: round(prepared.counters[prepared.unit.counter] / wallSeconds, 1),
+          cpuMicrosPerUnit: cpuSeconds === null || prepared.counters[prepared.unit.counter] === 0 ? null : round((cpuSeconds * 1e6) / prepared.counters[prepared.unit.counter], 1),
+        }),
         logLinesSinceStart: target.role === 'mockta' ? server.logCounts() : null,
       },
       client: { cpuPercentOfOneCore: round((clientSeconds / wallSeconds) * 100, 1) },
@@ -310,6 +316,8 @@ async function main() {
       const extra = Object.entries(r.checks).filter(([k, v]) => k !== 'bad' && v > 0)
       for (const [k, v] of Object.entries(r.server.logLinesSinceStart ?? {})) if (v > 0) extra.push([`server log ${k}`, v])
       if (extra.length > 0) console.log(`${r.target} / ${r.scenario}: ${extra.map(([k, v]) => `${k} ${v}`).join(', ')}`)
+      if (r.server.unit)
+        console.log(`${r.target} / ${r.scenario}: ${r.server.unitsPerSecond} ${r.server.unit}s/s, server CPU ${r.server.cpuMicrosPerUnit ?? 'n/a'} µs per ${r.server.unit}`)
     }
     for (const f of failures) console.log(`${f.target} / ${f.scenario}: FAILED, ${f.error}`)
     const notes = rows.filter((r) => r.fidelityNote)
