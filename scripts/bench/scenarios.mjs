@@ -4,7 +4,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import { DPOP_CLIENT, PRIVATE_KEY_CLIENT, clientAssertion, dpopProof, dpopTokenRequest } from './dpop.mjs'
+import { prepareAuthnSignIn, prepareCodeFlow, prepareDevicePoll, prepareIdxSignIn } from './sign-in.mjs'
 import { FORM, basic } from './targets.mjs'
+
+/** Device codes in the polling row's pool: at a 1 s interval, the most polls per second it can answer pending. */
+const DEVICE_POOL = Number(process.env.BENCH_DEVICE_POOL || 15000)
+
+/** The sign-in and polling rows' timed run at most (seconds): their ratios settle sooner than req/s does. */
+const SIGN_IN_SECONDS = 5
 
 export const scenarios = [
   {
@@ -57,6 +64,30 @@ export const scenarios = [
         },
       }
     },
+  },
+  {
+    name: 'code_flow',
+    maxSeconds: SIGN_IN_SECONDS,
+    description: 'sign-in: /authorize for a client with autoSignIn (302 with a code), the code grant with PKCE (mockta only; 2 requests)',
+    prepare: prepareCodeFlow,
+  },
+  {
+    name: 'idx_sign_in',
+    maxSeconds: SIGN_IN_SECONDS,
+    description: 'sign-in as okta-auth-js does it: interact, introspect, identify, interaction_code grant (spa-app; mockta only; 4 requests)',
+    prepare: prepareIdxSignIn,
+  },
+  {
+    name: 'authn_sign_in',
+    maxSeconds: SIGN_IN_SECONDS,
+    description: 'classic sign-in: /api/v1/authn, /authorize with its sessionToken and prompt=none, the code grant (spa-app; mockta only; 3 requests)',
+    prepare: prepareAuthnSignIn,
+  },
+  {
+    name: 'device_poll',
+    maxSeconds: SIGN_IN_SECONDS,
+    description: 'device-code polls answered authorization_pending (a pool of codes at a 1 s interval, each polled once per interval; mockta only)',
+    prepare: (env, target) => prepareDevicePoll(env, target, DEVICE_POOL),
   },
   {
     name: 'keys',

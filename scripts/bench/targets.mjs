@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { HOST, fetchJson, freePort, spawnServer } from './processes.mjs'
 import { benchRedisUrl, hasRedisServer } from './redis.mjs'
 import { benchClients } from './dpop.mjs'
+import { DEVICE_INTERVAL_SECONDS, signInClients } from './sign-in.mjs'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const here = dirname(fileURLToPath(import.meta.url))
@@ -42,8 +43,8 @@ export const mocktaTargets = MOCKTA_STORES.map(({ name, description, store }) =>
   name,
   description,
   role: 'mockta',
-  // DPoP and private_key_jwt: mockta's own rows (scripts/bench/dpop.mjs).
-  scenarios: [...ALL, 'dpop_refresh', 'private_key_jwt'],
+  // DPoP and private_key_jwt (scripts/bench/dpop.mjs), sign-ins and device polling (scripts/bench/sign-in.mjs): mockta's own rows.
+  scenarios: [...ALL, 'dpop_refresh', 'private_key_jwt', 'code_flow', 'idx_sign_in', 'authn_sign_in', 'device_poll'],
   discoveryPath: '/oauth2/default/.well-known/openid-configuration',
   notes: {},
   start: (workDir, port) => startMockta(workDir, port, store),
@@ -154,7 +155,9 @@ function mocktaConfig(workDir, store) {
   config.logLevel = 'warn'
   config.keys = { file: join(root, 'fixtures/keys/rs256.test-only.jwks.json') }
   if (store !== undefined) config.store = { ...config.store, ...store }
-  config.clients.push(...benchClients())
+  config.clients.push(...benchClients(), ...signInClients())
+  // The shortest device interval the schema allows, so the polling row needs fewer codes (docs/bench.md).
+  for (const server of config.authorizationServers) server.deviceAuthorization = { ...server.deviceAuthorization, intervalSeconds: DEVICE_INTERVAL_SECONDS }
   const path = join(workDir, `mockta.bench${store ? `.${store.type}` : ''}.config.json`)
   writeFileSync(path, JSON.stringify(config, null, 2))
   return path
