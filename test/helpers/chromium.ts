@@ -46,6 +46,9 @@ export async function openBrowser(t: Test, options: BrowserOptions = {}): Promis
     ...(options.viewport && { viewport: options.viewport }),
   })
   t.teardown(() => context.close())
+  // tsx compiles with esbuild's keepNames, which wraps named functions in a `__name(...)` call; a
+  // function handed to page.evaluate runs in the page, where that helper does not exist.
+  await context.addInitScript({ content: 'globalThis.__name = (target) => target' })
   const page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(options.timeoutMs ?? 30_000)
   return { context, page }
