@@ -218,19 +218,26 @@ export class ControlPlane {
    * Moves the clock for every replica: the new offset is decided from the latest shared one and
    * written through the shared state's `change`, so two replicas advancing at once both count.
    */
-  private async moveClock(what: string, target: (nowMs: number) => number): Promise<ClockState> {
+  private async moveClock(what: string, target: (nowMs: number, offsetMs: number) => number): Promise<ClockState> {
     const clock = this.adjustable
     if (!clock) throw new ControlError(409, 'this mockta was built with a clock that cannot be moved')
+    const replicated = this.shared.replicated
     let offsetMs = clock.offsetMs
     const decide = () => {
-      const ms = target(clock.nowMs())
+      // Replicas decide from the shared offset, not this process's clock: another replica's move may
+      // have been announced but not yet applied here (docs/replicas.md, "Consistency").
+      const base = replicated ? this.shared.current.clockOffsetMs : clock.offsetMs
+      const nowMs = clock.nowMs() - clock.offsetMs + base
+      const ms = target(nowMs, base)
       if (!Number.isFinite(ms) || ms < 0 || ms > MAX_DATE_MS) throw badRequest(`invalid ${what}: the result is outside the representable dates`)
       // Whole milliseconds: the offset is shared as an integer.
-      offsetMs = Math.round(clock.offsetMs + ms - clock.nowMs())
+      offsetMs = Math.round(base + ms - nowMs)
       return { clockOffsetMs: offsetMs }
     }
     await this.shared.change(decide, () => this.sync(), 'moving the clock')
-    clock.offsetMs = offsetMs
+    // While this write waited for the other replicas' acknowledgements, a later move by one of them
+    // may already be in effect here: keep the newest shared offset rather than put this one back.
+    clock.offsetMs = replicated ? this.shared.current.clockOffsetMs : offsetMs
     return this.clockState()
   }
 
@@ -249,7 +256,7 @@ export class ControlPlane {
       if (!Number.isFinite(ms) || ms > MAX_DATE_MS) throw badRequest(`invalid clock set: ${JSON.stringify(time)} is not an ISO 8601 time or epoch milliseconds`)
       return this.changing(() => this.moveClock('clock set', () => ms))
     },
-    reset: (): Promise<ClockState> => this.changing(() => this.moveClock('clock reset', (now) => now - (this.adjustable?.offsetMs ?? 0))),
+    reset: (): Promise<ClockState> => this.changing(() => this.moveClock('clock reset', (now, offsetMs) => now - offsetMs)),
   }
 
   readonly faults = {
