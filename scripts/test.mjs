@@ -5,14 +5,15 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { buildReport } from './report.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'package.json'))
 const tsc = require.resolve('typescript/bin/tsc')
 const depcruise = join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs')
-const tap = join(dirname(require.resolve('tap/package.json')), 'dist/esm/run.mjs')
+const tapDir = dirname(require.resolve('tap/package.json'))
+const tap = join(tapDir, 'dist/esm/run.mjs')
 
 let passed = 0
 let failed = 0
@@ -31,6 +32,19 @@ if (process.env['MOCKTA_STATIC_CHECKS'] !== 'skip') {
   const layers = spawnSync(process.execPath, [depcruise, 'src', '--config', '.dependency-cruiser.cjs'], { cwd: root, stdio: 'inherit' })
   if (layers.status === 0) passed++
   else failed++
+}
+
+// tap builds its Test class with the plugins .taprc names, and rebuilds it when they change, but only
+// once the runner has started: that first run's test processes would still load the plugins of the
+// old build (after `npm ci`, tap's TypeScript plugin besides tsx: CONTRIBUTING.md, "How the suite runs
+// TypeScript"). Rebuild first, so every run starts with the configured plugins.
+const fromTapRun = createRequire(createRequire(join(tapDir, 'package.json')).resolve('@tapjs/run/package.json'))
+const { TapConfig } = await import(pathToFileURL(fromTapRun.resolve('@tapjs/config')).href)
+const { signature } = await import(pathToFileURL(fromTapRun.resolve('@tapjs/test/test-built')).href)
+if ((await TapConfig.load()).pluginSignature !== signature) {
+  process.stdout.write("# rebuilding tap's Test class for .taprc's plugins\n")
+  const built = spawnSync(process.execPath, [tap, 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
+  if (built.status !== 0) failed++
 }
 
 // Tests write the reliability report's figures here (test/helpers/report.ts); a fresh directory per run.
