@@ -3,7 +3,7 @@
  * Last step of `npm run build`: replaces the compiled dist/cli.js (the `mockta` command) with one ES
  * module bundling it, every dist/ module it imports and the npm packages it loads at start-up
  * (Fastify and its dependencies, pino, jose, …). Node's module resolution and its CommonJS loader were
- * most of what start-up spent beyond a bare Fastify hello-world (docs/bench.md, "Start-up"). Packages
+ * most of what start-up spent beyond a bare Fastify hello-world (docs/bench.md#start-up). Packages
  * loaded only by some configurations stay external and lazy (EXTERNAL below); dynamic imports of
  * bundled packages stay lazy too. The library entry, dist/index.js, stays unbundled.
  * tsc's source maps are chained into dist/cli.js.map, and the licences of the bundled packages are
@@ -26,16 +26,7 @@ const cli = join(distDir, 'cli.js')
 // - Fastify's own lazy ones, which the command never reaches: its schema compilers and Ajv (mockta's
 //   routes declare no Fastify schemas, src/http/schema-compilers.ts) and light-my-request (`inject`,
 //   for tests). Parsing them on every start cost about as much as everything else the bundle spared.
-const EXTERNAL = [
-  'ioredis',
-  'selfsigned',
-  '@okta/okta-signin-widget',
-  'ajv',
-  'ajv-formats',
-  '@fastify/ajv-compiler',
-  '@fastify/fast-json-stringify-compiler',
-  'light-my-request',
-]
+const EXTERNAL = ['ioredis', 'selfsigned', '@okta/okta-signin-widget', 'ajv', 'ajv-formats', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request']
 
 const result = await build({
   entryPoints: [cli],
