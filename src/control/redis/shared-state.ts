@@ -73,7 +73,8 @@ export class RedisSharedState implements SharedControlState {
 
   listen(catchUp: () => Promise<void>): void {
     const channels = { changes: `${this.key}:changes`, acks: `${this.key}:acks` }
-    const subscriber = this.redis.duplicate()
+    // ioredis's auto-pipelining can put a command after SUBSCRIBE that a subscribed connection refuses.
+    const subscriber = this.redis.duplicate({ enableAutoPipelining: false })
     this.subscriber = subscriber
     const stopListening = () => {
       this.listening = false

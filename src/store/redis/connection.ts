@@ -26,6 +26,10 @@ export async function connectRedis({ url, commandTimeoutMs }: RedisOptions): Pro
     retryStrategy: retryDelayMs,
     // Lua scripts are sent with EVALSHA and re-sent by ioredis after a Redis restart (NOSCRIPT).
     lazyConnect: true,
+    // Commands issued in one event-loop turn (many requests' scripts and journal entries under load)
+    // go out in one write and come back in one read: fewer system calls and less parsing per
+    // command (docs/bench.md, "What makes mockta fast"). Not for the subscriber (control/redis/shared-state.ts).
+    enableAutoPipelining: true,
   })
   // Without a listener ioredis prints every failed reconnection; the state is reported by /health instead.
   redis.on('error', () => {})
