@@ -1,6 +1,6 @@
 /**
- * The journal entry of an OAuth request: started when the request arrives, written once the answer
- * is sent, with every token and secret reduced to a fingerprint (control/oauth-request.ts). What a
+ * The journal entry of an OAuth request: started when the request arrives, written just before the
+ * answer is sent, with every token and secret reduced to a fingerprint (control/oauth-request.ts). What a
  * grant issued or why it refused comes from the token route (`mocktaGrant`), never from decoding the
  * answer.
  *
@@ -119,18 +119,31 @@ export function journalHooks(endpoint: OAuthEndpoint, ctx: Pick<AppContext, 'clo
       if (tracking && payload !== null && typeof payload === 'object') tracking.answer = answerOf(payload as Record<string, unknown>)
       done(null, payload)
     },
-    onSend: (req, _reply, payload, done) => {
+    // The entry is written before the answer leaves, so a client that has its answer finds the request
+    // in the journal of every replica, not only of the one that served it (docs/replicas.md, "Consistency",
+    // #journal): the Redis journal writes a loop turn's entries in one call after that turn.
+    onSend: (req, reply, payload, done) => {
       const tracking = req.mocktaTracking
       if (tracking && typeof payload === 'string') {
         if (payload.length >= MAX_READ_PAYLOAD) tracking.answer = undefined
         else if (tracking.answer === undefined) tracking.payload = payload
       }
-      done(null, payload)
+      const pending = record(req, reply, reply.statusCode)
+      if (pending === undefined) done(null, payload)
+      // A shared store that is down loses this entry, not the answer; the outage shows in /health.
+      else
+        pending.then(
+          () => done(null, payload),
+          (err: Error) => {
+            if (!(err instanceof StoreUnavailableError)) req.log.error({ err }, 'journal entry not written')
+            done(null, payload)
+          },
+        )
     },
+    // A request whose answer was never sent (the connection closed first) is journaled here.
     onResponse: (req, reply, done) => {
       const pending = record(req, reply, reply.statusCode)
       if (pending === undefined) done()
-      // A shared store that is down loses this entry: the answer was already sent, and the outage shows in /health.
       else
         pending.then(
           () => done(),
