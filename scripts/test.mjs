@@ -2,10 +2,11 @@
 // The whole test suite: type check, dependency layers, then every tap test, then one closing line `N passed, N failed`.
 // Runs under whichever node starts it (CI also starts it with Node 24), and tap's workers inherit it.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { compileTests, mirrorArg } from './compile-tests.mjs'
 import { buildReport } from './report.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -38,6 +39,9 @@ if (process.env['MOCKTA_STATIC_CHECKS'] !== 'skip') {
 // once the runner has started: that first run's test processes would still load the plugins of the
 // old build (after `npm ci`, tap's TypeScript plugin besides tsx: CONTRIBUTING.md, "How the suite runs
 // TypeScript"). Rebuild first, so every run starts with the configured plugins.
+// Loading tap's configuration writes it into process.env (TAP_CWD, TAP_NODE_ARG, …), where tap run in
+// the mirror would take it over the mirror's own .taprc: the run gets the environment from before.
+const environment = { ...process.env }
 const fromTapRun = createRequire(createRequire(join(tapDir, 'package.json')).resolve('@tapjs/run/package.json'))
 const { TapConfig } = await import(pathToFileURL(fromTapRun.resolve('@tapjs/config')).href)
 const { signature } = await import(pathToFileURL(fromTapRun.resolve('@tapjs/test/test-built')).href)
@@ -52,9 +56,14 @@ const reportDir = join(root, '.tap/report')
 rmSync(reportDir, { recursive: true, force: true })
 mkdirSync(reportDir, { recursive: true })
 
-const args = ['--reporter=tap', ...process.argv.slice(2)]
-const env = { ...process.env, MOCKTA_REPORT_DIR: reportDir }
-const child = spawn(process.execPath, [tap, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] })
+// tap runs the compiled mirror, so no test process loads TypeScript (CONTRIBUTING.md, "How the suite
+// runs TypeScript"); a test named on the command line by its .ts path runs as its compiled file.
+const mirror = join(root, '.tap/js')
+process.stdout.write('# compiling the tests (esbuild) into .tap/js\n')
+await compileTests(root, mirror, readFileSync(join(root, '.taprc'), 'utf8'))
+const args = ['--reporter=tap', ...process.argv.slice(2).map((arg) => mirrorArg(root, mirror, arg))]
+const env = { ...environment, MOCKTA_REPORT_DIR: reportDir }
+const child = spawn(process.execPath, [tap, ...args], { cwd: mirror, env, stdio: ['ignore', 'pipe', 'inherit'] })
 let tail = ''
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk)

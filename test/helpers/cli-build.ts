@@ -6,13 +6,18 @@
  */
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
+/**
+ * The checkout, also when the suite runs compiled in its mirror (.tap/js, CONTRIBUTING.md, "How the
+ * suite runs TypeScript"), whose package.json is a link to the checkout's: the package is built from
+ * the checkout's own files, never from links.
+ */
+export const repoRoot = dirname(realpathSync(fileURLToPath(new URL('../../package.json', import.meta.url))))
 const require = createRequire(join(repoRoot, 'package.json'))
 const tsc = require.resolve('typescript/bin/tsc')
 /** The second step of `npm run build`: the precompiled config validator. */
