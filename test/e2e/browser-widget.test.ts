@@ -69,6 +69,20 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     await field.fill('')
     await field.pressSequentially(text)
   }
+  // After Okta's callout for a wrong password, the widget now and then lets a click on Sign in pass
+  // without an answer (seen in about one run in four, on a form neither saving nor disabled, no
+  // request sent). A person clicks again; so does the test, until the request is on its way.
+  const submitAgainUntilSent = async (page: Page, path: string) => {
+    for (let attempt = 1; ; attempt++) {
+      const sent = page.waitForRequest((r) => new URL(r.url()).pathname === path, { timeout: 5000 })
+      await page.click('input[type="submit"]')
+      try {
+        return await sent
+      } catch (err) {
+        if (attempt === 3) throw err
+      }
+    }
+  }
   const signedIn = async (t: Test, page: Page, username = ALICE.username) => {
     await page.locator('#status').filter({ hasText: 'Signed in' }).waitFor()
     t.match(await page.textContent('#user'), username)
@@ -95,7 +109,7 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     await callout.filter({ hasText: 'Unable to sign in' }).waitFor()
     await shot(page, '3-embedded-wrong-password')
     await enter(page, 'input[name="credentials.passcode"]', ALICE.password)
-    await page.click('input[type="submit"]')
+    await submitAgainUntilSent(page, '/idp/idx/identify')
     await signedIn(t, page)
   })
 
@@ -281,7 +295,7 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     await page.locator('.o-form-error-container').filter({ hasText: 'Unable to sign in' }).waitFor()
     await shot(page, '7-hosted-wrong-password')
     await enter(page, 'input[name="credentials.passcode"]', ALICE.password)
-    await page.click('input[type="submit"]')
+    await submitAgainUntilSent(page, '/idp/idx/identify')
     await signedIn(t, page)
     // What the browser was sent back with (okta-auth-js has since taken the query off the address bar).
     const callback = requests.find((r) => r.startsWith(`GET ${origin}/hosted/callback?`))
@@ -293,9 +307,12 @@ t.test('the embedded Sign-In Widget, Identity Engine and classic', { skip: skipW
     t.equal(hops.length, 1, 'through /login/token/redirect')
 
     // The session the hosted page started: the next sign-in needs no page at all.
+    // The callback's request, not its address: okta-auth-js may take the query off the address bar
+    // before the page's load event, which waitForURL would then never see.
     await page.goto(`${origin}/hosted`)
+    const callbackAgain = page.waitForRequest((r) => r.url().startsWith(`${origin}/hosted/callback?`))
     await page.click('#sign-in')
-    await page.waitForURL(`${origin}/hosted/callback?**`)
+    await callbackAgain
     await page.locator('#status').filter({ hasText: 'Signed in' }).waitFor()
   })
 
