@@ -239,7 +239,17 @@ export function decideRefresh(f: FamilyRecord, position: FoundToken['position'],
 export const isInGrace = (f: FamilyRecord, nowMs: number): boolean => !f.currentUsed && f.rotatedAtMs !== null && elapsedInGrace(nowMs - f.rotatedAtMs, f.graceSeconds)
 
 /**
- * A clock moved back before the rotation gives a negative elapsed time: that ends the grace period
- * rather than reopening it (docs/reliability.md § F-3b: moving the clock back never extends a grace window).
+ * How far before the rotation a request's clock reading may be and still count as concurrent with it.
+ * A request reads mockta's clock when it starts; on replicas its store call can reach Redis after
+ * another replica's rotation whose reading was later (a loaded process, auto-pipelined commands), and
+ * the in-memory store has the same window across a request's awaits. That request is a replay during
+ * the rotation, so within the grace period, if there is one (docs/reliability.md § F-3).
  */
-const elapsedInGrace = (elapsedMs: number, graceSeconds: number): boolean => elapsedMs >= 0 && elapsedMs < graceSeconds * 1000
+export const IN_FLIGHT_MS = 5000
+
+/**
+ * A clock moved back before the rotation gives a negative elapsed time: beyond the in-flight margin,
+ * that ends the grace period rather than reopening it (docs/reliability.md § F-3b: moving the clock
+ * back never extends a grace window).
+ */
+const elapsedInGrace = (elapsedMs: number, graceSeconds: number): boolean => graceSeconds > 0 && elapsedMs >= -IN_FLIGHT_MS && elapsedMs < graceSeconds * 1000

@@ -131,6 +131,7 @@ t.test('a 64-way refresh burst split across both replicas', async (t) => {
   t.ok(
     graced.every((r) => r.status === 200),
     'grace 30: every request succeeds',
+    { refused: graced.filter((r) => r.status !== 200).map((r) => ({ status: r.status, error: r.json.error, description: r.json.error_description })) },
   )
   t.equal(new Set(graced.map((r) => r.json.refresh_token)).size, 1, 'with one shared successor')
   record('fault', {

@@ -141,6 +141,18 @@ export function storeContract(t: Test, makeStore: MakeStore, options: ContractOp
     t.match(outcome, { family: { revokedAtMs: T0 + 30 * SECOND } })
   })
 
+  t.test('a replay whose clock reading precedes the rotation by up to 5 s was in flight during it: grace (store.ts IN_FLIGHT_MS)', async (t) => {
+    const store = await withFamily(t)
+    await redeem(store, ref('A', 0), T0 + 10 * SECOND, true)
+    t.equal((await redeem(store, ref('A', 0), T0 + 5 * SECOND, true)).kind, 'reused-successor', 'read 5 s before the rotation')
+    const earlier = await withFamily(t)
+    await redeem(earlier, ref('A', 0), T0 + 10 * SECOND, true)
+    t.equal((await redeem(earlier, ref('A', 0), T0 + 5 * SECOND - 1, true)).kind, 'reuse-detected', 'further back is a clock moved back: no grace')
+    const strict = await withFamily(t, { graceSeconds: 0 })
+    await redeem(strict, ref('A', 0), T0 + 10 * SECOND, true)
+    t.equal((await redeem(strict, ref('A', 0), T0 + 9 * SECOND, true)).kind, 'reuse-detected', 'and without a grace period, none')
+  })
+
   t.test('grace 0: a replay in the same millisecond is already reuse', async (t) => {
     const store = await withFamily(t, { graceSeconds: 0 })
     await redeem(store, ref('A', 0), T0, true)

@@ -7,7 +7,7 @@
  * retry loop. WATCH is per connection, and ioredis multiplexes one connection across all of a
  * process's concurrent requests, so WATCH/MULTI would need a connection per transaction.
  */
-import { RETENTION_MS } from '../store.js'
+import { IN_FLIGHT_MS, RETENTION_MS } from '../store.js'
 
 /**
  * Added to every Redis TTL. Records are judged by mockta's clock (the `nowMs` of each call); a TTL only
@@ -29,6 +29,7 @@ export const LUA_LIBRARY = `
 local P = ARGV[1]
 local RETENTION = ${RETENTION_MS}
 local MARGIN = ${TTL_MARGIN_MS}
+local IN_FLIGHT = ${IN_FLIGHT_MS}
 local FAMILIES = P .. 'families'
 local PRESSURE = P .. 'pressure'
 local function fkey(id) return P .. 'f:' .. id end
@@ -91,8 +92,9 @@ end
 local function is_live(f, now) return (not f.rev) and now < deadline(f) end
 local function in_grace(f, now)
   if f.used or not f.rot then return false end
+  -- store.ts isInGrace: a reading up to IN_FLIGHT before the rotation was concurrent with it.
   local elapsed = now - f.rot
-  return elapsed >= 0 and elapsed < f.grace * 1000
+  return f.grace > 0 and elapsed >= -IN_FLIGHT and elapsed < f.grace * 1000
 end
 local function decide(f, position, owner, rotate, now)
   if f.owner ~= owner then return 'invalid' end
