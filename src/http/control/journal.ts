@@ -109,6 +109,19 @@ export function journalHooks(endpoint: OAuthEndpoint, ctx: Pick<AppContext, 'clo
     return write(familyId)
   }
 
+  /** Writes the entry, then goes on: a shared store that is down loses the entry, never the answer (the outage shows in /health). */
+  const recordThen = (req: FastifyRequest, reply: FastifyReply, next: () => void): void => {
+    const pending = record(req, reply, reply.statusCode)
+    if (pending === undefined) {
+      next()
+      return
+    }
+    pending.then(next, (err: Error) => {
+      if (!(err instanceof StoreUnavailableError)) req.log.error({ err }, 'journal entry not written')
+      next()
+    })
+  }
+
   return {
     onRequest: (req, _reply, done) => {
       req.mocktaTracking = { endpoint, startMs: ctx.clock.nowMs() }
@@ -128,28 +141,10 @@ export function journalHooks(endpoint: OAuthEndpoint, ctx: Pick<AppContext, 'clo
         if (payload.length >= MAX_READ_PAYLOAD) tracking.answer = undefined
         else if (tracking.answer === undefined) tracking.payload = payload
       }
-      const pending = record(req, reply, reply.statusCode)
-      if (pending === undefined) done(null, payload)
-      // A shared store that is down loses this entry, not the answer; the outage shows in /health.
-      else
-        pending.then(
-          () => done(null, payload),
-          (err: Error) => {
-            if (!(err instanceof StoreUnavailableError)) req.log.error({ err }, 'journal entry not written')
-            done(null, payload)
-          },
-        )
+      recordThen(req, reply, () => done(null, payload))
     },
     // A request whose answer was never sent (the connection closed first) is journaled here.
-    onResponse: (req, reply, done) => {
-      const pending = record(req, reply, reply.statusCode)
-      if (pending === undefined) done()
-      else
-        pending.then(
-          () => done(),
-          (err: Error) => done(err instanceof StoreUnavailableError ? undefined : err),
-        )
-    },
+    onResponse: (req, reply, done) => recordThen(req, reply, () => done()),
     record,
   }
 }
