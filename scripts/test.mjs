@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { compileTests, mirrorArg } from './compile-tests.mjs'
 import { buildReport } from './report.mjs'
+import { failureText, tapFailures } from './tap-failures.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'package.json'))
@@ -65,8 +66,12 @@ const args = ['--reporter=tap', ...process.argv.slice(2).map((arg) => mirrorArg(
 const env = { ...environment, MOCKTA_REPORT_DIR: reportDir }
 const child = spawn(process.execPath, [tap, ...args], { cwd: mirror, env, stdio: ['ignore', 'pipe', 'inherit'] })
 let tail = ''
+const failures = tapFailures()
+// Decoded as a stream, so a character split between two chunks stays whole.
+child.stdout.setEncoding('utf8')
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk)
+  failures.write(chunk)
   tail = (tail + chunk).slice(-4096)
 })
 child.on('close', (code) => {
@@ -83,6 +88,8 @@ child.on('close', (code) => {
   const report = buildReport(root, reportDir, process.argv.length <= 2)
   process.stdout.write(`\n${report.text}`)
   failed += report.failedGates.length
+  // Named again last, where CI's excerpt of the output still shows them.
+  process.stdout.write(failureText(failures.leaves()))
   process.stdout.write(`${passed} passed, ${failed} failed\n`)
   process.exit(failed === 0 ? 0 : 1)
 })
