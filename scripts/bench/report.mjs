@@ -225,7 +225,7 @@ function cpuGoals(rows, bound, mocktaName) {
     const total = cpu(scenario)
     const share = total === undefined ? null : (total - signatures * sig) / (signatures * sig)
     goals.push({
-      goal: `${scenario}: mockta's own CPU work${limit === null ? '' : ` ≤ ${limit * 100} %`} of its ${signatures} signature${signatures > 1 ? 's' : ''}' cost`,
+      goal: `${scenario}: mockta's own CPU work${limit === null ? '' : ` ≤ ${limit * 100} %`} of its ${signatures} ${signatures > 1 ? "signatures'" : "signature's"} cost`,
       ratio: share === null ? null : round(share, 2),
       limit,
       met: share === null || limit === null ? null : share <= limit,

@@ -175,7 +175,9 @@ export async function startMockta(workDir, port, store) {
   // Each start gets a key prefix of its own: a fresh store, as the in-memory row gets.
   if (store === 'redis') env.MOCKTA_REDIS_URL = await benchRedisUrl(workDir)
   const storeConfig = store === 'redis' ? { type: 'redis', keyPrefix: `bench-${process.pid}-${++redisStarts}:` } : store
-  const args = [join(root, 'dist/cli.js'), '--host', HOST, '--port', String(port), '--config', mocktaConfig(workDir, storeConfig)]
+  // BENCH_CPU_PROF=<dir>: each mockta start writes a V8 CPU profile there when the bench stops it (docs/bench.md).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : []
+  const args = [...profile, join(root, 'dist/cli.js'), '--host', HOST, '--port', String(port), '--config', mocktaConfig(workDir, storeConfig)]
   return spawnServer(process.execPath, args, { cwd: root, env }, `http://${HOST}:${port}`)
 }
 
