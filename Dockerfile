@@ -10,7 +10,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 # The build also precompiles the config schema's validator (scripts/build-config-validator.mjs) and
-# bundles the command into one file, dist/cli.js (scripts/bundle-cli.mjs).
+# bundles the command into one file, dist/cli.bundle.js, run by dist/cli.js with Node's compile cache
+# on (scripts/bundle-cli.mjs).
 COPY schema ./schema
 COPY scripts/build-config-validator.mjs scripts/bundle-cli.mjs ./scripts/
 RUN npm run build

@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 /**
- * Last step of `npm run build`: replaces the compiled dist/cli.js (the `mockta` command) with one ES
- * module bundling it, every dist/ module it imports and the npm packages it loads at start-up
+ * Last step of `npm run build`: bundles the compiled dist/cli.js (the `mockta` command) into one ES
+ * module, dist/cli.bundle.js, with every dist/ module it imports and the npm packages it loads at start-up
  * (Fastify and its dependencies, pino, jose, …). Node's module resolution and its CommonJS loader were
  * most of what start-up spent beyond a bare Fastify hello-world (docs/bench.md#start-up). Packages
  * loaded only by some configurations stay external and lazy (EXTERNAL below); dynamic imports of
  * bundled packages stay lazy too. The library entry, dist/index.js, stays unbundled.
- * tsc's source maps are chained into dist/cli.js.map, and the licences of the bundled packages are
- * written beside it (dist/cli.js.LICENSES.txt): the published file carries their code.
+ * tsc's source maps are chained into dist/cli.bundle.js.map, and the licences of the bundled packages
+ * are written beside it (dist/cli.bundle.js.LICENSES.txt): the published file carries their code.
+ * dist/cli.js then becomes the launcher below, which turns on Node's module compile cache before the
+ * bundle is compiled.
  *
  * Usage: node scripts/bundle-cli.mjs [distDir]   (default dist)
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -19,6 +21,7 @@ import { build } from 'esbuild'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const distDir = resolve(process.argv[2] ?? join(root, 'dist'))
 const cli = join(distDir, 'cli.js')
+const bundle = join(distDir, 'cli.bundle.js')
 
 // Left out, and loaded from node_modules if ever needed, are two kinds of package:
 // - those only some configurations load: ioredis (a Redis store), selfsigned (HTTPS with a generated
@@ -30,8 +33,7 @@ const EXTERNAL = ['ioredis', 'selfsigned', '@okta/okta-signin-widget', 'ajv', 'a
 
 const result = await build({
   entryPoints: [cli],
-  outfile: cli,
-  allowOverwrite: true,
+  outfile: bundle,
   // The metafile's input paths are relative to this; licences() reads the packages from them.
   absWorkingDir: root,
   bundle: true,
@@ -50,7 +52,24 @@ const result = await build({
   logOverride: { 'package.json': 'silent' },
 })
 
-writeFileSync(`${cli}.LICENSES.txt`, licences(Object.keys(result.metafile.inputs)))
+writeFileSync(`${bundle}.LICENSES.txt`, licences(Object.keys(result.metafile.inputs)))
+
+// The launcher. A module cannot turn the compile cache on for its own compilation, hence a file of
+// its own: on Node 22.1+ the bundle's compiled code is kept on disk (in the OS temporary directory,
+// or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off) and later starts skip compiling
+// it (docs/bench.md#start-up); Node 20 has no such call and loads the bundle as before.
+writeFileSync(
+  cli,
+  `#!/usr/bin/env node
+// The mockta command: enables Node's module compile cache, then runs the bundle (scripts/bundle-cli.mjs).
+import module from 'node:module'
+module.enableCompileCache?.()
+await import('./cli.bundle.js')
+`,
+)
+chmodSync(cli, 0o755)
+// tsc's map and declarations describe the unbundled file the launcher replaced.
+rmSync(`${cli}.map`, { force: true })
 
 /** Each bundled package's name, version, licence and licence text, in name order. */
 function licences(inputs) {
@@ -69,5 +88,5 @@ function licences(inputs) {
   // One entry per name and version (npm may install a package twice, in two folders).
   const texts = [...new Set(entries.sort((a, b) => a.name.localeCompare(b.name)).map((e) => e.text))]
   const rule = `\n\n${'-'.repeat(72)}\n\n`
-  return `dist/cli.js bundles these npm packages, under their own licences:${rule}${texts.join(rule)}\n`
+  return `dist/cli.bundle.js bundles these npm packages, under their own licences:${rule}${texts.join(rule)}\n`
 }

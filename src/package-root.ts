@@ -3,7 +3,7 @@
  * version. The root is found by
  * walking up from this module to the nearest package.json named mockta, because the module is not
  * always at the same depth: src/package-root.ts and dist/package-root.js sit one level below the root,
- * but the `mockta` command runs from one bundled file, dist/cli.js (scripts/bundle-cli.mjs, docs/bench.md).
+ * but the `mockta` command runs from one bundled file, dist/cli.bundle.js (scripts/bundle-cli.mjs, docs/bench.md).
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'

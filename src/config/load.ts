@@ -83,7 +83,7 @@ function configSchemaCheck(fragment = '', schemaText?: string): ValidateFunction
   return check
 }
 
-/** Where `npm run build` writes it, whether this module runs as dist/config/load.js or bundled into dist/cli.js. */
+/** Where `npm run build` writes it, whether this module runs as dist/config/load.js or bundled into dist/cli.bundle.js. */
 const precompiledValidatorPath = join(packageRoot, 'dist/config/config-validator.cjs')
 
 /**

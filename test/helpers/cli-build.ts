@@ -22,7 +22,7 @@ const require = createRequire(join(repoRoot, 'package.json'))
 const tsc = require.resolve('typescript/bin/tsc')
 /** The second step of `npm run build`: the precompiled config validator. */
 const validatorScript = join(repoRoot, 'scripts/build-config-validator.mjs')
-/** The last step of `npm run build`: dist/cli.js bundled into one file (esbuild). */
+/** The last step of `npm run build`: dist/cli.js bundled into one file (esbuild), and its launcher. */
 const bundleScript = join(repoRoot, 'scripts/bundle-cli.mjs')
 
 /** Variables that would make a child process behave unlike the production one. */
