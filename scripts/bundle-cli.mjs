@@ -68,7 +68,7 @@ await import('./cli.bundle.js')
 `,
 )
 chmodSync(cli, 0o755)
-// tsc's map and declarations describe the unbundled file the launcher replaced.
+// tsc's source map describes the unbundled file the launcher replaced.
 rmSync(`${cli}.map`, { force: true })
 
 /** Each bundled package's name, version, licence and licence text, in name order. */
