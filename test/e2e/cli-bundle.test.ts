@@ -13,11 +13,15 @@ import t from 'tap'
 import { builtPackage, productionEnv } from '../helpers/cli-build.js'
 import { freePort, run } from '../helpers/child-process.js'
 
+/** The module specifiers `code` imports, written with `quote` (esbuild writes double quotes, the launcher single). */
+const importsOf = (code: string, quote: '"' | "'"): string[] =>
+  [...code.matchAll(new RegExp(`\\b(?:from|import)\\s*\\(?\\s*${quote}([^${quote}]+)${quote}`, 'g'))].map((m) => m[1]!)
+
 t.test('dist/cli.bundle.js is one module: no import of another dist/ file', async (t) => {
   const root = await builtPackage()
   const code = readFileSync(join(root, 'dist/cli.bundle.js'), 'utf8')
   // esbuild writes its imports with double quotes; the bundled packages' JSDoc has `import('../x')` types.
-  const specifiers = [...code.matchAll(/\b(?:from|import)\s*\(?\s*"([^"]+)"/g)].map((m) => m[1]!)
+  const specifiers = importsOf(code, '"')
   t.ok(specifiers.length > 0, 'the bundle imports packages')
   t.same(
     specifiers.filter((s) => s.startsWith('.') || s.startsWith('/')),
@@ -34,8 +38,7 @@ t.test('dist/cli.bundle.js is one module: no import of another dist/ file', asyn
 t.test('dist/cli.js, the command, turns on the compile cache and runs the bundle', async (t) => {
   const root = await builtPackage()
   const launcher = readFileSync(join(root, 'dist/cli.js'), 'utf8')
-  const specifiers = [...launcher.matchAll(/\b(?:from|import)\s*\(?\s*'([^']+)'/g)].map((m) => m[1]!)
-  t.same(specifiers, ['node:module', './cli.bundle.js'], 'it imports the bundle and nothing else of the package')
+  t.same(importsOf(launcher, "'"), ['node:module', './cli.bundle.js'], 'it imports the bundle and nothing else of the package')
   const cache = mkdtempSync(join(tmpdir(), 'mockta-compile-cache-'))
   t.teardown(() => rmSync(cache, { recursive: true, force: true }))
   const printed = run(t, process.execPath, [join(root, 'dist/cli.js'), '--version'], { cwd: root, env: productionEnv({ NODE_COMPILE_CACHE: cache }) })
