@@ -9,6 +9,7 @@ import {
   type SessionTokenRecord,
   type TransactionRecord,
 } from './authorization-store.js'
+import { plainCopy } from './plain-copy.js'
 
 export interface CodeEntry {
   code: AuthorizationCodeRecord
@@ -18,7 +19,6 @@ export interface CodeEntry {
 }
 
 const copyCode = (c: AuthorizationCodeRecord): AuthorizationCodeRecord => ({ ...c, scopes: [...c.scopes] })
-const copyTransaction = (t: TransactionRecord): TransactionRecord => structuredClone(t)
 
 export class MemoryAuthorizationStore implements AuthorizationStore {
   private readonly codes = new Map<string, CodeEntry>()
@@ -89,14 +89,14 @@ export class MemoryAuthorizationStore implements AuthorizationStore {
   }
 
   async createTransaction(transaction: TransactionRecord): Promise<void> {
-    this.transactions.set(transaction.idHash, copyTransaction(transaction))
+    this.transactions.set(transaction.idHash, plainCopy(transaction))
     // Maps iterate in insertion order: the first key is the oldest form.
     if (this.transactions.size > this.maxTransactions) this.transactions.delete(this.transactions.keys().next().value!)
   }
 
   async findTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {
     const t = this.transactions.get(idHash)
-    return t && nowMs < t.expiresAtMs ? copyTransaction(t) : undefined
+    return t && nowMs < t.expiresAtMs ? plainCopy(t) : undefined
   }
 
   async takeTransaction(idHash: string, nowMs: number): Promise<TransactionRecord | undefined> {

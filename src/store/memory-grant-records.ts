@@ -16,8 +16,7 @@ import {
   type PushedRequestRecord,
   type PushedRequestUse,
 } from './grant-records.js'
-
-const copy = <T>(value: T): T => structuredClone(value)
+import { plainCopy } from './plain-copy.js'
 
 export class MemoryGrantRecords implements GrantRecordStore {
   /** By device-code hash. */
@@ -34,7 +33,7 @@ export class MemoryGrantRecords implements GrantRecordStore {
   async createDeviceAuthorization(record: DeviceAuthorizationRecord): Promise<boolean> {
     const holder = this.userCodes.get(record.userCodeHash)
     if (holder !== undefined && this.devices.has(holder)) return false
-    this.devices.set(record.deviceCodeHash, copy(record))
+    this.devices.set(record.deviceCodeHash, plainCopy(record))
     this.userCodes.set(record.userCodeHash, record.deviceCodeHash)
     // Maps iterate in insertion order: the first key is the oldest authorization.
     if (this.devices.size > MAX_DEVICE_AUTHORIZATIONS) this.deleteDevice(this.devices.keys().next().value!)
@@ -43,7 +42,7 @@ export class MemoryGrantRecords implements GrantRecordStore {
 
   async findDeviceAuthorization(userCodeHash: string, nowMs: number): Promise<DeviceAuthorizationRecord | undefined> {
     const r = this.byUserCode(userCodeHash)
-    return r && nowMs < r.expiresAtMs ? copy(r) : undefined
+    return r && nowMs < r.expiresAtMs ? plainCopy(r) : undefined
   }
 
   async decideDeviceAuthorization(userCodeHash: string, decision: DeviceDecision, nowMs: number): Promise<DeviceDecisionOutcome> {
@@ -51,10 +50,10 @@ export class MemoryGrantRecords implements GrantRecordStore {
     if (!r) return { kind: 'unknown' }
     const kind = decideDevice(r, nowMs)
     if (kind === 'unknown') return { kind }
-    if (kind === 'already_decided') return { kind, record: copy(r) }
+    if (kind === 'already_decided') return { kind, record: plainCopy(r) }
     const next = applyDecision(r, decision)
     this.devices.set(r.deviceCodeHash, next)
-    return { kind, record: copy(next) }
+    return { kind, record: plainCopy(next) }
   }
 
   async pollDeviceAuthorization(poll: DevicePoll): Promise<DevicePollOutcome> {
@@ -62,11 +61,11 @@ export class MemoryGrantRecords implements GrantRecordStore {
     if (!r) return { kind: 'unknown' }
     const { outcome, next } = decidePoll(r, poll)
     if (next) this.devices.set(r.deviceCodeHash, next)
-    return outcome === 'approved' ? { kind: outcome, record: copy(next!) } : { kind: outcome }
+    return outcome === 'approved' ? { kind: outcome, record: plainCopy(next!) } : { kind: outcome }
   }
 
   async createPushedRequest(record: PushedRequestRecord): Promise<void> {
-    this.pushed.set(record.uriHash, copy(record))
+    this.pushed.set(record.uriHash, plainCopy(record))
     if (this.pushed.size > MAX_PUSHED_REQUESTS) this.pushed.delete(this.pushed.keys().next().value!)
   }
 

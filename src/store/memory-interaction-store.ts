@@ -7,8 +7,7 @@ import {
   type InteractionRecord,
   type InteractionStore,
 } from './interaction-store.js'
-
-const copy = (i: InteractionRecord): InteractionRecord => structuredClone(i)
+import { plainCopy } from './plain-copy.js'
 
 export class MemoryInteractionStore implements InteractionStore {
   private readonly interactions = new Map<string, InteractionRecord>()
@@ -34,7 +33,7 @@ export class MemoryInteractionStore implements InteractionStore {
   put(interaction: InteractionRecord): void {
     const previous = this.interactions.get(interaction.handleHash)
     if (previous) this.unindex(previous)
-    this.interactions.set(interaction.handleHash, copy(interaction))
+    this.interactions.set(interaction.handleHash, plainCopy(interaction))
     this.byStateHandle.set(interaction.stateHandleHash, interaction.handleHash)
     if (interaction.codeHash !== null) this.byCode.set(interaction.codeHash, interaction.handleHash)
   }
@@ -47,7 +46,7 @@ export class MemoryInteractionStore implements InteractionStore {
 
   async findInteraction(handleHash: string, nowMs: number): Promise<InteractionRecord | undefined> {
     const i = this.interactions.get(handleHash)
-    return i && nowMs < i.expiresAtMs ? copy(i) : undefined
+    return i && nowMs < i.expiresAtMs ? plainCopy(i) : undefined
   }
 
   async findInteractionByStateHandle(stateHandleHash: string, nowMs: number): Promise<InteractionRecord | undefined> {
@@ -85,20 +84,20 @@ export class MemoryInteractionStore implements InteractionStore {
   }
 
   async createAuthnTransaction(transaction: AuthnTransactionRecord): Promise<void> {
-    this.authn.set(transaction.stateTokenHash, structuredClone(transaction))
+    this.authn.set(transaction.stateTokenHash, plainCopy(transaction))
     if (this.authn.size > this.maxAuthn) this.authn.delete(this.authn.keys().next().value!)
   }
 
   async findAuthnTransaction(stateTokenHash: string, nowMs: number): Promise<AuthnTransactionRecord | undefined> {
     const t = this.authn.get(stateTokenHash)
-    return t && nowMs < t.expiresAtMs ? structuredClone(t) : undefined
+    return t && nowMs < t.expiresAtMs ? plainCopy(t) : undefined
   }
 
   async advanceAuthnTransaction(stateTokenHash: string, next: AuthnTransactionRecord | null, expectedVersion: number): Promise<InteractionAdvance> {
     const current = this.authn.get(stateTokenHash)
     if (!current || current.version !== expectedVersion) return { kind: 'conflict' }
     if (next === null) this.authn.delete(stateTokenHash)
-    else this.authn.set(stateTokenHash, structuredClone({ ...next, stateTokenHash }))
+    else this.authn.set(stateTokenHash, plainCopy({ ...next, stateTokenHash }))
     return { kind: 'advanced' }
   }
 

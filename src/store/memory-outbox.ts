@@ -1,5 +1,6 @@
 /** The in-process outbox (outbox-store.ts): an array, oldest first, trimmed to the cap. */
 import { MAX_OUTBOX_MESSAGES, selectOutbox, type OutboxMessage, type OutboxQuery, type OutboxStore } from './outbox-store.js'
+import { plainCopy } from './plain-copy.js'
 
 export class MemoryOutbox implements OutboxStore {
   /** Oldest first. */
@@ -13,12 +14,12 @@ export class MemoryOutbox implements OutboxStore {
   }
 
   async addToOutbox(message: OutboxMessage): Promise<void> {
-    this.messages.push(structuredClone(message))
+    this.messages.push(plainCopy(message))
     if (this.messages.length > this.max) this.messages.splice(0, this.messages.length - this.max)
   }
 
   async listOutbox(query?: OutboxQuery): Promise<OutboxMessage[]> {
-    return selectOutbox([...this.messages].reverse(), query).map((m) => structuredClone(m))
+    return selectOutbox([...this.messages].reverse(), query).map((m) => plainCopy(m))
   }
 
   clear(): void {
