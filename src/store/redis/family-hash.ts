@@ -43,7 +43,11 @@ export function createArgs(f: FamilyRecord): string[] {
   ]
 }
 
-/** HGETALL's flat [field, value, …] reply as a record; undefined for a missing family. */
+/**
+ * A family's flat [field, value, …] reply (HGETALL's, or the scripts' family_fields) as a record;
+ * undefined for a missing family. It runs twice per refresh, so the record is built member by
+ * member: spreading the parsed fixed part into it cost about 7 µs, as long as everything else here.
+ */
 export function familyFromHash(reply: unknown): FamilyRecord | undefined {
   const flat = reply as string[]
   if (!Array.isArray(flat) || flat.length === 0) return undefined
@@ -52,7 +56,17 @@ export function familyFromHash(reply: unknown): FamilyRecord | undefined {
   const num = (field: string): number | null => (h.has(field) ? Number(h.get(field)) : null)
   const fixed = JSON.parse(h.get('rec')!) as Fixed
   return {
-    ...fixed,
+    id: fixed.id,
+    clientId: fixed.clientId,
+    authServerId: fixed.authServerId,
+    userId: fixed.userId,
+    scopes: fixed.scopes,
+    authTime: fixed.authTime,
+    createdAtMs: fixed.createdAtMs,
+    idleSeconds: fixed.idleSeconds,
+    rotation: fixed.rotation,
+    graceSeconds: fixed.graceSeconds,
+    ...(fixed.jkt !== undefined && { jkt: fixed.jkt }),
     expiresAtMs: num('exp'),
     generation: num('gen')!,
     lastUsedMs: num('last')!,

@@ -39,7 +39,7 @@ local f = load(id)
 if not f then return nil end
 local position = position_of(f, tonumber(ARGV[3]))
 if not position then return nil end
-return { position, family_reply(id) }
+return { position, family_fields(f) }
 `
 
 /**
@@ -68,7 +68,7 @@ else
   f.last = now
 end
 save(f, now)
-return { kind, family_reply(id) }
+return { kind, family_fields(f) }
 `
 
 /** ARGV: id, now. */

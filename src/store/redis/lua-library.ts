@@ -65,12 +65,30 @@ local function index_add(index, score, member, ttl)
   extend(index, ttl, existed)
 end
 
--- A family's mutable state, as numbers; false for an absent value.
+-- A family's mutable state, as numbers; false for an absent value. \`rec\`, its fixed part, as stored.
 local function load(id)
-  local v = redis.call('HMGET', fkey(id), 'owner', 'idle', 'grace', 'exp', 'gen', 'last', 'used', 'rot', 'rev', 'user', 'created')
+  local v = redis.call('HMGET', fkey(id), 'owner', 'idle', 'grace', 'exp', 'gen', 'last', 'used', 'rot', 'rev', 'user', 'created', 'rec')
   if not v[1] then return nil end
   return { id = id, owner = v[1], idle = tonumber(v[2]), grace = tonumber(v[3]), exp = opt(v[4]), gen = tonumber(v[5]),
-    last = tonumber(v[6]), used = v[7] == '1', rot = opt(v[8]), rev = opt(v[9]), user = v[10], created = tonumber(v[11]) }
+    last = tonumber(v[6]), used = v[7] == '1', rot = opt(v[8]), rev = opt(v[9]), user = v[10], created = tonumber(v[11]), rec = v[12] }
+end
+
+-- The optional fields, in the hash only while they have a value.
+local OPTIONAL = { 'exp', 'rot', 'rev' }
+
+-- What family-hash.ts familyFromHash reads, as [field, value, ...] in the hash's own text: a family
+-- loaded (and perhaps saved) by this script needs no HGETALL to be answered.
+local function family_fields(f)
+  local used = '0'
+  if f.used then used = '1' end
+  local out = { 'rec', f.rec, 'gen', num(f.gen), 'last', num(f.last), 'used', used }
+  for _, field in ipairs(OPTIONAL) do
+    if f[field] then
+      out[#out + 1] = field
+      out[#out + 1] = num(f[field])
+    end
+  end
+  return out
 end
 
 -- store.ts positionOf: where a generation sits in the family (nil: one it never reached).
@@ -119,19 +137,23 @@ local function family_ttl(f, now)
   return ttl_until(e + RETENTION, now)
 end
 
-local function set_opt(key, field, value)
-  if value then redis.call('HSET', key, field, num(value)) else redis.call('HDEL', key, field) end
-end
-
--- Writes f's mutable state and everything that follows from it: TTLs and index scores.
+-- Writes f's mutable state and everything that follows from it: TTLs and index scores. One HSET
+-- and at most one HDEL, since every command a script calls costs Redis about a microsecond.
 local function save(f, now)
   local k = fkey(f.id)
   local used = '0'
   if f.used then used = '1' end
-  redis.call('HSET', k, 'gen', num(f.gen), 'last', num(f.last), 'used', used)
-  set_opt(k, 'exp', f.exp)
-  set_opt(k, 'rot', f.rot)
-  set_opt(k, 'rev', f.rev)
+  local set, absent = { 'gen', num(f.gen), 'last', num(f.last), 'used', used }, {}
+  for _, field in ipairs(OPTIONAL) do
+    if f[field] then
+      set[#set + 1] = field
+      set[#set + 1] = num(f[field])
+    else
+      absent[#absent + 1] = field
+    end
+  end
+  redis.call('HSET', k, unpack(set))
+  if #absent > 0 then redis.call('HDEL', k, unpack(absent)) end
   local ttl = family_ttl(f, now)
   keep(k, ttl)
   index_add(FAMILIES, ended_at(f), f.id, ttl)
