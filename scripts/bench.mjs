@@ -24,7 +24,7 @@ import autocannon from 'autocannon'
 import { measureFamilyMemory } from './bench/memory.mjs'
 import { measureRedisFamilyMemory } from './bench/family-redis-memory.mjs'
 import { benchRedisUrl, hasRedisServer } from './bench/redis.mjs'
-import { CLK_TCK, HOST, cpuTicks, freePort, killChildren, machineBusySeconds, memoryKb, resetPeakRss, sleep, waitForOk, fetchJson } from './bench/processes.mjs'
+import { CLK_TCK, HOST, cpuTicks, threadCpuTicks, freePort, killChildren, machineBusySeconds, memoryKb, resetPeakRss, sleep, waitForOk, fetchJson } from './bench/processes.mjs'
 import { goalsTable, loadTable, memoryTable, startupTable, targetRatios } from './bench/report.mjs'
 import { scenarios } from './bench/scenarios.mjs'
 import { measureStartups, round } from './bench/startup.mjs'
@@ -95,6 +95,7 @@ async function runScenario(target, scenario, workDir) {
 
     const peakReset = resetPeakRss(server.pid)
     const ticksBefore = cpuTicks(server.pid)
+    const threadsBefore = threadCpuTicks(server.pid)
     const busyBefore = machineBusySeconds()
     const clientCpuBefore = process.cpuUsage()
     const started = process.hrtime.bigint()
@@ -102,6 +103,7 @@ async function runScenario(target, scenario, workDir) {
     const result = await load(Math.min(SECONDS, scenario.maxSeconds ?? SECONDS))
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9
     const ticksAfter = cpuTicks(server.pid)
+    const threadsAfter = threadCpuTicks(server.pid)
     const busyAfter = machineBusySeconds()
     const clientCpu = process.cpuUsage(clientCpuBefore)
     const mem = memoryKb(server.pid)
@@ -142,6 +144,17 @@ async function runScenario(target, scenario, workDir) {
         cpuPercentOfOneCore: cpuSeconds === null ? null : round((cpuSeconds / wallSeconds) * 100, 1),
         // CPU time per request (all threads, signing on the libuv pool included): what load on the machine disturbs least.
         cpuMicrosPerRequest: cpuSeconds === null || result.requests.total === 0 ? null : round((cpuSeconds * 1e6) / result.requests.total, 1),
+        // The same CPU split by thread (docs/bench.md "Pinned mode"): main thread, libuv's pool (null on Node 20), the rest.
+        ...(threadsBefore &&
+          threadsAfter &&
+          result.requests.total > 0 && {
+            threadMicrosPerRequest: Object.fromEntries(
+              ['main', 'pool', 'other'].map((k) => [
+                k,
+                threadsBefore[k] === null || threadsAfter[k] === null ? null : round(((threadsAfter[k] - threadsBefore[k]) / CLK_TCK / result.requests.total) * 1e6, 1),
+              ]),
+            ),
+          }),
         // A row whose unit is not one request (a sign-in of several requests, a pending poll): CPU per unit.
         ...(prepared.unit && {
           unit: prepared.unit.name,

@@ -1,6 +1,6 @@
 /** Child processes of the bench: spawning servers on loopback, waiting for them, /proc readings. */
 import { spawn, spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
 
@@ -124,6 +124,38 @@ export function cpuTicks(pid) {
     // comm, in parentheses, may contain spaces: fields are counted after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15 of proc(5))
+  } catch {
+    return null
+  }
+}
+
+/**
+ * CPU ticks of a process split by thread (proc(5), /proc/<pid>/task/<tid>/stat): the main thread
+ * (tid = pid: JavaScript, HTTP, mockta's logic), libuv's thread pool (where mockta's RS256 signing and
+ * WebCrypto run) and every other thread (V8's garbage collector and compiler helpers). The pool's
+ * threads are those named `libuv-worker` (Node 22 and later name them); Node 20 names every thread
+ * `node`, and then `pool` is null and its ticks are among `other`. Threads that ended before the
+ * reading are missing from it, so only the difference of two readings of a long-lived server counts.
+ */
+export function threadCpuTicks(pid) {
+  try {
+    const split = { main: 0, pool: 0, other: 0, named: false }
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      let stat
+      try {
+        stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      } catch {
+        continue // the thread ended meanwhile
+      }
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const ticks = Number(fields[11]) + Number(fields[12])
+      if (Number(tid) === pid) split.main += ticks
+      else if (name === 'libuv-worker') split.pool += ticks
+      else split.other += ticks
+      if (name !== 'node') split.named = true
+    }
+    return { main: split.main, pool: split.named ? split.pool : null, other: split.other }
   } catch {
     return null
   }
