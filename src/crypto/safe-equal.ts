@@ -1,5 +1,6 @@
 /** Constant-time comparison for secrets, verifiers and passwords. */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { hmacSha256 } from './hmac.js'
 
 const key = randomBytes(32)
 
@@ -9,7 +10,7 @@ const key = randomBytes(32)
  */
 export function safeEqual(a: unknown, b: unknown): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') return false
-  const ha = createHmac('sha256', key).update(a).digest()
-  const hb = createHmac('sha256', key).update(b).digest()
+  const ha = hmacSha256(key).update(a).digest()
+  const hb = hmacSha256(key).update(b).digest()
   return timingSafeEqual(ha, hb)
 }

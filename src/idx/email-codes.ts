@@ -5,11 +5,10 @@
  * count, so a dump holds no code, every replica derives the same ones, and a resend (one more) retires
  * the previous code and link at once.
  */
-import { createHmac } from 'node:crypto'
+import { hmacSha256 } from '../crypto/hmac.js'
 import { safeEqual } from '../crypto/safe-equal.js'
 
-const mac = (secret: Buffer, purpose: string, handleHash: string, generation: number): Buffer =>
-  createHmac('sha256', secret).update(`${purpose}\0${handleHash}\0${generation}`).digest()
+const mac = (secret: Buffer, purpose: string, handleHash: string, generation: number): Buffer => hmacSha256(secret).update(`${purpose}\0${handleHash}\0${generation}`).digest()
 
 /** Six digits, as Okta's email codes. */
 export const emailCodeOf = (secret: Buffer, handleHash: string, generation: number): string =>

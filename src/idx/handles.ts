@@ -4,11 +4,11 @@
  * token secret, so the store keeps hashes only and introspect can still show them again, and every
  * replica sharing the store derives the same values.
  */
-import { createHmac } from 'node:crypto'
+import { hmacSha256 } from '../crypto/hmac.js'
 import { hashToken } from '../crypto/hash-token.js'
 
 const derive = (secret: Buffer, purpose: string, handleHash: string, generation: number): string =>
-  createHmac('sha256', secret).update(`${purpose}\0${handleHash}\0${generation}`).digest('base64url')
+  hmacSha256(secret).update(`${purpose}\0${handleHash}\0${generation}`).digest('base64url')
 
 /** Okta's stateHandles in embedded flows are `02` and 40 url-safe characters. */
 export const stateHandleOf = (secret: Buffer, handleHash: string, generation: number): string => `02${derive(secret, 'idx-state-handle', handleHash, generation).slice(0, 40)}`

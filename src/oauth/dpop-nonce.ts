@@ -6,7 +6,7 @@
  * store counts so replicas agree) and an HMAC of it under the store's token secret, so every replica
  * derives and accepts the same values, and a nonce of another server or another mockta is refused.
  */
-import { createHmac } from 'node:crypto'
+import { hmacSha256 } from '../crypto/hmac.js'
 import { safeEqual } from '../crypto/safe-equal.js'
 
 export const NONCE_PERIOD_MS = 24 * 3600 * 1000
@@ -17,7 +17,7 @@ const NONCE = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{22})$/
 
 const periodOf = (nowMs: number, rotations: number): number => Math.floor(nowMs / NONCE_PERIOD_MS) + rotations
 
-const mac = (secret: Buffer, issuer: string, period: number): string => createHmac('sha256', secret).update(`dpop-nonce\0${issuer}\0${period}`).digest('base64url').slice(0, 22)
+const mac = (secret: Buffer, issuer: string, period: number): string => hmacSha256(secret).update(`dpop-nonce\0${issuer}\0${period}`).digest('base64url').slice(0, 22)
 
 /** The nonce `issuer` hands out now. */
 export function currentNonce(secret: Buffer, issuer: string, nowMs: number, rotations: number): string {

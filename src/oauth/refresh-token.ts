@@ -11,7 +11,8 @@
  * period gets the same successor back on any replica and after a restart. Without the secret no token
  * can be made or changed (120-bit MAC); the family id alone (it is in access-token `jti`s) is no help.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
+import { hmacSha256 } from '../crypto/hmac.js'
 
 /** What a refresh token says, once its MAC is checked. */
 export interface RefreshTokenRef {
@@ -62,7 +63,7 @@ function idOf(bytes: Buffer): string | undefined {
   return `oar${chars.join('')}`
 }
 
-const mac = (body: Buffer, secret: Buffer): Buffer => createHmac('sha256', secret).update(DOMAIN).update(body).digest().subarray(0, MAC_BYTES)
+const mac = (body: Buffer, secret: Buffer): Buffer => hmacSha256(secret).update(DOMAIN).update(body).digest().subarray(0, MAC_BYTES)
 
 /** The token of a family's generation; the same for the same secret, family and generation. */
 export function refreshTokenFor(ref: RefreshTokenRef, secret: Buffer): string {
