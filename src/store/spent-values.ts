@@ -6,8 +6,16 @@
 import { hashToken } from '../crypto/hash-token.js'
 import { MAX_SPENT_VALUES } from './store.js'
 
+/**
+ * How often, at most, a full set sweeps out what expired (a sweep reads every value). Between sweeps
+ * a full set forgets its oldest value instead, so a flood at the cap costs one step per value, not
+ * one sweep of the whole set (as MemoryStore's families).
+ */
+export const SPENT_SWEEP_INTERVAL_MS = 1000
+
 export class SpentValues {
   private readonly spent = new Map<string, number>()
+  private lastSweepMs = Number.NEGATIVE_INFINITY
 
   constructor(private readonly max = MAX_SPENT_VALUES) {}
 
@@ -19,7 +27,10 @@ export class SpentValues {
     this.spent.delete(key)
     this.spent.set(key, expiresAtMs)
     if (this.spent.size > this.max) {
-      this.sweep(nowMs)
+      if (Math.abs(nowMs - this.lastSweepMs) >= SPENT_SWEEP_INTERVAL_MS) {
+        this.lastSweepMs = nowMs
+        this.sweep(nowMs)
+      }
       if (this.spent.size > this.max) this.spent.delete(this.spent.keys().next().value as string)
     }
     return true
