@@ -118,12 +118,16 @@ export const CLK_TCK = (() => {
   return Number.isInteger(n) && n > 0 ? n : 100
 })()
 
+/** utime + stime of a proc(5) `stat` line (fields 14 and 15). */
+function statTicks(stat) {
+  // comm, in parentheses, may contain spaces: fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12])
+}
+
 export function cpuTicks(pid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // comm, in parentheses, may contain spaces: fields are counted after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15 of proc(5))
+    return statTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'))
   } catch {
     return null
   }
@@ -148,8 +152,7 @@ export function threadCpuTicks(pid) {
         continue // the thread ended meanwhile
       }
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      const ticks = Number(fields[11]) + Number(fields[12])
+      const ticks = statTicks(stat)
       if (Number(tid) === pid) split.main += ticks
       else if (name === 'libuv-worker') split.pool += ticks
       else split.other += ticks

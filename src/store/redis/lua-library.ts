@@ -76,19 +76,28 @@ end
 -- The optional fields, in the hash only while they have a value.
 local OPTIONAL = { 'exp', 'rot', 'rev' }
 
+-- f's mutable state as the hash holds it: [field, value, ...] of what is set, and the optional
+-- fields that are absent.
+local function mutable_fields(f)
+  local used = '0'
+  if f.used then used = '1' end
+  local set, absent = { 'gen', num(f.gen), 'last', num(f.last), 'used', used }, {}
+  for _, field in ipairs(OPTIONAL) do
+    if f[field] then
+      set[#set + 1] = field
+      set[#set + 1] = num(f[field])
+    else
+      absent[#absent + 1] = field
+    end
+  end
+  return set, absent
+end
+
 -- What family-hash.ts familyFromHash reads, as [field, value, ...] in the hash's own text: a family
 -- loaded (and perhaps saved) by this script needs no HGETALL to be answered.
 local function family_fields(f)
-  local used = '0'
-  if f.used then used = '1' end
-  local out = { 'rec', f.rec, 'gen', num(f.gen), 'last', num(f.last), 'used', used }
-  for _, field in ipairs(OPTIONAL) do
-    if f[field] then
-      out[#out + 1] = field
-      out[#out + 1] = num(f[field])
-    end
-  end
-  return out
+  local set = mutable_fields(f)
+  return { 'rec', f.rec, unpack(set) }
 end
 
 -- store.ts positionOf: where a generation sits in the family (nil: one it never reached).
@@ -141,17 +150,7 @@ end
 -- and at most one HDEL, since every command a script calls costs Redis about a microsecond.
 local function save(f, now)
   local k = fkey(f.id)
-  local used = '0'
-  if f.used then used = '1' end
-  local set, absent = { 'gen', num(f.gen), 'last', num(f.last), 'used', used }, {}
-  for _, field in ipairs(OPTIONAL) do
-    if f[field] then
-      set[#set + 1] = field
-      set[#set + 1] = num(f[field])
-    else
-      absent[#absent + 1] = field
-    end
-  end
+  local set, absent = mutable_fields(f)
   redis.call('HSET', k, unpack(set))
   if #absent > 0 then redis.call('HDEL', k, unpack(absent)) end
   local ttl = family_ttl(f, now)
