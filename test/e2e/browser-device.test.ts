@@ -14,7 +14,7 @@ import * as client from 'openid-client'
 import type { Page } from 'playwright-core'
 import { ALICE, startMockta } from '../helpers/listening-app.js'
 import { withNewGrants } from '../helpers/grants-config.js'
-import { openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
+import { focusedId, openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
 
 const OUTPUT = fileURLToPath(new URL('../../test-output/', import.meta.url))
 
@@ -34,7 +34,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(OUTPUT, 
 async function enterCodeAndSignIn(t: Test, page: Page, device: client.DeviceAuthorizationResponse, prefix: string): Promise<void> {
   await page.goto(device.verification_uri)
   t.equal(await page.title(), 'Activate your device')
-  t.equal(await page.evaluate('document.activeElement?.id'), 'user_code', 'the code field has focus')
+  t.equal(await focusedId(page), 'user_code', 'the code field has focus')
   await shot(page, `${prefix}-1-enter-code`)
   // Typed as a person reads it off a TV: lower case, a dash in the middle.
   await page.keyboard.type(`${device.user_code.slice(0, 4).toLowerCase()}-${device.user_code.slice(4).toLowerCase()}`)

@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core'
 import { SystemClock } from '../../src/clock.js'
 import { ALICE, startMockta } from '../helpers/listening-app.js'
 import { freePort } from '../helpers/child-process.js'
-import { openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
+import { focusedId, openBrowser, skipWithoutChromium } from '../helpers/chromium.js'
 
 const SPA_DIR = fileURLToPath(new URL('./sample-spa/', import.meta.url))
 /** What the sample SPA's server serves besides index.html (its default page). */
@@ -82,7 +82,7 @@ t.test('sample SPA in headless Chromium: sign in through the page, refresh after
   await page.click('#sign-in')
   await page.waitForURL(`${base}/oauth2/default/v1/authorize?**`)
   t.equal(await page.title(), 'Sign in to Single-page app')
-  t.equal(await page.evaluate('document.activeElement?.id'), 'username', 'the username field has focus')
+  t.equal(await focusedId(page), 'username', 'the username field has focus')
   mkdirSync(OUTPUT, { recursive: true })
   await page.screenshot({ path: join(OUTPUT, 'sign-in-page.png'), fullPage: true })
 

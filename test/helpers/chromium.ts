@@ -53,3 +53,13 @@ export async function openBrowser(t: Test, options: BrowserOptions = {}): Promis
   page.setDefaultTimeout(options.timeoutMs ?? 30_000)
   return { context, page }
 }
+
+/**
+ * The id of the element that has focus once the page has given it: Chromium runs `autofocus` at a
+ * later rendering step than `load`, which a loaded machine can reach after `goto` returns. Waits up
+ * to 5 s for focus to leave the body, then answers whatever has it.
+ */
+export async function focusedId(page: Page): Promise<string | undefined> {
+  await page.waitForFunction('document.activeElement !== null && document.activeElement !== document.body', undefined, { timeout: 5000 }).catch(() => undefined)
+  return page.evaluate<string | undefined>('document.activeElement?.id')
+}
