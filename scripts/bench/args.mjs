@@ -16,3 +16,6 @@ export async function fixtureSigningJwk() {
   const jwks = JSON.parse(await readFile(new URL('../../fixtures/keys/rs256.test-only.jwks.json', import.meta.url), 'utf8'))
   return jwks.keys[0]
 }
+
+/** Where the bench hands its private_key_jwt client's public JWK to the ceiling server. */
+export const CLIENT_JWK_ENV = 'BENCH_CLIENT_JWK'

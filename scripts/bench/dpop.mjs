@@ -9,6 +9,8 @@ import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto'
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 const publicJwk = publicKey.export({ format: 'jwk' })
 const KID = 'bench-key-1'
+/** The private_key_jwt client's key as its JWKS lists it (the ceiling verifies with it too). */
+export const CLIENT_PUBLIC_JWK = { ...publicJwk, kid: KID, use: 'sig', alg: 'ES256' }
 
 /** The clients mockta's bench configuration adds (scripts/bench/targets.mjs). */
 export const DPOP_CLIENT = { id: 'bench-dpop-native' }
@@ -21,7 +23,7 @@ export const benchClients = () => [
     authMethods: ['private_key_jwt'],
     grantTypes: ['client_credentials'],
     scopes: ['api:read'],
-    jwks: { keys: [{ ...publicJwk, kid: KID, use: 'sig', alg: 'ES256' }] },
+    jwks: { keys: [CLIENT_PUBLIC_JWK] },
   },
 ]
 

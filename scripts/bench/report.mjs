@@ -220,7 +220,7 @@ function cpuGoals(rows, bound, mocktaName) {
   const goals = []
   if (!bound?.signatureMicros) return goals
   const serverOf = (scenario, target = mocktaName) => rows.find((r) => r.target === target && r.scenario === scenario && r.server.cpuMicrosPerRequest)?.server
-  const cpu = (scenario) => serverOf(scenario)?.cpuMicrosPerRequest
+  const cpu = (scenario, target = mocktaName) => serverOf(scenario, target)?.cpuMicrosPerRequest
   const sig = bound.signatureMicros
   const own = (scenario, signatures, limit, target = mocktaName) => {
     const server = serverOf(scenario, target)
@@ -249,15 +249,25 @@ function cpuGoals(rows, bound, mocktaName) {
   // The floor under the same load: bare Fastify's HTTP and jose's signing of the same two tokens.
   if (serverOf('refresh_token', 'ceiling')) own('refresh_token', 2, null, 'ceiling')
   own('client_credentials', 1, null)
+  // One verification as a server pays it: what the ceiling's jose verification adds to its row in
+  // the same run (docs/bench.md "Pinned mode"); without the ceiling, one node:crypto ES256
+  // verification measured alone, which no WebCrypto verification reaches.
   const extra = (scenario, base) => {
     const [a, b] = [cpu(scenario), cpu(base)]
     const added = a === undefined || b === undefined ? null : a - b
+    const [ca, cb] = [cpu(scenario, 'ceiling'), cpu(base, 'ceiling')]
+    const verification = ca === undefined || cb === undefined ? null : ca - cb
+    const alone = `one node:crypto ES256 verification alone ${bound.es256VerifyMicros} µs (${added === null ? 'n/a' : round(added / bound.es256VerifyMicros, 2)}×)`
+    const yardstick = verification !== null && verification > 0 ? verification : bound.es256VerifyMicros
     goals.push({
-      goal: `${scenario} vs ${base}: extra server CPU ≤ one ES256 verification`,
-      ratio: added === null ? null : round(added / bound.es256VerifyMicros, 2),
+      goal: `${scenario} vs ${base}: extra server CPU ≤ one verification${verification === null ? ' (ES256, node:crypto alone)' : " (the ceiling's)"}`,
+      ratio: added === null ? null : round(added / yardstick, 2),
       limit: 1,
-      met: added === null ? null : added <= bound.es256VerifyMicros,
-      detail: added === null ? 'missing' : `${a} vs ${b} µs/req: +${round(added, 1)} µs; one ES256 verification ${bound.es256VerifyMicros} µs`,
+      met: added === null ? null : added <= yardstick,
+      detail:
+        added === null
+          ? 'missing'
+          : `${a} vs ${b} µs/req: +${round(added, 1)} µs; ${verification === null ? '' : `the ceiling's ${ca} vs ${cb}: +${round(verification, 1)} µs; `}${alone}`,
     })
   }
   extra('dpop_refresh', 'refresh_token')

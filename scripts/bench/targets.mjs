@@ -10,7 +10,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HOST, fetchJson, freePort, spawnServer } from './processes.mjs'
 import { benchRedisUrl, hasRedisServer } from './redis.mjs'
-import { benchClients } from './dpop.mjs'
+import { CLIENT_JWK_ENV } from './args.mjs'
+import { CLIENT_PUBLIC_JWK, benchClients } from './dpop.mjs'
 import { DEVICE_INTERVAL_SECONDS, signInClients } from './sign-in.mjs'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -103,13 +104,19 @@ export const peerTargets = [
 
 export const ceilingTarget = {
   name: 'ceiling',
-  description: 'bare Fastify + jose: the two RS256 signatures of a refresh, nothing else',
+  description: "bare Fastify + jose: a grant's RS256 signatures, and one verification of a DPoP proof or client assertion, nothing else",
   role: 'ceiling',
-  scenarios: ['refresh_token'],
+  scenarios: ['refresh_token', 'client_credentials', 'dpop_refresh', 'private_key_jwt'],
   discoveryPath: '/oauth2/default/.well-known/openid-configuration',
-  notes: { refresh_token: 'reference only: no client check, no store, the presented token is ignored' },
-  start: (_dir, port) => startScript('ceiling-server.mjs', port),
+  notes: {
+    refresh_token: 'reference only: no client check, no store, the presented token is ignored',
+    client_credentials: 'reference only: the client is not authenticated',
+    dpop_refresh: "reference only: the proof's signature is verified, none of its claims",
+    private_key_jwt: "reference only: the assertion's signature is verified, none of its claims",
+  },
+  start: (_dir, port) => startScript('ceiling-server.mjs', port, { [CLIENT_JWK_ENV]: JSON.stringify(CLIENT_PUBLIC_JWK) }),
   refreshTokens: async (_env, n) => Array.from({ length: n }, (_, i) => `bench-refresh-token-${i}`),
+  serviceClient: SERVICE_CLIENT,
   publicClient: PUBLIC_CLIENT,
 }
 
@@ -120,8 +127,8 @@ export const helloTarget = {
   start: (_dir, port) => startScript('hello-server.mjs', port),
 }
 
-async function startScript(file, port) {
-  return spawnServer(process.execPath, [join(here, file), '--host', HOST, '--port', String(port)], { cwd: root, env: { ...process.env } }, `http://${HOST}:${port}`)
+async function startScript(file, port, env = {}) {
+  return spawnServer(process.execPath, [join(here, file), '--host', HOST, '--port', String(port)], { cwd: root, env: { ...process.env, ...env } }, `http://${HOST}:${port}`)
 }
 
 // mockta as a child process
