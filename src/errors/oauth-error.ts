@@ -1,7 +1,8 @@
 /** The one error type of the OAuth endpoints; the error handler turns it into HTTP. */
+import { AnswerError } from './answer-error.js'
 import { mocktaErrors, oktaErrors, type MocktaErrorCode, type OktaErrorCode } from './okta-errors.js'
 
-export class OAuthError extends Error {
+export class OAuthError extends AnswerError {
   readonly error: string
   readonly statusCode: number
   readonly headers: Readonly<Record<string, string>>
@@ -38,7 +39,7 @@ export function mocktaError(code: MocktaErrorCode): OAuthError {
  * Okta's management-API error body, used where Okta answers outside OAuth (unknown authorization
  * server: docs/okta-behaviour.md § 1.1, E0000007).
  */
-export class OktaApiError extends Error {
+export class OktaApiError extends AnswerError {
   constructor(
     readonly statusCode: number,
     readonly errorCode: string,
