@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 /**
  * `npm run bench` (docs/bench.md): mockta side by side with oauth2-mock-server, oidc-provider and a
- * "ceiling" (bare Fastify doing only a refresh's two RS256 signatures with jose). Each target runs as
+ * "ceiling" (bare Fastify doing only a grant's RS256 signatures, and a proof's or assertion's verification, with jose). Each target runs as
  * its own process on 127.0.0.1 and is driven by the same autocannon load for a bounded time per
  * scenario; then start-up time and RSS at rest against a bare Fastify hello-world; then bytes per
  * live refresh family. Prints tables and the target ratios, and writes the same as JSON to
  * bench-results/bench-<time>.json. Target servers live in scripts/bench/.
  *
- * Environment: BENCH_SECONDS (default 10 per scenario), BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS
+ * Environment: BENCH_SECONDS (default 5 per scenario and round), BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS
  * (1), BENCH_REFRESH_POOL (2000 live refresh tokens), BENCH_ONLY (comma-separated scenarios),
  * BENCH_TARGETS (comma-separated targets), BENCH_STARTS (10 start-ups each), BENCH_FAMILIES
  * (comma-separated family counts, default 10000,100000,1000000; 0 skips the memory part; the 1,000-rotation
- * point is measured where N × 1,000 ≤ 20 million), BENCH_REDIS_FAMILIES (100 families for the Redis bytes), BENCH_ROUNDS (1:
- * alternating rounds per scenario, the median round reported), BENCH_DEVICE_POOL (15000 device codes for
+ * point is measured where N × 1,000 ≤ 20 million), BENCH_REDIS_FAMILIES (100 families for the Redis bytes), BENCH_ROUNDS (3:
+ * alternating rounds per scenario, the median rounds reported), BENCH_DEVICE_POOL (15000 device codes for
  * device_poll), BENCH_CPU_PROF (a directory: each mockta start writes a V8 CPU profile there).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -43,7 +43,7 @@ const listFromEnv = (name, fallback = '') =>
     .map((s) => s.trim())
     .filter(Boolean)
 
-const SECONDS = intFromEnv('BENCH_SECONDS', 10, 1, 600)
+const SECONDS = intFromEnv('BENCH_SECONDS', 5, 1, 600)
 const CONNECTIONS = intFromEnv('BENCH_CONNECTIONS', 50, 1, 1000)
 const WARMUP_SECONDS = intFromEnv('BENCH_WARMUP_SECONDS', 1, 0, 60)
 // Every in-flight request holds one token, so the pool must stay well above the connection count.
@@ -51,7 +51,7 @@ const REFRESH_POOL = intFromEnv('BENCH_REFRESH_POOL', 2000, 2 * CONNECTIONS, 100
 const STARTS = intFromEnv('BENCH_STARTS', 10, 0, 100)
 const REDIS_FAMILIES = intFromEnv('BENCH_REDIS_FAMILIES', 100, 1, 10_000)
 // On a shared machine, several alternating rounds and the median round per target are steadier.
-const ROUNDS = intFromEnv('BENCH_ROUNDS', 1, 1, 20)
+const ROUNDS = intFromEnv('BENCH_ROUNDS', 3, 1, 20)
 const FAMILIES = listFromEnv('BENCH_FAMILIES', '10000,100000,1000000')
   .map(Number)
   .filter((n) => n > 0)
@@ -173,7 +173,12 @@ async function runScenario(target, scenario, workDir) {
   }
 }
 
-/** One row per target and scenario: the round with the median req/s, with every round's req/s beside it. */
+/**
+ * One row per target and scenario: the round with the median req/s, with every round's req/s beside
+ * it; its server figures (CPU, by thread, per unit) are those of the round with the median server CPU
+ * per request, since the CPU goals are differences of such figures and one disturbed round would
+ * otherwise decide them (docs/bench.md "Pinned mode").
+ */
 function medianRounds(measured) {
   const groups = new Map()
   for (const row of measured) {
@@ -181,10 +186,17 @@ function medianRounds(measured) {
     if (!groups.has(key)) groups.set(key, [])
     groups.get(key).push(row)
   }
+  const median = (group, value) => [...group].sort((a, b) => value(a) - value(b))[(group.length - 1) >> 1]
   return [...groups.values()].map((group) => {
-    const sorted = [...group].sort((a, b) => a.reqPerSecMean - b.reqPerSecMean)
-    const row = sorted[(sorted.length - 1) >> 1]
-    return group.length === 1 ? row : { ...row, roundsReqPerSec: group.map((r) => r.reqPerSecMean) }
+    const row = median(group, (r) => r.reqPerSecMean)
+    if (group.length === 1) return row
+    const byCpu = group.every((r) => r.server.cpuMicrosPerRequest !== null) ? median(group, (r) => r.server.cpuMicrosPerRequest) : row
+    return {
+      ...row,
+      server: { ...byCpu.server, peakRssMb: row.server.peakRssMb },
+      roundsReqPerSec: group.map((r) => r.reqPerSecMean),
+      roundsCpuMicrosPerRequest: group.map((r) => r.server.cpuMicrosPerRequest),
+    }
   })
 }
 
@@ -327,7 +339,10 @@ async function main() {
   if (rows.length > 0 || failures.length > 0) {
     console.log(`\n${loadTable(rows)}\n`)
     for (const r of rows) {
-      if (r.roundsReqPerSec) console.log(`${r.target} / ${r.scenario}: req/s by round ${r.roundsReqPerSec.map((n) => n.toFixed(0)).join(', ')} (median round shown)`)
+      if (r.roundsReqPerSec)
+        console.log(
+          `${r.target} / ${r.scenario}: req/s by round ${r.roundsReqPerSec.map((n) => n.toFixed(0)).join(', ')}, server CPU µs/req by round ${r.roundsCpuMicrosPerRequest.join(', ')} (medians shown)`,
+        )
       const extra = Object.entries(r.checks).filter(([k, v]) => k !== 'bad' && v > 0)
       for (const [k, v] of Object.entries(r.server.logLinesSinceStart ?? {})) if (v > 0) extra.push([`server log ${k}`, v])
       if (extra.length > 0) console.log(`${r.target} / ${r.scenario}: ${extra.map(([k, v]) => `${k} ${v}`).join(', ')}`)
