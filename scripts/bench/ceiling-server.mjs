@@ -42,20 +42,8 @@ app.post('/oauth2/default/v1/token', async (req) => {
   const jti = randomBytes(32).toString('base64url')
   const sign = (claims) => new SignJWT(claims).setProtectedHeader({ kid: jwk.kid, alg: 'RS256' }).sign(key)
   const tokenType = proof ? 'DPoP' : 'Bearer'
-  if (req.body.grant_type === 'client_credentials') {
-    const accessToken = await sign({
-      ver: 1,
-      jti: `AT.${jti}`,
-      iss: issuer,
-      aud: 'api://default',
-      iat: now,
-      exp: now + 3600,
-      cid: 'service-app',
-      scp: ['api:read'],
-      sub: 'service-app',
-    })
-    return { token_type: tokenType, expires_in: 3600, access_token: accessToken, scope: 'api:read' }
-  }
+  const service = req.body.grant_type === 'client_credentials'
+  // The claims of mockta's access tokens: of the service for client_credentials, else of alice.
   const accessToken = await sign({
     ver: 1,
     jti: `AT.${jti}`,
@@ -63,10 +51,11 @@ app.post('/oauth2/default/v1/token', async (req) => {
     aud: 'api://default',
     iat: now,
     exp: now + 3600,
-    cid: req.body.client_id,
-    scp: ['openid', 'profile', 'offline_access'],
-    sub: 'alice@example.com',
+    cid: service ? 'service-app' : req.body.client_id,
+    scp: service ? ['api:read'] : ['openid', 'profile', 'offline_access'],
+    sub: service ? 'service-app' : 'alice@example.com',
   })
+  if (service) return { token_type: tokenType, expires_in: 3600, access_token: accessToken, scope: 'api:read' }
   const idToken = await sign({ sub: '00ualice000000000001', ver: 1, iss: issuer, aud: req.body.client_id, iat: now, exp: now + 3600, jti: `ID.${jti}`, amr: ['pwd'] })
   return {
     token_type: tokenType,
