@@ -81,13 +81,16 @@ export function targetRatios({ rows, startups, memory, redisMemory, bound, mockt
   const peer = fasterPeer('refresh_token')
   const ceiling = row('ceiling', 'refresh_token')
   const boundText = bound ? `; signing alone allows ${bound.refreshGrantsPerSecondAllCores} req/s` : ''
-  add(
-    'refresh_token req/s ≥ 2.5× the faster peer',
-    m && peer ? m.reqPerSecMean / peer.reqPerSecMean : null,
-    2.5,
-    true,
-    m && peer ? `${fmt(m.reqPerSecMean)} vs ${peer.target} ${fmt(peer.reqPerSecMean)}${boundText}` : 'missing',
-  )
+  // Retired by issue 20: two RS256 signatures per refresh cap any implementation on these cores, so
+  // the ceiling goal below replaced it; the ratio stays for reference.
+  goals.push({
+    goal: '  (info) refresh_token req/s vs the faster peer (the retired 2.5× goal)',
+    ratio: m && peer ? round(m.reqPerSecMean / peer.reqPerSecMean, 2) : null,
+    limit: null,
+    met: null,
+    info: true,
+    detail: m && peer ? `${fmt(m.reqPerSecMean)} vs ${peer.target} ${fmt(peer.reqPerSecMean)}${boundText}` : 'missing',
+  })
   add(
     'refresh_token req/s ≥ 1.0× the ceiling',
     m && ceiling ? m.reqPerSecMean / ceiling.reqPerSecMean : null,
