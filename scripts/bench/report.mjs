@@ -81,8 +81,8 @@ export function targetRatios({ rows, startups, memory, redisMemory, bound, mockt
   const peer = fasterPeer('refresh_token')
   const ceiling = row('ceiling', 'refresh_token')
   const boundText = bound ? `; signing alone allows ${bound.refreshGrantsPerSecondAllCores} req/s` : ''
-  // Retired by issue 20: two RS256 signatures per refresh cap any implementation on these cores, so
-  // the ceiling goal below replaced it; the ratio stays for reference.
+  // Retired (docs/bench.md "Targets"): two RS256 signatures per refresh cap any implementation on
+  // these cores, so the ceiling goal below replaced it; the ratio stays for reference.
   goals.push({
     goal: '  (info) refresh_token req/s vs the faster peer (the retired 2.5× goal)',
     ratio: m && peer ? round(m.reqPerSecMean / peer.reqPerSecMean, 2) : null,
