@@ -44,17 +44,16 @@ export function createArgs(f: FamilyRecord): string[] {
 }
 
 /**
- * A family's flat [field, value, …] reply (HGETALL's, or the scripts' family_fields) as a record;
- * undefined for a missing family. It runs twice per refresh, so the record is built member by
- * member: spreading the parsed fixed part into it cost about 7 µs, as long as everything else here.
+ * A family's hash as a record: the scripts' flat [field, value, …] reply, or HGETALL's object as
+ * ioredis returns it; undefined for a missing family. It runs twice per refresh, so the record is
+ * built member by member: spreading the parsed fixed part into it cost about 7 µs, as long as
+ * everything else here.
  */
 export function familyFromHash(reply: unknown): FamilyRecord | undefined {
-  const flat = reply as string[]
-  if (!Array.isArray(flat) || flat.length === 0) return undefined
-  const h = new Map<string, string>()
-  for (let i = 0; i + 1 < flat.length; i += 2) h.set(flat[i]!, flat[i + 1]!)
-  const num = (field: string): number | null => (h.has(field) ? Number(h.get(field)) : null)
-  const fixed = JSON.parse(h.get('rec')!) as Fixed
+  const h = fieldsOf(reply)
+  if (h === undefined || h['rec'] === undefined) return undefined
+  const num = (field: string): number | null => (h[field] === undefined ? null : Number(h[field]))
+  const fixed = JSON.parse(h['rec']) as Fixed
   return {
     id: fixed.id,
     clientId: fixed.clientId,
@@ -70,8 +69,17 @@ export function familyFromHash(reply: unknown): FamilyRecord | undefined {
     expiresAtMs: num('exp'),
     generation: num('gen')!,
     lastUsedMs: num('last')!,
-    currentUsed: h.get('used') === '1',
+    currentUsed: h['used'] === '1',
     rotatedAtMs: num('rot'),
     revokedAtMs: num('rev'),
   }
+}
+
+/** Flat replies become an object like HGETALL's, so one reader serves both. */
+function fieldsOf(reply: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(reply)) return typeof reply === 'object' && reply !== null ? (reply as Record<string, string>) : undefined
+  const flat = reply as string[]
+  const h: Record<string, string> = {}
+  for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!
+  return h
 }

@@ -32,16 +32,6 @@ save(f, now)
 return 1
 `
 
-/** ARGV: family id, generation. Returns [position, ...family hash] or nil. */
-const findToken = `
-local id = ARGV[2]
-local f = load(id)
-if not f then return nil end
-local position = position_of(f, tonumber(ARGV[3]))
-if not position then return nil end
-return { position, family_fields(f) }
-`
-
 /**
  * ARGV: family id, generation, rotate ('1' or '0'), owner, now. Lookup, decision (store.ts decideRefresh)
  * and write in one step, as FamilyTable.redeem. Returns [kind, family hash] ([kind] for invalid).
@@ -67,8 +57,7 @@ else
   -- The idle window restarts on each use (Okta KB "Refresh Token Idle Lifetime").
   f.last = now
 end
-save(f, now)
-return { kind, family_fields(f) }
+return { kind, family_fields(f, save(f, now)) }
 `
 
 /** ARGV: id, now. */
@@ -149,6 +138,6 @@ end
 return { removed, more }
 `
 
-export const FAMILY_SCRIPTS = { createFamily, findToken, redeem, revokeFamily, expireFamily, accessTokenState, listByUser, familyStats, sweep }
+export const FAMILY_SCRIPTS = { createFamily, redeem, revokeFamily, expireFamily, accessTokenState, listByUser, familyStats, sweep }
 
 export const withLibrary = (body: string): string => LUA_LIBRARY + body

@@ -94,9 +94,8 @@ local function mutable_fields(f)
 end
 
 -- What family-hash.ts familyFromHash reads, as [field, value, ...] in the hash's own text: a family
--- loaded (and perhaps saved) by this script needs no HGETALL to be answered.
-local function family_fields(f)
-  local set = mutable_fields(f)
+-- this script saved needs no HGETALL to be answered. \`set\` is what save wrote (its reply).
+local function family_fields(f, set)
   return { 'rec', f.rec, unpack(set) }
 end
 
@@ -147,7 +146,8 @@ local function family_ttl(f, now)
 end
 
 -- Writes f's mutable state and everything that follows from it: TTLs and index scores. One HSET
--- and at most one HDEL, since every command a script calls costs Redis about a microsecond.
+-- and at most one HDEL, since every command a script calls costs Redis about a microsecond. Returns
+-- the fields it set, so a reply need not format them again.
 local function save(f, now)
   local k = fkey(f.id)
   local set, absent = mutable_fields(f)
@@ -157,6 +157,7 @@ local function save(f, now)
   keep(k, ttl)
   index_add(FAMILIES, ended_at(f), f.id, ttl)
   if f.user then index_add(ukey(f.user), f.created, f.id, ttl) end
+  return set
 end
 
 local function remove_family(id)

@@ -18,6 +18,7 @@ import { SystemClock, type Clock } from '../../clock.js'
 import { GrantDelegation } from '../grant-delegation.js'
 import {
   checkFound,
+  positionOf,
   RETENTION_MS,
   type FamilyRecord,
   type AccessTokenState,
@@ -86,11 +87,15 @@ export class RedisStore extends GrantDelegation implements Store {
     return (await this.call('createFamily', ...createArgs(family), this.options.maxFamilies)) === 1
   }
 
+  /**
+   * One HGETALL, no script: reading one hash is atomic in Redis anyway, and a script cost Redis about
+   * 30 µs per call against 4–7 for the plain command (docs/bench.md, "Where a Redis refresh goes now").
+   * The position is store.ts positionOf, as MemoryStore computes it.
+   */
   async findRefreshToken(ref: TokenRef): Promise<FoundToken | undefined> {
-    const reply = (await this.call('findToken', ref.familyId, ref.generation)) as [FoundToken['position'], string[]] | null
-    if (!reply) return undefined
-    const family = familyFromHash(reply[1])
-    return family && { family, position: reply[0] }
+    const family = await this.getFamily(ref.familyId)
+    const position = family && positionOf(family, ref.generation)
+    return position && { family, position }
   }
 
   async checkRefreshToken(r: RefreshCheckRequest): Promise<RefreshCheck> {
@@ -98,7 +103,7 @@ export class RedisStore extends GrantDelegation implements Store {
   }
 
   async getFamily(id: string): Promise<FamilyRecord | undefined> {
-    return familyFromHash(await unavailableOnFailure(this.redis.hgetall(`${this.ns}f:${id}`).then(flatten)))
+    return familyFromHash(await unavailableOnFailure(this.redis.hgetall(`${this.ns}f:${id}`)))
   }
 
   async redeemRefreshToken(r: RefreshRequest): Promise<RefreshOutcome> {
@@ -227,6 +232,3 @@ const SPEND_ONCE = `local spent = redis.call('GET', KEYS[1])
 if spent and tonumber(spent) > tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`
-
-/** HGETALL as ioredis returns it (an object) back to the scripts' flat [field, value, …] form. */
-const flatten = (h: Record<string, string>): string[] => Object.entries(h).flat()
