@@ -196,14 +196,20 @@ export function targetRatios({ rows, startups, memory, redisMemory, bound, mockt
   if (redisMemory) {
     const points = Object.entries(redisMemory.afterRotations)
     const first = redisMemory.afterSignIn
-    // Constant size: no rotation may add a key, nor more than a few bytes of rounding per family.
-    const grows = points.some(([, p]) => p.keys !== first.keys || p.memoryUsageBytes > first.memoryUsageBytes + 16)
+    // Constant size: no rotation may add a key, and the bytes after 1, 10 and 1,000 rotations agree
+    // within a few bytes of rounding. Sign-in is printed but not compared: a family that has rotated
+    // holds one more field (`rot`), and a new family's hash may be halfway through growing its
+    // hashtable (Redis moves a hash's buckets step by step, and MEMORY USAGE counts both tables
+    // meanwhile): the sign-in figure came out 16 B above the rest in one run and 48 B below in the
+    // next (docs/bench.md, "What makes mockta fast", the in-memory store bullet).
+    const bytes = points.map(([, p]) => p.memoryUsageBytes)
+    const grows = points.some(([, p]) => p.keys !== first.keys) || Math.max(...bytes) > Math.min(...bytes) + 16
     goals.push({
       goal: `Redis bytes per family do not grow with rotations (${redisMemory.families} families)`,
-      bytes: Math.max(first.memoryUsageBytes, ...points.map(([, p]) => p.memoryUsageBytes)),
+      bytes: Math.max(...bytes),
       limit: null,
       met: !grows,
-      detail: `MEMORY USAGE after sign-in ${first.memoryUsageBytes} B, ${points.map(([n, p]) => `after ${n}: ${p.memoryUsageBytes} B`).join(', ')}; keys ${first.keys} throughout: ${grows ? 'NO' : 'yes'}`,
+      detail: `MEMORY USAGE after ${points.map(([n, p]) => `${n}: ${p.memoryUsageBytes} B`).join(', ')} (after sign-in ${first.memoryUsageBytes} B); keys ${first.keys} → ${points.map(([, p]) => p.keys).join(' → ')}`,
     })
   }
   goals.push(...cpuGoals(rows, bound, mocktaName))
