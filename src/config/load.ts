@@ -1,5 +1,5 @@
 /** Reads, validates and completes the configuration file: every problem is reported at once, with its path. */
-import { createHash, createPrivateKey, type JsonWebKey } from 'node:crypto'
+import { createPrivateKey, type JsonWebKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -11,6 +11,7 @@ import type { DeviceAuthorizationConfig, FactorConfig, OrgAuthServerConfig, Refr
 
 import { jsonSchemas } from '../json-schema.js'
 import { packageRoot } from '../package-root.js'
+import { sha256 } from '../crypto/sha256.js'
 
 export const schemaPath = resolve(packageRoot, 'schema/mockta.config.schema.json')
 export const defaultConfigPath = resolve(packageRoot, 'fixtures/config.json')
@@ -94,10 +95,10 @@ const precompiledValidatorPath = join(packageRoot, 'dist/config/config-validator
  */
 function compileValidator(): ValidateFunction {
   const schemaText = readFileSync(schemaPath, 'utf8')
-  const sha256 = createHash('sha256').update(schemaText).digest('hex')
+  const schemaSha256 = sha256(schemaText, 'hex')
   try {
     const precompiled = require(precompiledValidatorPath) as ValidateFunction & { schemaSha256?: unknown }
-    if (precompiled.schemaSha256 === sha256) return precompiled
+    if (precompiled.schemaSha256 === schemaSha256) return precompiled
   } catch {
     // Not built: compile below.
   }
@@ -147,7 +148,7 @@ function formatSchemaError(e: ErrorObject): string[] {
 const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
 /** A stable Okta-style user id for a login, so `sub` survives restarts without listing ids in the file. */
 export function deriveUserId(login: string): string {
-  let n = BigInt(`0x${createHash('sha256').update(login.toLowerCase()).digest('hex')}`)
+  let n = BigInt(`0x${sha256(login.toLowerCase(), 'hex')}`)
   let suffix = ''
   while (suffix.length < 17) {
     suffix += BASE62[Number(n % 62n)]

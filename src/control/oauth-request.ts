@@ -2,10 +2,10 @@
  * What an OAuth request is about, read without authenticating anyone: faults match on it before the
  * grant runs, and the journal records it. Nothing here throws or checks a credential.
  */
-import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { ClientAuthMethod } from '../config/types.js'
 import type { Presented } from '../oauth/basic-credentials.js'
+import { sha256 } from '../crypto/sha256.js'
 
 /**
  * `interact` is `/v1/interact`; `idx` every `/idp/idx/*` call, told apart by `remediation` (docs/identity-engine.md);
@@ -93,7 +93,7 @@ export function endpointOf(routeUrl: string | undefined, method: string): OAuthE
   return endpoint !== undefined && SERVED_METHODS[endpoint].includes(method) ? endpoint : undefined
 }
 
-export const fingerprint = (secret: string): string => createHash('sha256').update(secret).digest('hex').slice(0, 8)
+export const fingerprint = (secret: string): string => sha256(secret, 'hex').slice(0, 8)
 
 const field = (body: unknown, name: string): string | undefined => {
   if (body === null || typeof body !== 'object') return undefined

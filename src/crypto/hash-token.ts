@@ -1,4 +1,4 @@
 /** How stores key tokens, codes and session ids: by SHA-256, so a dump of the store holds no usable value (docs/reliability.md § SP-6). */
-import { createHash } from 'node:crypto'
+import { sha256 } from './sha256.js'
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url')
+export const hashToken = (token: string): string => sha256(token, 'base64url')

@@ -3,10 +3,10 @@
  * query or fragment (RFC 6749 §4.1.2, OAuth 2.0 Multiple Response Types §2), form_post (OAuth 2.0
  * Form Post Response Mode) or Okta's okta_post_message, for codes and errors alike.
  */
-import { createHash } from 'node:crypto'
 import type { FastifyReply } from 'fastify'
 import { escapeHtml, page, sendHtml } from './html.js'
 import type { ResponseTarget } from '../oauth/authorize-params.js'
+import { sha256 } from '../crypto/sha256.js'
 
 export function sendAuthorizationResponse(reply: FastifyReply, target: ResponseTarget, params: Record<string, string>): FastifyReply {
   if (target.responseMode === 'form_post') return sendFormPost(reply, target.redirectUri, params)
@@ -24,7 +24,7 @@ export function redirectUrl(target: ResponseTarget, params: Record<string, strin
 }
 
 const AUTO_SUBMIT = 'document.forms[0].submit()'
-const AUTO_SUBMIT_HASH = createHash('sha256').update(AUTO_SUBMIT).digest('base64')
+const AUTO_SUBMIT_HASH = sha256(AUTO_SUBMIT, 'base64')
 
 function sendFormPost(reply: FastifyReply, action: string, params: Record<string, string>): FastifyReply {
   const inputs = Object.entries(params)
@@ -42,7 +42,7 @@ ${inputs}
 /** The one script of the page: it reads the JSON data island, so its hash never changes with the data. */
 const POST_MESSAGE =
   "var d=JSON.parse(document.getElementById('okta-data').textContent);var t=window.opener&&window.opener!==window?window.opener:window.parent;t.postMessage(d.data,d.origin)"
-const POST_MESSAGE_HASH = createHash('sha256').update(POST_MESSAGE).digest('base64')
+const POST_MESSAGE_HASH = sha256(POST_MESSAGE, 'base64')
 
 /**
  * okta_post_message (docs/authentication-api.md § 3): a page from the issuer's origin,

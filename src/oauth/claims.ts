@@ -1,9 +1,9 @@
 /** Pure builders for Okta-shaped token claims (docs/okta-behaviour.md § 5.1, 5.2). */
-import { createHash } from 'node:crypto'
 import type { ClaimConfig } from '../config/types.js'
 import type { AuthServer } from '../registry/auth-servers.js'
 import type { Client } from '../registry/clients.js'
 import type { User } from '../registry/users.js'
+import { sha256Bytes } from '../crypto/sha256.js'
 
 export interface GrantSubject {
   server: AuthServer
@@ -106,7 +106,7 @@ export function userinfoClaims(s: GrantSubject & { user: User }): Record<string,
 
 /** OIDC Core §3.1.3.6: base64url of the left half of the SHA-256 of the access token (RS256). */
 export function leftHalfHash(value: string): string {
-  return createHash('sha256').update(value).digest().subarray(0, 16).toString('base64url')
+  return sha256Bytes(value).subarray(0, 16).toString('base64url')
 }
 
 function customClaims(claims: readonly ClaimConfig[], token: 'access_token' | 'id_token', s: GrantSubject): Record<string, unknown> {

@@ -5,10 +5,10 @@
  * `jti` are the caller's (they depend on the endpoint), and come after every check here, so a proof
  * refused for any reason spends nothing.
  */
-import { createHash } from 'node:crypto'
 import type { JWK } from 'jose'
 import { oktaError } from '../errors/oauth-error.js'
 import { loadJose } from './jose-loader.js'
+import { sha256 } from '../crypto/sha256.js'
 
 /** What Okta accepts (its discovery's `dpop_signing_alg_values_supported`); never `none` or HMAC. */
 export const DPOP_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'] as const
@@ -121,7 +121,7 @@ function withoutQuery(url: string): string | undefined {
 }
 
 /** RFC 9449 §4.2: `ath`, base64url of the access token's SHA-256. */
-export const accessTokenHash = (accessToken: string): string => createHash('sha256').update(accessToken).digest('base64url')
+export const accessTokenHash = (accessToken: string): string => sha256(accessToken, 'base64url')
 
 /**
  * The DPoP header of a request as one value: absent, one proof, or more than one (two headers, which

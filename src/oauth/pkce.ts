@@ -1,6 +1,6 @@
 /** PKCE (RFC 7636), S256 only as at Okta (docs/okta-behaviour.md § 2.3). */
-import { createHash } from 'node:crypto'
 import { safeEqual } from '../crypto/safe-equal.js'
+import { sha256 } from '../crypto/sha256.js'
 
 export const PKCE_METHODS = ['S256'] as const
 
@@ -13,5 +13,5 @@ const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/
 /** RFC 7636 §4.6: the server hashes the verifier and compares it with the stored challenge. */
 export function verifyPkce(verifier: string, challenge: string): boolean {
   if (!VERIFIER.test(verifier)) return false
-  return safeEqual(createHash('sha256').update(verifier).digest('base64url'), challenge)
+  return safeEqual(sha256(verifier, 'base64url'), challenge)
 }

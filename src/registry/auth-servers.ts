@@ -1,8 +1,8 @@
 /** Authorization servers as the routes see them: issuer, endpoints, scopes, lifetimes, signing keys. */
-import { createHash } from 'node:crypto'
 import type { AuthServerConfig, ClaimConfig, Config, DeviceAuthorizationConfig, RefreshTokenLifetimeConfig } from '../config/types.js'
 import { authServerNotFound } from '../errors/oauth-error.js'
 import type { KeySet, SigningKey } from '../keys/key-set.js'
+import { sha256 } from '../crypto/sha256.js'
 
 export interface AuthServer {
   /** `null` for Okta's org authorization server. */
@@ -36,7 +36,7 @@ export class AuthServers {
 
   constructor(config: Config, keys: KeySet) {
     const base = config.baseUrl
-    this.orgId = `00o${createHash('sha256').update(base).digest('base64url').replace(/[-_]/g, '').slice(0, 17)}`
+    this.orgId = `00o${sha256(base, 'base64url').replace(/[-_]/g, '').slice(0, 17)}`
     for (const as of config.authorizationServers) this.custom.set(as.id, customServer(base, as, keys))
     if (config.org.enabled) {
       const published = config.org.signingKeys.map((kid) => keys.get(kid))

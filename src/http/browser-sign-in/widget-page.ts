@@ -4,9 +4,9 @@
  * the server-side interaction (no clientId: the widget introspects the stateToken and, at the end,
  * follows the `success-redirect` to /login/token/redirect).
  */
-import { createHash } from 'node:crypto'
 import type { FastifyReply } from 'fastify'
 import { escapeHtml } from '../html.js'
+import { sha256 } from '../../crypto/sha256.js'
 
 /** Where the widget's dist/ files are served, by version, as Okta's pages load them from its CDN's assets/js/sdk/. */
 export const widgetAssetsPath = (version: string): string => `/assets/js/sdk/okta-signin-widget/${version}`
@@ -27,7 +27,7 @@ delete settings.appName;
 settings.i18n = { en: { 'primaryauth.title': 'Sign in to ' + appName } };
 new OktaSignIn(settings).renderEl({ el: '#okta-login-container' }, () => {}, (err) => console.error(err));
 `
-const BOOT_HASH = createHash('sha256').update(BOOT).digest('base64')
+const BOOT_HASH = sha256(BOOT, 'base64')
 
 // A JSON data block must not close its element: '<' is written as \u003c.
 const jsonData = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c')

@@ -6,7 +6,6 @@
  * cookie scoped to /__mockta/ (SameSite=Strict); writes authorised by it must come from the page's own
  * origin (routes.ts `requireOwnOrigin`).
  */
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { serialize } from 'cookie'
@@ -15,6 +14,7 @@ import type { ControlConfig } from '../../config/types.js'
 import { ControlError, validator } from '../../control/control-error.js'
 import { safeEqual } from '../../crypto/safe-equal.js'
 import { packageRoot } from '../../package-root.js'
+import { sha256 } from '../../crypto/sha256.js'
 
 export const ADMIN_COOKIE = 'mockta_admin'
 const COOKIE_PATH = '/__mockta/'
@@ -60,7 +60,7 @@ const TOKEN_PAGE = `<!doctype html>
 <form id="token-form"><label for="token">Admin token</label><input id="token" type="password" autocomplete="off" required><button type="submit">Open the dashboard</button><p id="token-error" role="alert"></p></form></main>
 <script>${TOKEN_SCRIPT}</script></body></html>
 `
-const TOKEN_SCRIPT_HASH = createHash('sha256').update(TOKEN_SCRIPT).digest('base64')
+const TOKEN_SCRIPT_HASH = sha256(TOKEN_SCRIPT, 'base64')
 
 /** `/__mockta` without its slash: the cookie's path would not cover it, so the page lives at `/__mockta/` only. */
 const withoutSlash = (req: FastifyRequest): boolean => req.url.split('?', 1)[0] === COOKIE_PATH.slice(0, -1)
