@@ -13,7 +13,8 @@
  * (comma-separated family counts, default 10000,100000,1000000; 0 skips the memory part; the 1,000-rotation
  * point is measured where N × 1,000 ≤ 20 million), BENCH_REDIS_FAMILIES (100 families for the Redis bytes), BENCH_ROUNDS (3:
  * alternating rounds per scenario, the median rounds reported), BENCH_DEVICE_POOL (15000 device codes for
- * device_poll), BENCH_CPU_PROF (a directory: each mockta start writes a V8 CPU profile there).
+ * device_poll), BENCH_CPU_PROF (a directory: each mockta start writes a V8 CPU profile there),
+ * BENCH_BASELINE (comma-separated built checkouts: a `mockta@<folder>` row each, in the same rounds).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createPrivateKey, generateKeyPairSync, sign, verify } from 'node:crypto'

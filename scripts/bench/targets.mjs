@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HOST, fetchJson, freePort, spawnServer } from './processes.mjs'
 import { benchRedisUrl, hasRedisServer } from './redis.mjs'
@@ -34,13 +34,31 @@ const ALL = ['refresh_token', 'introspect', 'client_credentials', 'keys', 'disco
  * redis-server (scripts/bench/redis.mjs); without redis-server installed the row is skipped.
  */
 const MOCKTA_STORES = [
-  { name: 'mockta', description: 'mockta, in-memory store (dist/cli.js)', store: undefined },
+  { name: 'mockta', description: 'mockta, in-memory store (dist/cli.js)', store: undefined, cliRoot: root },
   ...(hasRedisServer()
-    ? [{ name: 'mockta-redis', description: 'mockta, Redis store (MOCKTA_REDIS_URL, redis-server on loopback)', store: 'redis' }]
+    ? [{ name: 'mockta-redis', description: 'mockta, Redis store (MOCKTA_REDIS_URL, redis-server on loopback)', store: 'redis', cliRoot: root }]
     : (console.log('redis-server is not installed: the mockta-redis row is skipped (apt-get install redis-server)'), [])),
+  ...baselineStores(),
 ]
 
-export const mocktaTargets = MOCKTA_STORES.map(({ name, description, store }) => ({
+/**
+ * BENCH_BASELINE=<checkout>[,<checkout>…]: the same in-memory row from other built checkouts, in the
+ * same run, each as `mockta@<folder name>`, so a change is compared with what it changes under the
+ * same load on the host (docs/bench.md, "Comparing builds"). The goals still read the `mockta` row alone.
+ */
+function baselineStores() {
+  const dirs = (process.env.BENCH_BASELINE ?? '')
+    .split(',')
+    .map((dir) => dir.trim())
+    .filter(Boolean)
+  return dirs.map((dir) => {
+    const cliRoot = resolve(dir)
+    if (!existsSync(join(cliRoot, 'dist/cli.js'))) throw new Error(`BENCH_BASELINE: ${cliRoot}/dist/cli.js does not exist: run npm run build there first`)
+    return { name: `mockta@${basename(cliRoot)}`, description: `mockta built in ${cliRoot}, in-memory store`, store: undefined, cliRoot }
+  })
+}
+
+export const mocktaTargets = MOCKTA_STORES.map(({ name, description, store, cliRoot }) => ({
   name,
   description,
   role: 'mockta',
@@ -48,7 +66,7 @@ export const mocktaTargets = MOCKTA_STORES.map(({ name, description, store }) =>
   scenarios: [...ALL, 'dpop_refresh', 'private_key_jwt', 'code_flow', 'idx_sign_in', 'authn_sign_in', 'device_poll'],
   discoveryPath: '/oauth2/default/.well-known/openid-configuration',
   notes: {},
-  start: (workDir, port) => startMockta(workDir, port, store),
+  start: (workDir, port) => startMockta(workDir, port, store, cliRoot),
   refreshTokens: (env, n) => inBatches(n, 50, async () => (await passwordGrant(env, PUBLIC_CLIENT)).refresh_token),
   async introspection(env) {
     return { token: (await passwordGrant(env, CONFIDENTIAL_CLIENT)).access_token, client: CONFIDENTIAL_CLIENT }
@@ -172,7 +190,7 @@ function mocktaConfig(workDir, store) {
 
 let redisStarts = 0
 
-export async function startMockta(workDir, port, store) {
+export async function startMockta(workDir, port, store, cliRoot = root) {
   port ??= await freePort()
   const env = { ...process.env }
   // The issuer must be the address the bench calls, whatever the caller's shell exports.
@@ -184,7 +202,7 @@ export async function startMockta(workDir, port, store) {
   const storeConfig = store === 'redis' ? { type: 'redis', keyPrefix: `bench-${process.pid}-${++redisStarts}:` } : store
   // BENCH_CPU_PROF=<dir>: each mockta start writes a V8 CPU profile there when the bench stops it (docs/bench.md).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : []
-  const args = [...profile, join(root, 'dist/cli.js'), '--host', HOST, '--port', String(port), '--config', mocktaConfig(workDir, storeConfig)]
+  const args = [...profile, join(cliRoot, 'dist/cli.js'), '--host', HOST, '--port', String(port), '--config', mocktaConfig(workDir, storeConfig)]
   return spawnServer(process.execPath, args, { cwd: root, env }, `http://${HOST}:${port}`)
 }
 
