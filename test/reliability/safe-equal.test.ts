@@ -5,6 +5,7 @@
  * machines are too noisy for a timing gate.
  */
 import { performance } from 'node:perf_hooks'
+import fc from 'fast-check'
 import t from 'tap'
 import { record } from '../helpers/report.js'
 import { safeEqual } from '../../src/crypto/safe-equal.js'
@@ -27,6 +28,21 @@ t.test('safeEqual: equal strings only, never a throw', async (t) => {
     t.doesNotThrow(() => safeEqual(a, b), `${name}: no throw`)
     t.equal(safeEqual(a, b), false, `${name}: not equal`)
   }
+})
+
+t.test('safeEqual: equal exactly when the strings are, for any strings (fast-check)', async (t) => {
+  const pairs = fc.oneof(
+    fc.tuple(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' })),
+    fc.string({ unit: 'grapheme' }).map((s) => [s, s] as const),
+    // One code unit apart: what a guess that is nearly right looks like.
+    fc.tuple(fc.string({ minLength: 1 }), fc.nat()).map(([s, i]) => [s, `${s.slice(0, i % s.length)}\u0000${s.slice((i % s.length) + 1)}`] as const),
+  )
+  t.doesNotThrow(() =>
+    fc.assert(
+      fc.property(pairs, ([a, b]) => safeEqual(a, b) === (a === b)),
+      { numRuns: 1000 },
+    ),
+  )
 })
 
 t.test('timing smoke test (informational, not gating)', async (t) => {
