@@ -34,9 +34,9 @@ const ALL = ['refresh_token', 'introspect', 'client_credentials', 'keys', 'disco
  * redis-server (scripts/bench/redis.mjs); without redis-server installed the row is skipped.
  */
 const MOCKTA_STORES = [
-  { name: 'mockta', description: 'mockta, in-memory store (dist/cli.js)', store: undefined, cliRoot: root },
+  { name: 'mockta', description: 'mockta, in-memory store (dist/cli.js)', store: undefined },
   ...(hasRedisServer()
-    ? [{ name: 'mockta-redis', description: 'mockta, Redis store (MOCKTA_REDIS_URL, redis-server on loopback)', store: 'redis', cliRoot: root }]
+    ? [{ name: 'mockta-redis', description: 'mockta, Redis store (MOCKTA_REDIS_URL, redis-server on loopback)', store: 'redis' }]
     : (console.log('redis-server is not installed: the mockta-redis row is skipped (apt-get install redis-server)'), [])),
   ...baselineStores(),
 ]
